@@ -1,0 +1,27 @@
+/// A learnable tensor and the gradient accumulated into it by `backward`.
+///
+/// A class, like Caffe's blobs, so that layers, losses and optimisers share one
+/// object: a layer accumulates into `gradient`, an optimiser reads it and updates
+/// `value`, and nothing has to be copied back.
+public final class Parameter {
+  /// A name unique within its network (`conv1.weight`), used in checkpoints and messages.
+  public let name: String
+  public var value: Tensor
+  public var gradient: Tensor
+  /// Multiplies the optimiser's weight decay for this parameter (0 for biases and PReLU slopes).
+  public var weightDecayMultiplier: Float
+
+  public init(name: String, value: Tensor, weightDecayMultiplier: Float = 1) {
+    self.name = name
+    self.value = value
+    self.gradient = Tensor(zeros: value.shape)
+    self.weightDecayMultiplier = weightDecayMultiplier
+  }
+
+  /// Sets the accumulated gradient to zero, keeping its storage.
+  public func zeroGradient() {
+    gradient.scalars.withUnsafeMutableBufferPointer { buffer in
+      buffer.update(repeating: 0)
+    }
+  }
+}
