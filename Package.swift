@@ -27,6 +27,7 @@ let package = Package(
     // MARK: - Training side
     .target(name: "Datasets", dependencies: ["CZlib"]),
     .target(name: "Engine", dependencies: ["CBLAS"]),
+    .target(name: "Checkpoints", dependencies: ["Datasets"]),
 
     // MARK: - Test support (a regular target so every test bundle can share it)
     .target(name: "TestSupport", dependencies: ["Engine"]),
@@ -41,6 +42,7 @@ let package = Package(
 
     // MARK: - Tests
     .testTarget(name: "DatasetsTests", dependencies: ["Datasets"]),
+    .testTarget(name: "CheckpointsTests", dependencies: ["Checkpoints"]),
     .testTarget(name: "EngineTests", dependencies: ["Engine", "TestSupport"]),
   ],
   swiftLanguageModes: [.v6]

@@ -24,6 +24,13 @@ public enum Compression {
     }
   }
 
+  /// The CRC-32 that zip and gzip store for `data` (zlib's implementation).
+  public static func crc32(_ data: Data) -> UInt32 {
+    data.withUnsafeBytes { raw in
+      UInt32(CZlib.crc32(0, raw.bindMemory(to: Bytef.self).baseAddress, uInt(raw.count)))
+    }
+  }
+
   /// Compresses `data` as a single gzip member.
   public static func gzip(_ data: Data, level: Int32 = 6) -> Data {
     var stream = z_stream()

