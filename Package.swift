@@ -27,6 +27,10 @@ let package = Package(
     // MARK: - Training side
     .target(name: "Datasets", dependencies: ["CZlib"]),
     .target(name: "Engine", dependencies: ["CBLAS"]),
+    .target(name: "Losses", dependencies: ["Engine", "MarginMath"]),
+
+    // MARK: - Shared (pure functions, no engine types; used by Losses and the renderer)
+    .target(name: "MarginMath"),
 
     // MARK: - Test support (a regular target so every test bundle can share it)
     .target(name: "TestSupport", dependencies: ["Engine"]),
@@ -42,6 +46,8 @@ let package = Package(
     // MARK: - Tests
     .testTarget(name: "DatasetsTests", dependencies: ["Datasets"]),
     .testTarget(name: "EngineTests", dependencies: ["Engine", "TestSupport"]),
+    .testTarget(name: "MarginMathTests", dependencies: ["MarginMath"]),
+    .testTarget(name: "LossesTests", dependencies: ["Losses", "Engine", "TestSupport"]),
   ],
   swiftLanguageModes: [.v6]
 )
