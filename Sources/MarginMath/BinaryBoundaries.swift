@@ -49,6 +49,10 @@ public enum BinaryBoundaryRow: Sendable, Equatable {
   }
 
   /// g₁(u, v): positive where class 1 wins under its margin rule, with (u, v) in the row's axes.
+  ///
+  /// The table writes cos mθ1 and cos(θ1 + m); those hold where the boundaries lie (θ1 ≤ π/m,
+  /// θ1 ≤ π − m). Beyond, g₁ uses the losses' monotone extensions (L-Softmax's ψ, insightface's
+  /// fallback), so its sign is the margin rule everywhere in the square, not only near the boundary.
   public func classOneMargin(_ u: Double, _ v: Double) -> Double {
     switch self {
     case .softmax(let w1, let w2, let b1, let b2, let r):
@@ -56,11 +60,11 @@ public enum BinaryBoundaryRow: Sendable, Equatable {
     case .wNormSoftmax:
       return u - v
     case .sphereFace(let m), .fNormSphereFace(let m):
-      return cos(Double(m) * u) - cos(v)
+      return TargetTransform.largeMargin(m: m).value(angle: u) - cos(v)
     case .cosineFace(let m):
       return u - m - v
     case .arcFace(let m):
-      return cos(u + m) - cos(v)
+      return TargetTransform.additiveAngular(m: m, easyMargin: false).value(angle: u) - cos(v)
     }
   }
 

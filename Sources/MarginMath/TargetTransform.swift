@@ -15,8 +15,16 @@ public enum TargetTransform: Sendable, Equatable {
   case additiveCosine(m: Double)
   /// ArcFace: ψ = cos(θ + m), with insightface's fallback c − m·sin m once θ > π − m
   /// (or, with `easyMargin`, the margin only where c > 0).
+  ///
+  /// The default fallback keeps ψ decreasing (it jumps down by −1 + cos m + m sin m ≥ 0 at the
+  /// switch); the easy margin does not: ψ jumps back up from −sin m to 0 at θ = 90°, which is why
+  /// it is off by default.
   case additiveAngular(m: Double, easyMargin: Bool)
   /// ArcFace's combined margin: ψ = cos(m1·θ + m2) − m3.
+  ///
+  /// Computed through acos (clamped), because m1 may be fractional (1.35, 0.9 in the paper), so no
+  /// Chebyshev polynomial exists. As in insightface's loss_type 5 there is no fallback: ψ decreases
+  /// only while m1·θ + m2 ≤ π, which for the small 2-D margins covers every angle a feature keeps.
   case combined(m1: Double, m2: Double, m3: Double)
 
   /// The largest |cos θ| a transform sees: cosines are clamped to [−1 + ε, 1 − ε] so that
