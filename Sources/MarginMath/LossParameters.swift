@@ -73,3 +73,28 @@ public struct LossParameters: Codable, Sendable, Equatable {
     }
   }
 }
+
+extension LossParameters {
+  private enum CodingKeys: String, CodingKey {
+    case m, s, m1, m2, m3, lambda, marginRamp, easyMargin, alpha, learnsAlpha, usesBias, classWeights
+  }
+
+  /// Decodes a run's configuration; absent keys take the memberwise defaults, so a hand-written
+  /// JSON file needs only the parameters it changes.
+  public init(from decoder: any Decoder) throws {
+    let container = try decoder.container(keyedBy: CodingKeys.self)
+    let defaults = LossParameters()
+    m = try container.decodeIfPresent(Double.self, forKey: .m) ?? defaults.m
+    s = try container.decodeIfPresent(Double.self, forKey: .s) ?? defaults.s
+    m1 = try container.decodeIfPresent(Double.self, forKey: .m1) ?? defaults.m1
+    m2 = try container.decodeIfPresent(Double.self, forKey: .m2) ?? defaults.m2
+    m3 = try container.decodeIfPresent(Double.self, forKey: .m3) ?? defaults.m3
+    lambda = try container.decodeIfPresent(LambdaSchedule.self, forKey: .lambda) ?? defaults.lambda
+    marginRamp = try container.decodeIfPresent(MarginRamp.self, forKey: .marginRamp)
+    easyMargin = try container.decodeIfPresent(Bool.self, forKey: .easyMargin) ?? defaults.easyMargin
+    alpha = try container.decodeIfPresent(Double.self, forKey: .alpha) ?? defaults.alpha
+    learnsAlpha = try container.decodeIfPresent(Bool.self, forKey: .learnsAlpha) ?? defaults.learnsAlpha
+    usesBias = try container.decodeIfPresent(Bool.self, forKey: .usesBias) ?? defaults.usesBias
+    classWeights = try container.decodeIfPresent([Double].self, forKey: .classWeights)
+  }
+}

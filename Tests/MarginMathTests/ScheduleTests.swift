@@ -72,3 +72,24 @@ import Testing
     }
   }
 }
+
+@Suite struct TargetCurveTests {
+  @Test func figureCurvesSampleTheirRules() {
+    for curve in TargetCurve.amSoftmaxFigure + TargetCurve.arcFaceFigure {
+      let points = curve.samples(fromDegrees: 20, toDegrees: 100, stepDegrees: 0.5)
+      #expect(points.count == 161)
+      #expect(points.first?.x == 20 && points.last?.x == 100)
+      for p in points { #expect(abs(p.y - curve.rule.targetCurve(angle: p.x * Double.pi / 180)) < 1e-12) }
+    }
+    // Every margin curve lies at or below the plain cosine on [20°, 100°] (ArcFace Fig. 4's observation).
+    for curve in TargetCurve.arcFaceFigure.dropFirst() {
+      #expect(curve.samples(fromDegrees: 20, toDegrees: 100).allSatisfy { $0.y <= cos($0.x * Double.pi / 180) + 1e-12 })
+    }
+  }
+
+  @Test func partialJSONTakesDefaults() throws {
+    let p = try JSONDecoder().decode(LossParameters.self, from: Data(#"{"m": 0.2, "s": 12}"#.utf8))
+    #expect(p.m == 0.2 && p.s == 12)
+    #expect(p.lambda == LossParameters().lambda && p.classWeights == nil && !p.usesBias)
+  }
+}
