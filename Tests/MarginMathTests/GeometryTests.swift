@@ -73,7 +73,7 @@ func angularDifference(_ a: Double, _ b: Double) -> Double {
     p.lambda = .disabled
     p.marginRamp = nil
     let weights = [Point2(x: 1, y: 0.2), Point2(x: -0.3, y: 1.1), Point2(x: -0.9, y: -0.4), Point2(x: 0.5, y: -1.3), Point2(x: -1, y: 0.1)]
-    let sectors = SectorGeometry.sectors(weights: weights, rule: MarginRule(kind: kind, parameters: p, iteration: 0))
+    let sectors = SectorGeometry.sectors(weights: weights, rule: MarginRule(kind: kind, parameters: p, iteration: 0), samples: 1800)
     #expect(abs(sectors.map { SectorGeometry.measure($0.decision) }.reduce(0, +) - 2 * Double.pi) < 1e-9)
     for sector in sectors {
       let acceptance = SectorGeometry.measure(sector.acceptance)
