@@ -27,10 +27,10 @@ let package = Package(
     // MARK: - Training side
     .target(name: "Datasets", dependencies: ["CZlib"]),
     .target(name: "Engine", dependencies: ["CBLAS"]),
-    .target(name: "Losses", dependencies: ["Engine", "MarginMath"]),
+    .target(name: "Losses", dependencies: ["Engine", "MarginMath"], exclude: ["README.md"]),
 
     // MARK: - Shared (pure functions, no engine types; used by Losses and the renderer)
-    .target(name: "MarginMath"),
+    .target(name: "MarginMath", exclude: ["README.md"]),
 
     // MARK: - Test support (a regular target so every test bundle can share it)
     .target(name: "TestSupport", dependencies: ["Engine"]),

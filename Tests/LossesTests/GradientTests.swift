@@ -12,9 +12,18 @@ import Testing
   let checker = GradientChecker(step: 1e-3, tolerance: 2e-3)
   let labels = [0, 1, 2, 3, 1, 2]
 
+  /// (C, D): a 3-D case, and the 2-D feature layer of the figures.
+  static let shapes = [(classes: 4, dimension: 3), (classes: 4, dimension: 2)]
+
   @Test(arguments: gradientCases)
   func inputAndParameterGradientsMatchFiniteDifferences(headCase: HeadCase) throws {
-    let head = try headCase.makeHead(classCount: 4, featureDimension: 3)
+    for shape in Self.shapes {
+      try check(headCase, classCount: shape.classes, featureDimension: shape.dimension)
+    }
+  }
+
+  private func check(_ headCase: HeadCase, classCount: Int, featureDimension: Int) throws {
+    let head = try headCase.makeHead(classCount: classCount, featureDimension: featureDimension)
     let x = featuresAwayFromKinks(head: head, labels: labels, seed: 42)
     let (_, dx, parameterGradients) = lossAndGradients(head, x, labels, iteration: 3)
 

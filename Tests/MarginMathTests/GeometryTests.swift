@@ -163,6 +163,23 @@ func angularDifference(_ a: Double, _ b: Double) -> Double {
     }
   }
 
+  @Test func softmaxRowAgreesWithBiasedSoftmaxLogits() {
+    // (W1 − W2)x + b1 − b2 in the cos plane: ‖x‖(‖W1‖ cos θ1 − ‖W2‖ cos θ2) + b1 − b2.
+    let (n1, n2, b1, b2, r) = (1.5, 0.8, 0.7, -0.2, 0.9)
+    let row = BinaryBoundaryRow.softmax(weightNorm1: n1, weightNorm2: n2, bias1: b1, bias2: b2, featureNorm: r)
+    let weights = [[n1, 0.0], [n2 * cos(2.1), n2 * sin(2.1)]]
+    let rule = MarginRule(kind: .softmax, parameters: .defaults(for: .softmax), iteration: 0)
+    var signs = Set<Bool>()
+    for phi in stride(from: -3.1, through: 3.1, by: 0.01) {
+      let x = [r * cos(phi), r * sin(phi)]
+      let g = row.classOneMargin(cos(phi), cos(phi - 2.1))
+      guard abs(g) > 1e-9 else { continue }
+      #expect((g > 0) == rule.satisfiesMargin(feature: x, weights: weights, biases: [b1, b2], target: 0))
+      signs.insert(g > 0)
+    }
+    #expect(signs.count == 2)
+  }
+
   @Test(arguments: [2, 3, 4])
   func tableRowsAgreeWithTheMarginRuleOfTheLosses(m: Int) {
     // Two unit weights 120° apart; the feature direction sweeps the plane. Where the table's
