@@ -27,7 +27,11 @@ let package = Package(
     // MARK: - Training side
     .target(name: "Datasets", dependencies: ["CZlib"]),
     .target(name: "Engine", dependencies: ["CBLAS"]),
-    .target(name: "Checkpoints", dependencies: ["Datasets"]),
+    .target(name: "Checkpoints", dependencies: ["Datasets", "MarginMath"]),
+    .target(name: "Losses", dependencies: ["Engine", "MarginMath"], exclude: ["README.md"]),
+
+    // MARK: - Shared (pure functions, no engine types; used by Losses and the renderer)
+    .target(name: "MarginMath", exclude: ["README.md"]),
 
     // MARK: - Test support (a regular target so every test bundle can share it)
     .target(name: "TestSupport", dependencies: ["Engine"]),
@@ -44,6 +48,8 @@ let package = Package(
     .testTarget(name: "DatasetsTests", dependencies: ["Datasets"]),
     .testTarget(name: "CheckpointsTests", dependencies: ["Checkpoints"]),
     .testTarget(name: "EngineTests", dependencies: ["Engine", "TestSupport"]),
+    .testTarget(name: "MarginMathTests", dependencies: ["MarginMath"]),
+    .testTarget(name: "LossesTests", dependencies: ["Losses", "Engine", "TestSupport"]),
   ],
   swiftLanguageModes: [.v6]
 )

@@ -1,0 +1,26 @@
+import Engine
+import MarginMath
+
+/// Builds the head of any loss kind, so the trainer can go from a user's `--loss` name to a head.
+public enum HeadFactory {
+  /// A validated head for `kind`.
+  ///
+  /// - Throws: `LossParameterError` naming each parameter that is impossible for `kind` with C classes in D dimensions.
+  ///   Advisory problems do not throw; they are in the head's `warnings`.
+  public static func makeHead(
+    kind: LossKind, parameters: LossParameters? = nil, classCount: Int, featureDimension: Int, seed: UInt64 = 1701,
+    name: String = "head"
+  ) throws -> any ClassificationHead {
+    let parameters = parameters ?? LossParameters.defaults(for: kind)
+    switch kind {
+    case .softmax, .weightedSoftmax:
+      return try SoftmaxHead(kind: kind, parameters: parameters, classCount: classCount, featureDimension: featureDimension, seed: seed, name: name)
+    case .lSoftmax, .modifiedSoftmax, .aSoftmax:
+      return try LargeMarginHead(kind: kind, parameters: parameters, classCount: classCount, featureDimension: featureDimension, seed: seed, name: name)
+    case .l2Softmax:
+      return try L2SoftmaxHead(kind: kind, parameters: parameters, classCount: classCount, featureDimension: featureDimension, seed: seed, name: name)
+    case .normFace, .amSoftmax, .cosFace, .arcFace, .combined:
+      return try CosineMarginHead(kind: kind, parameters: parameters, classCount: classCount, featureDimension: featureDimension, seed: seed, name: name)
+    }
+  }
+}
