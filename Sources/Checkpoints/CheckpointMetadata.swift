@@ -1,0 +1,125 @@
+import MarginMath
+
+/// The JSON half of a feature checkpoint (`epoch-NNN.json`): everything needed to
+/// trace a figure back to the run that produced it and to redraw it without the engine.
+public struct CheckpointMetadata: Codable, Equatable, Sendable {
+  /// Bumped whenever a field changes meaning; readers refuse other versions.
+  public static let currentFormatVersion = 1
+
+  public struct Accuracy: Codable, Equatable, Sendable {
+    /// Test accuracy from label-free logits.
+    public var test: Double
+    /// Training accuracy from label-free logits (same rule as the test set).
+    public var train: Double
+    /// Training accuracy under the loss's margin rule (the margin logit must win); at most `train`.
+    public var trainMarginRule: Double
+
+    public init(test: Double, train: Double, trainMarginRule: Double) {
+      self.test = test
+      self.train = train
+      self.trainMarginRule = trainMarginRule
+    }
+  }
+
+  public struct DatasetRecord: Codable, Equatable, Sendable {
+    public var name: String
+    /// sha256 over the four IDX files' sha256 sums (see `LoadedDataset.checksum`).
+    public var checksum: String
+    /// The original labels of the classes used, when a subset was taken (SphereFace's two digits).
+    public var classes: [Int]?
+    /// Per-class caps applied to the training split (imbalanced MNIST), keyed by original label.
+    public var trainCaps: [String: Int]?
+    public var trainCount: Int
+    public var testCount: Int
+
+    public init(name: String, checksum: String, classes: [Int]?, trainCaps: [String: Int]?, trainCount: Int, testCount: Int) {
+      self.name = name
+      self.checksum = checksum
+      self.classes = classes
+      self.trainCaps = trainCaps
+      self.trainCount = trainCount
+      self.testCount = testCount
+    }
+  }
+
+  public struct NetworkRecord: Codable, Equatable, Sendable {
+    public var architecture: String
+    public var featureDimension: Int
+    public var featureBias: Bool
+    public var parameterCount: Int
+
+    public init(architecture: String, featureDimension: Int, featureBias: Bool, parameterCount: Int) {
+      self.architecture = architecture
+      self.featureDimension = featureDimension
+      self.featureBias = featureBias
+      self.parameterCount = parameterCount
+    }
+  }
+
+  public var formatVersion: Int
+  public var experiment: String
+  public var run: String
+  public var profile: String
+  public var loss: LossKind
+  public var lossParameters: LossParameters
+  /// λ in force at the checkpoint (0 without annealing).
+  public var lambda: Double
+  /// The margin in force at the checkpoint (after any ramp).
+  public var margin: Double
+  /// Epochs completed (1-based) and iterations run so far.
+  public var epoch: Int
+  public var iteration: Int
+  public var plannedEpochs: Int
+  public var accuracy: Accuracy
+  /// Mean training loss over the last epoch.
+  public var meanLoss: Double
+  public var seed: UInt64
+  /// Worker threads and BLAS threads: with the seed they make the run bit-reproducible.
+  public var threads: Int
+  public var blasThreads: Int
+  public var dataset: DatasetRecord
+  public var network: NetworkRecord
+  public var classNames: [String]
+  /// `git describe` of the code that trained the run (or the package version outside a checkout).
+  public var codeVersion: String
+  /// Training wall time so far, in seconds (feature extraction excluded).
+  public var wallTimeSeconds: Double
+  public var metrics: [String: FeatureMetrics]
+  /// sha256 of the `.npz` written with this file, so a mismatched pair is detected.
+  public var arraysSHA256: String
+  /// The fully resolved run configuration, as the trainer used it.
+  public var configuration: JSONValue
+
+  public init(
+    experiment: String, run: String, profile: String, loss: LossKind, lossParameters: LossParameters,
+    lambda: Double, margin: Double, epoch: Int, iteration: Int, plannedEpochs: Int, accuracy: Accuracy,
+    meanLoss: Double, seed: UInt64, threads: Int, blasThreads: Int, dataset: DatasetRecord, network: NetworkRecord,
+    classNames: [String], codeVersion: String, wallTimeSeconds: Double, metrics: [String: FeatureMetrics],
+    arraysSHA256: String = "", configuration: JSONValue = .null
+  ) {
+    self.formatVersion = Self.currentFormatVersion
+    self.experiment = experiment
+    self.run = run
+    self.profile = profile
+    self.loss = loss
+    self.lossParameters = lossParameters
+    self.lambda = lambda
+    self.margin = margin
+    self.epoch = epoch
+    self.iteration = iteration
+    self.plannedEpochs = plannedEpochs
+    self.accuracy = accuracy
+    self.meanLoss = meanLoss
+    self.seed = seed
+    self.threads = threads
+    self.blasThreads = blasThreads
+    self.dataset = dataset
+    self.network = network
+    self.classNames = classNames
+    self.codeVersion = codeVersion
+    self.wallTimeSeconds = wallTimeSeconds
+    self.metrics = metrics
+    self.arraysSHA256 = arraysSHA256
+    self.configuration = configuration
+  }
+}
