@@ -1,0 +1,213 @@
+import Checkpoints
+import Foundation
+import MarginMath
+
+/// Which data a run trains on: a dataset name (or IDX directory), an optional class
+/// subset (relabelled in the order given), and optional per-class caps on the training split.
+public struct DatasetSelection: Codable, Equatable, Sendable {
+  public var name: String
+  public var classes: [Int]?
+  /// Original label → the most training images kept of that class.
+  public var trainCaps: [Int: Int]?
+
+  public init(name: String, classes: [Int]? = nil, trainCaps: [Int: Int]? = nil) {
+    self.name = name
+    self.classes = classes
+    self.trainCaps = trainCaps
+  }
+
+  /// The number of classes the head sees (10 for the full built-in datasets).
+  var classCount: Int { classes?.count ?? 10 }
+}
+
+/// How per-class loss weights are chosen for `weighted-softmax`.
+public enum ClassWeighting: Codable, Equatable, Sendable {
+  case explicit([Double])
+  /// w_c = N / (C · n_c) from the training split's class counts.
+  case balanced
+  /// w_c = 1 − n_c / N (HED's rule generalised to C classes).
+  case complement
+}
+
+/// One run of an experiment as written in the file (before a profile is applied).
+public struct RunSpecification: Equatable, Sendable {
+  public var name: String
+  public var loss: LossKind
+  public var parameters: LossParameters
+  public var classWeighting: ClassWeighting?
+  public var dataset: DatasetSelection?
+  public var settings: RunSettings
+  public var profiles: [String: RunSettings]
+}
+
+/// An experiment file from `experiments/`: what to train for one figure family.
+///
+/// ```json
+/// { "name": "lsoftmax-fig2", "description": "...", "dataset": {"name": "mnist"},
+///   "settings": {"epochs": 4}, "profiles": {"paper": {"network": "lenetpp", "epochs": 20}},
+///   "runs": [{"name": "m2", "loss": "l-softmax", "parameters": {"m": 2}}] }
+/// ```
+public struct Experiment: Equatable, Sendable {
+  public static let profileNames = ["default", "paper"]
+
+  public let file: String
+  public let name: String
+  public let description: String
+  public let dataset: DatasetSelection
+  public let settings: RunSettings
+  public let profiles: [String: RunSettings]
+  public let runs: [RunSpecification]
+
+  /// The experiment named `nameOrPath`: a path to a JSON file, or a name looked up in `directory`.
+  public static func load(_ nameOrPath: String, directory: String = "experiments") throws -> Experiment {
+    let path = nameOrPath.hasSuffix(".json") ? nameOrPath : (directory as NSString).appendingPathComponent(nameOrPath + ".json")
+    guard let data = FileManager.default.contents(atPath: path) else {
+      let available = (try? FileManager.default.contentsOfDirectory(atPath: directory))?
+        .filter { $0.hasSuffix(".json") }.map { String($0.dropLast(5)) }.sorted() ?? []
+      throw ExperimentError(
+        file: path, field: "",
+        message: "no such experiment file" + (available.isEmpty ? "" : "; available: \(available.joined(separator: ", "))"))
+    }
+    return try Experiment(data: data, file: path)
+  }
+
+  /// Parses and validates an experiment file's bytes; `file` names it in errors.
+  public init(data: Data, file: String) throws {
+    let root: JSONValue
+    do {
+      root = try JSONDecoder().decode(JSONValue.self, from: data)
+    } catch {
+      throw ExperimentError(file: file, field: "", message: "not valid JSON: \(error)")
+    }
+    let reader = try FieldReader(file: file, path: "", value: root)
+    try reader.rejectUnknown(["name", "description", "dataset", "settings", "profiles", "runs"])
+    self.file = file
+    name = try reader.required("name", reader.string)
+    description = try reader.string("description") ?? ""
+    dataset = try Self.readDataset(try reader.required("dataset", reader.object))
+    settings = try reader.object("settings").map(RunSettings.init(reading:)) ?? RunSettings()
+    profiles = try Self.readProfiles(reader.object("profiles"))
+    let runReaders = try reader.required("runs", reader.objects)
+    guard !runReaders.isEmpty else { throw reader.fail("runs", "expected at least one run") }
+    runs = try runReaders.map { try Self.readRun($0, experimentDataset: dataset) }
+    var seen = Set<String>()
+    for (index, run) in runs.enumerated() where !seen.insert(run.name).inserted {
+      throw reader.fail("runs[\(index)].name", "run name '\(run.name)' is used twice")
+    }
+  }
+
+  /// The fully resolved runs for `profile`, in file order (or only those named in `runNames`).
+  ///
+  /// Settings are layered: built-in defaults, the experiment's settings, its profile, the run's
+  /// settings, the run's profile, then `overrides` (the command line).
+  public func plans(profile: String, runNames: [String] = [], overrides: RunSettings = RunSettings()) throws -> [RunPlan] {
+    guard Self.profileNames.contains(profile) else {
+      throw ExperimentError(
+        file: file, field: "profile", message: "unknown profile '\(profile)'; expected one of \(Self.profileNames.joined(separator: ", "))")
+    }
+    if let unknown = runNames.first(where: { name in !runs.contains { $0.name == name } }) {
+      throw ExperimentError(
+        file: file, field: "runs", message: "no run named '\(unknown)'; runs: \(runs.map(\.name).joined(separator: ", "))")
+    }
+    let selected = runNames.isEmpty ? runs : runs.filter { runNames.contains($0.name) }
+    return try selected.map { run in
+      let resolved = RunSettings.builtIn
+        .overridden(by: settings)
+        .overridden(by: profiles[profile] ?? RunSettings())
+        .overridden(by: run.settings)
+        .overridden(by: run.profiles[profile] ?? RunSettings())
+        .overridden(by: overrides)
+      let plan = try RunPlan(
+        experiment: name, run: run.name, profile: profile, dataset: run.dataset ?? dataset, loss: run.loss,
+        lossParameters: run.parameters, classWeighting: run.classWeighting, settings: resolved)
+      try plan.validate(file: file, runField: "runs[\(runs.firstIndex(of: run) ?? 0)]")
+      return plan
+    }
+  }
+
+  private static func readDataset(_ reader: FieldReader) throws -> DatasetSelection {
+    try reader.rejectUnknown(["name", "classes", "trainCaps"])
+    let classes = try reader.ints("classes", minimum: 0)
+    if let classes, classes.count < 2 { throw reader.fail("classes", "expected at least 2 classes, found \(classes.count)") }
+    var caps: [Int: Int]?
+    if let capsReader = try reader.object("trainCaps") {
+      caps = [:]
+      for key in capsReader.members.keys.sorted() {
+        guard let label = Int(key), label >= 0 else { throw capsReader.fail(key, "expected a class label (a whole number) as key") }
+        caps?[label] = try capsReader.required(key) { try capsReader.int($0, minimum: 0) }
+      }
+    }
+    return DatasetSelection(name: try reader.required("name", reader.string), classes: classes, trainCaps: caps)
+  }
+
+  private static func readProfiles(_ reader: FieldReader?) throws -> [String: RunSettings] {
+    guard let reader else { return [:] }
+    try reader.rejectUnknown(Set(profileNames))
+    var profiles: [String: RunSettings] = [:]
+    for name in reader.members.keys { profiles[name] = try RunSettings(reading: try reader.required(name, reader.object)) }
+    return profiles
+  }
+
+  private static func readRun(_ reader: FieldReader, experimentDataset: DatasetSelection) throws -> RunSpecification {
+    try reader.rejectUnknown(["name", "loss", "parameters", "dataset", "settings", "profiles"])
+    let loss = try reader.required("loss") { try reader.choice($0, LossKind.self) }
+    var parameters = LossParameters.defaults(for: loss)
+    var weighting: ClassWeighting?
+    if let p = try reader.object("parameters") {
+      weighting = try Self.overlay(p, onto: &parameters)
+    }
+    return RunSpecification(
+      name: try reader.required("name", reader.string), loss: loss, parameters: parameters, classWeighting: weighting,
+      dataset: try reader.object("dataset").map(Self.readDataset),
+      settings: try reader.object("settings").map(RunSettings.init(reading:)) ?? RunSettings(),
+      profiles: try Self.readProfiles(reader.object("profiles")))
+  }
+
+  /// Applies the fields a run sets on top of the loss's defaults.
+  private static func overlay(_ reader: FieldReader, onto p: inout LossParameters) throws -> ClassWeighting? {
+    try reader.rejectUnknown([
+      "m", "s", "m1", "m2", "m3", "lambda", "marginRampIterations", "easyMargin", "alpha", "learnsAlpha", "usesBias",
+      "classWeights",
+    ])
+    p.m = try reader.double("m") ?? p.m
+    p.s = try reader.double("s") ?? p.s
+    p.m1 = try reader.double("m1") ?? p.m1
+    p.m2 = try reader.double("m2") ?? p.m2
+    p.m3 = try reader.double("m3") ?? p.m3
+    p.easyMargin = try reader.bool("easyMargin") ?? p.easyMargin
+    p.alpha = try reader.double("alpha") ?? p.alpha
+    p.learnsAlpha = try reader.bool("learnsAlpha") ?? p.learnsAlpha
+    p.usesBias = try reader.bool("usesBias") ?? p.usesBias
+    if let ramp = try reader.int("marginRampIterations", minimum: 0) {
+      p.marginRamp = ramp == 0 ? nil : MarginRamp(iterations: ramp)
+    }
+    if let preset = try? reader.string("lambda") {
+      switch preset {
+      case "l-softmax-mnist": p.lambda = .lSoftmaxMNIST
+      case "sphereface": p.lambda = .sphereFace
+      case "disabled": p.lambda = .disabled
+      default: throw reader.fail("lambda", "unknown preset '\(preset)'; expected l-softmax-mnist, sphereface, disabled or an object")
+      }
+    } else if let lambda = try reader.object("lambda") {
+      try lambda.rejectUnknown(["base", "gamma", "power", "minimum"])
+      p.lambda = LambdaSchedule(
+        base: try lambda.required("base", lambda.double), gamma: try lambda.required("gamma", lambda.double),
+        power: try lambda.required("power", lambda.double), minimum: try lambda.double("minimum") ?? 0)
+    }
+    switch reader.members["classWeights"] {
+    case nil: return nil
+    case .string("balanced"): return .balanced
+    case .string("complement"): return .complement
+    case .array:
+      guard case .array(let items) = reader.members["classWeights"] else { return nil }
+      let weights = try items.enumerated().map { index, item -> Double in
+        guard case .number(let w) = item, w.isFinite else { throw reader.fail("classWeights[\(index)]", "expected a number") }
+        return w
+      }
+      p.classWeights = weights
+      return .explicit(weights)
+    default:
+      throw reader.fail("classWeights", "expected \"balanced\", \"complement\" or an array of numbers")
+    }
+  }
+}

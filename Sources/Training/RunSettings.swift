@@ -1,0 +1,129 @@
+import Checkpoints
+import Engine
+
+/// How a run trains: every field optional so that the experiment's settings, its profile,
+/// the run's own settings and the command line can each override the layer below.
+public struct RunSettings: Codable, Equatable, Sendable {
+  public enum OptimizerKind: String, Codable, CaseIterable, Sendable {
+    case sgd
+    case adam
+  }
+
+  public enum ScheduleKind: String, Codable, CaseIterable, Sendable {
+    case constant
+    case step
+    case multistep
+    case cosine
+    case oneCycle = "one-cycle"
+  }
+
+  public var network: Architecture?
+  public var featureDimension: Int?
+  /// Whether the feature layer has a bias (off for the figures: features through the origin).
+  public var featureBias: Bool?
+  public var optimizer: OptimizerKind?
+  /// The base (or, for one-cycle, the peak) learning rate.
+  public var learningRate: Double?
+  public var momentum: Double?
+  public var nesterov: Bool?
+  public var weightDecay: Double?
+  public var schedule: ScheduleKind?
+  /// Step schedule: epochs between decays; multistep: the epochs at which the rate decays.
+  public var stepEpochs: Int?
+  public var milestoneEpochs: [Int]?
+  public var gamma: Double?
+  /// Linear warm-up of the learning rate over this many epochs (fractions allowed).
+  public var warmupEpochs: Double?
+  public var epochs: Int?
+  public var batchSize: Int?
+  public var seed: Int?
+  /// Epochs whose features are saved (all when absent). Training state is saved every epoch.
+  public var checkpointEpochs: [Int]?
+  /// Train the first epochs with plain (modified) softmax before the margin loss takes over.
+  public var softmaxWarmupEpochs: Int?
+
+  public init() {}
+
+  static let fieldNames: Set<String> = [
+    "network", "featureDimension", "featureBias", "optimizer", "learningRate", "momentum", "nesterov",
+    "weightDecay", "schedule", "stepEpochs", "milestoneEpochs", "gamma", "warmupEpochs", "epochs", "batchSize",
+    "seed", "checkpointEpochs", "softmaxWarmupEpochs",
+  ]
+
+  /// Reads and range-checks the settings object `reader`.
+  init(reading reader: FieldReader) throws {
+    try reader.rejectUnknown(Self.fieldNames)
+    network = try reader.choice("network", Architecture.self)
+    featureDimension = try reader.int("featureDimension")
+    if let d = featureDimension, !(2...3).contains(d) {
+      throw reader.fail("featureDimension", "expected 2 or 3, found \(d)")
+    }
+    featureBias = try reader.bool("featureBias")
+    optimizer = try reader.choice("optimizer", OptimizerKind.self)
+    learningRate = try reader.double("learningRate")
+    if let rate = learningRate, rate <= 0 { throw reader.fail("learningRate", "expected a positive number, found \(rate)") }
+    momentum = try reader.double("momentum")
+    if let m = momentum, !(0..<1).contains(m) { throw reader.fail("momentum", "expected a number in [0, 1), found \(m)") }
+    nesterov = try reader.bool("nesterov")
+    weightDecay = try reader.double("weightDecay")
+    if let wd = weightDecay, wd < 0 { throw reader.fail("weightDecay", "expected a number >= 0, found \(wd)") }
+    schedule = try reader.choice("schedule", ScheduleKind.self)
+    stepEpochs = try reader.int("stepEpochs", minimum: 1)
+    milestoneEpochs = try reader.ints("milestoneEpochs", minimum: 1)
+    gamma = try reader.double("gamma")
+    if let g = gamma, g <= 0 || g > 1 { throw reader.fail("gamma", "expected a number in (0, 1], found \(g)") }
+    warmupEpochs = try reader.double("warmupEpochs")
+    if let w = warmupEpochs, w < 0 { throw reader.fail("warmupEpochs", "expected a number >= 0, found \(w)") }
+    epochs = try reader.int("epochs", minimum: 1)
+    batchSize = try reader.int("batchSize", minimum: 1)
+    seed = try reader.int("seed", minimum: 0)
+    checkpointEpochs = try reader.ints("checkpointEpochs", minimum: 1)
+    softmaxWarmupEpochs = try reader.int("softmaxWarmupEpochs", minimum: 0)
+  }
+
+  /// `self` with every field that `other` sets replaced by `other`'s value.
+  public func overridden(by other: RunSettings) -> RunSettings {
+    var merged = self
+    merged.network = other.network ?? network
+    merged.featureDimension = other.featureDimension ?? featureDimension
+    merged.featureBias = other.featureBias ?? featureBias
+    merged.optimizer = other.optimizer ?? optimizer
+    merged.learningRate = other.learningRate ?? learningRate
+    merged.momentum = other.momentum ?? momentum
+    merged.nesterov = other.nesterov ?? nesterov
+    merged.weightDecay = other.weightDecay ?? weightDecay
+    merged.schedule = other.schedule ?? schedule
+    merged.stepEpochs = other.stepEpochs ?? stepEpochs
+    merged.milestoneEpochs = other.milestoneEpochs ?? milestoneEpochs
+    merged.gamma = other.gamma ?? gamma
+    merged.warmupEpochs = other.warmupEpochs ?? warmupEpochs
+    merged.epochs = other.epochs ?? epochs
+    merged.batchSize = other.batchSize ?? batchSize
+    merged.seed = other.seed ?? seed
+    merged.checkpointEpochs = other.checkpointEpochs ?? checkpointEpochs
+    merged.softmaxWarmupEpochs = other.softmaxWarmupEpochs ?? softmaxWarmupEpochs
+    return merged
+  }
+
+  /// The built-in defaults under every experiment: the compact network with a 2-D, bias-free
+  /// feature, SGD with momentum and a one-cycle schedule (what trains a 2-D bottleneck fast).
+  public static let builtIn: RunSettings = {
+    var settings = RunSettings()
+    settings.network = .compact
+    settings.featureDimension = 2
+    settings.featureBias = false
+    settings.optimizer = .sgd
+    settings.learningRate = 0.1
+    settings.momentum = 0.9
+    settings.nesterov = false
+    settings.weightDecay = 5e-4
+    settings.schedule = .oneCycle
+    settings.gamma = 0.1
+    settings.warmupEpochs = 0
+    settings.epochs = 4
+    settings.batchSize = 256
+    settings.seed = 1701
+    settings.softmaxWarmupEpochs = 0
+    return settings
+  }()
+}
