@@ -23,10 +23,16 @@ let package = Package(
       name: "CBLAS", pkgConfig: "openblas", providers: [.apt(["libopenblas-dev"]), .brew(["openblas"])]),
     .systemLibrary(
       name: "CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"]), .brew(["zlib"])]),
+    .systemLibrary(
+      name: "CCairo", pkgConfig: "cairo", providers: [.apt(["libcairo2-dev"]), .brew(["cairo"])]),
 
     // MARK: - Training side
     .target(name: "Datasets", dependencies: ["CZlib"]),
     .target(name: "Engine", dependencies: ["CBLAS"]),
+
+    // MARK: - Rendering side (never imports the training engine)
+    .target(name: "CairoGraphics", dependencies: ["CCairo"]),
+    .target(name: "Figures", dependencies: ["CairoGraphics"]),
 
     // MARK: - Test support (a regular target so every test bundle can share it)
     .target(name: "TestSupport", dependencies: ["Engine"]),
@@ -35,13 +41,15 @@ let package = Package(
     .executableTarget(
       name: "margins",
       dependencies: [
-        "Datasets", "Engine",
+        "Datasets", "Engine", "Figures",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
       ]),
 
     // MARK: - Tests
     .testTarget(name: "DatasetsTests", dependencies: ["Datasets"]),
     .testTarget(name: "EngineTests", dependencies: ["Engine", "TestSupport"]),
+    .testTarget(name: "CairoGraphicsTests", dependencies: ["CairoGraphics"]),
+    .testTarget(name: "FiguresTests", dependencies: ["Figures", "CairoGraphics"]),
   ],
   swiftLanguageModes: [.v6]
 )

@@ -67,3 +67,11 @@ extension Context {
     return FontExtents(ascent: e.ascent, descent: e.descent, height: e.height)
   }
 }
+
+extension Context {
+  /// Adds the outline of `text` (baseline at `origin`) to the current path, e.g. to stroke a halo.
+  public func addTextPath(_ text: String, at origin: Point) {
+    cairo_move_to(handle, origin.x, origin.y)
+    cairo_text_path(handle, text)
+  }
+}
