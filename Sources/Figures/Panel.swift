@@ -77,18 +77,16 @@ public struct Panel {
       return AxisLimits(x: r, y: r)
     case .nice:
       let b = bounds ?? AxisLimits(xMin: 0, xMax: 1, yMin: 0, yMax: 1)
-      return AxisLimits(x: niceRange(padded(b.x), scale: xScale), y: niceRange(padded(b.y), scale: yScale))
+      return AxisLimits(x: niceRange(b.x, scale: xScale), y: niceRange(b.y, scale: yScale))
     }
-  }
-
-  private func padded(_ r: AxisRange) -> AxisRange {
-    AxisRange(r.lower - r.span * 0.02, r.upper + r.span * 0.02)
   }
 
   private func niceRange(_ r: AxisRange, scale: AxisScale) -> AxisRange {
     switch scale {
     case .linear:
-      return NiceTicks.expand(r)
+      // Round to a step finer than the ticks' so curves starting at 0 or ending at 180 keep
+      // those limits, and other data gets at most a tenth of the span as margin.
+      return NiceTicks.expand(r, targetCount: 10)
     case .log10:
       let lo = r.lower > 0 ? r.lower : max(r.upper * 1e-6, .leastNormalMagnitude)
       let hi = max(r.upper, lo * 10)
