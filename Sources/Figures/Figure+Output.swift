@@ -15,16 +15,17 @@ extension Figure {
     }
   }
 
-  /// Renders the figure into an image of (size in inches × `dpi`) pixels; point layers are
-  /// stamped at the same resolution.
-  public func renderImage(dpi: Double = 150) throws -> ImageSurface {
+  /// Renders the figure into an image of (size in inches × `dpi`) pixels. Point layers are
+  /// stamped at the same resolution (`.raster`, the fast path) or drawn as Cairo paths (`.vector`,
+  /// which previews what the vector outputs contain).
+  public func renderImage(dpi: Double = 150, pointMode: PointMode = .raster) throws -> ImageSurface {
     let layout = try layout()
     let scale = dpi / 72
     do {
       let image = try ImageSurface(width: Int((layout.width * scale).rounded(.up)), height: Int((layout.height * scale).rounded(.up)))
       let context = try Context(surface: image)
       context.scale(x: scale, y: scale)
-      try FigureRenderer(figure: self, layout: layout, context: context, rasterScale: scale, pointMode: .raster).draw()
+      try FigureRenderer(figure: self, layout: layout, context: context, rasterScale: scale, pointMode: pointMode).draw()
       image.flush()
       return image
     } catch let error as CairoError {

@@ -45,13 +45,13 @@ struct RenderingTests {
     return (figure, points)
   }
 
-  @Test(arguments: [72.0, 144, 200])
-  func pngHasTheDPISizeWhiteBackgroundAndClassColouredMarkers(dpi: Double) throws {
+  @Test(arguments: [72.0, 144, 200], PointMode.allCases)
+  func pngHasTheDPISizeWhiteBackgroundAndClassColouredMarkers(dpi: Double, mode: PointMode) throws {
     let (figure, points) = Self.knownPointsFigure()
     let layout = try figure.layout()
     let frame = try #require(layout.frame(row: 0, column: 0))
     let ((), leaked) = try CairoHandles.trackingLeaks {
-      let image = try figure.renderImage(dpi: dpi)
+      let image = try figure.renderImage(dpi: dpi, pointMode: mode)
       #expect(image.width == Int((layout.width * dpi / 72).rounded(.up)))
       #expect(image.height == Int((layout.height * dpi / 72).rounded(.up)))
       #expect(image.pixel(x: 1, y: 1) == Pixel(red: 255, green: 255, blue: 255))
@@ -63,7 +63,7 @@ struct RenderingTests {
         let pixel = try #require(image.pixel(x: Int(d.x * dpi / 72), y: Int(d.y * dpi / 72)))
         let expected = Palette.colorBlindSafe.color(forClass: i == 0 ? 0 : 1)
         let want = Pixel(red: UInt8(expected.red * 255), green: UInt8(expected.green * 255), blue: UInt8(expected.blue * 255))
-        #expect(pixel.distance(to: want) <= 2, "marker \(i) at \(p): \(pixel) vs \(want)")
+        #expect(pixel.distance(to: want) <= 2, "\(mode) marker \(i) at \(p): \(pixel) vs \(want)")
       }
     }
     #expect(leaked == 0)
@@ -173,6 +173,12 @@ struct RenderingTests {
       // Set RENDER_SAMPLES_DIR to keep a copy for looking at.
       if let samples = ProcessInfo.processInfo.environment["RENDER_SAMPLES_DIR"] {
         try figure.writePNG(to: samples + "/gallery.png", dpi: 150)
+        var closeUp = Figure(rows: 1, columns: 2)
+        closeUp[0, 0] = figure[0, 1]
+        closeUp[0, 1] = .scatter(
+          title: "Training Set (m=2)", cloud: SyntheticFeatures.star(count: 20_000, seed: 9), palette: .lSoftmaxPaper)
+        closeUp.legendEntries = ScatterLayer(cloud: SyntheticFeatures.star(count: 10), palette: .lSoftmaxPaper).legendEntries
+        try closeUp.writePNG(to: samples + "/close-up.png", dpi: 220)
       }
     }
     #expect(leaked == 0)
