@@ -110,3 +110,38 @@ extension Polyline {
     self.init(xs: try table.column(x), ys: try table.column(y), name: name ?? y, color: color, dash: dash)
   }
 }
+
+extension Panel {
+  /// A binary decision-boundary diagram from functions, for losses whose boundaries are not
+  /// straight lines (SphereFace's cos mθ1 = cos θ2).
+  ///
+  /// - Parameters:
+  ///   - boundaries: one function per boundary, zero on the boundary, taking a point of the
+  ///     diagram's space (θ1, θ2 in **radians** for `.angles`, cosines for `.cosines`).
+  ///   - inMargin: true inside the margin region (filled grey), e.g. points where neither
+  ///     class's margin rule holds.
+  public static func decisionBoundaries(
+    title: String? = nil, subtitle: String? = nil, space: BoundarySpace, boundaryFunctions: [(Point) -> Double],
+    inMargin: ((Point) -> Bool)? = nil, resolution: Int = 240
+  ) -> Panel {
+    let toNative: (Point) -> Point
+    let nativeLimits: AxisLimits
+    switch space {
+    case .angles(let degrees):
+      let k = degrees ? Double.pi / 180 : 1
+      toNative = { Point(x: $0.x * k, y: $0.y * k) }
+      nativeLimits = AxisLimits(xMin: 0, xMax: .pi, yMin: 0, yMax: .pi)
+    case .cosines:
+      toNative = { $0 }
+      nativeLimits = AxisLimits(xMin: -1, xMax: 1, yMin: -1, yMax: 1)
+    }
+    let lines = boundaryFunctions.flatMap { f in
+      Contour.zeroLevel(of: f, in: nativeLimits, resolution: resolution).map { Polyline(points: $0) }
+    }
+    var panel = decisionBoundaries(title: title, subtitle: subtitle, space: space, boundaries: lines, margins: [])
+    if let inMargin {
+      panel.layers.insert(RegionMaskLayer { inMargin(toNative($0)) }, at: 0)
+    }
+    return panel
+  }
+}

@@ -173,7 +173,11 @@ struct RenderingTests {
       // Set RENDER_SAMPLES_DIR to keep a copy for looking at.
       if let samples = ProcessInfo.processInfo.environment["RENDER_SAMPLES_DIR"] {
         try figure.writePNG(to: samples + "/gallery.png", dpi: 150)
-        var closeUp = Figure(rows: 1, columns: 2)
+        var closeUp = Figure(rows: 1, columns: 3)
+        closeUp[0, 2] = .decisionBoundaries(
+          title: "SphereFace (m=4)", space: .angles(degrees: true),
+          boundaryFunctions: [{ Self.psi4($0.x) - cos($0.y) }, { Self.psi4($0.y) - cos($0.x) }],
+          inMargin: { Self.psi4($0.x) < cos($0.y) && Self.psi4($0.y) < cos($0.x) })
         closeUp[0, 0] = figure[0, 1]
         closeUp[0, 1] = .scatter(
           title: "Training Set (m=2)", cloud: SyntheticFeatures.star(count: 20_000, seed: 9), palette: .lSoftmaxPaper)
@@ -183,6 +187,12 @@ struct RenderingTests {
     }
     #expect(leaked == 0)
     #expect(Set(try FileManager.default.contentsOfDirectory(atPath: directory)) == ["gallery.png", "gallery.svg", "gallery.pdf"])
+  }
+
+  /// L-Softmax/A-Softmax ψ(θ) = (−1)^k cos(4θ) − 2k for θ in [kπ/4, (k+1)π/4].
+  static func psi4(_ theta: Double) -> Double {
+    let k = min(3, Int(theta / (.pi / 4)))
+    return (k % 2 == 0 ? 1 : -1) * cos(4 * theta) - 2 * Double(k)
   }
 
   /// Cairo prints user-space numbers without trailing zeros.
