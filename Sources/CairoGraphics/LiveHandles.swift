@@ -22,6 +22,13 @@ public enum CairoHandles {
     let result = try $ledger.withValue(ledger) { try body() }
     return (result, ledger.count.load(ordering: .relaxed))
   }
+
+  /// The `async` form of ``trackingLeaks(_:)``, for test-scoping traits that wrap whole tests.
+  public static func trackingLeaks<R>(_ body: () async throws -> R) async rethrows -> (result: R, leaked: Int) {
+    let ledger = HandleLedger()
+    let result = try await $ledger.withValue(ledger) { try await body() }
+    return (result, ledger.count.load(ordering: .relaxed))
+  }
 }
 
 final class HandleLedger: Sendable {

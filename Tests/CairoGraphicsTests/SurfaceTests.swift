@@ -2,7 +2,7 @@ import CairoGraphics
 import Foundation
 import Testing
 
-@Suite("Image surfaces, PNG files and error reporting")
+@Suite("Image surfaces, PNG files and error reporting", .noLeakedCairoObjects)
 struct SurfaceTests {
   @Test func imageSurfaceHasRequestedSizeAndStartsTransparent() throws {
     let (pixel, leaked) = try CairoHandles.trackingLeaks {

@@ -26,7 +26,7 @@ final class SVGSummary: NSObject, XMLParserDelegate {
   }
 }
 
-@Suite("SVG and PDF surfaces")
+@Suite("SVG and PDF surfaces", .noLeakedCairoObjects)
 struct VectorSurfaceTests {
   @Test func svgHasSizeViewBoxPathsAndGlyphs() throws {
     let (bytes, leaked) = try CairoHandles.trackingLeaks {

@@ -4,7 +4,7 @@ import Testing
 
 @testable import Figures
 
-@Suite("Zero-level contours and predicate regions")
+@Suite("Zero-level contours and predicate regions", .noLeakedCairoObjects)
 struct ContourTests {
   @Test func aStraightBoundaryIsOneOpenLineOnTheBoundary() {
     let lines = Contour.zeroLevel(of: { $0.x - 0.5 * $0.y - 0.2 }, in: AxisLimits(xMin: 0, xMax: 1, yMin: 0, yMax: 1), resolution: 50)

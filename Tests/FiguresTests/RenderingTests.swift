@@ -31,7 +31,7 @@ final class SVGSummary: NSObject, XMLParserDelegate {
   var scatterPathCount: Int { pathStyles.filter { $0.contains("stroke-linecap:round") }.count }
 }
 
-@Suite("Rendered figures: pixels, SVG structure, PDF, errors")
+@Suite("Rendered figures: pixels, SVG structure, PDF, errors", .noLeakedCairoObjects)
 struct RenderingTests {
   /// Two classes at known positions with big opaque markers.
   static func knownPointsFigure() -> (Figure, [Point]) {
