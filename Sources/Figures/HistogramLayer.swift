@@ -116,3 +116,31 @@ public struct RoseLayer: PlotLayer {
     }
   }
 }
+
+extension HistogramSeries {
+  /// One series per class of the angle (degrees) between each feature and its own class
+  /// direction, coloured by `palette`; empty classes are skipped.
+  public static func anglesPerClass(
+    of cloud: FeatureCloud, directions: [CairoGraphics.Point], binCount: Int = 45, range: ClosedRange<Double> = 0...90,
+    palette: Palette = .colorBlindSafe, density: Bool = true
+  ) -> [HistogramSeries] {
+    (0..<cloud.classCount).compactMap { c in
+      let indices = cloud.labels.indices.filter { Int(cloud.labels[$0]) == c }
+      guard !indices.isEmpty else { return nil }
+      let subset = FeatureCloud(
+        xs: indices.map { cloud.xs[$0] }, ys: indices.map { cloud.ys[$0] }, labels: indices.map { cloud.labels[$0] },
+        classNames: cloud.classNames)
+      let h = Histogram(values: subset.anglesToOwnClass(directions: directions), binCount: binCount, range: range)
+      return HistogramSeries(name: cloud.name(ofClass: c), histogram: density ? h.density() : h, color: palette.color(forClass: c))
+    }
+  }
+
+  /// All classes pooled into one series.
+  public static func anglesPooled(
+    of cloud: FeatureCloud, directions: [CairoGraphics.Point], name: String, color: Color, binCount: Int = 45,
+    range: ClosedRange<Double> = 0...90, density: Bool = true
+  ) -> HistogramSeries {
+    let h = Histogram(values: cloud.anglesToOwnClass(directions: directions), binCount: binCount, range: range)
+    return HistogramSeries(name: name, histogram: density ? h.density() : h, color: color)
+  }
+}

@@ -40,7 +40,7 @@ struct RenderBenchCommand: ParsableCommand {
 
     print("render-bench: 2 x 4 panels, \(points) points per panel, PNG at \(Int(dpi)) dpi, raster layers at \(Int(rasterDPI)) dpi")
     print("output: \(directory)")
-    print("format        seconds      size   matplotlib anchor   target")
+    print("format        seconds      size   matplotlib anchor   target           verdict")
     let rows: [(String, String, String, () throws -> Void)] = [
       ("PNG", "anchor.png", "2.1 s", { try figure.writePNG(to: directory + "/anchor.png", dpi: dpi) }),
       ("SVG raster", "anchor-raster.svg", "17.3 s / 60 MB", { try figure.writeSVG(to: directory + "/anchor-raster.svg", pointMode: .raster, rasterDPI: rasterDPI) }),
@@ -56,11 +56,17 @@ struct RenderBenchCommand: ParsableCommand {
         best = min(best, Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9)
       }
       let bytes = (try? FileManager.default.attributesOfItem(atPath: directory + "/" + file)[.size] as? Int) ?? 0
-      let target = name == "PNG" ? "< 0.5 s" : name.hasPrefix("SVG") ? "< 2 s, < 10 MB" : "-"
+      let target: String, met: Bool?
+      switch name {
+      case "PNG": (target, met) = ("< 0.5 s", best < 0.5)
+      case _ where name.hasPrefix("SVG"): (target, met) = ("< 2 s, < 10 MB", best < 2 && bytes < 10_000_000)
+      default: (target, met) = ("-", nil)
+      }
       print(
         name.padding(toLength: 12, withPad: " ", startingAt: 0)
           + String(format: "%8.3f %9.2f MB", best, Double(bytes) / 1e6)
-          + "   " + anchor.padding(toLength: 18, withPad: " ", startingAt: 0) + target)
+          + "   " + anchor.padding(toLength: 18, withPad: " ", startingAt: 0)
+          + target.padding(toLength: 17, withPad: " ", startingAt: 0) + (met.map { $0 ? "met" : "MISSED" } ?? ""))
     }
   }
 
