@@ -18,7 +18,9 @@ public enum AtomicFile {
     let slash = path.lastIndex(of: "/")
     let directory = slash.map { String(path[..<$0]) } ?? "."
     let name = slash.map { String(path[path.index(after: $0)...]) } ?? path
-    let temporary = (directory.isEmpty ? "" : directory + "/") + ".\(name).\(getpid()).\(UInt32.random(in: 0...UInt32.max)).tmp"
+    // "/x.png" lives in "/", whose prefix is just the slash.
+    let prefix = directory.isEmpty ? "/" : directory + "/"
+    let temporary = prefix + ".\(name).\(getpid()).\(UInt32.random(in: 0...UInt32.max)).tmp"
 
     func failure(_ step: String) -> CairoError {
       let reason = String(cString: strerror(errno))
