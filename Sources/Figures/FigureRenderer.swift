@@ -55,8 +55,16 @@ struct FigureRenderer {
     if panel.showsGrid {
       context.withSavedState {
         context.newPath()
-        for t in xTicks { let d = m.device(Point(x: t.value, y: m.limits.y.lower)); context.move(to: Point(x: d.x, y: box.minY)); context.line(to: Point(x: d.x, y: box.maxY)) }
-        for t in yTicks { let d = m.device(Point(x: m.limits.x.lower, y: t.value)); context.move(to: Point(x: box.minX, y: d.y)); context.line(to: Point(x: box.maxX, y: d.y)) }
+        for t in xTicks {
+          let x = m.device(Point(x: t.value, y: m.limits.y.lower)).x
+          context.move(to: Point(x: x, y: box.minY))
+          context.line(to: Point(x: x, y: box.maxY))
+        }
+        for t in yTicks {
+          let y = m.device(Point(x: m.limits.x.lower, y: t.value)).y
+          context.move(to: Point(x: box.minX, y: y))
+          context.line(to: Point(x: box.maxX, y: y))
+        }
         context.setSource(.gray(0.9))
         context.lineWidth = 0.5
         context.stroke()
@@ -76,11 +84,13 @@ struct FigureRenderer {
         context.addRectangle(box)
         for t in xTicks {
           let x = m.device(Point(x: t.value, y: m.limits.y.lower)).x
-          context.move(to: Point(x: x, y: box.maxY)); context.line(to: Point(x: x, y: box.maxY + 3))
+          context.move(to: Point(x: x, y: box.maxY))
+          context.line(to: Point(x: x, y: box.maxY + 3))
         }
         for t in yTicks {
           let y = m.device(Point(x: m.limits.x.lower, y: t.value)).y
-          context.move(to: Point(x: box.minX, y: y)); context.line(to: Point(x: box.minX - 3, y: y))
+          context.move(to: Point(x: box.minX, y: y))
+          context.line(to: Point(x: box.minX - 3, y: y))
         }
         context.setSource(.black)
         context.lineWidth = 0.7
@@ -196,7 +206,11 @@ struct FigureRenderer {
           if entry.symbol == .hatchedPatch {
             context.newPath()
             var o = -8.0
-            while o < 16 { context.move(to: Point(x: r.minX + o, y: r.maxY)); context.line(to: Point(x: r.minX + o + 8, y: r.minY)); o += 3 }
+            while o < 16 {
+              context.move(to: Point(x: r.minX + o, y: r.maxY))
+              context.line(to: Point(x: r.minX + o + 8, y: r.minY))
+              o += 3
+            }
             context.setSource(.gray(0.5))
             context.lineWidth = 0.45
             context.stroke()
