@@ -23,6 +23,8 @@ let package = Package(
       name: "CBLAS", pkgConfig: "openblas", providers: [.apt(["libopenblas-dev"]), .brew(["openblas"])]),
     .systemLibrary(
       name: "CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"]), .brew(["zlib"])]),
+    .systemLibrary(
+      name: "CCairo", pkgConfig: "cairo", providers: [.apt(["libcairo2-dev"]), .brew(["cairo"])]),
 
     // MARK: - Training side
     .target(name: "Datasets", dependencies: ["CZlib"]),
@@ -33,6 +35,10 @@ let package = Package(
     // MARK: - Shared (pure functions, no engine types; used by Losses and the renderer)
     .target(name: "MarginMath", exclude: ["README.md"]),
 
+    // MARK: - Rendering side (never imports the training engine)
+    .target(name: "CairoGraphics", dependencies: ["CCairo"]),
+    .target(name: "Figures", dependencies: ["CairoGraphics", "MarginMath", "Checkpoints"]),
+
     // MARK: - Test support (a regular target so every test bundle can share it)
     .target(name: "TestSupport", dependencies: ["Engine"]),
 
@@ -40,7 +46,7 @@ let package = Package(
     .executableTarget(
       name: "margins",
       dependencies: [
-        "Datasets", "Engine",
+        "Datasets", "Engine", "Figures",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
       ]),
 
@@ -50,6 +56,8 @@ let package = Package(
     .testTarget(name: "EngineTests", dependencies: ["Engine", "TestSupport"]),
     .testTarget(name: "MarginMathTests", dependencies: ["MarginMath"]),
     .testTarget(name: "LossesTests", dependencies: ["Losses", "Engine", "TestSupport"]),
+    .testTarget(name: "CairoGraphicsTests", dependencies: ["CairoGraphics"]),
+    .testTarget(name: "FiguresTests", dependencies: ["Figures", "CairoGraphics"]),
   ],
   swiftLanguageModes: [.v6]
 )

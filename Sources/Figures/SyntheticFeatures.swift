@@ -1,0 +1,59 @@
+import Foundation
+
+/// Seeded synthetic 2-D features shaped like MNIST softmax features: a "star" of one thin ray
+/// per class from the origin. Used by the render benchmark and tests, so rendering can be
+/// exercised without a trained network.
+public enum SyntheticFeatures {
+  /// `count` points over `classCount` classes (round-robin labels). Class c points along angle
+  /// 2πc/C + 0.3; radii are half-normal with a class-dependent scale (like softmax features,
+  /// whose norms grow unevenly), angular spread shrinks with radius, as in the papers' figures.
+  public static func star(count: Int, classCount: Int = 10, seed: UInt64 = 1701, scale: Double = 100) -> FeatureCloud {
+    var rng = SplitMix64(seed: seed)
+    var xs = [Float](), ys = [Float](), labels = [UInt8]()
+    xs.reserveCapacity(count)
+    ys.reserveCapacity(count)
+    labels.reserveCapacity(count)
+    for i in 0..<count {
+      let c = i % classCount
+      let classScale = scale * (0.55 + 0.45 * Double((c * 7) % classCount) / Double(max(1, classCount - 1)))
+      let r = classScale * (0.08 + abs(rng.nextGaussian()) * 0.55)
+      let spread = 0.05 + 0.25 / (1 + r / (0.1 * scale))
+      let angle = 2 * Double.pi * Double(c) / Double(classCount) + 0.3 + rng.nextGaussian() * spread
+      xs.append(Float(r * cos(angle)))
+      ys.append(Float(r * sin(angle)))
+      labels.append(UInt8(truncatingIfNeeded: c))
+    }
+    return FeatureCloud(xs: xs, ys: ys, labels: labels, classNames: (0..<classCount).map(String.init))
+  }
+
+  /// Unit class directions matching ``star(count:classCount:seed:scale:)``.
+  public static func starDirections(classCount: Int = 10) -> [(x: Double, y: Double)] {
+    (0..<classCount).map {
+      let a = 2 * Double.pi * Double($0) / Double(classCount) + 0.3
+      return (cos(a), sin(a))
+    }
+  }
+}
+
+/// SplitMix64 (Steele, Lea & Flood 2014): a tiny seeded generator, so figures are reproducible
+/// without depending on the training engine's generator.
+struct SplitMix64: RandomNumberGenerator {
+  private var state: UInt64
+
+  init(seed: UInt64) { state = seed }
+
+  mutating func next() -> UInt64 {
+    state &+= 0x9E37_79B9_7F4A_7C15
+    var z = state
+    z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+    z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+    return z ^ (z >> 31)
+  }
+
+  /// A standard normal sample (Box–Muller).
+  mutating func nextGaussian() -> Double {
+    let u1 = Double(next() >> 11) * 0x1p-53 + 0x1p-54
+    let u2 = Double(next() >> 11) * 0x1p-53
+    return (-2 * log(u1)).squareRoot() * cos(2 * .pi * u2)
+  }
+}
