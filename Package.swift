@@ -31,13 +31,14 @@ let package = Package(
     .target(name: "Engine", dependencies: ["CBLAS"]),
     .target(name: "Checkpoints", dependencies: ["Datasets", "MarginMath"]),
     .target(name: "Losses", dependencies: ["Engine", "MarginMath"], exclude: ["README.md"]),
+    .target(name: "Training", dependencies: ["Datasets", "Engine", "Losses", "Checkpoints", "MarginMath"]),
 
     // MARK: - Shared (pure functions, no engine types; used by Losses and the renderer)
     .target(name: "MarginMath", exclude: ["README.md"]),
 
     // MARK: - Rendering side (never imports the training engine)
-    .target(name: "CairoGraphics", dependencies: ["CCairo"]),
-    .target(name: "Figures", dependencies: ["CairoGraphics", "MarginMath", "Checkpoints"]),
+    .target(name: "CairoGraphics", dependencies: ["CCairo"], exclude: ["README.md"]),
+    .target(name: "Figures", dependencies: ["CairoGraphics", "MarginMath", "Checkpoints"], exclude: ["README.md"]),
 
     // MARK: - Test support (a regular target so every test bundle can share it)
     .target(name: "TestSupport", dependencies: ["Engine"]),
