@@ -67,7 +67,7 @@ public final class BatchNorm: StatefulLayer {
     var normalized = Tensor(zeros: [])
     let output = Tensor(shape: input.shape) { y in
       normalized = Tensor(shape: input.shape) { xHat in
-        input.scalars.withUnsafeBufferPointer { x in
+        input.withUnsafePointer { x in
           scale.value.scalars.withUnsafeBufferPointer { gamma in
             shift.value.scalars.withUnsafeBufferPointer { beta in
               mean.withUnsafeMutableBufferPointer { meanOut in
@@ -78,19 +78,16 @@ public final class BatchNorm: StatefulLayer {
                       for c in Threading.range(worker, of: workers, splitting: channels) {
                         var mu: Float, inverse: Float
                         if mode == .training {
+                          // Per-plane vector sums, accumulated across planes in Double.
                           var sum = 0.0
                           for item in 0..<n {
-                            let base = (item * channels + c) * plane
-                            for p in base..<(base + plane) { sum += Double(x[p]) }
+                            sum += Double(Engine.sum(x + (item * channels + c) * plane, count: plane))
                           }
                           let meanValue = sum / Double(count)
                           var squares = 0.0
                           for item in 0..<n {
-                            let base = (item * channels + c) * plane
-                            for p in base..<(base + plane) {
-                              let d = Double(x[p]) - meanValue
-                              squares += d * d
-                            }
+                            squares += Double(
+                              squaredDeviation(x + (item * channels + c) * plane, from: Float(meanValue), count: plane))
                           }
                           let variance = squares / Double(count)
                           mu = Float(meanValue)
@@ -149,8 +146,8 @@ public final class BatchNorm: StatefulLayer {
     var shiftGradient = [Float](repeating: 0, count: channels)
     let workers = max(1, min(Threading.workerCount, channels))
     let inputGradient = Tensor(shape: normalized.shape) { dx in
-      normalized.scalars.withUnsafeBufferPointer { xHat in
-        outputGradient.scalars.withUnsafeBufferPointer { dy in
+      normalized.withUnsafePointer { xHat in
+        outputGradient.withUnsafePointer { dy in
           scale.value.scalars.withUnsafeBufferPointer { gamma in
             scaleGradient.withUnsafeMutableBufferPointer { dGamma in
               shiftGradient.withUnsafeMutableBufferPointer { dBeta in
@@ -160,10 +157,8 @@ public final class BatchNorm: StatefulLayer {
                     var sumDy = 0.0, sumDyXHat = 0.0
                     for item in 0..<n {
                       let base = (item * channels + c) * plane
-                      for p in base..<(base + plane) {
-                        sumDy += Double(dy[p])
-                        sumDyXHat += Double(dy[p]) * Double(xHat[p])
-                      }
+                      sumDy += Double(Engine.sum(dy + base, count: plane))
+                      sumDyXHat += Double(dot(dy + base, xHat + base, count: plane))
                     }
                     dGamma[c] = Float(sumDyXHat)
                     dBeta[c] = Float(sumDy)

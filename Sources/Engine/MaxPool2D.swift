@@ -34,35 +34,42 @@ public final class MaxPool2D: Layer {
       cachedShape = input.shape
       if argmax.count != planes * oh * ow { argmax = [Int32](repeating: 0, count: planes * oh * ow) }
     }
-    var indices = recordsArgmax ? argmax : []
+    let workers = max(1, min(Threading.workerCount, planes))
+    var indices = recordsArgmax ? argmax : [Int32](repeating: 0, count: planes * oh * ow)
     argmax = []
-    let output = Tensor(shape: [n, c, oh, ow]) { y in
-      input.scalars.withUnsafeBufferPointer { x in
-        indices.withUnsafeMutableBufferPointer { index in
-          var o = 0
-          for plane in 0..<planes {
-            let source = plane * h * w
-            for oy in 0..<oh {
-              for ox in 0..<ow {
-                var best = oy * stride * w + ox * stride
-                var bestValue = x[source + best]
-                for ky in 0..<kernel {
-                  let row = (oy * stride + ky) * w + ox * stride
-                  for kx in 0..<kernel where x[source + row + kx] > bestValue {
-                    best = row + kx
-                    bestValue = x[source + row + kx]
+    let output = Tensor(shape: [n, c, oh, ow]) { output in
+      guard let y = output.baseAddress else { return }
+      input.withUnsafePointer { x in
+        indices.withUnsafeMutableBufferPointer { indexBuffer in
+          guard let index = indexBuffer.baseAddress else { return }
+          // Each worker owns a disjoint range of (image, channel) planes.
+          parallelFor(workers) { worker in
+            for plane in Threading.range(worker, of: workers, splitting: planes) {
+              let source = x + plane * h * w
+              var o = plane * oh * ow
+              for oy in 0..<oh {
+                for ox in 0..<ow {
+                  let corner = oy * stride * w + ox * stride
+                  var best = corner
+                  var bestValue = source[corner]
+                  for ky in 0..<kernel {
+                    let row = corner + ky * w
+                    for kx in 0..<kernel where source[row + kx] > bestValue {
+                      best = row + kx
+                      bestValue = source[row + kx]
+                    }
                   }
+                  y[o] = bestValue
+                  index[o] = Int32(truncatingIfNeeded: best)
+                  o += 1
                 }
-                y[o] = bestValue
-                if recordsArgmax { index[o] = Int32(best) }
-                o += 1
               }
             }
           }
         }
       }
     }
-    argmax = indices
+    if recordsArgmax { argmax = indices }
     return output
   }
 
@@ -74,14 +81,19 @@ public final class MaxPool2D: Layer {
       outputGradient.count == argmax.count && outputGradient.rank == 4 && outputGradient.shape[0] == n
         && outputGradient.shape[1] == c,
       "MaxPool2D.backward expects gradient [\(n), \(c), OH, OW] with \(argmax.count) scalars, got \(outputGradient.shape)")
+    let planes = n * c
+    let workers = max(1, min(Threading.workerCount, planes))
     var inputGradient = Tensor(zeros: shape)
-    inputGradient.scalars.withUnsafeMutableBufferPointer { dx in
-      outputGradient.scalars.withUnsafeBufferPointer { dy in
+    inputGradient.withUnsafeMutablePointer { dx in
+      outputGradient.withUnsafePointer { dy in
         argmax.withUnsafeBufferPointer { index in
-          for plane in 0..<(n * c) {
-            let target = plane * h * w
-            for o in (plane * outputPlane)..<((plane + 1) * outputPlane) {
-              dx[target + Int(index[o])] += dy[o]
+          // Each worker owns a disjoint range of planes of `dx`.
+          parallelFor(workers) { worker in
+            for plane in Threading.range(worker, of: workers, splitting: planes) {
+              let target = dx + plane * h * w
+              for o in (plane * outputPlane)..<((plane + 1) * outputPlane) {
+                target[Int(index[o])] += dy[o]
+              }
             }
           }
         }

@@ -7,7 +7,8 @@
 /// ```
 ///
 /// Slopes start at 0.25 and have weight-decay multiplier 0, as in the paper (decay would push
-/// them toward ReLU).
+/// them toward ReLU). Work is split by channel across `Threading.workerCount` workers, so each
+/// slope's gradient is summed by one thread in a fixed order whatever the worker count.
 public final class PReLU: Layer {
   public let channels: Int
   public let shared: Bool
@@ -36,16 +37,28 @@ public final class PReLU: Layer {
     let (n, plane) = layout(input)
     cachedInput = mode == .training ? input : nil
     let channels = self.channels, shared = self.shared
-    return Tensor(shape: input.shape) { y in
-      input.scalars.withUnsafeBufferPointer { x in
-        slope.value.scalars.withUnsafeBufferPointer { a in
-          for item in 0..<n {
-            for c in 0..<channels {
-              let base = (item * channels + c) * plane
+    let workers = max(1, min(Threading.workerCount, channels))
+    return Tensor(shape: input.shape) { output in
+      guard let y = output.baseAddress else { return }
+      input.withUnsafePointer { x in
+        slope.value.withUnsafePointer { a in
+          // Each worker writes a disjoint channel range.
+          parallelFor(workers) { worker in
+            for c in Threading.range(worker, of: workers, splitting: channels) {
               let ac = a[shared ? 0 : c]
-              for p in base..<(base + plane) {
-                let v = x[p]
-                y[p] = v > 0 ? v : ac * v
+              let slopes = SIMD16<Float>(repeating: ac), zero = SIMD16<Float>()
+              for item in 0..<n {
+                let base = (item * channels + c) * plane
+                var p = base
+                while p + 16 <= base + plane {
+                  let v = load16(x + p)
+                  store16(v.replacing(with: v * slopes, where: v .<= zero), y + p)
+                  p += 16
+                }
+                while p < base + plane {
+                  y[p] = x[p] > 0 ? x[p] : ac * x[p]
+                  p += 1
+                }
               }
             }
           }
@@ -59,22 +72,42 @@ public final class PReLU: Layer {
     precondition(outputGradient.shape == input.shape, "PReLU.backward expects gradient \(input.shape), got \(outputGradient.shape)")
     let (n, plane) = layout(input)
     let channels = self.channels, shared = self.shared
+    let workers = max(1, min(Threading.workerCount, channels))
     var slopeGradient = [Float](repeating: 0, count: channels)
-    let inputGradient = Tensor(shape: input.shape) { dx in
-      input.scalars.withUnsafeBufferPointer { x in
-        outputGradient.scalars.withUnsafeBufferPointer { dy in
-          slope.value.scalars.withUnsafeBufferPointer { a in
-            for item in 0..<n {
-              for c in 0..<channels {
-                let base = (item * channels + c) * plane
-                let ac = a[shared ? 0 : c]
-                var sum: Float = 0
-                for p in base..<(base + plane) {
-                  let v = x[p], g = dy[p]
-                  dx[p] = v > 0 ? g : ac * g
-                  sum += v > 0 ? 0 : g * v
+    let inputGradient = Tensor(shape: input.shape) { output in
+      guard let dx = output.baseAddress else { return }
+      input.withUnsafePointer { x in
+        outputGradient.withUnsafePointer { dy in
+          slope.value.withUnsafePointer { a in
+            slopeGradient.withUnsafeMutableBufferPointer { da in
+              // Each worker owns a disjoint channel range of `dx` and `da`.
+              parallelFor(workers) { worker in
+                for c in Threading.range(worker, of: workers, splitting: channels) {
+                  let ac = a[shared ? 0 : c]
+                  let slopes = SIMD16<Float>(repeating: ac), zero = SIMD16<Float>()
+                  var total: Float = 0
+                  for item in 0..<n {
+                    let base = (item * channels + c) * plane
+                    var lanes = SIMD16<Float>()
+                    var p = base
+                    while p + 16 <= base + plane {
+                      let v = load16(x + p), g = load16(dy + p)
+                      let negative = v .<= zero
+                      store16(g.replacing(with: g * slopes, where: negative), dx + p)
+                      lanes += (g * v).replacing(with: 0, where: .!negative)
+                      p += 16
+                    }
+                    var sum = lanes.sum()
+                    while p < base + plane {
+                      let v = x[p], g = dy[p]
+                      dx[p] = v > 0 ? g : ac * g
+                      sum += v > 0 ? 0 : g * v
+                      p += 1
+                    }
+                    total += sum
+                  }
+                  da[c] = total
                 }
-                slopeGradient[c] += sum
               }
             }
           }
@@ -82,6 +115,7 @@ public final class PReLU: Layer {
       }
     }
     if shared {
+      // Channels in order: a fixed summation order for the shared slope.
       slope.gradient[0] += slopeGradient.reduce(0, +)
     } else {
       for c in 0..<channels { slope.gradient[c] += slopeGradient[c] }
