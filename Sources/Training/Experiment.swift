@@ -84,14 +84,15 @@ public struct Experiment: Equatable, Sendable {
     self.file = file
     name = try reader.required("name", reader.string)
     description = try reader.string("description") ?? ""
-    dataset = try Self.readDataset(try reader.required("dataset", reader.object))
+    let dataset = try Self.readDataset(try reader.required("dataset", reader.object))
+    self.dataset = dataset
     settings = try reader.object("settings").map(RunSettings.init(reading:)) ?? RunSettings()
     profiles = try Self.readProfiles(reader.object("profiles"))
     let runReaders = try reader.required("runs", reader.objects)
     guard !runReaders.isEmpty else { throw reader.fail("runs", "expected at least one run") }
-    runs = try runReaders.map { try Self.readRun($0, experimentDataset: dataset) }
+    runs = try runReaders.map(Self.readRun)
     var seen = Set<String>()
-    for (index, run) in runs.enumerated() where !seen.insert(run.name).inserted {
+    for (index, run) in self.runs.enumerated() where !seen.insert(run.name).inserted {
       throw reader.fail("runs[\(index)].name", "run name '\(run.name)' is used twice")
     }
   }
@@ -148,7 +149,7 @@ public struct Experiment: Equatable, Sendable {
     return profiles
   }
 
-  private static func readRun(_ reader: FieldReader, experimentDataset: DatasetSelection) throws -> RunSpecification {
+  private static func readRun(_ reader: FieldReader) throws -> RunSpecification {
     try reader.rejectUnknown(["name", "loss", "parameters", "dataset", "settings", "profiles"])
     let loss = try reader.required("loss") { try reader.choice($0, LossKind.self) }
     var parameters = LossParameters.defaults(for: loss)

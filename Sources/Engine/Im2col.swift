@@ -1,0 +1,131 @@
+/// The geometry of a 2-D convolution or pooling window over an NCHW batch.
+public struct ConvolutionGeometry: Sendable, Equatable {
+  public let channels: Int
+  public let height: Int
+  public let width: Int
+  public let kernelHeight: Int
+  public let kernelWidth: Int
+  public let stride: Int
+  public let padding: Int
+
+  public init(channels: Int, height: Int, width: Int, kernel: Int, stride: Int, padding: Int) {
+    precondition(kernel >= 1 && stride >= 1 && padding >= 0, "bad window: kernel \(kernel), stride \(stride), padding \(padding)")
+    self.channels = channels
+    self.height = height
+    self.width = width
+    self.kernelHeight = kernel
+    self.kernelWidth = kernel
+    self.stride = stride
+    self.padding = padding
+    precondition(
+      outputHeight >= 1 && outputWidth >= 1,
+      "window \(kernel)x\(kernel) stride \(stride) padding \(padding) does not fit a \(height)x\(width) input")
+  }
+
+  /// `floor((H + 2·pad − k) / stride) + 1`.
+  public var outputHeight: Int { (height + 2 * padding - kernelHeight) / stride + 1 }
+  public var outputWidth: Int { (width + 2 * padding - kernelWidth) / stride + 1 }
+  /// Rows of the column matrix: `C·k·k`.
+  public var patchSize: Int { channels * kernelHeight * kernelWidth }
+  public var outputPlane: Int { outputHeight * outputWidth }
+  public var inputPlane: Int { height * width }
+
+  /// The output columns `ox` whose input column `ox·stride − pad + kx` lies inside the image.
+  @inlinable
+  func validColumns(kernelColumn kx: Int) -> Range<Int> {
+    let lower = max(0, ceilDivide(padding - kx, stride))
+    let upper = min(outputWidth, ceilDivide(width + padding - kx, stride))
+    return lower..<max(lower, upper)
+  }
+}
+
+@inlinable
+func ceilDivide(_ a: Int, _ b: Int) -> Int {
+  a >= 0 ? (a + b - 1) / b : -((-a) / b)
+}
+
+/// Unrolls `count` consecutive images into a column matrix, Caffe's `im2col_cpu` for a batch:
+///
+/// ```
+/// col[(c·k + ky)·k + kx][n·OH·OW + oy·OW + ox] = x[n][c][oy·s − p + ky][ox·s − p + kx]   (0 outside)
+/// ```
+///
+/// Putting the images side by side makes one wide `gemm` per chunk instead of one per image.
+/// - Parameters:
+///   - input: the first image of the chunk (`count · C·H·W` floats).
+///   - columns: `patchSize × (count · OH·OW)` floats, fully overwritten.
+func im2col(
+  _ input: UnsafePointer<Float>, count: Int, geometry g: ConvolutionGeometry,
+  columns: UnsafeMutablePointer<Float>
+) {
+  let ow = g.outputWidth, oh = g.outputHeight, plane = g.outputPlane
+  let rowLength = count * plane
+  for c in 0..<g.channels {
+    for ky in 0..<g.kernelHeight {
+      for kx in 0..<g.kernelWidth {
+        let row = columns + ((c * g.kernelHeight + ky) * g.kernelWidth + kx) * rowLength
+        let valid = g.validColumns(kernelColumn: kx)
+        for n in 0..<count {
+          let image = input + (n * g.channels + c) * g.inputPlane
+          let out = row + n * plane
+          for oy in 0..<oh {
+            let target = out + oy * ow
+            let iy = oy * g.stride - g.padding + ky
+            if iy < 0 || iy >= g.height || valid.isEmpty {
+              target.update(repeating: 0, count: ow)
+              continue
+            }
+            // Offsets stay integers until they are known to land inside the image.
+            let first = iy * g.width + valid.lowerBound * g.stride - g.padding + kx
+            let source = image + first
+            if valid.lowerBound > 0 { target.update(repeating: 0, count: valid.lowerBound) }
+            if g.stride == 1 {
+              (target + valid.lowerBound).update(from: source, count: valid.count)
+            } else {
+              for (i, ox) in valid.enumerated() { target[ox] = source[i * g.stride] }
+            }
+            if valid.upperBound < ow { (target + valid.upperBound).update(repeating: 0, count: ow - valid.upperBound) }
+          }
+        }
+      }
+    }
+  }
+}
+
+/// The adjoint of `im2col`: adds every column entry back onto the input pixel it came from.
+///
+/// - Parameters:
+///   - columns: `patchSize × (count · OH·OW)` floats.
+///   - input: `count · C·H·W` floats, overwritten (zeroed first, then accumulated in a fixed order).
+func col2im(
+  _ columns: UnsafePointer<Float>, count: Int, geometry g: ConvolutionGeometry,
+  input: UnsafeMutablePointer<Float>
+) {
+  input.update(repeating: 0, count: count * g.channels * g.inputPlane)
+  let ow = g.outputWidth, oh = g.outputHeight, plane = g.outputPlane
+  let rowLength = count * plane
+  for c in 0..<g.channels {
+    for ky in 0..<g.kernelHeight {
+      for kx in 0..<g.kernelWidth {
+        let row = columns + ((c * g.kernelHeight + ky) * g.kernelWidth + kx) * rowLength
+        let valid = g.validColumns(kernelColumn: kx)
+        if valid.isEmpty { continue }
+        for n in 0..<count {
+          let image = input + (n * g.channels + c) * g.inputPlane
+          let source = row + n * plane
+          for oy in 0..<oh {
+            let iy = oy * g.stride - g.padding + ky
+            if iy < 0 || iy >= g.height { continue }
+            let target = image + (iy * g.width + valid.lowerBound * g.stride - g.padding + kx)
+            let from = source + oy * ow + valid.lowerBound
+            if g.stride == 1 {
+              for i in 0..<valid.count { target[i] += from[i] }
+            } else {
+              for i in 0..<valid.count { target[i * g.stride] += from[i] }
+            }
+          }
+        }
+      }
+    }
+  }
+}

@@ -1,0 +1,64 @@
+/// Stochastic gradient descent with momentum, Nesterov momentum and L2 weight decay,
+/// in PyTorch's formulation (the anchor benchmark's):
+///
+/// ```
+/// g = ∇w + λ · m_w · w                         (m_w: the parameter's weightDecayMultiplier)
+/// v = μ · v + g                                 (v starts at g on the first step)
+/// w = w − η · (nesterov ? g + μ · v : v)
+/// ```
+public final class SGD: Optimizer {
+  public let momentum: Float
+  public let weightDecay: Float
+  public let nesterov: Bool
+  private var velocities: [String: Tensor] = [:]
+  private var order: [String] = []
+
+  public init(momentum: Float = 0.9, weightDecay: Float = 0, nesterov: Bool = false) {
+    precondition(momentum >= 0 && weightDecay >= 0, "SGD needs momentum, weight decay >= 0, got \(momentum), \(weightDecay)")
+    precondition(!nesterov || momentum > 0, "Nesterov SGD needs a positive momentum")
+    self.momentum = momentum
+    self.weightDecay = weightDecay
+    self.nesterov = nesterov
+  }
+
+  public func step(_ parameters: [Parameter], learningRate: Float) {
+    for parameter in parameters {
+      let decay = weightDecay * parameter.weightDecayMultiplier
+      let isNew = velocities[parameter.name] == nil
+      if isNew { order.append(parameter.name) }
+      var velocity = velocities.removeValue(forKey: parameter.name) ?? Tensor(zeros: parameter.value.shape)
+      let gradient = parameter.gradient
+      let (mu, nesterov) = (momentum, self.nesterov)
+      velocity.withUnsafeMutablePointer { v in
+        gradient.withUnsafePointer { dw in
+          parameter.value.withUnsafeMutablePointer { w in
+            for i in 0..<gradient.count {
+              let g = dw[i] + decay * w[i]
+              v[i] = isNew ? g : mu * v[i] + g
+              w[i] -= learningRate * (nesterov ? g + mu * v[i] : v[i])
+            }
+          }
+        }
+      }
+      velocities[parameter.name] = velocity
+    }
+  }
+
+  public var state: [NamedTensor] {
+    order.compactMap { name in velocities[name].map { NamedTensor(name: "velocity." + name, tensor: $0) } }
+  }
+
+  public func restore(_ state: [NamedTensor], for parameters: [Parameter]) throws(StateError) {
+    let present = Set(state.map(\.name))
+    // Parameters that had not been stepped yet have no buffer; restore exactly the saved ones.
+    let targets = parameters.filter { present.contains("velocity." + $0.name) }
+    var restored: [String: Tensor] = [:]
+    try Engine.restore(
+      state,
+      into: targets.map { parameter in
+        ("velocity." + parameter.name, parameter.value.shape, { restored[parameter.name] = $0 })
+      })
+    velocities = restored
+    order = targets.map(\.name)
+  }
+}

@@ -1,0 +1,23 @@
+/// Layers applied in order; backward runs them in reverse.
+public final class Sequential: StatefulLayer {
+  public let layers: [any Layer]
+
+  public init(_ layers: [any Layer]) {
+    self.layers = layers
+  }
+
+  public var parameters: [Parameter] { layers.flatMap(\.parameters) }
+  public var buffers: [StateBuffer] { layers.flatMap(\.stateBuffers) }
+
+  public func forward(_ input: Tensor, mode: Mode) -> Tensor {
+    var x = input
+    for layer in layers { x = layer.forward(x, mode: mode) }
+    return x
+  }
+
+  public func backward(_ outputGradient: Tensor) -> Tensor {
+    var g = outputGradient
+    for layer in layers.reversed() { g = layer.backward(g) }
+    return g
+  }
+}

@@ -1,0 +1,122 @@
+import ArgumentParser
+import Engine
+import Foundation
+
+/// `margins bench`: training and inference throughput and peak memory per network, beside the
+/// PyTorch anchor measured on the same 2-core machine.
+struct Bench: ParsableCommand {
+  static let configuration = CommandConfiguration(
+    commandName: "bench",
+    abstract: "Measure training/inference throughput and peak memory of the engine's networks.")
+
+  @Option(help: "Network to measure (\(Architecture.allCases.map(\.rawValue).joined(separator: ", ")), or all).")
+  var network: String = "all"
+
+  @Option(help: "Images per batch.")
+  var batchSize: Int = 256
+
+  @Option(help: "Timed iterations per measurement (default: about 3 s of work per network).")
+  var iterations: Int?
+
+  @Option(help: "Untimed iterations before timing.")
+  var warmup: Int = 2
+
+  @Option(
+    help: ArgumentHelp(
+      "Thread setting: 'auto' (each network's measured best), or WORKERSxBLAS, e.g. 2x1 (batch split over 2 workers, 1 BLAS thread) or 1x2.",
+      valueName: "setting"))
+  var threads: String = "auto"
+
+  func validate() throws {
+    if network != "all" && Architecture(rawValue: network) == nil {
+      throw ValidationError("unknown network '\(network)'")
+    }
+    if batchSize < 2 { throw ValidationError("--batch-size must be at least 2") }
+    if let iterations, iterations < 1 { throw ValidationError("--iterations must be positive") }
+    if warmup < 0 { throw ValidationError("--warmup must be non-negative") }
+    if threads != "auto" && ThreadSetting(threads) == nil {
+      throw ValidationError("--threads must be 'auto' or WORKERSxBLAS like 2x1")
+    }
+  }
+
+  func run() throws {
+    let architectures = network == "all" ? Architecture.allCases : Architecture.allCases.filter { $0.rawValue == network }
+    print("OpenBLAS core: \(BLAS.coreName) (set OPENBLAS_CORETYPE to override), batch \(batchSize)")
+    print(
+      pad("network", 11) + pad("threads", 8, right: true) + pad("train img/s", 13, right: true)
+        + pad("infer img/s", 13, right: true) + pad("peak MB", 9, right: true) + pad("PyTorch", 9, right: true)
+        + pad("ratio", 7, right: true))
+    for architecture in architectures {
+      let setting = threads == "auto" ? ThreadSetting.best(for: architecture) : ThreadSetting(threads)
+      guard let setting else { continue }
+      Threading.configure(workers: setting.workers, blasThreads: setting.blasThreads)
+      let net = Network(configuration: NetworkConfiguration(architecture: architecture), seed: 1701)
+      let count = iterations ?? ThreadSetting.defaultIterations(for: architecture)
+      let train = Benchmark.trainingThroughput(
+        network: net, batchSize: batchSize, iterations: count, warmup: warmup)
+      let infer = Benchmark.inferenceThroughput(
+        network: net, batchSize: batchSize, iterations: count, warmup: warmup)
+      let peak = Benchmark.peakResidentBytes().map { String(format: "%.0f", Double($0) / 1_048_576) } ?? "n/a"
+      let anchor = ThreadSetting.pyTorchAnchor(for: architecture)
+      print(
+        pad(architecture.rawValue, 11) + pad(setting.description, 8, right: true)
+          + pad(String(format: "%.0f", train), 13, right: true) + pad(String(format: "%.0f", infer), 13, right: true)
+          + pad(peak, 9, right: true) + pad(anchor.map { String(format: "%.0f", $0) } ?? "-", 9, right: true)
+          + pad(anchor.map { String(format: "%.2fx", train / $0) } ?? "-", 7, right: true))
+    }
+    print("peak MB is the process high-water mark so far (networks run in the order listed).")
+  }
+
+  private func pad(_ text: String, _ width: Int, right: Bool = false) -> String {
+    let fill = String(repeating: " ", count: max(0, width - text.count))
+    return right ? fill + text : text + fill
+  }
+}
+
+/// A batch-split worker count and an OpenBLAS thread count.
+struct ThreadSetting: CustomStringConvertible {
+  var workers: Int
+  var blasThreads: Int
+
+  init(workers: Int, blasThreads: Int) {
+    self.workers = workers
+    self.blasThreads = blasThreads
+  }
+
+  /// Parses `WORKERSxBLAS`.
+  init?(_ text: String) {
+    let parts = text.split(separator: "x")
+    guard parts.count == 2, let workers = Int(parts[0]), let blas = Int(parts[1]), workers >= 1, blas >= 1 else {
+      return nil
+    }
+    self.init(workers: workers, blasThreads: blas)
+  }
+
+  var description: String { "\(workers)x\(blasThreads)" }
+
+  /// The setting that measured fastest for training on the 2-core machine (see Sources/Engine/README.md).
+  static func best(for architecture: Architecture) -> ThreadSetting {
+    switch architecture {
+    case .lenetpp, .compact, .anchorCNN: ThreadSetting(workers: 2, blasThreads: 1)
+    case .mlp: ThreadSetting(workers: 1, blasThreads: 2)
+    }
+  }
+
+  static func defaultIterations(for architecture: Architecture) -> Int {
+    switch architecture {
+    case .lenetpp: 4
+    case .compact, .anchorCNN: 30
+    case .mlp: 200
+    }
+  }
+
+  /// PyTorch's training throughput on the same machine, batch 256, SGD with momentum (issue 3).
+  static func pyTorchAnchor(for architecture: Architecture) -> Double? {
+    switch architecture {
+    case .lenetpp: 205
+    case .anchorCNN: 2_000
+    case .mlp: 40_000
+    case .compact: nil
+    }
+  }
+}
