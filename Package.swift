@@ -47,7 +47,7 @@ let package = Package(
     .executableTarget(
       name: "margins",
       dependencies: [
-        "Datasets", "Engine", "Figures",
+        "Datasets", "Engine", "Training", "Checkpoints", "Figures",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
       ]),
 
@@ -57,6 +57,7 @@ let package = Package(
     .testTarget(name: "EngineTests", dependencies: ["Engine", "TestSupport"]),
     .testTarget(name: "MarginMathTests", dependencies: ["MarginMath"]),
     .testTarget(name: "LossesTests", dependencies: ["Losses", "Engine", "TestSupport"]),
+    .testTarget(name: "TrainingTests", dependencies: ["Training", "Checkpoints", "MarginMath", "Datasets"]),
     .testTarget(name: "CairoGraphicsTests", dependencies: ["CairoGraphics"]),
     .testTarget(name: "FiguresTests", dependencies: ["Figures", "CairoGraphics"]),
   ],

@@ -31,10 +31,20 @@ public struct RunDirectory: Sendable {
 
   /// Saves one epoch: features, state, then metadata (with the features' sha256), then `latest`.
   public func write(_ checkpoint: FeatureCheckpoint, state: [(name: String, array: NumpyArray)]) throws {
+    try writeState(state, epoch: checkpoint.metadata.epoch)
+    try writeFeatures(checkpoint)
+  }
+
+  /// Saves the resumable training state of an epoch (every epoch has one, features or not).
+  public func writeState(_ state: [(name: String, array: NumpyArray)], epoch: Int) throws {
+    try AtomicFile.write(NumpyArchive.data(state), to: statePath(epoch: epoch))
+  }
+
+  /// Saves an epoch's features, then its metadata (with the features' sha256), then `latest`.
+  public func writeFeatures(_ checkpoint: FeatureCheckpoint) throws {
     let epoch = checkpoint.metadata.epoch
     let features = NumpyArchive.data(checkpoint.arrays())
     try AtomicFile.write(features, to: featuresPath(epoch: epoch))
-    try AtomicFile.write(NumpyArchive.data(state), to: statePath(epoch: epoch))
     var metadata = checkpoint.metadata
     metadata.arraysSHA256 = SHA256.hexDigest(of: features)
     try AtomicFile.write(try Self.encoder.encode(metadata), to: metadataPath(epoch: epoch))
@@ -47,6 +57,15 @@ public struct RunDirectory: Sendable {
     return names.compactMap { name -> Int? in
       guard name.hasPrefix("epoch-"), name.hasSuffix(".json") else { return nil }
       return Int(name.dropFirst(6).dropLast(5))
+    }.sorted()
+  }
+
+  /// The epochs with saved training state, ascending.
+  public func stateEpochs() -> [Int] {
+    let names = (try? FileManager.default.contentsOfDirectory(atPath: path)) ?? []
+    return names.compactMap { name -> Int? in
+      guard name.hasPrefix("epoch-"), name.hasSuffix(".state.npz") else { return nil }
+      return Int(name.dropFirst(6).dropLast(10))
     }.sorted()
   }
 

@@ -114,6 +114,23 @@ public struct RunPlan: Codable, Equatable, Sendable {
     return warmup > 0 ? .warmup(iterations: warmup, startFactor: 0.1, then: base) : base
   }
 
+  /// The first setting that differs from a saved run's configuration, or nil when they agree
+  /// (which epochs keep features may change: that does not alter the training).
+  public func difference(from saved: JSONValue) -> String? {
+    guard case .object(var old) = saved, case .object(var new) = jsonValue else { return "unreadable saved settings" }
+    old.removeValue(forKey: "checkpointEpochs")
+    new.removeValue(forKey: "checkpointEpochs")
+    for key in Set(old.keys).union(new.keys).sorted() where old[key] != new[key] {
+      return "\(key) was \(Self.text(old[key])), now \(Self.text(new[key]))"
+    }
+    return nil
+  }
+
+  private static func text(_ value: JSONValue?) -> String {
+    guard let value, let data = try? JSONEncoder().encode(value) else { return "absent" }
+    return String(decoding: data, as: UTF8.self)
+  }
+
   /// The plan as JSON, recorded in every checkpoint.
   public var jsonValue: JSONValue {
     let encoder = JSONEncoder()

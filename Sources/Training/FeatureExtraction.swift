@@ -1,0 +1,89 @@
+import Checkpoints
+import Datasets
+import Engine
+import Losses
+
+/// Features of whole splits, extracted in eval mode after an epoch (never accumulated
+/// while the weights moved), and the checkpoint built from them.
+enum FeatureExtraction {
+  static let batchSize = 500
+
+  /// N x D features of `images`, in order, with the network in evaluation mode.
+  static func features(of images: LabeledImages, network: Network, normalization: PixelNormalization) -> Tensor {
+    let d = network.configuration.featureDimension
+    var scalars: [Float] = []
+    scalars.reserveCapacity(images.count * d)
+    var start = 0
+    while start < images.count {
+      let end = min(start + batchSize, images.count)
+      let (inputs, _) = images.batch(start..<end, normalization: normalization)
+      let input = Tensor(shape: [end - start, 1, images.rows, images.columns], scalars: inputs)
+      scalars += network.forward(input, mode: .evaluation).scalars
+      start = end
+    }
+    return Tensor(shape: [images.count, d], scalars: scalars)
+  }
+
+  /// The fraction of rows whose label-free prediction is the label.
+  static func labelFreeAccuracy(_ head: any ClassificationHead, features: Tensor, labels: [Int]) -> Double {
+    let predictions = head.predict(features: features)
+    return Double(zip(predictions, labels).filter { $0 == $1 }.count) / Double(max(1, labels.count))
+  }
+
+  /// The fraction of rows whose margin logit beats every other logit, at `iteration`'s λ and margin.
+  static func marginRuleAccuracy(_ head: any ClassificationHead, features: Tensor, labels: [Int], iteration: Int) -> Double {
+    let d = features.itemSize
+    var correct = 0.0
+    var start = 0
+    while start < labels.count {
+      let end = min(start + batchSize, labels.count)
+      let chunk = Tensor(shape: [end - start, d], scalars: Array(features.scalars[(start * d)..<(end * d)]))
+      head.forward(features: chunk, labels: Array(labels[start..<end]), iteration: iteration)
+      correct += (head.lastOutput?.marginAccuracy ?? 0) * Double(end - start)
+      start = end
+    }
+    return correct / Double(max(1, labels.count))
+  }
+
+  static func checkpoint(session: TrainingSession, epoch: Int, meanLoss: Double) throws -> FeatureCheckpoint {
+    let plan = session.plan
+    let data = session.data
+    let head = session.activeHead(forEpoch: epoch)
+    let trainFeatures = features(of: data.train, network: session.network, normalization: data.normalization)
+    let testFeatures = features(of: data.test, network: session.network, normalization: data.normalization)
+    let trainLabels = data.train.labels.map(Int.init)
+    let testLabels = data.test.labels.map(Int.init)
+    let accuracy = CheckpointMetadata.Accuracy(
+      test: labelFreeAccuracy(head, features: testFeatures, labels: testLabels),
+      train: labelFreeAccuracy(head, features: trainFeatures, labels: trainLabels),
+      trainMarginRule: marginRuleAccuracy(head, features: trainFeatures, labels: trainLabels, iteration: session.iteration))
+    let weights = head.weight.value.scalars
+    let d = plan.featureDimension
+    let metrics = [
+      "train": FeatureMetrics(features: trainFeatures.scalars, labels: trainLabels, classWeights: weights, dimension: d, accuracy: accuracy.train),
+      "test": FeatureMetrics(features: testFeatures.scalars, labels: testLabels, classWeights: weights, dimension: d, accuracy: accuracy.test),
+    ]
+    let bias = head.parameters.first { $0.name.hasSuffix(".bias") }?.value.scalars
+    let alpha = plan.loss == .l2Softmax
+      ? head.parameters.first { $0.name.hasSuffix(".alpha") }?.value.scalars.first ?? Float(head.configuration.alpha)
+      : nil
+    let metadata = CheckpointMetadata(
+      experiment: plan.experiment, run: plan.run, profile: plan.profile, loss: head.kind,
+      lossParameters: head.configuration, lambda: head.lambda(at: session.iteration),
+      margin: head.margin(at: session.iteration), epoch: epoch, iteration: session.iteration, plannedEpochs: plan.epochs,
+      accuracy: accuracy, meanLoss: meanLoss, seed: plan.seed, threads: session.options.workers,
+      blasThreads: session.options.blasThreads,
+      dataset: .init(
+        name: data.name, checksum: data.checksum, classes: plan.dataset.classes,
+        trainCaps: plan.dataset.trainCaps.map { Dictionary(uniqueKeysWithValues: $0.map { (String($0.key), $0.value) }) },
+        trainCount: data.train.count, testCount: data.test.count),
+      network: .init(
+        architecture: plan.network.rawValue, featureDimension: d, featureBias: plan.featureBias,
+        parameterCount: session.network.parameterCount),
+      classNames: data.train.classNames, codeVersion: session.options.codeVersion, wallTimeSeconds: session.wallTime,
+      metrics: metrics, configuration: plan.jsonValue)
+    return FeatureCheckpoint(
+      metadata: metadata, trainFeatures: trainFeatures.scalars, trainLabels: data.train.labels,
+      testFeatures: testFeatures.scalars, testLabels: data.test.labels, classWeights: weights, classBias: bias, alpha: alpha)
+  }
+}

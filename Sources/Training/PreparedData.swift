@@ -1,0 +1,52 @@
+import Datasets
+import Foundation
+
+/// A dataset with a run's selection applied (class subset, training caps) and the
+/// normalisation fitted on its training split: what the trainer iterates over.
+public struct PreparedData: Sendable {
+  public let name: String
+  public let checksum: String
+  public let train: LabeledImages
+  public let test: LabeledImages
+  public let normalization: PixelNormalization
+
+  /// Loads `selection.name` under `dataRoot` and applies the selection.
+  /// - Parameter seed: chooses which images a training cap keeps.
+  public static func load(_ selection: DatasetSelection, dataRoot: String, seed: UInt64, cache: DatasetCache) throws -> PreparedData {
+    let dataset = try cache.dataset(selection.name, dataRoot: dataRoot)
+    var train = dataset.train
+    var test = dataset.test
+    if let classes = selection.classes {
+      train = try train.restricted(to: classes)
+      test = try test.restricted(to: classes)
+    }
+    if let caps = selection.trainCaps {
+      // Caps name original labels; after a subset the labels are positions in `classes`.
+      var mapped: [Int: Int] = [:]
+      for (label, cap) in caps {
+        // A cap on a class outside the subset has nothing to cap.
+        if let position = selection.classes.map({ $0.firstIndex(of: label) }) ?? label { mapped[position] = cap }
+      }
+      train = try train.capped(perClass: mapped, seed: seed)
+    }
+    return PreparedData(
+      name: dataset.descriptor.name, checksum: dataset.checksum, train: train, test: test,
+      normalization: PixelNormalization(fitting: train))
+  }
+}
+
+/// Keeps each dataset loaded once while several runs train on it.
+public final class DatasetCache: @unchecked Sendable {
+  // Only used from the training thread; `@unchecked` because the trainer hands it around by reference.
+  private var loaded: [String: LoadedDataset] = [:]
+
+  public init() {}
+
+  func dataset(_ name: String, dataRoot: String) throws -> LoadedDataset {
+    let key = "\(dataRoot)|\(name)"
+    if let dataset = loaded[key] { return dataset }
+    let dataset = try DatasetLoader.load(DatasetCatalog.descriptor(for: name, dataRoot: dataRoot))
+    loaded[key] = dataset
+    return dataset
+  }
+}

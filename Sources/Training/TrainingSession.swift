@@ -1,0 +1,191 @@
+import Checkpoints
+import Datasets
+import Dispatch
+import Engine
+import Foundation
+import Losses
+import MarginMath
+
+/// The live objects of one run (network, heads, optimiser, counters) and the epoch loop.
+final class TrainingSession {
+  let plan: RunPlan
+  let data: PreparedData
+  let directory: RunDirectory
+  let options: TrainerOptions
+  let network: Network
+  /// The loss being trained, and a plain softmax head for the warm-up epochs (sharing W's shape).
+  let head: any ClassificationHead
+  let warmupHead: (any ClassificationHead)?
+  let optimizer: any Optimizer
+  let epochSchedule: EpochSchedule
+  let learningRates: LearningRateSchedule
+  private(set) var completedEpochs = 0
+  /// Iterations completed; the next batch is iteration `iteration + 1` (λ follows Caffe's 1-based count).
+  private(set) var iteration = 0
+  private(set) var wallTime = 0.0
+  private var epochLoss = 0.0
+  private(set) var lastMetadata: CheckpointMetadata?
+  private let log: TrainingLog
+
+  init(plan: RunPlan, data: PreparedData, directory: RunDirectory, options: TrainerOptions) throws {
+    self.plan = plan
+    self.data = data
+    self.directory = directory
+    self.options = options
+    network = Network(
+      configuration: NetworkConfiguration(
+        architecture: plan.network, featureDimension: plan.featureDimension, featureBias: plan.featureBias),
+      seed: plan.seed)
+    var parameters = plan.lossParameters
+    switch plan.classWeighting {
+    case .explicit(let weights): parameters.classWeights = weights
+    case .balanced: parameters.classWeights = ClassWeights.balanced(counts: data.train.classHistogram)
+    case .complement: parameters.classWeights = ClassWeights.complement(counts: data.train.classHistogram)
+    case nil: break
+    }
+    let classCount = data.train.classCount
+    // The head's W is seeded apart from the network's so changing the loss never changes the network's start.
+    head = try HeadFactory.makeHead(
+      kind: plan.loss, parameters: parameters, classCount: classCount, featureDimension: plan.featureDimension,
+      seed: plan.seed &+ 1, name: "head")
+    warmupHead = plan.softmaxWarmupEpochs > 0
+      ? try HeadFactory.makeHead(
+        kind: .softmax, parameters: LossParameters(), classCount: classCount, featureDimension: plan.featureDimension,
+        seed: plan.seed &+ 1, name: "head")
+      : nil
+    switch plan.optimizer {
+    case .sgd:
+      optimizer = SGD(momentum: Float(plan.momentum), weightDecay: Float(plan.weightDecay), nesterov: plan.nesterov)
+    case .adam:
+      optimizer = Adam(weightDecay: Float(plan.weightDecay))
+    }
+    epochSchedule = EpochSchedule(count: data.train.count, batchSize: plan.batchSize)
+    learningRates = plan.learningRateSchedule(batchesPerEpoch: epochSchedule.batchesPerEpoch)
+    log = TrainingLog(path: directory.logPath)
+    try resume()
+  }
+
+  var totalIterations: Int { plan.epochs * epochSchedule.batchesPerEpoch }
+
+  /// The head trained during `epoch` (1-based): the softmax warm-up head, then the loss's head.
+  func activeHead(forEpoch epoch: Int) -> any ClassificationHead {
+    if let warmupHead, epoch <= plan.softmaxWarmupEpochs { return warmupHead }
+    return head
+  }
+
+  /// Restores the newest saved state, if any, and cuts the log back to it.
+  private func resume() throws {
+    guard let epoch = directory.stateEpochs().last(where: { $0 <= plan.epochs }) else {
+      try log.truncate(afterIteration: 0)
+      return
+    }
+    let path = directory.statePath(epoch: epoch)
+    if let saved = try directory.savedEpochs().last.map(directory.readMetadata(epoch:)),
+      let difference = plan.difference(from: saved.configuration)
+    {
+      throw TrainingError.incompatibleState(
+        path: directory.metadataPath(epoch: saved.epoch),
+        reason: "the run's settings changed since it was trained (\(difference))")
+    }
+    let arrays = try directory.readState(epoch: epoch)
+    do {
+      try network.restore(try TrainingState.tensors(arrays, prefix: "network", path: path))
+      // The state holds the head that trains next (see `save`).
+      let headParameters = activeHead(forEpoch: epoch + 1).parameters
+      let saved = try TrainingState.tensors(arrays, prefix: "head", path: path)
+      guard saved.map(\.name).sorted() == headParameters.map(\.name).sorted() else {
+        throw TrainingError.incompatibleState(
+          path: path, reason: "head parameters \(saved.map(\.name)) differ from \(headParameters.map(\.name))")
+      }
+      for parameter in headParameters {
+        guard let tensor = saved.first(where: { $0.name == parameter.name })?.tensor, tensor.shape == parameter.value.shape else {
+          throw TrainingError.incompatibleState(path: path, reason: "\(parameter.name) has another shape")
+        }
+        parameter.value = tensor
+      }
+      try optimizer.restore(
+        try TrainingState.tensors(arrays, prefix: "optimizer", path: path),
+        for: network.parameters + headParameters)
+    } catch let error as StateError {
+      throw TrainingError.incompatibleState(path: path, reason: error.description)
+    }
+    completedEpochs = Int(try TrainingState.counter(arrays, "trainer.epoch", path: path))
+    iteration = Int(try TrainingState.counter(arrays, "trainer.iteration", path: path))
+    wallTime = try TrainingState.counter(arrays, "trainer.wall_time", path: path)
+    lastMetadata = try latestMetadata()
+    try log.truncate(afterIteration: iteration)
+  }
+
+  /// Hands the warmed-up class directions to the margin head.
+  private func copyWarmupWeights() {
+    guard let warmupHead else { return }
+    head.weight.value = warmupHead.weight.value
+  }
+
+  func latestMetadata() throws -> CheckpointMetadata? {
+    guard let epoch = directory.savedEpochs().last(where: { $0 <= completedEpochs }) else { return nil }
+    return try directory.readMetadata(epoch: epoch)
+  }
+
+  /// Trains epoch `epoch` (1-based) over the seeded batch order of that epoch.
+  func trainEpoch(_ epoch: Int, progress: ProgressReporter) throws {
+    let currentHead = activeHead(forEpoch: epoch)
+    let parameters = network.parameters + currentHead.parameters
+    let order = epochSchedule.order(epoch: epoch - 1, seed: plan.seed)
+    let sessionStart = DispatchTime.now().uptimeNanoseconds
+    var lossSum = 0.0
+    for batch in 0..<epochSchedule.batchesPerEpoch {
+      let batchStart = DispatchTime.now().uptimeNanoseconds
+      let indices = epochSchedule.indices(ofBatch: batch, in: order)
+      let (inputs, labels) = data.train.batch(indices, normalization: data.normalization)
+      let input = Tensor(shape: [indices.count, 1, data.train.rows, data.train.columns], scalars: inputs)
+      iteration += 1
+      for parameter in parameters { parameter.zeroGradient() }
+      let features = network.forward(input, mode: .training)
+      guard features.isFinite else { throw nonFinite("the feature layer's output", epoch: epoch) }
+      let loss = currentHead.forward(features: features, labels: labels, iteration: iteration)
+      guard loss.isFinite else { throw nonFinite("the training loss", epoch: epoch) }
+      let featureGradient = currentHead.backward()
+      guard featureGradient.isFinite else { throw nonFinite("the loss gradient", epoch: epoch) }
+      _ = network.backward(featureGradient)
+      let learningRate = learningRates.learningRate(at: iteration - 1)
+      optimizer.step(parameters, learningRate: learningRate)
+      lossSum += loss
+      wallTime += Double(DispatchTime.now().uptimeNanoseconds - batchStart) / 1e9
+      let output = currentHead.lastOutput
+      log.append(
+        iteration: iteration, epoch: epoch, loss: loss, lambda: currentHead.lambda(at: iteration),
+        margin: currentHead.margin(at: iteration), learningRate: Double(learningRate),
+        accuracy: output?.labelFreeAccuracy ?? 0, marginAccuracy: output?.marginAccuracy ?? 0)
+      progress.update(
+        .init(
+          run: "\(plan.experiment)/\(plan.run)", epoch: epoch, epochs: plan.epochs, iteration: iteration,
+          iterations: totalIterations, loss: loss, lambda: currentHead.lambda(at: iteration),
+          learningRate: Double(learningRate), accuracy: output?.labelFreeAccuracy ?? 0,
+          elapsed: Double(DispatchTime.now().uptimeNanoseconds - sessionStart) / 1e9,
+          iterationsThisSession: batch + 1))
+    }
+    try log.flush()
+    epochLoss = lossSum / Double(max(1, epochSchedule.batchesPerEpoch))
+    completedEpochs = epoch
+    if epoch == plan.softmaxWarmupEpochs { copyWarmupWeights() }
+  }
+
+  private func nonFinite(_ quantity: String, epoch: Int) -> TrainingError {
+    let lastGood = directory.savedEpochs().last.map { directory.featuresPath(epoch: $0) }
+    return .nonFinite(
+      run: "\(plan.experiment)/\(plan.run)", iteration: iteration, epoch: epoch, quantity: quantity, lastGoodCheckpoint: lastGood)
+  }
+
+  /// Saves the state of `epoch`, and its features when the plan asks for them.
+  func save(epoch: Int) throws {
+    let state = TrainingState.arrays(
+      network: network.state, head: activeHead(forEpoch: epoch + 1).parameters, optimizer: optimizer.state,
+      epoch: epoch, iteration: iteration, wallTime: wallTime)
+    try directory.writeState(state, epoch: epoch)
+    guard plan.savesFeatures(afterEpoch: epoch) else { return }
+    let checkpoint = try FeatureExtraction.checkpoint(session: self, epoch: epoch, meanLoss: epochLoss)
+    try directory.writeFeatures(checkpoint)
+    lastMetadata = try directory.readMetadata(epoch: epoch)
+  }
+}

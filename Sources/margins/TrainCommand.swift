@@ -1,0 +1,84 @@
+import ArgumentParser
+import Foundation
+import Training
+
+struct TrainCommand: ParsableCommand {
+  static let configuration = CommandConfiguration(
+    commandName: "train",
+    abstract: "Train the runs of an experiment that are missing or unfinished, writing feature checkpoints.",
+    discussion: """
+      Checkpoints go to RUNS/<experiment>/<run>/epoch-NNN.{npz,json,state.npz}. A run that was \
+      interrupted continues from its newest saved epoch and ends exactly as an uninterrupted run \
+      with the same seed and thread counts would.
+      """)
+
+  @Argument(help: "Experiment name (a file in experiments/) or path to an experiment JSON file.")
+  var experiment: String
+
+  @Option(name: .customLong("run"), help: "Train only this run (repeatable).")
+  var runs: [String] = []
+
+  @Option(help: "Profile: default (compact network, fast) or paper (lenetpp, the papers' settings).")
+  var profile = "default"
+
+  @Option(help: "Override the number of epochs of every run.")
+  var epochs: Int?
+
+  @Option(help: "Override the seed of every run.")
+  var seed: Int?
+
+  @Option(help: "Stop after this epoch; a later call resumes (for long paper-profile runs).")
+  var untilEpoch: Int?
+
+  @Option(help: "Directory of experiment files.")
+  var experimentsDir = "experiments"
+
+  @Option(help: "Root directory of the runs.")
+  var runsDir = "runs"
+
+  @OptionGroup var location: DataLocation
+
+  @Option(help: "Batch-split worker threads (with --blas-threads and the seed, fixes the result bit for bit).")
+  var workers = 2
+
+  @Option(help: "OpenBLAS threads inside each matrix product.")
+  var blasThreads = 1
+
+  @Flag(help: "Delete the runs' existing checkpoints and train from scratch.")
+  var fresh = false
+
+  func validate() throws {
+    if let epochs, epochs < 1 { throw ValidationError("--epochs must be at least 1, got \(epochs)") }
+    if let seed, seed < 0 { throw ValidationError("--seed must be >= 0, got \(seed)") }
+    if workers < 1 || workers > 64 { throw ValidationError("--workers must be in 1...64, got \(workers)") }
+    if blasThreads < 1 || blasThreads > 64 { throw ValidationError("--blas-threads must be in 1...64, got \(blasThreads)") }
+  }
+
+  func run() throws {
+    let experiment = try Experiment.load(self.experiment, directory: experimentsDir)
+    var overrides = RunSettings()
+    overrides.epochs = epochs
+    overrides.seed = seed
+    let plans = try experiment.plans(profile: profile, runNames: runs, overrides: overrides)
+    let options = TrainerOptions(
+      runsRoot: runsDir, dataRoot: location.resolvedRoot, workers: workers, blasThreads: blasThreads,
+      untilEpoch: untilEpoch)
+    let trainer = Trainer(options: options)
+    var lines: [String] = []
+    var total = 0.0
+    for plan in plans {
+      if fresh {
+        try? FileManager.default.removeItem(atPath: "\(runsDir)/\(plan.experiment)/\(plan.run)")
+      }
+      let outcome = try trainer.train(plan)
+      total += outcome.seconds
+      let m = outcome.latest
+      lines.append(String(
+        format: "  %-16@ %-16@ epoch %3d/%-3d test %6.2f%%  train %6.2f%%  margin-rule %6.2f%%  %7.1fs",
+        plan.run, plan.loss.rawValue, m.epoch, plan.epochs, 100 * m.accuracy.test, 100 * m.accuracy.train,
+        100 * m.accuracy.trainMarginRule, outcome.seconds))
+    }
+    print("\(experiment.name) (\(profile) profile): \(plans.count) run(s) in \(String(format: "%.1f", total)) s")
+    lines.forEach { print($0) }
+  }
+}

@@ -1,0 +1,126 @@
+import Checkpoints
+import Foundation
+import Testing
+@testable import Training
+
+@Suite(.serialized) struct TrainerTests {
+  private func plan(_ data: String, loss: String = "softmax", parameters: String = "{}", extra: String = "") throws -> RunPlan {
+    let experiment = try Experiment(
+      data: TinyDataset.experiment(data: data, loss: loss, parameters: parameters, extra: extra), file: "tiny.json")
+    return try #require(try experiment.plans(profile: "default").first)
+  }
+
+  private func trainer(_ runs: String, until: Int? = nil) -> Trainer {
+    Trainer(
+      options: TrainerOptions(runsRoot: runs, dataRoot: "unused", workers: 2, blasThreads: 1, untilEpoch: until, codeVersion: "test"),
+      progress: ProgressReporter(isTerminal: false, plainLineInterval: 1e9, output: { _ in }))
+  }
+
+  @Test func trainsSavesEveryEpochAndLearns() throws {
+    let root = TinyDataset.temporaryDirectory()
+    defer { try? FileManager.default.removeItem(atPath: root) }
+    try TinyDataset.write(to: root + "/data")
+    let outcome = try trainer(root + "/runs").train(try plan(root + "/data"))
+    #expect(outcome.latest.epoch == 3 && outcome.epochsTrained == 3)
+    #expect(outcome.latest.accuracy.test > 0.9)
+    let run = RunDirectory(root: root + "/runs", experiment: "tiny", run: "r")
+    #expect(run.savedEpochs() == [1, 2, 3] && run.stateEpochs() == [1, 2, 3])
+    let checkpoint = try run.readCheckpoint(epoch: 3)
+    #expect(checkpoint.trainLabels.count == 160 && checkpoint.testFeatures.count == 160)
+    #expect(checkpoint.metadata.classNames == ["north-west", "north-east", "south-west", "south-east"])
+    #expect(checkpoint.metadata.seed == 11 && checkpoint.metadata.codeVersion == "test")
+    #expect(checkpoint.metadata.metrics["test"]?.accuracy == checkpoint.metadata.accuracy.test)
+    let log = try String(contentsOfFile: run.logPath, encoding: .utf8).split(separator: "\n")
+    #expect(log.first == "iteration,epoch,loss,lambda,margin,lr,batch_accuracy,batch_margin_accuracy")
+    #expect(log.count == 1 + 3 * 4)
+    // A second call finds the run complete and trains nothing.
+    #expect(try trainer(root + "/runs").train(try plan(root + "/data")).epochsTrained == 0)
+  }
+
+  @Test func resumedRunEqualsUninterruptedRun() throws {
+    let root = TinyDataset.temporaryDirectory()
+    defer { try? FileManager.default.removeItem(atPath: root) }
+    try TinyDataset.write(to: root + "/data")
+    // The L-Softmax head with λ annealing makes the iteration count matter too.
+    let runPlan = try plan(root + "/data", loss: "l-softmax", parameters: #"{ "m": 2, "lambda": { "base": 10, "gamma": 0.1, "power": 1 } }"#)
+    _ = try trainer(root + "/a").train(runPlan)
+    _ = try trainer(root + "/b", until: 1).train(runPlan)
+    // Simulate a kill in the middle of epoch 2: a stray partial log row must be discarded.
+    let b = RunDirectory(root: root + "/b", experiment: "tiny", run: "r")
+    try "999,2,1,1,1,1,1,1\n".appendingFile(b.logPath)
+    _ = try trainer(root + "/b").train(runPlan)
+    let a = RunDirectory(root: root + "/a", experiment: "tiny", run: "r")
+    for epoch in 1...3 {
+      #expect(try Data(contentsOf: URL(fileURLWithPath: a.featuresPath(epoch: epoch)))
+        == Data(contentsOf: URL(fileURLWithPath: b.featuresPath(epoch: epoch))))
+      // Everything but the wall-clock time must match bit for bit.
+      var stateA = try a.readState(epoch: epoch)
+      var stateB = try b.readState(epoch: epoch)
+      stateA.removeValue(forKey: "trainer.wall_time")
+      stateB.removeValue(forKey: "trainer.wall_time")
+      #expect(stateA == stateB)
+      #expect(stateA.keys.contains { $0.hasPrefix("optimizer.") })
+    }
+    #expect(try String(contentsOfFile: a.logPath, encoding: .utf8) == String(contentsOfFile: b.logPath, encoding: .utf8))
+  }
+
+  @Test func changedSettingsRefuseToResume() throws {
+    let root = TinyDataset.temporaryDirectory()
+    defer { try? FileManager.default.removeItem(atPath: root) }
+    try TinyDataset.write(to: root + "/data")
+    _ = try trainer(root + "/runs", until: 1).train(try plan(root + "/data"))
+    do {
+      _ = try trainer(root + "/runs").train(try plan(root + "/data", extra: #", "momentum": 0.5"#))
+      Issue.record("resumed with other settings")
+    } catch let error as TrainingError {
+      #expect(error.description.contains("momentum"))
+    }
+  }
+
+  @Test func nanStopsTheRunNamingTheIterationAndKeepsTheLastGoodCheckpoint() throws {
+    let root = TinyDataset.temporaryDirectory()
+    defer { try? FileManager.default.removeItem(atPath: root) }
+    try TinyDataset.write(to: root + "/data")
+    let runPlan = try plan(root + "/data")
+    _ = try trainer(root + "/runs", until: 1).train(runPlan)
+    let run = RunDirectory(root: root + "/runs", experiment: "tiny", run: "r")
+    // Poison one weight of the saved state: the resumed epoch 2 must stop at its first iteration.
+    var state = try run.readState(epoch: 1)
+    let key = try #require(state.keys.sorted().first { $0.hasPrefix("network.") && $0.hasSuffix("weight") })
+    var values = try #require(state[key]?.floats)
+    values[0] = .nan
+    state[key] = NumpyArray(shape: state[key]!.shape, values: .float32(values))
+    try run.writeState(state.map { ($0.key, $0.value) }, epoch: 1)
+    do {
+      _ = try trainer(root + "/runs").train(runPlan)
+      Issue.record("training went on through a NaN")
+    } catch let error as TrainingError {
+      #expect(error.description.contains("iteration 5"))
+      #expect(error.description.contains("epoch-001.npz"))
+    }
+    #expect(run.savedEpochs() == [1] && run.stateEpochs() == [1])
+    #expect(try run.readCheckpoint(epoch: 1).metadata.epoch == 1)
+  }
+
+  @Test(arguments: ["l2-softmax", "a-softmax", "arcface", "weighted-softmax"])
+  func otherHeadsTrainAndRecordTheirParameters(loss: String) throws {
+    let root = TinyDataset.temporaryDirectory()
+    defer { try? FileManager.default.removeItem(atPath: root) }
+    try TinyDataset.write(to: root + "/data")
+    let parameters = loss == "weighted-softmax" ? #"{ "classWeights": "balanced" }"# : "{}"
+    let outcome = try trainer(root + "/runs").train(try plan(root + "/data", loss: loss, parameters: parameters, extra: #", "softmaxWarmupEpochs": 1"#))
+    #expect(outcome.latest.loss.rawValue == loss)
+    #expect(outcome.latest.accuracy.test > 0.8)
+    let checkpoint = try CheckpointReader.read(root + "/runs/tiny/r")
+    #expect((checkpoint.alpha != nil) == (loss == "l2-softmax"))
+  }
+}
+
+extension String {
+  fileprivate func appendingFile(_ path: String) throws {
+    let handle = try FileHandle(forWritingTo: URL(fileURLWithPath: path))
+    defer { try? handle.close() }
+    try handle.seekToEnd()
+    try handle.write(contentsOf: Data(utf8))
+  }
+}
