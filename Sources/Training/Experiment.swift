@@ -38,6 +38,8 @@ public struct RunSpecification: Equatable, Sendable {
   public var dataset: DatasetSelection?
   public var settings: RunSettings
   public var profiles: [String: RunSettings]
+  /// Loss parameters that differ per profile (a λ schedule sized to the profile's iterations, say).
+  public var profileParameters: [String: LossParameters]
 }
 
 /// An experiment file from `experiments/`: what to train for one figure family.
@@ -120,7 +122,7 @@ public struct Experiment: Equatable, Sendable {
         .overridden(by: overrides)
       let plan = try RunPlan(
         experiment: name, run: run.name, profile: profile, dataset: run.dataset ?? dataset, loss: run.loss,
-        lossParameters: run.parameters, classWeighting: run.classWeighting, settings: resolved)
+        lossParameters: run.profileParameters[profile] ?? run.parameters, classWeighting: run.classWeighting, settings: resolved)
       try plan.validate(file: file, runField: "runs[\(runs.firstIndex(of: run) ?? 0)]")
       return plan
     }
@@ -150,18 +152,27 @@ public struct Experiment: Equatable, Sendable {
   }
 
   private static func readRun(_ reader: FieldReader) throws -> RunSpecification {
-    try reader.rejectUnknown(["name", "loss", "parameters", "dataset", "settings", "profiles"])
+    try reader.rejectUnknown(["name", "loss", "parameters", "profileParameters", "dataset", "settings", "profiles"])
     let loss = try reader.required("loss") { try reader.choice($0, LossKind.self) }
     var parameters = LossParameters.defaults(for: loss)
     var weighting: ClassWeighting?
     if let p = try reader.object("parameters") {
       weighting = try Self.overlay(p, onto: &parameters)
     }
+    var profileParameters: [String: LossParameters] = [:]
+    if let byProfile = try reader.object("profileParameters") {
+      try byProfile.rejectUnknown(Set(profileNames))
+      for profile in byProfile.members.keys.sorted() {
+        var overridden = parameters
+        _ = try Self.overlay(try byProfile.required(profile, byProfile.object), onto: &overridden)
+        profileParameters[profile] = overridden
+      }
+    }
     return RunSpecification(
       name: try reader.required("name", reader.string), loss: loss, parameters: parameters, classWeighting: weighting,
       dataset: try reader.object("dataset").map(Self.readDataset),
       settings: try reader.object("settings").map(RunSettings.init(reading:)) ?? RunSettings(),
-      profiles: try Self.readProfiles(reader.object("profiles")))
+      profiles: try Self.readProfiles(reader.object("profiles")), profileParameters: profileParameters)
   }
 
   /// Applies the fields a run sets on top of the loss's defaults.
