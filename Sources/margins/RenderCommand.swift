@@ -25,7 +25,16 @@ struct RenderCommand: ParsableCommand {
       """)
 
   @Argument(help: "Checkpoints to draw (files or run directories).")
-  var checkpoints: [String]
+  var checkpoints: [String] = []
+
+  @Option(help: "Draw a named paper figure instead (see --list-figures), or 'all'.")
+  var figure: String?
+
+  @Flag(help: "List the named paper figures and the runs each needs.")
+  var listFigures = false
+
+  @Option(help: "Root directory of the runs (for --figure).")
+  var runsDir = "runs"
 
   @Option(help: "What to draw: \(CheckpointFigureKind.allCases.map(\.rawValue).joined(separator: ", ")).")
   var kind: CheckpointFigureKind = .scatter
@@ -36,8 +45,8 @@ struct RenderCommand: ParsableCommand {
   @Option(help: "Comma-separated formats: png, svg, pdf.")
   var format = "png,svg"
 
-  @Option(help: "Output directory.")
-  var out = "figures/adhoc"
+  @Option(help: "Output directory (default: figures/ for --figure, figures/adhoc otherwise).")
+  var out: String?
 
   @Option(help: "File name without extension (default: derived from the checkpoints and kind).")
   var name: String?
@@ -58,7 +67,12 @@ struct RenderCommand: ParsableCommand {
   var classLabels = false
 
   func validate() throws {
-    guard !checkpoints.isEmpty else { throw ValidationError("give at least one checkpoint") }
+    if let figure, figure != "all", PaperFigure.named(figure) == nil {
+      throw ValidationError("no figure named '\(figure)'; figures: \(PaperFigure.all.map(\.name).joined(separator: ", ")), all")
+    }
+    guard !checkpoints.isEmpty || figure != nil || listFigures else {
+      throw ValidationError("give at least one checkpoint, or --figure NAME")
+    }
     guard ["train", "test", "both"].contains(split) else { throw ValidationError("--split must be train, test or both, got '\(split)'") }
     guard dpi >= 10 && dpi <= 1200 else { throw ValidationError("--dpi must be in 10...1200, got \(dpi)") }
     guard Palette.all.contains(where: { $0.name == palette }) else {
@@ -80,6 +94,18 @@ struct RenderCommand: ParsableCommand {
   }
 
   func run() throws {
+    if listFigures {
+      for figure in PaperFigure.all {
+        print("\(figure.name): \(figure.summary)")
+        if !figure.runs.isEmpty { print("    runs: \(figure.runs.map(\.description).joined(separator: ", "))") }
+      }
+      return
+    }
+    if let figure {
+      let figures = figure == "all" ? PaperFigure.all : PaperFigure.named(figure).map { [$0] } ?? []
+      for paperFigure in figures { try renderPaperFigure(paperFigure) }
+      return
+    }
     let loaded = try checkpoints.map(CheckpointReader.read)
     let runDirectories = try checkpoints.map { path in
       (try CheckpointReader.metadataPath(for: path) as NSString).deletingLastPathComponent
@@ -90,9 +116,31 @@ struct RenderCommand: ParsableCommand {
     options.showsClassLabels = classLabels
     options.limitSharing = ["rows": .rows, "columns": .columns, "all": .all][shareLimits] ?? .independent
     let figure = try Figure.checkpointFigure(kind, checkpoints: loaded, runDirectories: runDirectories, options: options)
-    let stem = name ?? defaultName(loaded)
-    let base = (out as NSString).appendingPathComponent(stem)
-    try FileManager.default.createDirectory(atPath: out, withIntermediateDirectories: true)
+    let base = ((out ?? "figures/adhoc") as NSString).appendingPathComponent(name ?? defaultName(loaded))
+    try write(figure, to: base)
+    try AtomicFile.write(CheckpointViews.provenance(loaded, paths: checkpoints), to: base + ".json")
+  }
+
+  /// Renders a named figure from the runs under `--runs-dir`, with a provenance file next to it.
+  private func renderPaperFigure(_ paperFigure: PaperFigure) throws {
+    let source = CheckpointSource(runsRoot: runsDir)
+    let base = ((out ?? "figures") as NSString).appendingPathComponent(name ?? paperFigure.name)
+    try write(try paperFigure.figure(from: source), to: base)
+    let checkpoints = try paperFigure.runs.map { reference -> (FeatureCheckpoint, String) in
+      let run = source.directory(reference)
+      let epoch = run.latestEpoch() ?? run.savedEpochs().last ?? 0
+      return (try run.readCheckpoint(epoch: epoch), run.featuresPath(epoch: epoch))
+    }
+    var provenance = CheckpointViews.provenance(checkpoints.map(\.0), paths: checkpoints.map(\.1))
+    if checkpoints.isEmpty {
+      provenance = Data("{\n  \"panels\" : [],\n  \"source\" : \"margin math only (no checkpoints)\"\n}".utf8)
+    }
+    try AtomicFile.write(provenance, to: base + ".json")
+  }
+
+  private func write(_ figure: Figure, to base: String) throws {
+    try FileManager.default.createDirectory(
+      atPath: (base as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
     for format in try formats() {
       let path = base + "." + format.rawValue
       switch format {
@@ -102,7 +150,6 @@ struct RenderCommand: ParsableCommand {
       }
       print("wrote \(path)")
     }
-    try AtomicFile.write(CheckpointViews.provenance(loaded, paths: checkpoints), to: base + ".json")
   }
 
   private func defaultName(_ loaded: [FeatureCheckpoint]) -> String {

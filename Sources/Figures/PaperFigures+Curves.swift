@@ -1,0 +1,112 @@
+import CairoGraphics
+import Checkpoints
+import Foundation
+import MarginMath
+
+extension PaperFigure {
+  static let histogramRuns: [RunReference] = [
+    RunReference("lsoftmax-fig2", "m1"), RunReference("lsoftmax-fig2", "m4"), RunReference("all-losses", "a-softmax"),
+    RunReference("all-losses", "cosface"), RunReference("all-losses", "arcface"), RunReference("l2-softmax", "l2-softmax"),
+  ]
+
+  static let angleHistograms = PaperFigure(
+    name: "angle-histograms",
+    summary: "Angle between each feature and its own class weight, training set vs test set, for softmax and the margin losses; margins pull the training angles in, and the test angles follow less tightly.",
+    runs: histogramRuns
+  ) { source in
+    let checkpoints = try histogramRuns.map(source.latest)
+    var figure = Figure(rows: 2, columns: 3, panelWidth: 200, panelHeight: 150)
+    for (index, checkpoint) in checkpoints.enumerated() {
+      let directions = CheckpointViews.directions(checkpoint)
+      let series = [CheckpointViews.SplitChoice.train, .test].map { split in
+        HistogramSeries.anglesPooled(
+          of: CheckpointViews.cloud(checkpoint, split: split), directions: directions, name: split.setName,
+          color: split == .train ? .black : Figure.testColor, binCount: 60, range: 0...60)
+      }
+      let metrics = checkpoint.metadata.metrics
+      figure[index / 3, index % 3] = .histogram(
+        title: CheckpointViews.lossLabel(checkpoint.metadata),
+        subtitle: String(format: "mean angle: train %.1f°, test %.1f°",
+          metrics["train"]?.meanAngleToOwnWeightDegrees ?? 0, metrics["test"]?.meanAngleToOwnWeightDegrees ?? 0),
+        series: series, yLabel: "density")
+    }
+    figure.caption = CheckpointViews.caption(checkpoints)
+    return figure
+  }
+
+  static let targetLogitCurves = PaperFigure(
+    name: "psi-curves",
+    summary: "Target logits ψ(θ): AM-Softmax's comparison (softmax, A-Softmax m = 2, 4 with λ = 0 and m = 4 with λ = 5, AM-Softmax m = 0.35) and ArcFace's (SphereFace m = 1.35, ArcFace m = 0.5, CosFace m = 0.35 and two combined margins over θ ∈ [20°, 100°]).",
+    runs: []
+  ) { _ in
+    var figure = Figure(rows: 1, columns: 2, panelWidth: 260, panelHeight: 200)
+    func lines(_ curves: [TargetCurve], from: Double, to: Double) -> [Polyline] {
+      curves.enumerated().map { index, curve in
+        let samples = curve.samples(fromDegrees: from, toDegrees: to, stepDegrees: 0.5)
+        return Polyline(
+          xs: samples.map(\.x), ys: samples.map(\.y), name: curve.name, color: Palette.colorBlindSafe.color(forClass: index),
+          lineWidth: 1.4)
+      }
+    }
+    figure[0, 0] = .curves(
+      title: "AM-Softmax's comparison", curves: lines(TargetCurve.amSoftmaxFigure, from: 0, to: 180),
+      xLabel: "θ (degrees)", yLabel: "target logit ψ(θ)", legendCorner: .bottomLeft)
+    figure[0, 1] = .curves(
+      title: "ArcFace's comparison", curves: lines(TargetCurve.arcFaceFigure, from: 20, to: 100),
+      xLabel: "θ (degrees)", yLabel: "target logit", legendCorner: .bottomLeft)
+    figure.caption = [("source", "MarginMath.TargetCurve (no training)")]
+    return figure
+  }
+
+  static let lambdaSchedules = PaperFigure(
+    name: "lambda-schedules",
+    summary: "λ annealing of L-Softmax and A-Softmax: the official L-Softmax MNIST schedule (base 1000, γ 2.5e-5, power 35), SphereFace's (base 1000, γ 0.12, power 1, λ_min 5), and the schedules of this project's default profile.",
+    runs: []
+  ) { _ in
+    let schedules: [(String, LambdaSchedule)] = [
+      ("L-Softmax official (MNIST)", .lSoftmaxMNIST), ("SphereFace official", .sphereFace),
+      ("default profile, L-Softmax/A-Softmax", LambdaSchedule(base: 100, gamma: 0.01, power: 3, minimum: 0)),
+      ("default profile, SphereFace Fig. 2", LambdaSchedule(base: 1000, gamma: 0.12, power: 2, minimum: 0)),
+    ]
+    let iterations = stride(from: 1, through: 30_000, by: 25).map(Double.init)
+    let curves = schedules.enumerated().map { index, entry in
+      Polyline(
+        xs: iterations, ys: iterations.map { max(entry.1.value(at: Int($0)), 1e-3) }, name: entry.0,
+        color: Palette.colorBlindSafe.color(forClass: index), lineWidth: 1.4)
+    }
+    var figure = Figure(rows: 1, columns: 1, panelWidth: 320, panelHeight: 200)
+    figure[0, 0] = .curves(title: "λ schedules", curves: curves, xLabel: "iteration", yLabel: "λ (floored at 0.001)", yScale: .log10)
+    figure.caption = [("source", "MarginMath.LambdaSchedule (no training)")]
+    return figure
+  }
+
+  static let trainingCurves = PaperFigure(
+    name: "training-curves",
+    summary: "Training loss and batch accuracy (running mean over 25 iterations) of the L-Softmax Fig. 2 runs, from their log.csv files.",
+    runs: (1...4).map { RunReference("lsoftmax-fig2", "m\($0)") }
+  ) { source in
+    let references = (1...4).map { RunReference("lsoftmax-fig2", "m\($0)") }
+    let checkpoints = try references.map(source.latest)
+    return try Figure.checkpointFigure(
+      .log, checkpoints: checkpoints, runDirectories: references.map { source.directory($0).path })
+  }
+
+  static let arcFaceEvolution = PaperFigure(
+    name: "arcface-evolution",
+    summary: "Training evolution of the ArcFace toy run: test features after every epoch, on fixed axes (top: raw features, bottom: unit circle).",
+    runs: [RunReference("arcface", "arcface")]
+  ) { source in
+    let checkpoints = try source.allEpochs(RunReference("arcface", "arcface"))
+    var figure = Figure(rows: 2, columns: checkpoints.count, panelWidth: 150, panelHeight: 150)
+    for (column, checkpoint) in checkpoints.enumerated() {
+      let cloud = CheckpointViews.cloud(checkpoint, split: .test)
+      let title = String(format: "epoch %d (m = %.2f)", checkpoint.metadata.epoch, checkpoint.metadata.margin)
+      figure[0, column] = .scatter(title: title, subtitle: CheckpointViews.accuracyLine(checkpoint.metadata, split: .test), cloud: cloud)
+      figure[1, column] = .angular(title: title, cloud: cloud, directions: CheckpointViews.directions(checkpoint))
+    }
+    figure.limitSharing = .rows
+    figure.legendTitle = "digit"
+    figure.caption = CheckpointViews.caption(checkpoints)
+    return figure
+  }
+}
