@@ -13,6 +13,12 @@ DATA    ?= data
 export OPENBLAS_NUM_THREADS ?= 1
 
 MARGINS := .build/$(CONFIG)/margins
+# Checkpoints of each profile live apart, so the two never mix.
+RUNS    ?= runs/$(PROFILE)
+FIGURES ?= $(if $(filter default,$(PROFILE)),figures,figures/$(PROFILE))
+EXPERIMENTS := $(basename $(notdir $(wildcard experiments/*.json)))
+TRAINED     := $(foreach e,$(EXPERIMENTS),$(RUNS)/$(e)/.trained)
+export MARGINS_CODE_VERSION := $(shell git describe --always --dirty 2>/dev/null || echo unknown)
 SOURCES := Package.swift $(shell find Sources -type f 2>/dev/null)
 # Build-time and run-time system packages (Debian names).
 SYSTEM_PACKAGES := pkg-config libcairo2-dev libopenblas-dev zlib1g-dev fonts-dejavu-core
@@ -20,7 +26,7 @@ MNIST_DIR   := $(DATA)/mnist
 MNIST_FILES := $(addprefix $(MNIST_DIR)/,train-images-idx3-ubyte.gz train-labels-idx1-ubyte.gz \
                  t10k-images-idx3-ubyte.gz t10k-labels-idx1-ubyte.gz)
 
-.PHONY: help deps build test data data-fashion verify figures bench clean distclean
+.PHONY: help deps build test data data-fashion verify figures train bench clean distclean
 
 help: ## List the targets
 	@echo "softmax-margins — make targets (variables: CONFIG=$(CONFIG) PROFILE=$(PROFILE) DATA=$(DATA))"
@@ -70,11 +76,32 @@ data-fashion: deps $(MARGINS) ## Install Fashion-MNIST (Debian's dataset-fashion
 	@$(MAKE) --no-print-directory deps SYSTEM_PACKAGES=dataset-fashion-mnist
 	$(MARGINS) data verify --dataset fashion-mnist
 
-figures: deps data ## Regenerate every figure (reuses data, checkpoints and builds)
-	$(MARGINS) data verify --data-dir $(DATA)
+figures: deps data ## Train what is missing (PROFILE=default|paper), then render every figure
+	@start=$$(date +%s); \
+	$(MAKE) --no-print-directory $(FIGURES)/.rendered && \
+	echo "make figures ($(PROFILE) profile): $$(( $$(date +%s) - start )) s in all"
+
+train: deps data $(TRAINED) ## Train every experiment's missing runs (PROFILE=default|paper)
+
+# One stamp per experiment: its runs are trained (or resumed) when the experiment file changes
+# or the stamp is missing; a rebuilt binary alone never retrains.
+$(RUNS)/%/.trained: experiments/%.json | $(MARGINS) $(MNIST_FILES)
+	@start=$$(date +%s); \
+	$(MARGINS) train $* --profile $(PROFILE) --runs-dir $(RUNS) --data-dir $(DATA) && \
+	echo "experiment $*: $$(( $$(date +%s) - start )) s" && touch $@
+
+# Rendering reads checkpoints only; changing a figure's code re-renders without retraining.
+$(FIGURES)/.rendered: $(TRAINED) $(MARGINS)
+	@start=$$(date +%s); \
+	$(MARGINS) render --figure all --runs-dir $(RUNS) --out $(FIGURES) --format png,svg && \
+	echo "rendering: $$(( $$(date +%s) - start )) s" && touch $@
 
 clean: ## Remove build products (keeps data and runs)
 	rm -rf .build
+
+bench: build ## Benchmark training/inference throughput and rendering speed
+	$(MARGINS) bench
+	$(MARGINS) render-bench
 
 distclean: clean ## Also remove data and training runs
 	rm -rf $(DATA) runs
