@@ -6,7 +6,9 @@ public enum Architecture: String, Codable, Sendable, CaseIterable {
   /// flatten 128·3·3 = 1152, Linear → D.
   case lenetpp
   /// The project's fast default: conv 5×5 16 → BN → PReLU → pool, conv 3×3 32 → BN → PReLU → pool,
-  /// conv 3×3 64 → BN → PReLU → pool, flatten 64·3·3 = 576, Linear → D.
+  /// conv 3×3 64 → BN → PReLU → pool, flatten 64·3·3 = 576, Linear 128 (no bias) → BN → PReLU,
+  /// Linear → D. The hidden 128-wide layer before the bottleneck is what lets a 2-D softmax
+  /// reach 98 % in two epochs (without it: 95 % after four).
   case compact
   /// The PyTorch anchor's small CNN: conv 5×5 16 → PReLU → pool, conv 5×5 32 → PReLU → pool,
   /// conv 3×3 64 → PReLU → pool ("same" padding), flatten 576, Linear → D.
@@ -122,6 +124,18 @@ public final class Network: StatefulLayer {
         convolution("conv\(index + 1)", width, kernel: kernel, batchNorm: true, generator: &generator)
         pool()
       }
+      layers.append(Flatten())
+      layers.append(
+        Linear(
+          name: "fc", inFeatures: channels * 3 * 3, outFeatures: 128, bias: false, initializer: initializer,
+          generator: &generator))
+      layers.append(BatchNorm(name: "fc.bn", channels: 128))
+      layers.append(PReLU(name: "fc.prelu", channels: 128))
+      layers.append(
+        Linear(
+          name: "feature", inFeatures: 128, outFeatures: configuration.featureDimension,
+          bias: configuration.featureBias, initializer: initializer, generator: &generator))
+      return layers
     case .anchorCNN:
       for (index, (width, kernel)) in [(16, 5), (32, 5), (64, 3)].enumerated() {
         convolution("conv\(index + 1)", width, kernel: kernel, batchNorm: false, generator: &generator)

@@ -112,7 +112,9 @@ import TestSupport
   func networkGradientsMatchFiniteDifferences(architecture: Architecture) {
     let network = Network(configuration: NetworkConfiguration(architecture: architecture), seed: 41)
     let input = uniformTensor([3, 1, 28, 28], seed: 42)
-    let checker = GradientChecker(step: 1e-3, tolerance: 2e-2)
+    // A small step: with BatchNorm over 3 items some PReLU inputs sit near 0, and a 1e-3 step
+    // already crosses those kinks. Rounding stays small: ulp(objective ≈ 6) / 2e-4 ≈ 2.5e-3.
+    let checker = GradientChecker(step: 1e-4, tolerance: 2e-2)
     withThreading(workers: 2) {
       let output = network.forward(input, mode: .training)
       let projection = RandomProjection(count: output.count)

@@ -8,8 +8,9 @@ import Testing
     // 6 convs: weights + biases, 6 PReLUs (per-channel slopes), Linear 1152 → 2 + bias
     .lenetpp: (800 + 32) + (25_600 + 32) + (51_200 + 64) + (102_400 + 64) + (204_800 + 128) + (409_600 + 128)
       + (32 + 32 + 64 + 64 + 128 + 128) + (2_304 + 2),
-    // convs without bias (BN follows), BN scale + shift, PReLU slopes, Linear 576 → 2
-    .compact: 400 + 4_608 + 18_432 + 2 * (16 + 32 + 64) + (16 + 32 + 64) + (1_152 + 2),
+    // convs and hidden Linear without bias (BN follows), BN scale + shift, PReLU slopes,
+    // Linear 576 → 128, Linear 128 → 2
+    .compact: 400 + 4_608 + 18_432 + 2 * (16 + 32 + 64) + (16 + 32 + 64) + 73_728 + 2 * 128 + 128 + (256 + 2),
     .anchorCNN: (400 + 16) + (12_800 + 32) + (18_432 + 64) + (16 + 32 + 64) + (1_152 + 2),
     .mlp: (200_704 + 256) + (65_536 + 256) + 512 + (512 + 2),
   ]
@@ -50,7 +51,7 @@ import Testing
     #expect(throws: StateError.self) { try compact.restore(mlp.state) }
     var state = compact.state
     state.removeLast()
-    #expect(throws: StateError.missing(name: "conv3.bn.runningVariance")) { try compact.restore(state) }
+    #expect(throws: StateError.missing(name: "fc.bn.runningVariance")) { try compact.restore(state) }
   }
 
   @Test func configurationRoundTripsThroughJSON() throws {
