@@ -26,9 +26,10 @@ public final class Conv2D: Layer {
   private var weightGradientScratch: [ScratchBuffer] = []
   private var biasGradientScratch: [ScratchBuffer] = []
 
-  /// Upper bound on one worker's column buffer, in floats (8 MB): large enough for wide gemms,
-  /// small enough to stay in the last-level cache with the product buffer.
-  static let columnBudget = 1 << 21
+  /// Upper bound on one worker's column buffer, in floats (4 MB): wide enough gemms, and both
+  /// workers' buffers stay in the shared L3 cache (budgets from 1 MB to 16 MB measured within
+  /// noise of each other on LeNet++).
+  static let columnBudget = 1 << 20
 
   /// - Parameters:
   ///   - name: prefix of the parameter names (`name.weight`, `name.bias`).

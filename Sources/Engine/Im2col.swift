@@ -72,19 +72,21 @@ func im2col(
             let target = out + oy * ow
             let iy = oy * g.stride - g.padding + ky
             if iy < 0 || iy >= g.height || valid.isEmpty {
-              target.update(repeating: 0, count: ow)
+              for ox in 0..<ow { target[ox] = 0 }
               continue
             }
             // Offsets stay integers until they are known to land inside the image.
             let first = iy * g.width + valid.lowerBound * g.stride - g.padding + kx
             let source = image + first
-            if valid.lowerBound > 0 { target.update(repeating: 0, count: valid.lowerBound) }
+            // Rows are short (≤ 28 floats here): plain loops beat memcpy/memset calls.
+            for ox in 0..<valid.lowerBound { target[ox] = 0 }
             if g.stride == 1 {
-              (target + valid.lowerBound).update(from: source, count: valid.count)
+              let shifted = target + valid.lowerBound
+              for i in 0..<valid.count { shifted[i] = source[i] }
             } else {
               for (i, ox) in valid.enumerated() { target[ox] = source[i * g.stride] }
             }
-            if valid.upperBound < ow { (target + valid.upperBound).update(repeating: 0, count: ow - valid.upperBound) }
+            for ox in valid.upperBound..<ow { target[ox] = 0 }
           }
         }
       }
