@@ -26,7 +26,7 @@ let package = Package(
 
     // MARK: - Training side
     .target(name: "Datasets", dependencies: ["CZlib"]),
-    .target(name: "Engine", dependencies: ["CBLAS"]),
+    .target(name: "Engine", dependencies: ["CBLAS"], exclude: ["README.md"]),
 
     // MARK: - Test support (a regular target so every test bundle can share it)
     .target(name: "TestSupport", dependencies: ["Engine"]),
