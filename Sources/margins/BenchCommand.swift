@@ -42,6 +42,10 @@ struct Bench: ParsableCommand {
   func run() throws {
     let architectures = network == "all" ? Architecture.allCases : Architecture.allCases.filter { $0.rawValue == network }
     print("OpenBLAS core: \(BLAS.coreName) (set OPENBLAS_CORETYPE to override), batch \(batchSize)")
+    if BLAS.coreName == "Haswell" || BLAS.coreName == "Zen", Self.cpuHasAVX512 {
+      print("note: this CPU has AVX-512; OPENBLAS_CORETYPE=SkylakeX about doubles sgemm speed")
+    }
+    var trainingRates: [Architecture: Double] = [:]
     print(
       pad("network", 11) + pad("threads", 8, right: true) + pad("train img/s", 13, right: true)
         + pad("infer img/s", 13, right: true) + pad("peak MB", 9, right: true) + pad("PyTorch", 9, right: true)
@@ -60,6 +64,7 @@ struct Bench: ParsableCommand {
       let peak =
         Benchmark.peakResidentBytes().map { String(format: "%.0f", Double($0) / 1_048_576) + (isolatedPeak ? "" : "*") }
         ?? "n/a"
+      trainingRates[architecture] = train
       let anchor = ThreadSetting.pyTorchAnchor(for: architecture)
       print(
         pad(architecture.rawValue, 11) + pad(setting.description, 8, right: true)
@@ -67,7 +72,16 @@ struct Bench: ParsableCommand {
           + pad(peak, 9, right: true) + pad(anchor.map { String(format: "%.0f", $0) } ?? "-", 9, right: true)
           + pad(anchor.map { String(format: "%.2fx", train / $0) } ?? "-", 7, right: true))
     }
+    if let compact = trainingRates[.compact], let lenet = trainingRates[.lenetpp] {
+      print("compact trains \(String(format: "%.1f", compact / lenet))x faster than lenetpp")
+    }
     print("peak MB: VmHWM of the process, reset before each network (* = reset unsupported, cumulative).")
+  }
+
+  /// Whether /proc/cpuinfo lists the avx512f flag (false where the file does not exist).
+  private static var cpuHasAVX512: Bool {
+    guard let info = try? String(contentsOfFile: "/proc/cpuinfo", encoding: .utf8) else { return false }
+    return info.split(separator: "\n").contains { $0.hasPrefix("flags") && $0.contains(" avx512f ") }
   }
 
   private func pad(_ text: String, _ width: Int, right: Bool = false) -> String {
