@@ -59,9 +59,11 @@ public final class Linear: Layer {
             gemm(
               .noTranspose, .transpose, m: rows.count, n: outFeatures, k: inFeatures,
               alpha: 1, a: x + rows.lowerBound * inFeatures, b: w, beta: 0, c: yRows)
-            if let biasValues {
+            biasValues?.withUnsafeBufferPointer { b in
+              guard let b = b.baseAddress else { return }
               for r in 0..<rows.count {
-                for o in 0..<outFeatures { yRows[r * outFeatures + o] += biasValues[o] }
+                let row = yRows + r * outFeatures
+                for o in 0..<outFeatures { row[o] += b[o] }
               }
             }
           }

@@ -44,7 +44,28 @@ public final class PReLU: Layer {
         slope.value.withUnsafePointer { a in
           // Each worker writes a disjoint channel range.
           parallelFor(workers) { worker in
-            for c in Threading.range(worker, of: workers, splitting: channels) {
+            let range = Threading.range(worker, of: workers, splitting: channels)
+            if plane == 1 {
+              // [N, C] rows: run along the channels, 16 at a time.
+              let (lower, count) = (range.lowerBound, range.count)
+              for item in 0..<n {
+                let xRow = x + (item * channels + lower), yRow = y + (item * channels + lower)
+                var i = 0
+                while i + 16 <= count {
+                  let v = load16(xRow + i)
+                  let slopes = shared ? SIMD16<Float>(repeating: a[0]) : load16(a + (lower + i))
+                  store16(v.replacing(with: v * slopes, where: v .<= SIMD16<Float>()), yRow + i)
+                  i += 16
+                }
+                while i < count {
+                  let v = xRow[i]
+                  yRow[i] = v > 0 ? v : a[shared ? 0 : lower + i] * v
+                  i += 1
+                }
+              }
+              return
+            }
+            for c in range {
               let ac = a[shared ? 0 : c]
               let slopes = SIMD16<Float>(repeating: ac), zero = SIMD16<Float>()
               for item in 0..<n {
@@ -82,7 +103,36 @@ public final class PReLU: Layer {
             slopeGradient.withUnsafeMutableBufferPointer { da in
               // Each worker owns a disjoint channel range of `dx` and `da`.
               parallelFor(workers) { worker in
-                for c in Threading.range(worker, of: workers, splitting: channels) {
+                let range = Threading.range(worker, of: workers, splitting: channels)
+                if plane == 1 {
+                  // [N, C] rows: run along the channels, 16 at a time; each da[c] still sums
+                  // the items in order.
+                  guard let daBase = da.baseAddress else { return }
+                  let (lower, count) = (range.lowerBound, range.count)
+                  let daRange = daBase + lower
+                  daRange.update(repeating: 0, count: count)
+                  for item in 0..<n {
+                    let offset = item * channels + lower
+                    let xRow = x + offset, dyRow = dy + offset, dxRow = dx + offset
+                    var i = 0
+                    while i + 16 <= count {
+                      let v = load16(xRow + i), g = load16(dyRow + i)
+                      let slopes = shared ? SIMD16<Float>(repeating: a[0]) : load16(a + (lower + i))
+                      let negative = v .<= SIMD16<Float>()
+                      store16(g.replacing(with: g * slopes, where: negative), dxRow + i)
+                      store16(load16(daRange + i) + (g * v).replacing(with: 0, where: .!negative), daRange + i)
+                      i += 16
+                    }
+                    while i < count {
+                      let v = xRow[i], g = dyRow[i]
+                      dxRow[i] = v > 0 ? g : a[shared ? 0 : lower + i] * g
+                      daRange[i] += v > 0 ? 0 : g * v
+                      i += 1
+                    }
+                  }
+                  return
+                }
+                for c in range {
                   let ac = a[shared ? 0 : c]
                   let slopes = SIMD16<Float>(repeating: ac), zero = SIMD16<Float>()
                   var total: Float = 0

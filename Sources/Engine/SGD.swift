@@ -32,10 +32,18 @@ public final class SGD: Optimizer {
       velocity.withUnsafeMutablePointer { v in
         gradient.withUnsafePointer { dw in
           parameter.value.withUnsafeMutablePointer { w in
-            for i in 0..<gradient.count {
-              let g = dw[i] + decay * w[i]
-              v[i] = isNew ? g : mu * v[i] + g
-              w[i] -= learningRate * (nesterov ? g + mu * v[i] : v[i])
+            // The branches are hoisted out of the loops so each loop vectorises.
+            let count = gradient.count
+            if isNew {
+              for i in 0..<count { v[i] = dw[i] + decay * w[i] }
+            } else {
+              for i in 0..<count { v[i] = mu * v[i] + (dw[i] + decay * w[i]) }
+            }
+            if nesterov {
+              // g is recomputed from the pre-update weight: w − η·(g + μ·v).
+              for i in 0..<count { w[i] -= learningRate * ((dw[i] + decay * w[i]) + mu * v[i]) }
+            } else {
+              for i in 0..<count { w[i] -= learningRate * v[i] }
             }
           }
         }
