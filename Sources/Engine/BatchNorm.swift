@@ -13,7 +13,8 @@ import Foundation
 /// checkpoints carry them.
 ///
 /// Channels are split across `Threading.workerCount` workers; each channel's sums run in one
-/// thread in a fixed order (Double accumulators), so results do not depend on the worker count.
+/// thread in a fixed order (16-lane Float sums per plane, added across planes in Double), so
+/// results do not depend on the worker count.
 public final class BatchNorm: StatefulLayer {
   public let channels: Int
   public let momentum: Float
