@@ -26,6 +26,7 @@ public final class Adam: Optimizer {
   }
 
   public func step(_ parameters: [Parameter], learningRate: Float) {
+    precondition(hasUniqueNames(parameters), "optimiser state is keyed by parameter name; names must be unique")
     stepCount += 1
     let correction1 = 1 - Float(pow(Double(beta1), Double(stepCount)))
     let correction2 = 1 - Float(pow(Double(beta2), Double(stepCount)))

@@ -22,6 +22,7 @@ public final class SGD: Optimizer {
   }
 
   public func step(_ parameters: [Parameter], learningRate: Float) {
+    precondition(hasUniqueNames(parameters), "optimiser state is keyed by parameter name; names must be unique")
     for parameter in parameters {
       let decay = weightDecay * parameter.weightDecayMultiplier
       let isNew = velocities[parameter.name] == nil

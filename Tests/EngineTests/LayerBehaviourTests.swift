@@ -41,3 +41,20 @@ import Testing
     #expect(abs(xavierVariance - 2.0 / 300) < 0.05 * 2.0 / 300)
   }
 }
+
+@Suite struct FirstLayerTests {
+  @Test func skippingTheInputGradientKeepsParameterGradients() {
+    var generator = SeededGenerator(seed: 51)
+    let conv = Conv2D(name: "c", inChannels: 1, outChannels: 2, kernel: 3, padding: 1, generator: &generator)
+    let x = uniformTensor([2, 1, 4, 4], seed: 52), dy = uniformTensor([2, 2, 4, 4], seed: 53)
+    _ = conv.forward(x, mode: .training)
+    _ = conv.backward(dy)
+    let full = conv.weight.gradient
+    conv.weight.zeroGradient()
+    conv.propagatesInputGradient = false
+    _ = conv.forward(x, mode: .training)
+    let dx = conv.backward(dy)
+    #expect(dx.shape == x.shape && dx.scalars.allSatisfy { $0 == 0 })
+    #expect(conv.weight.gradient == full)
+  }
+}
