@@ -3,8 +3,8 @@ import Testing
 
 /// Optimiser steps against values computed by hand (PyTorch's update rules).
 @Suite struct OptimizerTests {
-  static func parameter(_ values: [Float], decayMultiplier: Float = 1) -> Parameter {
-    Parameter(name: "w", value: Tensor(shape: [values.count], scalars: values), weightDecayMultiplier: decayMultiplier)
+  static func parameter(_ values: [Float], name: String = "w", decayMultiplier: Float = 1) -> Parameter {
+    Parameter(name: name, value: Tensor(shape: [values.count], scalars: values), weightDecayMultiplier: decayMultiplier)
   }
 
   static func setGradient(_ parameter: Parameter, _ values: [Float]) {
@@ -48,8 +48,8 @@ import Testing
   }
 
   @Test func weightDecayRespectsTheMultiplier() {
-    let decayed = Self.parameter([2]), exempt = Self.parameter([2], decayMultiplier: 0)
-    let half = Self.parameter([2], decayMultiplier: 0.5)
+    let decayed = Self.parameter([2], name: "decayed"), exempt = Self.parameter([2], name: "exempt", decayMultiplier: 0)
+    let half = Self.parameter([2], name: "half", decayMultiplier: 0.5)
     let sgd = SGD(momentum: 0, weightDecay: 0.1)
     for p in [decayed, exempt, half] { Self.setGradient(p, [1]) }
     sgd.step([decayed, exempt, half], learningRate: 0.5)
