@@ -69,6 +69,29 @@ public final class Network: StatefulLayer {
 
   public func backward(_ outputGradient: Tensor) -> Tensor { body.backward(outputGradient) }
 
+  /// Evaluation-mode features of `images` computed `chunkSize` items at a time, so embedding a
+  /// whole test set never holds the activations of more than one chunk (LeNet++'s first
+  /// activation alone is 100 KB per image).
+  /// - Returns: `[N, D]` features, equal to one `forward(images, mode: .evaluation)` up to Float
+  ///   rounding (gemm blocking may depend on the chunk).
+  public func features(of images: Tensor, chunkSize: Int = 500) -> Tensor {
+    precondition(chunkSize >= 1, "chunk size must be positive, got \(chunkSize)")
+    precondition(
+      images.rank == 4 && Array(images.shape.dropFirst()) == Network.itemShape,
+      "\(configuration.architecture.rawValue) expects [N, 1, 28, 28], got \(images.shape)")
+    let n = images.shape[0], itemSize = images.itemSize
+    var scalars: [Float] = []
+    scalars.reserveCapacity(n * configuration.featureDimension)
+    for start in stride(from: 0, to: n, by: chunkSize) {
+      let count = min(chunkSize, n - start)
+      let chunk = Tensor(
+        shape: [count] + Network.itemShape,
+        scalars: Array(images.scalars[(start * itemSize)..<((start + count) * itemSize)]))
+      scalars += forward(chunk, mode: .evaluation).scalars
+    }
+    return Tensor(shape: [n, configuration.featureDimension], scalars: scalars)
+  }
+
   /// Clears every parameter gradient (call before each backward pass).
   public func zeroGradients() {
     for parameter in parameters { parameter.zeroGradient() }

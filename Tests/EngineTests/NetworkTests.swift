@@ -61,3 +61,18 @@ import Testing
     #expect(String(decoding: data, as: UTF8.self).contains("anchor-cnn"))
   }
 }
+
+@Suite struct ChunkedFeatureTests {
+  @Test func chunkedFeaturesEqualOneForwardPass() {
+    let network = Network(configuration: NetworkConfiguration(architecture: .compact, featureDimension: 3), seed: 61)
+    let images = uniformTensor([7, 1, 28, 28], seed: 62)
+    // Train mode once so BatchNorm's running statistics are not the identity.
+    _ = network.forward(images, mode: .training)
+    let whole = network.forward(images, mode: .evaluation)
+    let chunked = network.features(of: images, chunkSize: 3)
+    #expect(chunked.shape == [7, 3])
+    let worst = zip(whole.scalars, chunked.scalars).map { abs($0 - $1) }.max() ?? 0
+    // Per-image work is independent of the chunk, except gemm blocking: allow Float rounding.
+    #expect(worst <= 1e-5)
+  }
+}
