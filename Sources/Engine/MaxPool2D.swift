@@ -30,13 +30,12 @@ public final class MaxPool2D: Layer {
     let oh = g.outputHeight, ow = g.outputWidth, planes = n * c
     let kernel = self.kernel, stride = self.stride
     let recordsArgmax = mode == .training
-    if recordsArgmax {
-      cachedShape = input.shape
-      if argmax.count != planes * oh * ow { argmax = [Int32](repeating: 0, count: planes * oh * ow) }
-    }
     let workers = max(1, min(Threading.workerCount, planes))
-    var indices = recordsArgmax ? argmax : [Int32](repeating: 0, count: planes * oh * ow)
+    // Reuse the previous argmax storage when it fits; dropping our reference first keeps the
+    // writes below from copying it.
+    var indices = argmax.count == planes * oh * ow ? argmax : [Int32](repeating: 0, count: planes * oh * ow)
     argmax = []
+    cachedShape = nil
     let output = Tensor(shape: [n, c, oh, ow]) { output in
       guard let y = output.baseAddress else { return }
       input.withUnsafePointer { x in
@@ -69,7 +68,10 @@ public final class MaxPool2D: Layer {
         }
       }
     }
-    if recordsArgmax { argmax = indices }
+    if recordsArgmax {
+      argmax = indices
+      cachedShape = input.shape
+    }
     return output
   }
 
