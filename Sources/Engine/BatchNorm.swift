@@ -55,7 +55,8 @@ public final class BatchNorm: StatefulLayer {
 
   public func forward(_ input: Tensor, mode: Mode) -> Tensor {
     let (n, plane) = layout(input)
-    let channels = self.channels, epsilon = self.epsilon
+    let channels = self.channels
+    let epsilon = self.epsilon
     let count = n * plane
     if mode == .training {
       precondition(count > 1, "BatchNorm needs more than one value per channel in training, got \(input.shape)")
@@ -63,7 +64,8 @@ public final class BatchNorm: StatefulLayer {
     var mean = [Float](repeating: 0, count: channels)
     var inverseDeviation = [Float](repeating: 0, count: channels)
     var batchVariance = [Float](repeating: 0, count: channels)
-    let runningMeanValues = runningMean.value.scalars, runningVarianceValues = runningVariance.value.scalars
+    let runningMeanValues = runningMean.value.scalars
+    let runningVarianceValues = runningVariance.value.scalars
     let workers = max(1, min(Threading.workerCount, channels))
     var normalized = Tensor(zeros: [])
     let output = Tensor(shape: input.shape) { y in
@@ -77,7 +79,8 @@ public final class BatchNorm: StatefulLayer {
                     // Each worker owns a disjoint channel range of every buffer.
                     parallelFor(workers) { worker in
                       for c in Threading.range(worker, of: workers, splitting: channels) {
-                        var mu: Float, inverse: Float
+                        var mu: Float
+                        var inverse: Float
                         if mode == .training {
                           // Per-plane vector sums, accumulated across planes in Double.
                           var sum = 0.0
@@ -100,7 +103,8 @@ public final class BatchNorm: StatefulLayer {
                         }
                         meanOut[c] = mu
                         inverseOut[c] = inverse
-                        let g = gamma[c], b = beta[c]
+                        let g = gamma[c]
+                        let b = beta[c]
                         for item in 0..<n {
                           let base = (item * channels + c) * plane
                           for p in base..<(base + plane) {
@@ -141,7 +145,9 @@ public final class BatchNorm: StatefulLayer {
       outputGradient.shape == normalized.shape,
       "BatchNorm.backward expects gradient \(normalized.shape), got \(outputGradient.shape)")
     let (n, plane) = layout(normalized)
-    let channels = self.channels, count = n * plane, training = cachedMode == .training
+    let channels = self.channels
+    let count = n * plane
+    let training = cachedMode == .training
     let inverseDeviation = cachedInverseDeviation
     var scaleGradient = [Float](repeating: 0, count: channels)
     var shiftGradient = [Float](repeating: 0, count: channels)
@@ -155,7 +161,8 @@ public final class BatchNorm: StatefulLayer {
                 // Each worker owns a disjoint channel range.
                 parallelFor(workers) { worker in
                   for c in Threading.range(worker, of: workers, splitting: channels) {
-                    var sumDy = 0.0, sumDyXHat = 0.0
+                    var sumDy = 0.0
+                    var sumDyXHat = 0.0
                     for item in 0..<n {
                       let base = (item * channels + c) * plane
                       sumDy += Double(Engine.sum(dy + base, count: plane))
@@ -164,7 +171,8 @@ public final class BatchNorm: StatefulLayer {
                     dGamma[c] = Float(sumDyXHat)
                     dBeta[c] = Float(sumDy)
                     let factor = gamma[c] * inverseDeviation[c]
-                    let meanDy = Float(sumDy / Double(count)), meanDyXHat = Float(sumDyXHat / Double(count))
+                    let meanDy = Float(sumDy / Double(count))
+                    let meanDyXHat = Float(sumDyXHat / Double(count))
                     for item in 0..<n {
                       let base = (item * channels + c) * plane
                       for p in base..<(base + plane) {

@@ -9,7 +9,8 @@ public struct ConvolutionGeometry: Sendable, Equatable {
   public let padding: Int
 
   public init(channels: Int, height: Int, width: Int, kernel: Int, stride: Int, padding: Int) {
-    precondition(kernel >= 1 && stride >= 1 && padding >= 0, "bad window: kernel \(kernel), stride \(stride), padding \(padding)")
+    precondition(
+      kernel >= 1 && stride >= 1 && padding >= 0, "bad window: kernel \(kernel), stride \(stride), padding \(padding)")
     self.channels = channels
     self.height = height
     self.width = width
@@ -58,7 +59,9 @@ func im2col(
   _ input: UnsafePointer<Float>, count: Int, geometry g: ConvolutionGeometry,
   columns: UnsafeMutablePointer<Float>
 ) {
-  let ow = g.outputWidth, oh = g.outputHeight, plane = g.outputPlane
+  let ow = g.outputWidth
+  let oh = g.outputHeight
+  let plane = g.outputPlane
   let rowLength = count * plane
   for c in 0..<g.channels {
     for ky in 0..<g.kernelHeight {
@@ -104,7 +107,9 @@ func col2im(
   input: UnsafeMutablePointer<Float>
 ) {
   input.update(repeating: 0, count: count * g.channels * g.inputPlane)
-  let ow = g.outputWidth, oh = g.outputHeight, plane = g.outputPlane
+  let ow = g.outputWidth
+  let oh = g.outputHeight
+  let plane = g.outputPlane
   let rowLength = count * plane
   for c in 0..<g.channels {
     for ky in 0..<g.kernelHeight {

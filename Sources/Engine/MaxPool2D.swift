@@ -27,8 +27,11 @@ public final class MaxPool2D: Layer {
     precondition(input.rank == 4, "MaxPool2D expects [N, C, H, W], got \(input.shape)")
     let (n, c, h, w) = (input.shape[0], input.shape[1], input.shape[2], input.shape[3])
     let g = ConvolutionGeometry(channels: c, height: h, width: w, kernel: kernel, stride: stride, padding: 0)
-    let oh = g.outputHeight, ow = g.outputWidth, planes = n * c
-    let kernel = self.kernel, stride = self.stride
+    let oh = g.outputHeight
+    let ow = g.outputWidth
+    let planes = n * c
+    let kernel = self.kernel
+    let stride = self.stride
     let recordsArgmax = mode == .training
     let workers = max(1, min(Threading.workerCount, planes))
     // Reuse the previous argmax storage when it fits; dropping our reference first keeps the
@@ -82,7 +85,8 @@ public final class MaxPool2D: Layer {
     precondition(
       outputGradient.count == argmax.count && outputGradient.rank == 4 && outputGradient.shape[0] == n
         && outputGradient.shape[1] == c,
-      "MaxPool2D.backward expects gradient [\(n), \(c), OH, OW] with \(argmax.count) scalars, got \(outputGradient.shape)")
+      "MaxPool2D.backward expects gradient [\(n), \(c), OH, OW] with \(argmax.count) scalars, got \(outputGradient.shape)"
+    )
     let planes = n * c
     let workers = max(1, min(Threading.workerCount, planes))
     var inputGradient = Tensor(zeros: shape)

@@ -79,7 +79,8 @@ public final class Network: StatefulLayer {
     precondition(
       images.rank == 4 && Array(images.shape.dropFirst()) == Network.itemShape,
       "\(configuration.architecture.rawValue) expects [N, 1, 28, 28], got \(images.shape)")
-    let n = images.shape[0], itemSize = images.itemSize
+    let n = images.shape[0]
+    let itemSize = images.itemSize
     var scalars: [Float] = []
     scalars.reserveCapacity(n * configuration.featureDimension)
     for start in stride(from: 0, to: n, by: chunkSize) {

@@ -14,7 +14,8 @@ public final class SGD: Optimizer {
   private var order: [String] = []
 
   public init(momentum: Float = 0.9, weightDecay: Float = 0, nesterov: Bool = false) {
-    precondition(momentum >= 0 && weightDecay >= 0, "SGD needs momentum, weight decay >= 0, got \(momentum), \(weightDecay)")
+    precondition(
+      momentum >= 0 && weightDecay >= 0, "SGD needs momentum, weight decay >= 0, got \(momentum), \(weightDecay)")
     precondition(!nesterov || momentum > 0, "Nesterov SGD needs a positive momentum")
     self.momentum = momentum
     self.weightDecay = weightDecay

@@ -26,7 +26,8 @@ struct Bench: ParsableCommand {
 
   @Option(
     help: ArgumentHelp(
-      "Thread setting: 'auto' (each network's measured best), or WORKERSxBLAS, e.g. 2x1 (batch split over 2 workers, 1 BLAS thread) or 1x2.",
+      "Thread setting: 'auto' (each network's measured best), or WORKERSxBLAS, "
+        + "e.g. 2x1 (batch split over 2 workers, 1 BLAS thread) or 1x2.",
       valueName: "setting"))
   var threads: String = "auto"
 
@@ -44,7 +45,8 @@ struct Bench: ParsableCommand {
   }
 
   func run() throws {
-    let architectures = network == "all" ? Architecture.allCases : Architecture.allCases.filter { $0.rawValue == network }
+    let architectures =
+      network == "all" ? Architecture.allCases : Architecture.allCases.filter { $0.rawValue == network }
     print("OpenBLAS core: \(BLAS.coreName) (set OPENBLAS_CORETYPE to override), batch \(batchSize)")
     if BLAS.coreName == "Haswell" || BLAS.coreName == "Zen", Self.cpuHasAVX512 {
       print("note: this CPU has AVX-512; OPENBLAS_CORETYPE=SkylakeX about doubles sgemm speed")
@@ -62,14 +64,16 @@ struct Bench: ParsableCommand {
       let net = Network(configuration: NetworkConfiguration(architecture: architecture), seed: 1701)
       let count = iterations ?? ThreadSetting.defaultIterations(for: architecture)
       // Warm-up only before the first repetition: later ones run on warm caches and buffers.
-      let train = (0..<repeats).map { repetition in
-        Benchmark.trainingThroughput(
-          network: net, batchSize: batchSize, iterations: count, warmup: repetition == 0 ? warmup : 0)
-      }.max() ?? 0
-      let infer = (0..<repeats).map { repetition in
-        Benchmark.inferenceThroughput(
-          network: net, batchSize: batchSize, iterations: count, warmup: repetition == 0 ? warmup : 0)
-      }.max() ?? 0
+      let train =
+        (0..<repeats).map { repetition in
+          Benchmark.trainingThroughput(
+            network: net, batchSize: batchSize, iterations: count, warmup: repetition == 0 ? warmup : 0)
+        }.max() ?? 0
+      let infer =
+        (0..<repeats).map { repetition in
+          Benchmark.inferenceThroughput(
+            network: net, batchSize: batchSize, iterations: count, warmup: repetition == 0 ? warmup : 0)
+        }.max() ?? 0
       let peak =
         Benchmark.peakResidentBytes().map { String(format: "%.0f", Double($0) / 1_048_576) + (isolatedPeak ? "" : "*") }
         ?? "n/a"

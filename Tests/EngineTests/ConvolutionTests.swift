@@ -7,7 +7,8 @@ import Testing
   static func naiveConvolution(_ x: Tensor, _ conv: Conv2D) -> [Double] {
     let (n, c, h, w) = (x.shape[0], x.shape[1], x.shape[2], x.shape[3])
     let (k, s, p) = (conv.kernel, conv.stride, conv.padding)
-    let oh = (h + 2 * p - k) / s + 1, ow = (w + 2 * p - k) / s + 1
+    let oh = (h + 2 * p - k) / s + 1
+    let ow = (w + 2 * p - k) / s + 1
     var y: [Double] = []
     for item in 0..<n {
       for o in 0..<conv.outChannels {
@@ -17,9 +18,12 @@ import Testing
             for ch in 0..<c {
               for ky in 0..<k {
                 for kx in 0..<k {
-                  let iy = oy * s - p + ky, ix = ox * s - p + kx
+                  let iy = oy * s - p + ky
+                  let ix = ox * s - p + kx
                   guard iy >= 0, iy < h, ix >= 0, ix < w else { continue }
-                  sum += Double(conv.weight.value[((o * c + ch) * k + ky) * k + kx]) * Double(x[((item * c + ch) * h + iy) * w + ix])
+                  sum +=
+                    Double(conv.weight.value[((o * c + ch) * k + ky) * k + kx])
+                    * Double(x[((item * c + ch) * h + iy) * w + ix])
                 }
               }
             }
@@ -57,7 +61,8 @@ import Testing
   @Test func batchSplitGivesTheSameGradientsAsOneWorker() {
     var generator = SeededGenerator(seed: 24)
     let conv = Conv2D(name: "c", inChannels: 2, outChannels: 3, kernel: 3, padding: 1, generator: &generator)
-    let x = uniformTensor([6, 2, 5, 5], seed: 25), dy = uniformTensor([6, 3, 5, 5], seed: 26)
+    let x = uniformTensor([6, 2, 5, 5], seed: 25)
+    let dy = uniformTensor([6, 3, 5, 5], seed: 26)
     func gradients(workers: Int) -> (Tensor, Tensor, Tensor) {
       withThreading(workers: workers) {
         for parameter in conv.parameters { parameter.zeroGradient() }
@@ -66,7 +71,8 @@ import Testing
         return (dx, conv.weight.gradient, conv.bias?.gradient ?? Tensor(zeros: [1]))
       }
     }
-    let one = gradients(workers: 1), two = gradients(workers: 2)
+    let one = gradients(workers: 1)
+    let two = gradients(workers: 2)
     // The input gradient is computed per image, so it is bitwise equal; the parameter
     // gradients differ only by the summation order of the worker partials.
     #expect(one.0 == two.0)

@@ -5,7 +5,9 @@ import Testing
   @Test(arguments: [Transpose.noTranspose, .transpose], [Transpose.noTranspose, .transpose])
   func gemmMatchesTripleLoop(transA: Transpose, transB: Transpose) {
     let (m, n, k) = (3, 4, 5)
-    let a = uniformTensor([m * k], seed: 1), b = uniformTensor([k * n], seed: 2), c0 = uniformTensor([m * n], seed: 3)
+    let a = uniformTensor([m * k], seed: 1)
+    let b = uniformTensor([k * n], seed: 2)
+    let c0 = uniformTensor([m * n], seed: 3)
     let (alpha, beta): (Float, Float) = (0.75, -0.5)
     // Stored shapes: A is M x K (or K x M when transposed), B is K x N (or N x K).
     func elementA(_ i: Int, _ p: Int) -> Float { transA == .noTranspose ? a[i * k + p] : a[p * m + i] }

@@ -1,6 +1,6 @@
 import Engine
-import Testing
 import TestSupport
+import Testing
 
 /// Finite-difference checks of every layer's input and parameter gradients.
 ///

@@ -46,7 +46,8 @@ import Testing
   @Test func skippingTheInputGradientKeepsParameterGradients() {
     var generator = SeededGenerator(seed: 51)
     let conv = Conv2D(name: "c", inChannels: 1, outChannels: 2, kernel: 3, padding: 1, generator: &generator)
-    let x = uniformTensor([2, 1, 4, 4], seed: 52), dy = uniformTensor([2, 2, 4, 4], seed: 53)
+    let x = uniformTensor([2, 1, 4, 4], seed: 52)
+    let dy = uniformTensor([2, 2, 4, 4], seed: 53)
     _ = conv.forward(x, mode: .training)
     _ = conv.backward(dy)
     let full = conv.weight.gradient

@@ -41,8 +41,10 @@ import Testing
 
   @Test func sameSeedSameWeightsDifferentSeedDifferentWeights() {
     let configuration = NetworkConfiguration(architecture: .compact)
-    #expect(Network(configuration: configuration, seed: 5).state == Network(configuration: configuration, seed: 5).state)
-    #expect(Network(configuration: configuration, seed: 5).state != Network(configuration: configuration, seed: 6).state)
+    #expect(
+      Network(configuration: configuration, seed: 5).state == Network(configuration: configuration, seed: 5).state)
+    #expect(
+      Network(configuration: configuration, seed: 5).state != Network(configuration: configuration, seed: 6).state)
   }
 
   @Test func stateRestoreRejectsForeignState() {

@@ -11,9 +11,12 @@ import Testing
     parameter.gradient = Tensor(shape: [values.count], scalars: values)
   }
 
-  static func expectClose(_ actual: Tensor, _ expected: [Double], accuracy: Double = 1e-6, sourceLocation: SourceLocation = #_sourceLocation) {
+  static func expectClose(
+    _ actual: Tensor, _ expected: [Double], accuracy: Double = 1e-6, sourceLocation: SourceLocation = #_sourceLocation
+  ) {
     for (a, e) in zip(actual.scalars, expected) {
-      #expect(abs(Double(a) - e) <= accuracy, "got \(actual.scalars), expected \(expected)", sourceLocation: sourceLocation)
+      #expect(
+        abs(Double(a) - e) <= accuracy, "got \(actual.scalars), expected \(expected)", sourceLocation: sourceLocation)
     }
   }
 
@@ -48,7 +51,8 @@ import Testing
   }
 
   @Test func weightDecayRespectsTheMultiplier() {
-    let decayed = Self.parameter([2], name: "decayed"), exempt = Self.parameter([2], name: "exempt", decayMultiplier: 0)
+    let decayed = Self.parameter([2], name: "decayed")
+    let exempt = Self.parameter([2], name: "exempt", decayMultiplier: 0)
     let half = Self.parameter([2], name: "half", decayMultiplier: 0.5)
     let sgd = SGD(momentum: 0, weightDecay: 0.1)
     for p in [decayed, exempt, half] { Self.setGradient(p, [1]) }
@@ -79,9 +83,13 @@ import Testing
   }
 
   @Test func optimizerStateRoundTripResumesIdentically() throws {
-    for make in [{ SGD(momentum: 0.9, weightDecay: 1e-3, nesterov: true) as any Optimizer }, { Adam(weightDecay: 1e-3) }] {
-      let a = Self.parameter([1, 2, 3]), b = Self.parameter([1, 2, 3])
-      let first = make(), second = make()
+    for make in [
+      { SGD(momentum: 0.9, weightDecay: 1e-3, nesterov: true) as any Optimizer }, { Adam(weightDecay: 1e-3) },
+    ] {
+      let a = Self.parameter([1, 2, 3])
+      let b = Self.parameter([1, 2, 3])
+      let first = make()
+      let second = make()
       let gradients: [[Float]] = [[0.1, -0.2, 0.3], [0.5, 0.1, -0.4], [-0.3, 0.2, 0.2]]
       Self.setGradient(a, gradients[0])
       first.step([a], learningRate: 0.1)

@@ -3,9 +3,13 @@ import Foundation
 import Testing
 
 @Suite struct ScheduleTests {
-  static func expectRate(_ schedule: LearningRateSchedule, at t: Int, _ expected: Double, sourceLocation: SourceLocation = #_sourceLocation) {
+  static func expectRate(
+    _ schedule: LearningRateSchedule, at t: Int, _ expected: Double, sourceLocation: SourceLocation = #_sourceLocation
+  ) {
     let actual = Double(schedule.learningRate(at: t))
-    #expect(abs(actual - expected) <= 1e-6 * max(1, abs(expected)), "t = \(t): \(actual) != \(expected)", sourceLocation: sourceLocation)
+    #expect(
+      abs(actual - expected) <= 1e-6 * max(1, abs(expected)), "t = \(t): \(actual) != \(expected)",
+      sourceLocation: sourceLocation)
   }
 
   @Test func constantStepAndMultistep() {

@@ -1,13 +1,15 @@
 import Engine
 import Foundation
-import Testing
 import TestSupport
+import Testing
 
 /// A tensor of `shape` with uniform entries in [low, high).
 func uniformTensor(_ shape: [Int], in range: ClosedRange<Float> = -1...1, seed: UInt64) -> Tensor {
   var generator = SeededGenerator(seed: seed)
   var tensor = Tensor(zeros: shape)
-  for i in 0..<tensor.count { tensor[i] = range.lowerBound + (range.upperBound - range.lowerBound) * generator.nextUniform() }
+  for i in 0..<tensor.count {
+    tensor[i] = range.lowerBound + (range.upperBound - range.lowerBound) * generator.nextUniform()
+  }
   return tensor
 }
 

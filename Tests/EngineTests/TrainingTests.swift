@@ -105,7 +105,8 @@ import Testing
       losses.append(loss)
       accuracies.append(accuracy)
     }
-    let early = losses.prefix(10).reduce(0, +) / 10, late = losses.suffix(20).reduce(0, +) / 20
+    let early = losses.prefix(10).reduce(0, +) / 10
+    let late = losses.suffix(20).reduce(0, +) / 20
     let lateAccuracy = accuracies.suffix(20).reduce(0, +) / 20
     #expect(late < 0.25 * early, "loss \(early) -> \(late)")
     #expect(lateAccuracy > 0.9, "accuracy \(lateAccuracy)")
