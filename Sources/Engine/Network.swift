@@ -2,7 +2,7 @@
 /// nothing after it: the losses put their own heads on the features).
 public enum Architecture: String, Codable, Sendable, CaseIterable {
   /// The paper's Fig. 2 network ("LeNet++", Wen et al. 2016; L-Softmax Table 1):
-  /// 3 × [conv 5×5 pad 2 + PReLU] × 2 with 32, 64, 128 channels, max-pool 2 after each pair,
+  /// [conv 5×5 pad 2 + PReLU] × 2 at 32, then 64, then 128 channels, max-pool 2 after each pair,
   /// flatten 128·3·3 = 1152, Linear → D.
   case lenetpp
   /// The project's fast default: conv 5×5 16 → BN → PReLU → pool, conv 3×3 32 → BN → PReLU → pool,
