@@ -28,7 +28,7 @@ let package = Package(
 
     // MARK: - Training side
     .target(name: "Datasets", dependencies: ["CZlib"]),
-    .target(name: "Engine", dependencies: ["CBLAS"]),
+    .target(name: "Engine", dependencies: ["CBLAS"], exclude: ["README.md"]),
     .target(name: "Checkpoints", dependencies: ["Datasets", "MarginMath"]),
     .target(name: "Losses", dependencies: ["Engine", "MarginMath"], exclude: ["README.md"]),
     .target(name: "Training", dependencies: ["Datasets", "Engine", "Losses", "Checkpoints", "MarginMath"]),

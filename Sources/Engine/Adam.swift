@@ -18,7 +18,8 @@ public final class Adam: Optimizer {
   private var order: [String] = []
 
   public init(beta1: Float = 0.9, beta2: Float = 0.999, epsilon: Float = 1e-8, weightDecay: Float = 0) {
-    precondition((0..<1).contains(beta1) && (0..<1).contains(beta2), "Adam betas must be in [0, 1), got \(beta1), \(beta2)")
+    precondition(
+      (0..<1).contains(beta1) && (0..<1).contains(beta2), "Adam betas must be in [0, 1), got \(beta1), \(beta2)")
     self.beta1 = beta1
     self.beta2 = beta2
     self.epsilon = epsilon
@@ -26,6 +27,7 @@ public final class Adam: Optimizer {
   }
 
   public func step(_ parameters: [Parameter], learningRate: Float) {
+    precondition(hasUniqueNames(parameters), "optimiser state is keyed by parameter name; names must be unique")
     stepCount += 1
     let correction1 = 1 - Float(pow(Double(beta1), Double(stepCount)))
     let correction2 = 1 - Float(pow(Double(beta2), Double(stepCount)))
@@ -59,14 +61,17 @@ public final class Adam: Optimizer {
     [NamedTensor(name: "stepCount", tensor: Tensor(shape: [1], scalars: [Float(stepCount)]))]
       + order.flatMap { name -> [NamedTensor] in
         guard let (m, v) = moments[name] else { return [] }
-        return [NamedTensor(name: "firstMoment." + name, tensor: m), NamedTensor(name: "secondMoment." + name, tensor: v)]
+        return [
+          NamedTensor(name: "firstMoment." + name, tensor: m), NamedTensor(name: "secondMoment." + name, tensor: v),
+        ]
       }
   }
 
   public func restore(_ state: [NamedTensor], for parameters: [Parameter]) throws(StateError) {
     let present = Set(state.map(\.name))
     let targets = parameters.filter { present.contains("firstMoment." + $0.name) }
-    var firsts: [String: Tensor] = [:], seconds: [String: Tensor] = [:]
+    var firsts: [String: Tensor] = [:]
+    var seconds: [String: Tensor] = [:]
     var steps: Float = 0
     var entries: [(name: String, shape: [Int], set: (Tensor) -> Void)] = [("stepCount", [1], { steps = $0[0] })]
     for parameter in targets {

@@ -13,7 +13,8 @@ import Foundation
 /// checkpoints carry them.
 ///
 /// Channels are split across `Threading.workerCount` workers; each channel's sums run in one
-/// thread in a fixed order (Double accumulators), so results do not depend on the worker count.
+/// thread in a fixed order (16-lane Float sums per plane, added across planes in Double), so
+/// results do not depend on the worker count.
 public final class BatchNorm: StatefulLayer {
   public let channels: Int
   public let momentum: Float
@@ -54,7 +55,8 @@ public final class BatchNorm: StatefulLayer {
 
   public func forward(_ input: Tensor, mode: Mode) -> Tensor {
     let (n, plane) = layout(input)
-    let channels = self.channels, epsilon = self.epsilon
+    let channels = self.channels
+    let epsilon = self.epsilon
     let count = n * plane
     if mode == .training {
       precondition(count > 1, "BatchNorm needs more than one value per channel in training, got \(input.shape)")
@@ -62,7 +64,8 @@ public final class BatchNorm: StatefulLayer {
     var mean = [Float](repeating: 0, count: channels)
     var inverseDeviation = [Float](repeating: 0, count: channels)
     var batchVariance = [Float](repeating: 0, count: channels)
-    let runningMeanValues = runningMean.value.scalars, runningVarianceValues = runningVariance.value.scalars
+    let runningMeanValues = runningMean.value.scalars
+    let runningVarianceValues = runningVariance.value.scalars
     let workers = max(1, min(Threading.workerCount, channels))
     var normalized = Tensor(zeros: [])
     let output = Tensor(shape: input.shape) { y in
@@ -76,7 +79,8 @@ public final class BatchNorm: StatefulLayer {
                     // Each worker owns a disjoint channel range of every buffer.
                     parallelFor(workers) { worker in
                       for c in Threading.range(worker, of: workers, splitting: channels) {
-                        var mu: Float, inverse: Float
+                        var mu: Float
+                        var inverse: Float
                         if mode == .training {
                           // Per-plane vector sums, accumulated across planes in Double.
                           var sum = 0.0
@@ -99,7 +103,8 @@ public final class BatchNorm: StatefulLayer {
                         }
                         meanOut[c] = mu
                         inverseOut[c] = inverse
-                        let g = gamma[c], b = beta[c]
+                        let g = gamma[c]
+                        let b = beta[c]
                         for item in 0..<n {
                           let base = (item * channels + c) * plane
                           for p in base..<(base + plane) {
@@ -140,7 +145,9 @@ public final class BatchNorm: StatefulLayer {
       outputGradient.shape == normalized.shape,
       "BatchNorm.backward expects gradient \(normalized.shape), got \(outputGradient.shape)")
     let (n, plane) = layout(normalized)
-    let channels = self.channels, count = n * plane, training = cachedMode == .training
+    let channels = self.channels
+    let count = n * plane
+    let training = cachedMode == .training
     let inverseDeviation = cachedInverseDeviation
     var scaleGradient = [Float](repeating: 0, count: channels)
     var shiftGradient = [Float](repeating: 0, count: channels)
@@ -154,7 +161,8 @@ public final class BatchNorm: StatefulLayer {
                 // Each worker owns a disjoint channel range.
                 parallelFor(workers) { worker in
                   for c in Threading.range(worker, of: workers, splitting: channels) {
-                    var sumDy = 0.0, sumDyXHat = 0.0
+                    var sumDy = 0.0
+                    var sumDyXHat = 0.0
                     for item in 0..<n {
                       let base = (item * channels + c) * plane
                       sumDy += Double(Engine.sum(dy + base, count: plane))
@@ -163,7 +171,8 @@ public final class BatchNorm: StatefulLayer {
                     dGamma[c] = Float(sumDyXHat)
                     dBeta[c] = Float(sumDy)
                     let factor = gamma[c] * inverseDeviation[c]
-                    let meanDy = Float(sumDy / Double(count)), meanDyXHat = Float(sumDyXHat / Double(count))
+                    let meanDy = Float(sumDy / Double(count))
+                    let meanDyXHat = Float(sumDyXHat / Double(count))
                     for item in 0..<n {
                       let base = (item * channels + c) * plane
                       for p in base..<(base + plane) {

@@ -48,6 +48,21 @@ public enum Benchmark {
     return nil
   }
 
+  /// Resets the peak resident set size to the current one (Linux ≥ 4.0: writing 5 to
+  /// `/proc/self/clear_refs`), so the next `peakResidentBytes()` covers only what follows.
+  /// - Returns: whether the kernel accepted the reset.
+  @discardableResult
+  public static func resetPeakResident() -> Bool {
+    guard let handle = FileHandle(forWritingAtPath: "/proc/self/clear_refs") else { return false }
+    defer { try? handle.close() }
+    do {
+      try handle.write(contentsOf: Data("5".utf8))
+      return true
+    } catch {
+      return false
+    }
+  }
+
   private static func randomBatch(batchSize: Int, seed: UInt64) -> Tensor {
     var generator = SeededGenerator(seed: seed)
     var input = Tensor(zeros: [batchSize] + Network.itemShape)

@@ -26,9 +26,10 @@ public final class Conv2D: Layer {
   private var weightGradientScratch: [ScratchBuffer] = []
   private var biasGradientScratch: [ScratchBuffer] = []
 
-  /// Upper bound on one worker's column buffer, in floats (8 MB): large enough for wide gemms,
-  /// small enough to stay in the last-level cache with the product buffer.
-  static let columnBudget = 1 << 21
+  /// Upper bound on one worker's column buffer, in floats (4 MB): wide enough gemms, and both
+  /// workers' buffers stay in the shared L3 cache (budgets from 1 MB to 16 MB measured within
+  /// noise of each other on LeNet++).
+  static let columnBudget = 1 << 20
 
   /// - Parameters:
   ///   - name: prefix of the parameter names (`name.weight`, `name.bias`).
@@ -37,7 +38,8 @@ public final class Conv2D: Layer {
     name: String, inChannels: Int, outChannels: Int, kernel: Int, stride: Int = 1, padding: Int = 0,
     bias: Bool = true, initializer: Initializer = .msra, generator: inout SeededGenerator
   ) {
-    precondition(inChannels > 0 && outChannels > 0, "Conv2D channels must be positive, got \(inChannels) -> \(outChannels)")
+    precondition(
+      inChannels > 0 && outChannels > 0, "Conv2D channels must be positive, got \(inChannels) -> \(outChannels)")
     self.inChannels = inChannels
     self.outChannels = outChannels
     self.kernel = kernel
@@ -49,7 +51,8 @@ public final class Conv2D: Layer {
       value: initializer.makeTensor(
         shape: [outChannels, inChannels, kernel, kernel], fanIn: fanIn, fanOut: outChannels * kernel * kernel,
         using: &generator))
-    self.bias = bias ? Parameter(name: name + ".bias", value: Tensor(zeros: [outChannels]), weightDecayMultiplier: 0) : nil
+    self.bias =
+      bias ? Parameter(name: name + ".bias", value: Tensor(zeros: [outChannels]), weightDecayMultiplier: 0) : nil
   }
 
   public var parameters: [Parameter] { bias.map { [weight, $0] } ?? [weight] }
@@ -79,7 +82,9 @@ public final class Conv2D: Layer {
     let n = input.shape[0]
     let workers = max(1, min(Threading.workerCount, n))
     let chunk = chunkSize(g)
-    let plane = g.outputPlane, patch = g.patchSize, outChannels = self.outChannels
+    let plane = g.outputPlane
+    let patch = g.patchSize
+    let outChannels = self.outChannels
     let columns = scratch(&columnScratch, workers: workers, floats: patch * plane * min(chunk, n))
     let products = scratch(&productScratch, workers: workers, floats: outChannels * plane * min(chunk, n))
     let biasValues = bias?.value.scalars ?? [Float](repeating: 0, count: outChannels)
@@ -125,10 +130,13 @@ public final class Conv2D: Layer {
     let n = input.shape[0]
     precondition(
       outputGradient.shape == [n, outChannels, g.outputHeight, g.outputWidth],
-      "Conv2D.backward expects gradient \([n, outChannels, g.outputHeight, g.outputWidth]), got \(outputGradient.shape)")
+      "Conv2D.backward expects gradient \([n, outChannels, g.outputHeight, g.outputWidth]), got \(outputGradient.shape)"
+    )
     let workers = max(1, min(Threading.workerCount, n))
     let chunk = chunkSize(g)
-    let plane = g.outputPlane, patch = g.patchSize, outChannels = self.outChannels
+    let plane = g.outputPlane
+    let patch = g.patchSize
+    let outChannels = self.outChannels
     let propagates = propagatesInputGradient
     let columns = scratch(&columnScratch, workers: workers, floats: patch * plane * min(chunk, n))
     let products = scratch(&productScratch, workers: workers, floats: outChannels * plane * min(chunk, n))
@@ -142,8 +150,10 @@ public final class Conv2D: Layer {
             // into their own gradient buffers.
             parallelFor(workers) { worker in
               let range = Threading.range(worker, of: workers, splitting: n)
-              let dW = weightGradients[worker], dB = biasGradients[worker]
-              let col = columns[worker], dyChunk = products[worker]
+              let dW = weightGradients[worker]
+              let dB = biasGradients[worker]
+              let col = columns[worker]
+              let dyChunk = products[worker]
               dB.update(repeating: 0, count: outChannels)
               var start = range.lowerBound
               while start < range.upperBound {
@@ -193,7 +203,9 @@ public final class Conv2D: Layer {
 
 /// Adds per-worker partial gradients into `parameter.gradient`, in worker order.
 func accumulate(_ partials: [UnsafeMutablePointer<Float>], count: Int, into parameter: Parameter) {
-  precondition(parameter.gradient.count == count, "\(parameter.name): gradient has \(parameter.gradient.count) scalars, expected \(count)")
+  precondition(
+    parameter.gradient.count == count,
+    "\(parameter.name): gradient has \(parameter.gradient.count) scalars, expected \(count)")
   parameter.gradient.withUnsafeMutablePointer { gradient in
     for partial in partials {
       for i in 0..<count { gradient[i] += partial[i] }

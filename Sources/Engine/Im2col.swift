@@ -9,7 +9,8 @@ public struct ConvolutionGeometry: Sendable, Equatable {
   public let padding: Int
 
   public init(channels: Int, height: Int, width: Int, kernel: Int, stride: Int, padding: Int) {
-    precondition(kernel >= 1 && stride >= 1 && padding >= 0, "bad window: kernel \(kernel), stride \(stride), padding \(padding)")
+    precondition(
+      kernel >= 1 && stride >= 1 && padding >= 0, "bad window: kernel \(kernel), stride \(stride), padding \(padding)")
     self.channels = channels
     self.height = height
     self.width = width
@@ -58,7 +59,9 @@ func im2col(
   _ input: UnsafePointer<Float>, count: Int, geometry g: ConvolutionGeometry,
   columns: UnsafeMutablePointer<Float>
 ) {
-  let ow = g.outputWidth, oh = g.outputHeight, plane = g.outputPlane
+  let ow = g.outputWidth
+  let oh = g.outputHeight
+  let plane = g.outputPlane
   let rowLength = count * plane
   for c in 0..<g.channels {
     for ky in 0..<g.kernelHeight {
@@ -72,19 +75,21 @@ func im2col(
             let target = out + oy * ow
             let iy = oy * g.stride - g.padding + ky
             if iy < 0 || iy >= g.height || valid.isEmpty {
-              target.update(repeating: 0, count: ow)
+              for ox in 0..<ow { target[ox] = 0 }
               continue
             }
             // Offsets stay integers until they are known to land inside the image.
             let first = iy * g.width + valid.lowerBound * g.stride - g.padding + kx
             let source = image + first
-            if valid.lowerBound > 0 { target.update(repeating: 0, count: valid.lowerBound) }
+            // Rows are short (≤ 28 floats here): plain loops beat memcpy/memset calls.
+            for ox in 0..<valid.lowerBound { target[ox] = 0 }
             if g.stride == 1 {
-              (target + valid.lowerBound).update(from: source, count: valid.count)
+              let shifted = target + valid.lowerBound
+              for i in 0..<valid.count { shifted[i] = source[i] }
             } else {
               for (i, ox) in valid.enumerated() { target[ox] = source[i * g.stride] }
             }
-            if valid.upperBound < ow { (target + valid.upperBound).update(repeating: 0, count: ow - valid.upperBound) }
+            for ox in valid.upperBound..<ow { target[ox] = 0 }
           }
         }
       }
@@ -102,7 +107,9 @@ func col2im(
   input: UnsafeMutablePointer<Float>
 ) {
   input.update(repeating: 0, count: count * g.channels * g.inputPlane)
-  let ow = g.outputWidth, oh = g.outputHeight, plane = g.outputPlane
+  let ow = g.outputWidth
+  let oh = g.outputHeight
+  let plane = g.outputPlane
   let rowLength = count * plane
   for c in 0..<g.channels {
     for ky in 0..<g.kernelHeight {

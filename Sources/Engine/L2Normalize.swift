@@ -23,7 +23,8 @@ public final class L2Normalize: Layer {
     self.epsilon = epsilon
     fixedScale = scale
     learnableScale =
-      learnable ? Parameter(name: name + ".scale", value: Tensor(zeros: [1], value: scale), weightDecayMultiplier: 0) : nil
+      learnable
+      ? Parameter(name: name + ".scale", value: Tensor(zeros: [1], value: scale), weightDecayMultiplier: 0) : nil
   }
 
   /// The current α.
@@ -35,7 +36,8 @@ public final class L2Normalize: Layer {
     precondition(input.rank == 2, "L2Normalize expects [N, D], got \(input.shape)")
     cachedInput = mode == .training ? input : nil
     let (n, d) = (input.shape[0], input.shape[1])
-    let alpha = scale, epsilon = self.epsilon
+    let alpha = scale
+    let epsilon = self.epsilon
     return Tensor(shape: input.shape) { y in
       input.scalars.withUnsafeBufferPointer { x in
         for row in 0..<n {
@@ -49,16 +51,22 @@ public final class L2Normalize: Layer {
   }
 
   public func backward(_ outputGradient: Tensor) -> Tensor {
-    guard let input = cachedInput else { preconditionFailure("L2Normalize.backward needs a training-mode forward first") }
-    precondition(outputGradient.shape == input.shape, "L2Normalize.backward expects gradient \(input.shape), got \(outputGradient.shape)")
+    guard let input = cachedInput else {
+      preconditionFailure("L2Normalize.backward needs a training-mode forward first")
+    }
+    precondition(
+      outputGradient.shape == input.shape,
+      "L2Normalize.backward expects gradient \(input.shape), got \(outputGradient.shape)")
     let (n, d) = (input.shape[0], input.shape[1])
-    let alpha = scale, epsilon = self.epsilon
+    let alpha = scale
+    let epsilon = self.epsilon
     var scaleGradient: Float = 0
     let inputGradient = Tensor(shape: input.shape) { dx in
       input.scalars.withUnsafeBufferPointer { x in
         outputGradient.scalars.withUnsafeBufferPointer { g in
           for row in 0..<n {
-            var squares: Float = 0, dot: Float = 0
+            var squares: Float = 0
+            var dot: Float = 0
             for j in 0..<d {
               squares += x[row * d + j] * x[row * d + j]
               dot += g[row * d + j] * x[row * d + j]

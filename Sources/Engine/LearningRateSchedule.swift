@@ -12,8 +12,8 @@ public indirect enum LearningRateSchedule: Codable, Sendable, Equatable {
   /// Cosine annealing (Loshchilov & Hutter 2017) from `base` to `minimum` over `iterations`,
   /// then constant at `minimum`: `η(t) = min + (base − min) · (1 + cos(π·t/T)) / 2`.
   case cosine(base: Float, minimum: Float, iterations: Int)
-  /// Linear warm-up from `startFactor · η_s(warmupIterations)` to `η_s(t)` over the first
-  /// `iterations` steps, then the wrapped schedule `s` unchanged (composable with any schedule).
+  /// Linear warm-up over the wrapped schedule `s`: `η(t) = (f + (1 − f)·t/W) · η_s(t)` for
+  /// `t < W` (f = `startFactor`, W = `iterations`), then `η_s(t)` unchanged; composes with any schedule.
   case warmup(iterations: Int, startFactor: Float, then: LearningRateSchedule)
   /// One-cycle (Smith & Topin 2017, as PyTorch's `OneCycleLR` with cosine annealing): from
   /// `maximum / divFactor` up to `maximum` over the first `warmupFraction · iterations` steps,

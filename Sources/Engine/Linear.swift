@@ -26,26 +26,31 @@ public final class Linear: Layer {
     name: String, inFeatures: Int, outFeatures: Int, bias: Bool = true, initializer: Initializer = .msra,
     generator: inout SeededGenerator
   ) {
-    precondition(inFeatures > 0 && outFeatures > 0, "Linear sizes must be positive, got \(inFeatures) -> \(outFeatures)")
+    precondition(
+      inFeatures > 0 && outFeatures > 0, "Linear sizes must be positive, got \(inFeatures) -> \(outFeatures)")
     self.inFeatures = inFeatures
     self.outFeatures = outFeatures
     weight = Parameter(
       name: name + ".weight",
       value: initializer.makeTensor(
         shape: [outFeatures, inFeatures], fanIn: inFeatures, fanOut: outFeatures, using: &generator))
-    self.bias = bias ? Parameter(name: name + ".bias", value: Tensor(zeros: [outFeatures]), weightDecayMultiplier: 0) : nil
+    self.bias =
+      bias ? Parameter(name: name + ".bias", value: Tensor(zeros: [outFeatures]), weightDecayMultiplier: 0) : nil
   }
 
   public var parameters: [Parameter] { bias.map { [weight, $0] } ?? [weight] }
 
   private func checkInput(_ input: Tensor) {
-    precondition(input.rank == 2 && input.shape[1] == inFeatures, "Linear expects [N, \(inFeatures)], got \(input.shape)")
+    precondition(
+      input.rank == 2 && input.shape[1] == inFeatures, "Linear expects [N, \(inFeatures)], got \(input.shape)")
   }
 
   public func forward(_ input: Tensor, mode: Mode) -> Tensor {
     checkInput(input)
     cachedInput = mode == .training ? input : nil
-    let n = input.shape[0], inFeatures = self.inFeatures, outFeatures = self.outFeatures
+    let n = input.shape[0]
+    let inFeatures = self.inFeatures
+    let outFeatures = self.outFeatures
     let workers = max(1, min(Threading.workerCount, n))
     let biasValues = bias?.value.scalars
     return Tensor(shape: [n, outFeatures]) { output in
@@ -59,9 +64,11 @@ public final class Linear: Layer {
             gemm(
               .noTranspose, .transpose, m: rows.count, n: outFeatures, k: inFeatures,
               alpha: 1, a: x + rows.lowerBound * inFeatures, b: w, beta: 0, c: yRows)
-            if let biasValues {
+            biasValues?.withUnsafeBufferPointer { b in
+              guard let b = b.baseAddress else { return }
               for r in 0..<rows.count {
-                for o in 0..<outFeatures { yRows[r * outFeatures + o] += biasValues[o] }
+                let row = yRows + r * outFeatures
+                for o in 0..<outFeatures { row[o] += b[o] }
               }
             }
           }
@@ -74,7 +81,9 @@ public final class Linear: Layer {
     guard let input = cachedInput else {
       preconditionFailure("Linear.backward needs a training-mode forward first")
     }
-    let n = input.shape[0], inFeatures = self.inFeatures, outFeatures = self.outFeatures
+    let n = input.shape[0]
+    let inFeatures = self.inFeatures
+    let outFeatures = self.outFeatures
     precondition(
       outputGradient.shape == [n, outFeatures],
       "Linear.backward expects gradient \([n, outFeatures]), got \(outputGradient.shape)")

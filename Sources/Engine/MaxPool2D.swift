@@ -27,16 +27,18 @@ public final class MaxPool2D: Layer {
     precondition(input.rank == 4, "MaxPool2D expects [N, C, H, W], got \(input.shape)")
     let (n, c, h, w) = (input.shape[0], input.shape[1], input.shape[2], input.shape[3])
     let g = ConvolutionGeometry(channels: c, height: h, width: w, kernel: kernel, stride: stride, padding: 0)
-    let oh = g.outputHeight, ow = g.outputWidth, planes = n * c
-    let kernel = self.kernel, stride = self.stride
+    let oh = g.outputHeight
+    let ow = g.outputWidth
+    let planes = n * c
+    let kernel = self.kernel
+    let stride = self.stride
     let recordsArgmax = mode == .training
-    if recordsArgmax {
-      cachedShape = input.shape
-      if argmax.count != planes * oh * ow { argmax = [Int32](repeating: 0, count: planes * oh * ow) }
-    }
     let workers = max(1, min(Threading.workerCount, planes))
-    var indices = recordsArgmax ? argmax : [Int32](repeating: 0, count: planes * oh * ow)
+    // Reuse the previous argmax storage when it fits; dropping our reference first keeps the
+    // writes below from copying it.
+    var indices = argmax.count == planes * oh * ow ? argmax : [Int32](repeating: 0, count: planes * oh * ow)
     argmax = []
+    cachedShape = nil
     let output = Tensor(shape: [n, c, oh, ow]) { output in
       guard let y = output.baseAddress else { return }
       input.withUnsafePointer { x in
@@ -69,7 +71,10 @@ public final class MaxPool2D: Layer {
         }
       }
     }
-    if recordsArgmax { argmax = indices }
+    if recordsArgmax {
+      argmax = indices
+      cachedShape = input.shape
+    }
     return output
   }
 
@@ -80,7 +85,8 @@ public final class MaxPool2D: Layer {
     precondition(
       outputGradient.count == argmax.count && outputGradient.rank == 4 && outputGradient.shape[0] == n
         && outputGradient.shape[1] == c,
-      "MaxPool2D.backward expects gradient [\(n), \(c), OH, OW] with \(argmax.count) scalars, got \(outputGradient.shape)")
+      "MaxPool2D.backward expects gradient [\(n), \(c), OH, OW] with \(argmax.count) scalars, got \(outputGradient.shape)"
+    )
     let planes = n * c
     let workers = max(1, min(Threading.workerCount, planes))
     var inputGradient = Tensor(zeros: shape)

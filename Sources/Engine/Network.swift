@@ -2,11 +2,13 @@
 /// nothing after it: the losses put their own heads on the features).
 public enum Architecture: String, Codable, Sendable, CaseIterable {
   /// The paper's Fig. 2 network ("LeNet++", Wen et al. 2016; L-Softmax Table 1):
-  /// 3 × [conv 5×5 pad 2 + PReLU] × 2 with 32, 64, 128 channels, max-pool 2 after each pair,
+  /// [conv 5×5 pad 2 + PReLU] × 2 at 32, then 64, then 128 channels, max-pool 2 after each pair,
   /// flatten 128·3·3 = 1152, Linear → D.
   case lenetpp
   /// The project's fast default: conv 5×5 16 → BN → PReLU → pool, conv 3×3 32 → BN → PReLU → pool,
-  /// conv 3×3 64 → BN → PReLU → pool, flatten 64·3·3 = 576, Linear → D.
+  /// conv 3×3 64 → BN → PReLU → pool, flatten 64·3·3 = 576, Linear 128 (no bias) → BN → PReLU,
+  /// Linear → D. The hidden 128-wide layer before the bottleneck is what lets a 2-D softmax
+  /// reach 98 % in two epochs (without it: 95 % after four).
   case compact
   /// The PyTorch anchor's small CNN: conv 5×5 16 → PReLU → pool, conv 5×5 32 → PReLU → pool,
   /// conv 3×3 64 → PReLU → pool ("same" padding), flatten 576, Linear → D.
@@ -67,6 +69,30 @@ public final class Network: StatefulLayer {
 
   public func backward(_ outputGradient: Tensor) -> Tensor { body.backward(outputGradient) }
 
+  /// Evaluation-mode features of `images` computed `chunkSize` items at a time, so embedding a
+  /// whole test set never holds the activations of more than one chunk (LeNet++'s first
+  /// activation alone is 100 KB per image).
+  /// - Returns: `[N, D]` features, equal to one `forward(images, mode: .evaluation)` up to Float
+  ///   rounding (gemm blocking may depend on the chunk).
+  public func features(of images: Tensor, chunkSize: Int = 500) -> Tensor {
+    precondition(chunkSize >= 1, "chunk size must be positive, got \(chunkSize)")
+    precondition(
+      images.rank == 4 && Array(images.shape.dropFirst()) == Network.itemShape,
+      "\(configuration.architecture.rawValue) expects [N, 1, 28, 28], got \(images.shape)")
+    let n = images.shape[0]
+    let itemSize = images.itemSize
+    var scalars: [Float] = []
+    scalars.reserveCapacity(n * configuration.featureDimension)
+    for start in stride(from: 0, to: n, by: chunkSize) {
+      let count = min(chunkSize, n - start)
+      let chunk = Tensor(
+        shape: [count] + Network.itemShape,
+        scalars: Array(images.scalars[(start * itemSize)..<((start + count) * itemSize)]))
+      scalars += forward(chunk, mode: .evaluation).scalars
+    }
+    return Tensor(shape: [n, configuration.featureDimension], scalars: scalars)
+  }
+
   /// Clears every parameter gradient (call before each backward pass).
   public func zeroGradients() {
     for parameter in parameters { parameter.zeroGradient() }
@@ -122,6 +148,18 @@ public final class Network: StatefulLayer {
         convolution("conv\(index + 1)", width, kernel: kernel, batchNorm: true, generator: &generator)
         pool()
       }
+      layers.append(Flatten())
+      layers.append(
+        Linear(
+          name: "fc", inFeatures: channels * 3 * 3, outFeatures: 128, bias: false, initializer: initializer,
+          generator: &generator))
+      layers.append(BatchNorm(name: "fc.bn", channels: 128))
+      layers.append(PReLU(name: "fc.prelu", channels: 128))
+      layers.append(
+        Linear(
+          name: "feature", inFeatures: 128, outFeatures: configuration.featureDimension,
+          bias: configuration.featureBias, initializer: initializer, generator: &generator))
+      return layers
     case .anchorCNN:
       for (index, (width, kernel)) in [(16, 5), (32, 5), (64, 3)].enumerated() {
         convolution("conv\(index + 1)", width, kernel: kernel, batchNorm: false, generator: &generator)

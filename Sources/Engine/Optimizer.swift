@@ -10,3 +10,8 @@ public protocol Optimizer: AnyObject {
   /// Restores what `state` returned; the buffers must match the parameters by name and shape.
   func restore(_ state: [NamedTensor], for parameters: [Parameter]) throws(StateError)
 }
+
+/// Whether no two parameters share a name (optimiser buffers are keyed by name).
+func hasUniqueNames(_ parameters: [Parameter]) -> Bool {
+  Set(parameters.map(\.name)).count == parameters.count
+}

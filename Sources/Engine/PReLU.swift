@@ -23,20 +23,23 @@ public final class PReLU: Layer {
     self.channels = channels
     self.shared = shared
     slope = Parameter(
-      name: name + ".slope", value: Tensor(zeros: [shared ? 1 : channels], value: initialSlope), weightDecayMultiplier: 0)
+      name: name + ".slope", value: Tensor(zeros: [shared ? 1 : channels], value: initialSlope),
+      weightDecayMultiplier: 0)
   }
 
   public var parameters: [Parameter] { [slope] }
 
   private func layout(_ input: Tensor) -> (batch: Int, plane: Int) {
-    precondition(input.rank >= 2 && input.shape[1] == channels, "PReLU expects [N, \(channels), ...], got \(input.shape)")
+    precondition(
+      input.rank >= 2 && input.shape[1] == channels, "PReLU expects [N, \(channels), ...], got \(input.shape)")
     return (input.shape[0], input.shape.dropFirst(2).reduce(1, *))
   }
 
   public func forward(_ input: Tensor, mode: Mode) -> Tensor {
     let (n, plane) = layout(input)
     cachedInput = mode == .training ? input : nil
-    let channels = self.channels, shared = self.shared
+    let channels = self.channels
+    let shared = self.shared
     let workers = max(1, min(Threading.workerCount, channels))
     return Tensor(shape: input.shape) { output in
       guard let y = output.baseAddress else { return }
@@ -44,9 +47,32 @@ public final class PReLU: Layer {
         slope.value.withUnsafePointer { a in
           // Each worker writes a disjoint channel range.
           parallelFor(workers) { worker in
-            for c in Threading.range(worker, of: workers, splitting: channels) {
+            let range = Threading.range(worker, of: workers, splitting: channels)
+            if plane == 1 {
+              // [N, C] rows: run along the channels, 16 at a time.
+              let (lower, count) = (range.lowerBound, range.count)
+              for item in 0..<n {
+                let xRow = x + (item * channels + lower)
+                let yRow = y + (item * channels + lower)
+                var i = 0
+                while i + 16 <= count {
+                  let v = load16(xRow + i)
+                  let slopes = shared ? SIMD16<Float>(repeating: a[0]) : load16(a + (lower + i))
+                  store16(v.replacing(with: v * slopes, where: v .<= SIMD16<Float>()), yRow + i)
+                  i += 16
+                }
+                while i < count {
+                  let v = xRow[i]
+                  yRow[i] = v > 0 ? v : a[shared ? 0 : lower + i] * v
+                  i += 1
+                }
+              }
+              return
+            }
+            for c in range {
               let ac = a[shared ? 0 : c]
-              let slopes = SIMD16<Float>(repeating: ac), zero = SIMD16<Float>()
+              let slopes = SIMD16<Float>(repeating: ac)
+              let zero = SIMD16<Float>()
               for item in 0..<n {
                 let base = (item * channels + c) * plane
                 var p = base
@@ -69,9 +95,12 @@ public final class PReLU: Layer {
 
   public func backward(_ outputGradient: Tensor) -> Tensor {
     guard let input = cachedInput else { preconditionFailure("PReLU.backward needs a training-mode forward first") }
-    precondition(outputGradient.shape == input.shape, "PReLU.backward expects gradient \(input.shape), got \(outputGradient.shape)")
+    precondition(
+      outputGradient.shape == input.shape, "PReLU.backward expects gradient \(input.shape), got \(outputGradient.shape)"
+    )
     let (n, plane) = layout(input)
-    let channels = self.channels, shared = self.shared
+    let channels = self.channels
+    let shared = self.shared
     let workers = max(1, min(Threading.workerCount, channels))
     var slopeGradient = [Float](repeating: 0, count: channels)
     let inputGradient = Tensor(shape: input.shape) { output in
@@ -82,16 +111,51 @@ public final class PReLU: Layer {
             slopeGradient.withUnsafeMutableBufferPointer { da in
               // Each worker owns a disjoint channel range of `dx` and `da`.
               parallelFor(workers) { worker in
-                for c in Threading.range(worker, of: workers, splitting: channels) {
+                let range = Threading.range(worker, of: workers, splitting: channels)
+                if plane == 1 {
+                  // [N, C] rows: run along the channels, 16 at a time; each da[c] still sums
+                  // the items in order.
+                  guard let daBase = da.baseAddress else { return }
+                  let (lower, count) = (range.lowerBound, range.count)
+                  let daRange = daBase + lower
+                  daRange.update(repeating: 0, count: count)
+                  for item in 0..<n {
+                    let offset = item * channels + lower
+                    let xRow = x + offset
+                    let dyRow = dy + offset
+                    let dxRow = dx + offset
+                    var i = 0
+                    while i + 16 <= count {
+                      let v = load16(xRow + i)
+                      let g = load16(dyRow + i)
+                      let slopes = shared ? SIMD16<Float>(repeating: a[0]) : load16(a + (lower + i))
+                      let negative = v .<= SIMD16<Float>()
+                      store16(g.replacing(with: g * slopes, where: negative), dxRow + i)
+                      store16(load16(daRange + i) + (g * v).replacing(with: 0, where: .!negative), daRange + i)
+                      i += 16
+                    }
+                    while i < count {
+                      let v = xRow[i]
+                      let g = dyRow[i]
+                      dxRow[i] = v > 0 ? g : a[shared ? 0 : lower + i] * g
+                      daRange[i] += v > 0 ? 0 : g * v
+                      i += 1
+                    }
+                  }
+                  return
+                }
+                for c in range {
                   let ac = a[shared ? 0 : c]
-                  let slopes = SIMD16<Float>(repeating: ac), zero = SIMD16<Float>()
+                  let slopes = SIMD16<Float>(repeating: ac)
+                  let zero = SIMD16<Float>()
                   var total: Float = 0
                   for item in 0..<n {
                     let base = (item * channels + c) * plane
                     var lanes = SIMD16<Float>()
                     var p = base
                     while p + 16 <= base + plane {
-                      let v = load16(x + p), g = load16(dy + p)
+                      let v = load16(x + p)
+                      let g = load16(dy + p)
                       let negative = v .<= zero
                       store16(g.replacing(with: g * slopes, where: negative), dx + p)
                       lanes += (g * v).replacing(with: 0, where: .!negative)
@@ -99,7 +163,8 @@ public final class PReLU: Layer {
                     }
                     var sum = lanes.sum()
                     while p < base + plane {
-                      let v = x[p], g = dy[p]
+                      let v = x[p]
+                      let g = dy[p]
                       dx[p] = v > 0 ? g : ac * g
                       sum += v > 0 ? 0 : g * v
                       p += 1

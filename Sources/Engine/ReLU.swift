@@ -22,7 +22,9 @@ public final class ReLU: Layer {
 
   public func backward(_ outputGradient: Tensor) -> Tensor {
     guard let output = cachedOutput else { preconditionFailure("ReLU.backward needs a training-mode forward first") }
-    precondition(outputGradient.shape == output.shape, "ReLU.backward expects gradient \(output.shape), got \(outputGradient.shape)")
+    precondition(
+      outputGradient.shape == output.shape,
+      "ReLU.backward expects gradient \(output.shape), got \(outputGradient.shape)")
     // y > 0 exactly when x > 0, so the cached output is the mask.
     return Tensor(shape: output.shape) { dx in
       output.scalars.withUnsafeBufferPointer { y in

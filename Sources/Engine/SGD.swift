@@ -14,7 +14,8 @@ public final class SGD: Optimizer {
   private var order: [String] = []
 
   public init(momentum: Float = 0.9, weightDecay: Float = 0, nesterov: Bool = false) {
-    precondition(momentum >= 0 && weightDecay >= 0, "SGD needs momentum, weight decay >= 0, got \(momentum), \(weightDecay)")
+    precondition(
+      momentum >= 0 && weightDecay >= 0, "SGD needs momentum, weight decay >= 0, got \(momentum), \(weightDecay)")
     precondition(!nesterov || momentum > 0, "Nesterov SGD needs a positive momentum")
     self.momentum = momentum
     self.weightDecay = weightDecay
@@ -22,6 +23,7 @@ public final class SGD: Optimizer {
   }
 
   public func step(_ parameters: [Parameter], learningRate: Float) {
+    precondition(hasUniqueNames(parameters), "optimiser state is keyed by parameter name; names must be unique")
     for parameter in parameters {
       let decay = weightDecay * parameter.weightDecayMultiplier
       let isNew = velocities[parameter.name] == nil
@@ -32,10 +34,18 @@ public final class SGD: Optimizer {
       velocity.withUnsafeMutablePointer { v in
         gradient.withUnsafePointer { dw in
           parameter.value.withUnsafeMutablePointer { w in
-            for i in 0..<gradient.count {
-              let g = dw[i] + decay * w[i]
-              v[i] = isNew ? g : mu * v[i] + g
-              w[i] -= learningRate * (nesterov ? g + mu * v[i] : v[i])
+            // The branches are hoisted out of the loops so each loop vectorises.
+            let count = gradient.count
+            if isNew {
+              for i in 0..<count { v[i] = dw[i] + decay * w[i] }
+            } else {
+              for i in 0..<count { v[i] = mu * v[i] + (dw[i] + decay * w[i]) }
+            }
+            if nesterov {
+              // g is recomputed from the pre-update weight: w − η·(g + μ·v).
+              for i in 0..<count { w[i] -= learningRate * ((dw[i] + decay * w[i]) + mu * v[i]) }
+            } else {
+              for i in 0..<count { w[i] -= learningRate * v[i] }
             }
           }
         }

@@ -51,7 +51,9 @@ extension Layer {
 }
 
 /// Restores `saved` into `targets` by name, checking that the sets and shapes agree exactly.
-func restore(_ saved: [NamedTensor], into targets: [(name: String, shape: [Int], set: (Tensor) -> Void)]) throws(StateError) {
+func restore(_ saved: [NamedTensor], into targets: [(name: String, shape: [Int], set: (Tensor) -> Void)])
+  throws(StateError)
+{
   var byName: [String: Tensor] = [:]
   for entry in saved { byName[entry.name] = entry.tensor }
   for target in targets {

@@ -1,13 +1,15 @@
 import Engine
 import Foundation
-import Testing
 import TestSupport
+import Testing
 
 /// A tensor of `shape` with uniform entries in [low, high).
 func uniformTensor(_ shape: [Int], in range: ClosedRange<Float> = -1...1, seed: UInt64) -> Tensor {
   var generator = SeededGenerator(seed: seed)
   var tensor = Tensor(zeros: shape)
-  for i in 0..<tensor.count { tensor[i] = range.lowerBound + (range.upperBound - range.lowerBound) * generator.nextUniform() }
+  for i in 0..<tensor.count {
+    tensor[i] = range.lowerBound + (range.upperBound - range.lowerBound) * generator.nextUniform()
+  }
   return tensor
 }
 
@@ -69,8 +71,14 @@ func softmaxCrossEntropy(logits: Tensor, labels: [Int]) -> (loss: Double, gradie
   return (loss / Double(n), gradient, correct)
 }
 
+/// Serialises the tests that change the process-wide thread settings (Swift Testing runs tests
+/// in parallel); tests that do not take it still compute correct results under any setting.
+let threadingLock = NSLock()
+
 /// Runs `body` with the given worker and BLAS thread counts, restoring single-threaded defaults after.
 func withThreading<R>(workers: Int, blasThreads: Int = 1, _ body: () throws -> R) rethrows -> R {
+  threadingLock.lock()
+  defer { threadingLock.unlock() }
   Threading.configure(workers: workers, blasThreads: blasThreads)
   defer { Threading.configure(workers: 1, blasThreads: 1) }
   return try body()

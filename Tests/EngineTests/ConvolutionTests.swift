@@ -1,0 +1,84 @@
+import Engine
+import Testing
+
+/// Conv2D (im2col + gemm, batch split) against the definition, Caffe's `caffe_conv` test.
+@Suite struct ConvolutionTests {
+  /// y[n][o][oy][ox] = b[o] + Σ W[o][c][ky][kx] · x[n][c][oy·s − p + ky][ox·s − p + kx], in Double.
+  static func naiveConvolution(_ x: Tensor, _ conv: Conv2D) -> [Double] {
+    let (n, c, h, w) = (x.shape[0], x.shape[1], x.shape[2], x.shape[3])
+    let (k, s, p) = (conv.kernel, conv.stride, conv.padding)
+    let oh = (h + 2 * p - k) / s + 1
+    let ow = (w + 2 * p - k) / s + 1
+    var y: [Double] = []
+    for item in 0..<n {
+      for o in 0..<conv.outChannels {
+        for oy in 0..<oh {
+          for ox in 0..<ow {
+            var sum = Double(conv.bias?.value[o] ?? 0)
+            for ch in 0..<c {
+              for ky in 0..<k {
+                for kx in 0..<k {
+                  let iy = oy * s - p + ky
+                  let ix = ox * s - p + kx
+                  guard iy >= 0, iy < h, ix >= 0, ix < w else { continue }
+                  sum +=
+                    Double(conv.weight.value[((o * c + ch) * k + ky) * k + kx])
+                    * Double(x[((item * c + ch) * h + iy) * w + ix])
+                }
+              }
+            }
+            y.append(sum)
+          }
+        }
+      }
+    }
+    return y
+  }
+
+  @Test(arguments: [(3, 1, 0), (3, 1, 1), (5, 1, 2), (3, 2, 1), (2, 2, 0), (4, 3, 2)], [1, 2, 3])
+  func convolutionMatchesNaiveLoop(geometry: (kernel: Int, stride: Int, padding: Int), workers: Int) {
+    var generator = SeededGenerator(seed: 21)
+    let conv = Conv2D(
+      name: "conv", inChannels: 3, outChannels: 4, kernel: geometry.kernel, stride: geometry.stride,
+      padding: geometry.padding, generator: &generator)
+    for o in 0..<4 { conv.bias?.value[o] = 0.1 * Float(o + 1) }
+    let x = uniformTensor([5, 3, 7, 6], seed: 22)
+    let y = withThreading(workers: workers) { conv.forward(x, mode: .evaluation) }
+    let expected = Self.naiveConvolution(x, conv)
+    #expect(y.count == expected.count)
+    let worst = zip(y.scalars, expected).map { abs(Double($0) - $1) }.max() ?? 0
+    // Sums of ≤ 48 products of magnitude ≤ ~1 in Float: rounding stays below 1e-5.
+    #expect(worst < 1e-5, "largest difference \(worst)")
+  }
+
+  @Test func outputShapeFollowsTheFloorFormula() {
+    var generator = SeededGenerator(seed: 23)
+    let conv = Conv2D(name: "c", inChannels: 1, outChannels: 2, kernel: 5, stride: 2, padding: 1, generator: &generator)
+    let y = conv.forward(Tensor(zeros: [2, 1, 28, 28]), mode: .evaluation)
+    #expect(y.shape == [2, 2, 13, 13])
+  }
+
+  @Test func batchSplitGivesTheSameGradientsAsOneWorker() {
+    var generator = SeededGenerator(seed: 24)
+    let conv = Conv2D(name: "c", inChannels: 2, outChannels: 3, kernel: 3, padding: 1, generator: &generator)
+    let x = uniformTensor([6, 2, 5, 5], seed: 25)
+    let dy = uniformTensor([6, 3, 5, 5], seed: 26)
+    func gradients(workers: Int) -> (Tensor, Tensor, Tensor) {
+      withThreading(workers: workers) {
+        for parameter in conv.parameters { parameter.zeroGradient() }
+        _ = conv.forward(x, mode: .training)
+        let dx = conv.backward(dy)
+        return (dx, conv.weight.gradient, conv.bias?.gradient ?? Tensor(zeros: [1]))
+      }
+    }
+    let one = gradients(workers: 1)
+    let two = gradients(workers: 2)
+    // The input gradient is computed per image, so it is bitwise equal; the parameter
+    // gradients differ only by the summation order of the worker partials.
+    #expect(one.0 == two.0)
+    for (a, b) in [(one.1, two.1), (one.2, two.2)] {
+      let worst = zip(a.scalars, b.scalars).map { abs($0 - $1) }.max() ?? 0
+      #expect(worst < 1e-4)
+    }
+  }
+}
