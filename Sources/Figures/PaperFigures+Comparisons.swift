@@ -29,9 +29,10 @@ extension PaperFigure {
   static let l2Softmax = PaperFigure(
     name: "l2-softmax",
     summary: "L2-constrained softmax (features rescaled to α = 10) vs softmax: training and test features; the L2 features sit on one circle and only their angle is learned.",
-    runs: [RunReference("l2-softmax", "softmax"), RunReference("l2-softmax", "l2-softmax")]
+    runs: [RunReference("lsoftmax-fig2", "m1"), RunReference("l2-softmax", "l2-softmax")]
   ) { source in
-    let checkpoints = try ["softmax", "l2-softmax"].map { try source.latest(RunReference("l2-softmax", $0)) }
+    // L-Softmax with m = 1 is softmax without bias: the L-Softmax figure's first run is the baseline.
+    let checkpoints = try [RunReference("lsoftmax-fig2", "m1"), RunReference("l2-softmax", "l2-softmax")].map(source.latest)
     return sideBySide(checkpoints, titles: ["Softmax", "L2-Softmax"], withSectors: false)
   }
 

@@ -29,13 +29,16 @@ extension PaperFigure {
     return figure
   }
 
+  /// The same eight digits and settings: the CosFace sweep's softmax run is ArcFace's baseline.
+  static let arcFaceToyRuns = [RunReference("cosface-am", "softmax"), RunReference("arcface", "arcface")]
+
   /// ArcFace Fig. 3 toy: softmax vs ArcFace features on the unit circle with class-centre lines.
   static let arcFaceToy = PaperFigure(
     name: "arcface-fig3",
     summary: "ArcFace Fig. 3 toy on eight MNIST digits: test features of softmax and ArcFace (m = 0.4, s = 10) normalised onto the circle, with each class's centre direction; ArcFace leaves clear gaps between neighbouring classes.",
-    runs: [RunReference("arcface", "softmax"), RunReference("arcface", "arcface")]
+    runs: arcFaceToyRuns
   ) { source in
-    let checkpoints = try ["softmax", "arcface"].map { try source.latest(RunReference("arcface", $0)) }
+    let checkpoints = try arcFaceToyRuns.map(source.latest)
     var figure = Figure(rows: 1, columns: 2)
     for (column, checkpoint) in checkpoints.enumerated() {
       let gap = checkpoint.metadata.metrics["test"]?.achievedMarginDegrees ?? 0

@@ -37,7 +37,8 @@ public struct RunSettings: Codable, Equatable, Sendable {
   public var epochs: Int?
   public var batchSize: Int?
   public var seed: Int?
-  /// Epochs whose features are saved (all when absent). Training state is saved every epoch.
+  /// Epochs whose features are saved besides the last (every epoch when absent, only the last
+  /// when empty). Training state is saved every epoch.
   public var checkpointEpochs: [Int]?
   /// Train the first epochs with plain (modified) softmax before the margin loss takes over.
   public var softmaxWarmupEpochs: Int?
@@ -115,13 +116,13 @@ public struct RunSettings: Codable, Equatable, Sendable {
     settings.optimizer = .sgd
     settings.learningRate = 0.1
     settings.momentum = 0.9
-    settings.nesterov = false
+    settings.nesterov = true
     settings.weightDecay = 5e-4
     settings.schedule = .oneCycle
     settings.gamma = 0.1
     settings.warmupEpochs = 0
     settings.epochs = 4
-    settings.batchSize = 256
+    settings.batchSize = 128
     settings.seed = 1701
     settings.softmaxWarmupEpochs = 0
     return settings

@@ -183,7 +183,8 @@ final class TrainingSession {
       network: network.state, head: activeHead(forEpoch: epoch + 1).parameters, optimizer: optimizer.state,
       epoch: epoch, iteration: iteration, wallTime: wallTime)
     try directory.writeState(state, epoch: epoch)
-    guard plan.savesFeatures(afterEpoch: epoch) else { return }
+    // A run stopped early with --until-epoch keeps its features too, so partial runs can be drawn.
+    guard plan.savesFeatures(afterEpoch: epoch) || epoch == options.untilEpoch else { return }
     let checkpoint = try FeatureExtraction.checkpoint(session: self, epoch: epoch, meanLoss: epochLoss)
     try directory.writeFeatures(checkpoint)
     lastMetadata = try directory.readMetadata(epoch: epoch)
