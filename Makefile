@@ -94,6 +94,7 @@ $(RUNS)/%/.trained: experiments/%.json | $(MARGINS) $(MNIST_FILES)
 $(FIGURES)/.rendered: $(TRAINED) $(MARGINS)
 	@start=$$(date +%s); \
 	$(MARGINS) render --figure all --runs-dir $(RUNS) --out $(FIGURES) --format png,svg && \
+	$(MARGINS) report --runs-dir $(RUNS) --out $(FIGURES)/README.md --profile $(PROFILE) && \
 	echo "rendering: $$(( $$(date +%s) - start )) s" && touch $@
 
 clean: ## Remove build products (keeps data and runs)

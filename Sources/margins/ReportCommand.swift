@@ -1,0 +1,25 @@
+import ArgumentParser
+import Datasets
+import Figures
+import Foundation
+
+struct ReportCommand: ParsableCommand {
+  static let configuration = CommandConfiguration(
+    commandName: "report",
+    abstract: "Write the results report (figures and a table per run, read from the checkpoints) as markdown.")
+
+  @Option(help: "Root directory of the runs.")
+  var runsDir = "runs/default"
+
+  @Option(help: "Where to write the report (it links the figures by their names beside it).")
+  var out = "figures/README.md"
+
+  @Option(help: "The profile the runs were trained with (for the title).")
+  var profile = "default"
+
+  func run() throws {
+    let text = try ResultsReport.markdown(source: CheckpointSource(runsRoot: runsDir), profile: profile)
+    try AtomicFile.write(Data(text.utf8), to: out)
+    print("wrote \(out)")
+  }
+}
