@@ -57,7 +57,7 @@ let package = Package(
     .testTarget(name: "EngineTests", dependencies: ["Engine", "TestSupport"]),
     .testTarget(name: "MarginMathTests", dependencies: ["MarginMath"]),
     .testTarget(name: "LossesTests", dependencies: ["Losses", "Engine", "TestSupport"]),
-    .testTarget(name: "TrainingTests", dependencies: ["Training", "Checkpoints", "MarginMath", "Datasets"]),
+    .testTarget(name: "TrainingTests", dependencies: ["Training", "Checkpoints", "MarginMath", "Datasets", "TestSupport"]),
     .testTarget(name: "CairoGraphicsTests", dependencies: ["CairoGraphics"]),
     .testTarget(name: "FiguresTests", dependencies: ["Figures", "CairoGraphics"]),
   ],

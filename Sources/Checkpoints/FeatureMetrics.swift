@@ -31,7 +31,7 @@ public struct FeatureMetrics: Codable, Equatable, Sendable {
   public let featureNorms: NormStatistics
 
   /// The fraction of each class's angles left out at each end of its angular range (outliers).
-  public static let rangeTrim = 0.01
+  public static let rangeTrim = 0.05
 
   /// Computes the metrics of `features` (N x D, row-major) with `labels` against `classWeights` (C x D).
   /// - Parameter accuracy: the label-free accuracy, when the caller has it (it needs the loss head).

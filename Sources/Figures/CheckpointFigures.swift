@@ -16,7 +16,7 @@ public enum CheckpointFigureKind: String, CaseIterable, Sendable {
   case hist
   /// The same angles as polar histograms (rose plots), one per split.
   case rose
-  /// Training loss and batch accuracy from the run's log.csv.
+  /// Training loss and batch error (1 − accuracy) from the run's log.csv.
   case log
   /// The target logit ψ(θ) of the checkpoint's loss next to plain cos θ.
   case psi
@@ -85,9 +85,11 @@ extension Figure {
         guard let text = try? String(contentsOfFile: logPath, encoding: .utf8) else { throw RenderError.unreadableFile(path: logPath) }
         let table = try CSVTable(parsing: text)
         let loss = try Polyline(table: table, x: "iteration", y: "loss", name: "loss", color: .black)
-        let accuracy = try Polyline(table: table, x: "iteration", y: "batch_accuracy", name: "batch accuracy", color: Self.testColor)
+        var error = try Polyline(table: table, x: "iteration", y: "batch_accuracy", name: "batch error", color: Self.testColor)
+        // Error (1 − accuracy) rather than accuracy: on the log axis the last percent stays readable.
+        error.points = error.points.map { Point(x: $0.x, y: 1 - $0.y) }
         figure[0, column] = .curves(
-          title: "\(metadata.run): \(label)", curves: [Self.smoothed(loss), Self.smoothed(accuracy)],
+          title: "\(metadata.run): \(label)", curves: [Self.smoothed(loss), Self.smoothed(error)],
           xLabel: "iteration", yLabel: nil, yScale: .log10)
       case .psi:
         let rule = CheckpointViews.rule(checkpoint)

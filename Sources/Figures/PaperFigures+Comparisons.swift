@@ -73,7 +73,8 @@ extension PaperFigure {
         title: "\(label): sectors", subtitle: marginNote(sectors), cloud: CheckpointViews.cloud(checkpoint, split: .test),
         directions: CheckpointViews.directions(checkpoint), sectors: sectors)
     }
-    figure.limitSharing = .rows
+    // Independent limits: a row holds raw features and a unit-circle panel, whose scales differ.
+    figure.limitSharing = .independent
     figure.legendTitle = "digit"
     figure.caption = CheckpointViews.caption(checkpoints)
     return figure

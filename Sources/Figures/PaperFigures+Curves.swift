@@ -82,7 +82,7 @@ extension PaperFigure {
 
   static let trainingCurves = PaperFigure(
     name: "training-curves",
-    summary: "Training loss and batch accuracy (running mean over 25 iterations) of the L-Softmax Fig. 2 runs, from their log.csv files.",
+    summary: "Training loss and batch error, 1 − accuracy (running means over 25 iterations, log scale), of the L-Softmax Fig. 2 runs, from their log.csv files.",
     runs: (1...4).map { RunReference("lsoftmax-fig2", "m\($0)") }
   ) { source in
     let references = (1...4).map { RunReference("lsoftmax-fig2", "m\($0)") }

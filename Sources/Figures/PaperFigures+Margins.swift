@@ -35,7 +35,7 @@ extension PaperFigure {
   /// ArcFace Fig. 3 toy: softmax vs ArcFace features on the unit circle with class-centre lines.
   static let arcFaceToy = PaperFigure(
     name: "arcface-fig3",
-    summary: "ArcFace Fig. 3 toy on eight MNIST digits: test features of softmax and ArcFace (m = 0.4, s = 10) normalised onto the circle, with each class's centre direction; ArcFace leaves clear gaps between neighbouring classes.",
+    summary: "ArcFace Fig. 3 toy on eight MNIST digits: test features of softmax and ArcFace (m = 0.5, s = 10) normalised onto the circle, with each class's centre direction; ArcFace leaves clear gaps between neighbouring classes.",
     runs: arcFaceToyRuns
   ) { source in
     let checkpoints = try arcFaceToyRuns.map(source.latest)

@@ -34,7 +34,7 @@ public enum ResultsReport {
       "Accuracies are label-free (argmax of the logits, what test accuracy always uses); \"margin rule\" is the",
       "training accuracy when each feature must also satisfy its loss's margin. Angles are between a test feature",
       "and its own class weight (mean ± std over classes' means); the achieved margin is the smallest gap between",
-      "neighbouring classes' angular ranges (each range the central 98 % of the class's test features; negative",
+      "neighbouring classes' angular ranges (each range the central 90 % of the class's test features; negative",
       "when they overlap).", "",
       "| run | loss | epochs | test acc. | paper | train acc. | margin rule | angle to W_y (test) | achieved margin | seed | train time |",
       "|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|",

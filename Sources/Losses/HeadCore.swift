@@ -37,7 +37,11 @@ final class HeadCore {
       let std = (2 / Float(classCount + featureDimension)).squareRoot()
       values = values.map { $0 * std }
     }
-    weight = Parameter(name: "\(name).weight", value: Tensor(shape: [classCount, featureDimension], scalars: values))
+    // A normalised head ignores ‖W_j‖, so weight decay would only shrink the rows and, since the
+    // gradient scales as 1/‖W_j‖, raise their effective learning rate until the directions thrash.
+    weight = Parameter(
+      name: "\(name).weight", value: Tensor(shape: [classCount, featureDimension], scalars: values),
+      weightDecayMultiplier: kind.weightScaling == .unit ? 0 : 1)
     bias = configuration.usesBias && kind.supportsBias
       ? Parameter(name: "\(name).bias", value: Tensor(zeros: [classCount]), weightDecayMultiplier: 0)
       : nil

@@ -185,7 +185,7 @@ struct MetricsCommand: ParsableCommand {
         print(String(format: "    angle to own class weight: mean %.2f°; min angle between class weights %.2f°",
                      metrics.meanAngleToOwnWeightDegrees, metrics.minimumWeightAngleDegrees))
         if let margin = metrics.achievedMarginDegrees {
-          print(String(format: "    achieved angular margin (smallest gap between neighbouring classes' 98%% ranges): %.2f°", margin))
+          print(String(format: "    achieved angular margin (smallest gap between neighbouring classes' 90%% ranges): %.2f°", margin))
         }
         let n = metrics.featureNorms
         print(String(format: "    feature norm: mean %.3g, std %.3g, min %.3g, max %.3g", n.mean, n.standardDeviation, n.minimum, n.maximum))

@@ -33,8 +33,9 @@ import Testing
   func achievedMarginIsTheGapBetweenNeighbouringRanges(halfWidth: Double) throws {
     let (features, labels) = cross(halfWidth: halfWidth)
     let metrics = FeatureMetrics(features: features, labels: labels, classWeights: axes, dimension: 2)
-    // Trimming 1% at each end narrows each range by 2 of its 201 samples' steps.
-    let trimmed = halfWidth - 2 * halfWidth * 2 / 200
+    // Trimming `rangeTrim` of the 201 samples at each end narrows each range by that many sample steps.
+    let trimmedSamples = Double(Int(201 * FeatureMetrics.rangeTrim))
+    let trimmed = halfWidth - 2 * halfWidth * trimmedSamples / 200
     let gap = try #require(metrics.achievedMarginDegrees)
     // Features are Float32: angles carry about 1e-5 degrees of rounding.
     #expect(abs(gap - (90 - 2 * trimmed)) < 1e-4)

@@ -1,4 +1,5 @@
 import Engine
+import TestSupport
 import Testing
 
 /// Conv2D (im2col + gemm, batch split) against the definition, Caffe's `caffe_conv` test.

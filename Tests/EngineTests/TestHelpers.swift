@@ -71,15 +71,3 @@ func softmaxCrossEntropy(logits: Tensor, labels: [Int]) -> (loss: Double, gradie
   return (loss / Double(n), gradient, correct)
 }
 
-/// Serialises the tests that change the process-wide thread settings (Swift Testing runs tests
-/// in parallel); tests that do not take it still compute correct results under any setting.
-let threadingLock = NSLock()
-
-/// Runs `body` with the given worker and BLAS thread counts, restoring single-threaded defaults after.
-func withThreading<R>(workers: Int, blasThreads: Int = 1, _ body: () throws -> R) rethrows -> R {
-  threadingLock.lock()
-  defer { threadingLock.unlock() }
-  Threading.configure(workers: workers, blasThreads: blasThreads)
-  defer { Threading.configure(workers: 1, blasThreads: 1) }
-  return try body()
-}

@@ -1,4 +1,5 @@
 import Engine
+import TestSupport
 import Testing
 
 /// Determinism, resumption and a smoke training, on synthetic data.

@@ -1,5 +1,6 @@
 import Checkpoints
 import Foundation
+import TestSupport
 import Testing
 @testable import Training
 
@@ -10,10 +11,21 @@ import Testing
     return try #require(try experiment.plans(profile: "default").first)
   }
 
-  private func trainer(_ runs: String, until: Int? = nil) -> Trainer {
-    Trainer(
-      options: TrainerOptions(runsRoot: runs, dataRoot: "unused", workers: 2, blasThreads: 1, untilEpoch: until, codeVersion: "test"),
-      progress: ProgressReporter(isTerminal: false, plainLineInterval: 1e9, output: { _ in }))
+  /// A trainer whose runs hold the process-wide threading lock, so tests elsewhere that switch the
+  /// worker count cannot change summation orders in the middle of a bit-exact comparison.
+  private struct LockedTrainer {
+    let trainer: Trainer
+
+    func train(_ plan: RunPlan) throws -> RunOutcome {
+      try withThreading(workers: 2) { try trainer.train(plan) }
+    }
+  }
+
+  private func trainer(_ runs: String, until: Int? = nil) -> LockedTrainer {
+    LockedTrainer(
+      trainer: Trainer(
+        options: TrainerOptions(runsRoot: runs, dataRoot: "unused", workers: 2, blasThreads: 1, untilEpoch: until, codeVersion: "test"),
+        progress: ProgressReporter(isTerminal: false, plainLineInterval: 1e9, output: { _ in })))
   }
 
   @Test func trainsSavesEveryEpochAndLearns() throws {
@@ -51,14 +63,17 @@ import Testing
     _ = try trainer(root + "/b").train(runPlan)
     let a = RunDirectory(root: root + "/a", experiment: "tiny", run: "r")
     for epoch in 1...3 {
-      #expect(try Data(contentsOf: URL(fileURLWithPath: a.featuresPath(epoch: epoch)))
-        == Data(contentsOf: URL(fileURLWithPath: b.featuresPath(epoch: epoch))))
+      let same = try Data(contentsOf: URL(fileURLWithPath: a.featuresPath(epoch: epoch)))
+        == Data(contentsOf: URL(fileURLWithPath: b.featuresPath(epoch: epoch)))
+      #expect(same, "epoch \(epoch): features differ")
       // Everything but the wall-clock time must match bit for bit.
       var stateA = try a.readState(epoch: epoch)
       var stateB = try b.readState(epoch: epoch)
       stateA.removeValue(forKey: "trainer.wall_time")
       stateB.removeValue(forKey: "trainer.wall_time")
-      #expect(stateA == stateB)
+      let differing = stateA.keys.sorted().filter { stateA[$0] != stateB[$0] }
+      #expect(differing.isEmpty, "epoch \(epoch): state differs in \(differing)")
+      #expect(stateA.keys.sorted() == stateB.keys.sorted())
       #expect(stateA.keys.contains { $0.hasPrefix("optimizer.") })
     }
     #expect(try String(contentsOfFile: a.logPath, encoding: .utf8) == String(contentsOfFile: b.logPath, encoding: .utf8))
