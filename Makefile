@@ -84,10 +84,11 @@ figures: deps data ## Train what is missing (PROFILE=default|paper), then render
 train: deps data $(TRAINED) ## Train every experiment's missing runs (PROFILE=default|paper)
 
 # One stamp per experiment: its runs are trained (or resumed) when the experiment file changes
-# or the stamp is missing; a rebuilt binary alone never retrains.
+# or the stamp is missing; runs whose settings changed are retrained, the others reused; a rebuilt
+# binary alone never retrains.
 $(RUNS)/%/.trained: experiments/%.json | $(MARGINS) $(MNIST_FILES)
 	@start=$$(date +%s); \
-	$(MARGINS) train $* --profile $(PROFILE) --runs-dir $(RUNS) --data-dir $(DATA) && \
+	$(MARGINS) train $* --profile $(PROFILE) --runs-dir $(RUNS) --data-dir $(DATA) --retrain-changed && \
 	echo "experiment $*: $$(( $$(date +%s) - start )) s" && touch $@
 
 # Rendering reads checkpoints only; changing a figure's code re-renders without retraining.

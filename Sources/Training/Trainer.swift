@@ -16,15 +16,18 @@ public struct TrainerOptions: Sendable {
   /// Stop after this epoch even if the plan has more (resume continues later); nil = the plan's epochs.
   public var untilEpoch: Int?
   public var codeVersion: String
+  /// Retrain from scratch a run whose settings changed since it was trained (instead of refusing).
+  public var retrainsChangedRuns: Bool
 
-  public init(runsRoot: String = "runs", dataRoot: String = "data", workers: Int = 2, blasThreads: Int = 1,
-              untilEpoch: Int? = nil, codeVersion: String = CodeVersion.current) {
+  public init(runsRoot: String = "runs/default", dataRoot: String = "data", workers: Int = 2, blasThreads: Int = 1,
+              untilEpoch: Int? = nil, codeVersion: String = CodeVersion.current, retrainsChangedRuns: Bool = false) {
     self.runsRoot = runsRoot
     self.dataRoot = dataRoot
     self.workers = workers
     self.blasThreads = blasThreads
     self.untilEpoch = untilEpoch
     self.codeVersion = codeVersion
+    self.retrainsChangedRuns = retrainsChangedRuns
   }
 }
 
@@ -56,6 +59,12 @@ public final class Trainer {
     Threading.configure(workers: options.workers, blasThreads: options.blasThreads)
     let data = try PreparedData.load(plan.dataset, dataRoot: options.dataRoot, seed: plan.seed, cache: cache)
     let directory = RunDirectory(root: options.runsRoot, experiment: plan.experiment, run: plan.run)
+    if options.retrainsChangedRuns, let epoch = directory.savedEpochs().last,
+      let difference = plan.difference(from: try directory.readMetadata(epoch: epoch).configuration)
+    {
+      progress.line("\(plan.experiment)/\(plan.run): settings changed (\(difference)); training it again from scratch")
+      try FileManager.default.removeItem(atPath: directory.path)
+    }
     let session = try TrainingSession(plan: plan, data: data, directory: directory, options: options)
     let lastEpoch = min(plan.epochs, options.untilEpoch ?? plan.epochs)
     let firstEpoch = session.completedEpochs + 1

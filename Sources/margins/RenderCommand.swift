@@ -34,7 +34,7 @@ struct RenderCommand: ParsableCommand {
   var listFigures = false
 
   @Option(help: "Root directory of the runs (for --figure).")
-  var runsDir = "runs"
+  var runsDir = "runs/default"
 
   @Option(help: "What to draw: \(CheckpointFigureKind.allCases.map(\.rawValue).joined(separator: ", ")).")
   var kind: CheckpointFigureKind = .scatter

@@ -33,8 +33,8 @@ struct TrainCommand: ParsableCommand {
   @Option(help: "Directory of experiment files.")
   var experimentsDir = "experiments"
 
-  @Option(help: "Root directory of the runs.")
-  var runsDir = "runs"
+  @Option(help: "Root directory of the runs (default: runs/<profile>).")
+  var runsDir: String?
 
   @OptionGroup var location: DataLocation
 
@@ -46,6 +46,9 @@ struct TrainCommand: ParsableCommand {
 
   @Flag(help: "Delete the runs' existing checkpoints and train from scratch.")
   var fresh = false
+
+  @Flag(help: "Retrain from scratch the runs whose settings changed since they were trained (make figures uses it).")
+  var retrainChanged = false
 
   func validate() throws {
     if let epochs, epochs < 1 { throw ValidationError("--epochs must be at least 1, got \(epochs)") }
@@ -60,15 +63,16 @@ struct TrainCommand: ParsableCommand {
     overrides.epochs = epochs
     overrides.seed = seed
     let plans = try experiment.plans(profile: profile, runNames: runs, overrides: overrides)
+    let runsRoot = runsDir ?? "runs/\(profile)"
     let options = TrainerOptions(
-      runsRoot: runsDir, dataRoot: location.resolvedRoot, workers: workers, blasThreads: blasThreads,
-      untilEpoch: untilEpoch)
+      runsRoot: runsRoot, dataRoot: location.resolvedRoot, workers: workers, blasThreads: blasThreads,
+      untilEpoch: untilEpoch, retrainsChangedRuns: retrainChanged)
     let trainer = Trainer(options: options)
     var lines: [String] = []
     var total = 0.0
     for plan in plans {
       if fresh {
-        try? FileManager.default.removeItem(atPath: "\(runsDir)/\(plan.experiment)/\(plan.run)")
+        try? FileManager.default.removeItem(atPath: "\(runsRoot)/\(plan.experiment)/\(plan.run)")
       }
       let outcome = try trainer.train(plan)
       total += outcome.seconds

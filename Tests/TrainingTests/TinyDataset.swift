@@ -39,10 +39,13 @@ enum TinyDataset {
   }
 
   /// An experiment over the tiny dataset at `data` with the MLP and a few epochs.
-  static func experiment(data: String, loss: String = "softmax", parameters: String = "{}", extra: String = "") -> Data {
+  static func experiment(
+    data: String, loss: String = "softmax", parameters: String = "{}", extra: String = "", batchSize: Int = 40,
+    network: String = "mlp"
+  ) -> Data {
     Data("""
       { "name": "tiny", "dataset": { "name": "\(data)", "classes": [0, 1, 2, 3] },
-        "settings": { "network": "mlp", "epochs": 3, "batchSize": 40, "learningRate": 0.05,
+        "settings": { "network": "\(network)", "epochs": 3, "batchSize": \(batchSize), "learningRate": 0.05,
                       "schedule": "constant", "seed": 11 \(extra) },
         "runs": [ { "name": "r", "loss": "\(loss)", "parameters": \(parameters) } ] }
       """.utf8)
