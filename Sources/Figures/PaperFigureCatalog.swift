@@ -56,7 +56,20 @@ public struct PaperFigure: Sendable {
   public let summary: String
   /// The runs it draws (empty for pure margin-math figures).
   public let runs: [RunReference]
+  /// The most a vector output's embedded point image may use, so the file stays under 2 MB.
+  public let maximumRasterDPI: Double
   let build: @Sendable (CheckpointSource) throws -> Figure
+
+  init(
+    name: String, summary: String, runs: [RunReference], maximumRasterDPI: Double = 300,
+    build: @escaping @Sendable (CheckpointSource) throws -> Figure
+  ) {
+    self.name = name
+    self.summary = summary
+    self.runs = runs
+    self.maximumRasterDPI = maximumRasterDPI
+    self.build = build
+  }
 
   /// Loads the checkpoints and builds the figure.
   public func figure(from source: CheckpointSource) throws -> Figure { try build(source) }

@@ -56,7 +56,7 @@ extension PaperFigure {
   static let overview = PaperFigure(
     name: "overview",
     summary: "Every loss of the family on 2-D MNIST, one row per loss: training features, test features, and the test features on the unit circle with decision sectors and margin zones.",
-    runs: overviewRuns
+    runs: overviewRuns, maximumRasterDPI: 110
   ) { source in
     let checkpoints = try overviewRuns.map(source.latest)
     var figure = Figure(rows: checkpoints.count, columns: 3, panelWidth: 150, panelHeight: 150)

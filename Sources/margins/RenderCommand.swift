@@ -60,6 +60,9 @@ struct RenderCommand: ParsableCommand {
   @Option(help: "How SVG/PDF draw points: raster (an embedded image; small) or vector (one path per class).")
   var pointMode: PointMode = .raster
 
+  @Option(help: "Resolution of the point image embedded in SVG/PDF (dots per inch).")
+  var rasterDpi: Double = 200
+
   @Option(help: "Share axis limits: none, rows, columns or all.")
   var shareLimits = "none"
 
@@ -75,6 +78,9 @@ struct RenderCommand: ParsableCommand {
     }
     guard ["train", "test", "both"].contains(split) else { throw ValidationError("--split must be train, test or both, got '\(split)'") }
     guard dpi >= 10 && dpi <= 1200 else { throw ValidationError("--dpi must be in 10...1200, got \(dpi)") }
+    guard rasterDpi >= 10 && rasterDpi <= 1200 else {
+      throw ValidationError("--raster-dpi must be in 10...1200, got \(rasterDpi)")
+    }
     guard Palette.all.contains(where: { $0.name == palette }) else {
       throw ValidationError("--palette must be one of \(Palette.all.map(\.name).joined(separator: ", ")), got '\(palette)'")
     }
@@ -125,7 +131,7 @@ struct RenderCommand: ParsableCommand {
   private func renderPaperFigure(_ paperFigure: PaperFigure) throws {
     let source = CheckpointSource(runsRoot: runsDir)
     let base = ((out ?? "figures") as NSString).appendingPathComponent(name ?? paperFigure.name)
-    try write(try paperFigure.figure(from: source), to: base)
+    try write(try paperFigure.figure(from: source), to: base, rasterDPI: min(rasterDpi, paperFigure.maximumRasterDPI))
     let checkpoints = try paperFigure.runs.map { reference -> (FeatureCheckpoint, String) in
       let run = source.directory(reference)
       let epoch = run.latestEpoch() ?? run.savedEpochs().last ?? 0
@@ -138,15 +144,16 @@ struct RenderCommand: ParsableCommand {
     try AtomicFile.write(provenance, to: base + ".json")
   }
 
-  private func write(_ figure: Figure, to base: String) throws {
+  private func write(_ figure: Figure, to base: String, rasterDPI: Double? = nil) throws {
+    let rasterDPI = rasterDPI ?? rasterDpi
     try FileManager.default.createDirectory(
       atPath: (base as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
     for format in try formats() {
       let path = base + "." + format.rawValue
       switch format {
       case .png: try figure.writePNG(to: path, dpi: dpi)
-      case .svg: try figure.writeSVG(to: path, pointMode: pointMode)
-      case .pdf: try figure.writePDF(to: path, pointMode: pointMode)
+      case .svg: try figure.writeSVG(to: path, pointMode: pointMode, rasterDPI: rasterDPI)
+      case .pdf: try figure.writePDF(to: path, pointMode: pointMode, rasterDPI: rasterDPI)
       }
       print("wrote \(path)")
     }
