@@ -12,15 +12,8 @@ public enum HeadFactory {
     name: String = "head"
   ) throws -> any ClassificationHead {
     let parameters = parameters ?? LossParameters.defaults(for: kind)
-    switch kind {
-    case .softmax, .weightedSoftmax:
-      return try SoftmaxHead(kind: kind, parameters: parameters, classCount: classCount, featureDimension: featureDimension, seed: seed, name: name)
-    case .lSoftmax, .modifiedSoftmax, .aSoftmax:
-      return try LargeMarginHead(kind: kind, parameters: parameters, classCount: classCount, featureDimension: featureDimension, seed: seed, name: name)
-    case .l2Softmax:
-      return try L2SoftmaxHead(kind: kind, parameters: parameters, classCount: classCount, featureDimension: featureDimension, seed: seed, name: name)
-    case .normFace, .amSoftmax, .cosFace, .arcFace, .combined:
-      return try CosineMarginHead(kind: kind, parameters: parameters, classCount: classCount, featureDimension: featureDimension, seed: seed, name: name)
-    }
+    return try MarginHead(
+      kind: kind, configuration: parameters, classCount: classCount, featureDimension: featureDimension, seed: seed,
+      name: name)
   }
 }

@@ -1,17 +1,38 @@
 import Engine
 import MarginMath
 
-/// The parameters and passes every head family shares; the public head classes delegate to it.
-final class HeadCore {
-  let kind: LossKind
-  let configuration: LossParameters
-  let classCount: Int
-  let featureDimension: Int
-  let weight: Parameter
+/// The head of every softmax-family loss: class weights W (and a bias or α where the loss has one),
+/// logits through the shared `HeadComputation`, and softmax cross-entropy. The families differ only
+/// in how the logit `U(‖W_j‖) · R · h(cos θ_j) + b_j` is scaled and which ψ replaces the target's cosine:
+///
+/// ```
+/// softmax, weighted-softmax:  f_j = W_jᵀx + b_j   (weighted: L = Σ w_{y_i} ℓ_i / Σ w_{y_i}, PyTorch's weighted mean)
+/// l-softmax:         f_y = (‖W_y‖‖x‖ψ(θ_y) + λ W_yᵀx)/(1 + λ),  f_j = W_jᵀx
+/// modified-softmax:  f_j = ‖x‖ cos θ_j                        (‖W_j‖ = 1, b = 0)
+/// a-softmax:         f_y = ‖x‖(ψ(θ_y) + λ cos θ_y)/(1 + λ),    f_j = ‖x‖ cos θ_j
+///                    ψ(θ) = (−1)^k cos(mθ) − 2k on [kπ/m, (k+1)π/m],  λ = max(λ_min, base (1 + γ it)^−power)
+/// l2-softmax:        f_j = W_jᵀ(α x/‖x‖) + b_j              (α fixed, or learned with `learnsAlpha`)
+/// normface:          f_j = s cos θ_j
+/// am-softmax, cosface: f_y = s (cos θ_y − m)
+/// arcface:           f_y = s cos(θ_y + m), or s (cos θ_y − m sin m) once θ_y > π − m (insightface),
+///                    or s cos θ_y where cos θ_y ≤ 0 (easy margin)
+/// combined:          f_y = s (cos(m1 θ_y + m2) − m3)
+/// ```
+/// cos(mθ) is the Chebyshev polynomial of cos θ (no acos). W is normalised as a derived value inside
+/// the computation for the W-normalised losses and never written back (unlike SphereFace's in-place
+/// renormalisation); gradients are exact through ‖W‖, ‖x‖ and ψ, not SphereFace's "normalised
+/// gradient" (papers.md §2.4). Additive margins may be ramped in from 0 (`LossParameters.marginRamp`).
+/// Label-free logits drop the margin: W_jᵀx + b_j, ‖x‖ cos θ_j or s cos θ_j. Build one with `HeadFactory`.
+public final class MarginHead: ClassificationHead {
+  public let kind: LossKind
+  public let configuration: LossParameters
+  public let classCount: Int
+  public let featureDimension: Int
+  public let weight: Parameter
   let bias: Parameter?
   let alpha: Parameter?
-  let warnings: [ValidationIssue]
-  private(set) var lastOutput: HeadOutput?
+  public let warnings: [ValidationIssue]
+  public private(set) var lastOutput: HeadOutput?
   private let computation: HeadComputation
 
   /// Validates `configuration` for `kind` and initialises W deterministically from `seed`.
@@ -51,7 +72,7 @@ final class HeadCore {
     computation = HeadComputation(kind: kind, classCount: classCount, featureDimension: featureDimension)
   }
 
-  var parameters: [Parameter] { [weight] + [bias, alpha].compactMap { $0 } }
+  public var parameters: [Parameter] { [weight] + [bias, alpha].compactMap { $0 } }
 
   /// The rule at `iteration`, with a learnable α's current value as the scale.
   func rule(at iteration: Int) -> MarginRule {
@@ -60,7 +81,8 @@ final class HeadCore {
     return MarginRule(kind: kind, lambda: rule.lambda, transform: rule.transform, scale: Double(alpha.value[0]))
   }
 
-  func forward(features: Tensor, labels: [Int], iteration: Int) -> Double {
+  @discardableResult
+  public func forward(features: Tensor, labels: [Int], iteration: Int) -> Double {
     let rule = rule(at: iteration)
     let (margin, free) = computation.logits(features: features, weight: weight.value, bias: bias?.value, rule: rule, labels: labels)
     let (loss, gradient) = SoftmaxCrossEntropy.evaluate(
@@ -85,11 +107,11 @@ final class HeadCore {
     return loss
   }
 
-  func backward() -> Tensor {
+  public func backward() -> Tensor {
     computation.backward(weight: weight, bias: bias, alpha: alpha)
   }
 
-  func inferenceLogits(features: Tensor) -> Tensor {
+  public func inferenceLogits(features: Tensor) -> Tensor {
     let (_, free) = computation.logits(features: features, weight: weight.value, bias: bias?.value, rule: rule(at: 0), labels: nil)
     return Tensor(shape: [features.batchSize, classCount], scalars: free.map(Float.init))
   }
