@@ -60,22 +60,29 @@ extension PaperFigure {
 
   static let lambdaSchedules = PaperFigure(
     name: "lambda-schedules",
-    summary: "λ annealing of L-Softmax and A-Softmax: the official L-Softmax MNIST schedule (base 1000, γ 2.5e-5, power 35), SphereFace's (base 1000, γ 0.12, power 1, λ_min 5), and the schedules of this project's default profile.",
+    summary: "λ annealing of L-Softmax and A-Softmax: the official L-Softmax MNIST schedule (base 1000, γ 2.5e-5, power 35), SphereFace's (base 1000, γ 0.12, power 1, λ_min 5), and the default profile's schedules, sized to its ~1,900 iterations; left over 30,000 iterations, right over the default profile's run.",
     runs: []
   ) { _ in
     let schedules: [(String, LambdaSchedule)] = [
       ("L-Softmax official (MNIST)", .lSoftmaxMNIST), ("SphereFace official", .sphereFace),
-      ("default profile, L-Softmax/A-Softmax", LambdaSchedule(base: 100, gamma: 0.01, power: 3, minimum: 0)),
+      ("default profile, L-Softmax/A-Softmax", LambdaSchedule(base: 100, gamma: 0.004, power: 3, minimum: 0)),
       ("default profile, SphereFace Fig. 2", LambdaSchedule(base: 1000, gamma: 0.12, power: 2, minimum: 0)),
     ]
-    let iterations = stride(from: 1, through: 30_000, by: 25).map(Double.init)
-    let curves = schedules.enumerated().map { index, entry in
-      Polyline(
-        xs: iterations, ys: iterations.map { max(entry.1.value(at: Int($0)), 1e-3) }, name: entry.0,
-        color: Palette.colorBlindSafe.color(forClass: index), lineWidth: 1.4)
+    func curves(through last: Int, step: Int) -> [Polyline] {
+      let iterations = stride(from: 1, through: last, by: step).map(Double.init)
+      return schedules.enumerated().map { index, entry in
+        Polyline(
+          xs: iterations, ys: iterations.map { max(entry.1.value(at: Int($0)), 1e-3) }, name: entry.0,
+          color: Palette.colorBlindSafe.color(forClass: index), lineWidth: 1.4)
+      }
     }
-    var figure = Figure(rows: 1, columns: 1, panelWidth: 320, panelHeight: 200)
-    figure[0, 0] = .curves(title: "λ schedules", curves: curves, xLabel: "iteration", yLabel: "λ (floored at 0.001)", yScale: .log10)
+    var figure = Figure(rows: 1, columns: 2, panelWidth: 300, panelHeight: 200)
+    figure[0, 0] = .curves(
+      title: "λ schedules", curves: curves(through: 30_000, step: 25), xLabel: "iteration", yLabel: "λ (floored at 0.001)",
+      yScale: .log10)
+    figure[0, 1] = .curves(
+      title: "the default profile's 1,872 iterations", curves: curves(through: 1_872, step: 4), xLabel: "iteration",
+      yLabel: "λ (floored at 0.001)", yScale: .log10)
     figure.caption = [("source", "MarginMath.LambdaSchedule (no training)")]
     return figure
   }
