@@ -41,7 +41,7 @@ let package = Package(
     .target(name: "Figures", dependencies: ["CairoGraphics", "MarginMath", "Checkpoints"], exclude: ["README.md"]),
 
     // MARK: - Test support (a regular target so every test bundle can share it)
-    .target(name: "TestSupport", dependencies: ["Engine"]),
+    .target(name: "TestSupport", dependencies: ["Engine", "CairoGraphics"]),
 
     // MARK: - Command-line tool
     .executableTarget(
@@ -58,8 +58,8 @@ let package = Package(
     .testTarget(name: "MarginMathTests", dependencies: ["MarginMath"]),
     .testTarget(name: "LossesTests", dependencies: ["Losses", "Engine", "TestSupport"]),
     .testTarget(name: "TrainingTests", dependencies: ["Training", "Checkpoints", "MarginMath", "Datasets", "TestSupport"]),
-    .testTarget(name: "CairoGraphicsTests", dependencies: ["CairoGraphics"]),
-    .testTarget(name: "FiguresTests", dependencies: ["Figures", "CairoGraphics"]),
+    .testTarget(name: "CairoGraphicsTests", dependencies: ["CairoGraphics", "TestSupport"]),
+    .testTarget(name: "FiguresTests", dependencies: ["Figures", "CairoGraphics", "TestSupport"]),
   ],
   swiftLanguageModes: [.v6]
 )

@@ -1,6 +1,7 @@
 import CairoGraphics
 import Foundation
 import FoundationXML
+import TestSupport
 import Testing
 
 /// Counts SVG elements and keeps the root element's attributes.

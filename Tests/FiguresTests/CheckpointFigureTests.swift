@@ -2,6 +2,7 @@ import CairoGraphics
 import Checkpoints
 import Foundation
 import MarginMath
+import TestSupport
 import Testing
 
 @testable import Figures

@@ -1,5 +1,6 @@
 import CairoGraphics
 import Foundation
+import TestSupport
 import Testing
 
 @testable import Figures

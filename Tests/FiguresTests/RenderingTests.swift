@@ -1,6 +1,7 @@
 import CairoGraphics
 import Foundation
 import FoundationXML
+import TestSupport
 import Testing
 
 @testable import Figures

@@ -5,10 +5,12 @@ import Testing
 ///
 /// Applied to a suite, it wraps every test in it. The count is task-local, so tests running in
 /// parallel do not see each other's objects.
-struct NoLeakedCairoObjects: SuiteTrait, TestTrait, TestScoping {
-  var isRecursive: Bool { true }
+public struct NoLeakedCairoObjects: SuiteTrait, TestTrait, TestScoping {
+  public var isRecursive: Bool { true }
 
-  func provideScope(
+  public init() {}
+
+  public func provideScope(
     for test: Test, testCase: Test.Case?, performing function: @Sendable () async throws -> Void
   ) async throws {
     // Suites themselves are scoped too; only count around actual test (case) bodies.
@@ -22,5 +24,5 @@ struct NoLeakedCairoObjects: SuiteTrait, TestTrait, TestScoping {
 }
 
 extension Trait where Self == NoLeakedCairoObjects {
-  static var noLeakedCairoObjects: NoLeakedCairoObjects { NoLeakedCairoObjects() }
+  public static var noLeakedCairoObjects: NoLeakedCairoObjects { NoLeakedCairoObjects() }
 }
