@@ -71,7 +71,7 @@ public final class Trainer {
     if firstEpoch > lastEpoch {
       progress.line("\(plan.experiment)/\(plan.run): up to date (epoch \(session.completedEpochs) of \(plan.epochs))")
     }
-    for epoch in firstEpoch...max(firstEpoch, lastEpoch) where epoch <= lastEpoch {
+    for epoch in stride(from: firstEpoch, through: lastEpoch, by: 1) {
       try session.trainEpoch(epoch, progress: progress)
       try session.save(epoch: epoch)
       if let metadata = session.lastMetadata, metadata.epoch == epoch {
