@@ -27,18 +27,19 @@ let package = Package(
       name: "CCairo", pkgConfig: "cairo", providers: [.apt(["libcairo2-dev"]), .brew(["cairo"])]),
 
     // MARK: - Training side
-    .target(name: "Datasets", dependencies: ["CZlib"]),
-    .target(name: "Engine", dependencies: ["CBLAS"], exclude: ["README.md"]),
+    .target(name: "Datasets", dependencies: ["CZlib", "Randomness"]),
+    .target(name: "Engine", dependencies: ["CBLAS", "Randomness"], exclude: ["README.md"]),
     .target(name: "Checkpoints", dependencies: ["Datasets", "MarginMath"]),
     .target(name: "Losses", dependencies: ["Engine", "MarginMath"], exclude: ["README.md"]),
     .target(name: "Training", dependencies: ["Datasets", "Engine", "Losses", "Checkpoints", "MarginMath"]),
 
     // MARK: - Shared (pure functions, no engine types; used by Losses and the renderer)
     .target(name: "MarginMath", exclude: ["README.md"]),
+    .target(name: "Randomness"),
 
     // MARK: - Rendering side (never imports the training engine)
     .target(name: "CairoGraphics", dependencies: ["CCairo"], exclude: ["README.md"]),
-    .target(name: "Figures", dependencies: ["CairoGraphics", "MarginMath", "Checkpoints"], exclude: ["README.md"]),
+    .target(name: "Figures", dependencies: ["CairoGraphics", "MarginMath", "Checkpoints", "Randomness"], exclude: ["README.md"]),
 
     // MARK: - Test support (a regular target so every test bundle can share it)
     .target(name: "TestSupport", dependencies: ["Engine", "CairoGraphics"]),

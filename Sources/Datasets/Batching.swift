@@ -1,3 +1,5 @@
+import Randomness
+
 /// Per-pixel normalisation applied when images become network inputs:
 /// `x = (p / 255 - mean) / std`.
 public struct PixelNormalization: Codable, Equatable, Sendable {
@@ -74,8 +76,8 @@ public struct EpochSchedule: Sendable {
   /// The permutation of 0..<count visited in `epoch` (0-based) for `seed`.
   public func order(epoch: Int, seed: UInt64) -> [Int] {
     // Mix the epoch into the seed through one SplitMix step so neighbouring epochs are unrelated.
-    var mixer = SplitMix64(seed: seed ^ (0xD1B5_4A32_D192_ED03 &* UInt64(epoch + 1)))
-    var generator = SplitMix64(seed: mixer.next())
+    var mixer = SeededGenerator(seed: seed ^ (0xD1B5_4A32_D192_ED03 &* UInt64(epoch + 1)))
+    var generator = SeededGenerator(seed: mixer.next())
     return seededPermutation(count: count, using: &generator)
   }
 

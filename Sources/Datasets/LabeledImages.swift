@@ -1,3 +1,5 @@
+import Randomness
+
 /// Greyscale images paired with their class labels: one split of a dataset.
 public struct LabeledImages: Equatable, Sendable {
   /// Pixels 0...255, `count x rows x columns`, row-major.
@@ -88,7 +90,7 @@ public struct LabeledImages: Equatable, Sendable {
       }
       guard cap >= 0 else { throw DatasetError.invalidSelection(reason: "cap for class \(label) is \(cap); expected >= 0") }
     }
-    var generator = SplitMix64(seed: seed)
+    var generator = SeededGenerator(seed: seed)
     let order = seededPermutation(count: count, using: &generator)
     var taken = [Int](repeating: 0, count: classCount)
     var kept: [Int] = []

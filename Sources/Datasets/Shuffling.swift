@@ -1,22 +1,8 @@
-/// SplitMix64, duplicated from the engine's generator on purpose: the data module
-/// must not depend on the training engine, and shuffles must be reproducible.
-struct SplitMix64: RandomNumberGenerator {
-  var state: UInt64
-
-  init(seed: UInt64) { state = seed }
-
-  mutating func next() -> UInt64 {
-    state &+= 0x9E37_79B9_7F4A_7C15
-    var z = state
-    z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-    z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-    return z ^ (z >> 31)
-  }
-}
+import Randomness
 
 /// A Fisher–Yates permutation of 0..<count that depends only on the generator's state.
 /// (The standard library's `shuffled(using:)` does not promise a stable algorithm across versions.)
-func seededPermutation(count: Int, using generator: inout SplitMix64) -> [Int] {
+func seededPermutation(count: Int, using generator: inout SeededGenerator) -> [Int] {
   var order = Array(0..<count)
   guard count > 1 else { return order }
   for i in stride(from: count - 1, to: 0, by: -1) {

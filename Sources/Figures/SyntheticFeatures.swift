@@ -1,4 +1,5 @@
 import Foundation
+import Randomness
 
 /// Seeded synthetic 2-D features shaped like MNIST softmax features: a "star" of one thin ray
 /// per class from the origin. Used by the render benchmark and tests, so rendering can be
@@ -8,7 +9,7 @@ public enum SyntheticFeatures {
   /// 2πc/C + 0.3; radii are half-normal with a class-dependent scale (like softmax features,
   /// whose norms grow unevenly), angular spread shrinks with radius, as in the papers' figures.
   public static func star(count: Int, classCount: Int = 10, seed: UInt64 = 1701, scale: Double = 100) -> FeatureCloud {
-    var rng = SplitMix64(seed: seed)
+    var rng = SeededGenerator(seed: seed)
     var xs = [Float](), ys = [Float](), labels = [UInt8]()
     xs.reserveCapacity(count)
     ys.reserveCapacity(count)
@@ -35,22 +36,8 @@ public enum SyntheticFeatures {
   }
 }
 
-/// SplitMix64 (Steele, Lea & Flood 2014): a tiny seeded generator, so figures are reproducible
-/// without depending on the training engine's generator.
-struct SplitMix64: RandomNumberGenerator {
-  private var state: UInt64
-
-  init(seed: UInt64) { state = seed }
-
-  mutating func next() -> UInt64 {
-    state &+= 0x9E37_79B9_7F4A_7C15
-    var z = state
-    z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-    z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-    return z ^ (z >> 31)
-  }
-
-  /// A standard normal sample (Box–Muller).
+extension SeededGenerator {
+  /// A standard normal sample in Double (Box–Muller), for synthetic figure data.
   mutating func nextGaussian() -> Double {
     let u1 = Double(next() >> 11) * 0x1p-53 + 0x1p-54
     let u2 = Double(next() >> 11) * 0x1p-53

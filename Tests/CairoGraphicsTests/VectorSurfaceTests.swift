@@ -4,29 +4,6 @@ import FoundationXML
 import TestSupport
 import Testing
 
-/// Counts SVG elements and keeps the root element's attributes.
-final class SVGSummary: NSObject, XMLParserDelegate {
-  var counts: [String: Int] = [:]
-  var rootAttributes: [String: String] = [:]
-  var paths: [[String: String]] = []
-
-  static func parse(_ bytes: [UInt8]) -> SVGSummary? {
-    let summary = SVGSummary()
-    let parser = XMLParser(data: Data(bytes))
-    parser.delegate = summary
-    return parser.parse() ? summary : nil
-  }
-
-  func parser(
-    _ parser: XMLParser, didStartElement name: String, namespaceURI: String?, qualifiedName: String?,
-    attributes: [String: String] = [:]
-  ) {
-    if counts.isEmpty { rootAttributes = attributes }
-    counts[name, default: 0] += 1
-    if name == "path" { paths.append(attributes) }
-  }
-}
-
 @Suite("SVG and PDF surfaces", .noLeakedCairoObjects)
 struct VectorSurfaceTests {
   @Test func svgHasSizeViewBoxPathsAndGlyphs() throws {

@@ -6,32 +6,6 @@ import Testing
 
 @testable import Figures
 
-/// Counts SVG elements and keeps the root and `<path>` attributes.
-final class SVGSummary: NSObject, XMLParserDelegate {
-  var counts: [String: Int] = [:]
-  var rootAttributes: [String: String] = [:]
-  var pathStyles: [String] = []
-
-  static func parse(_ bytes: [UInt8]) -> SVGSummary? {
-    let summary = SVGSummary()
-    let parser = XMLParser(data: Data(bytes))
-    parser.delegate = summary
-    return parser.parse() ? summary : nil
-  }
-
-  func parser(
-    _ parser: XMLParser, didStartElement name: String, namespaceURI: String?, qualifiedName: String?,
-    attributes: [String: String] = [:]
-  ) {
-    if counts.isEmpty { rootAttributes = attributes }
-    counts[name, default: 0] += 1
-    if name == "path" { pathStyles.append(attributes["style"] ?? "") }
-  }
-
-  /// Scatter paths: the only round-capped strokes the renderer emits.
-  var scatterPathCount: Int { pathStyles.filter { $0.contains("stroke-linecap:round") }.count }
-}
-
 @Suite("Rendered figures: pixels, SVG structure, PDF, errors", .noLeakedCairoObjects)
 struct RenderingTests {
   /// Two classes at known positions with big opaque markers.
