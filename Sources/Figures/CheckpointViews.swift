@@ -96,10 +96,10 @@ public enum CheckpointViews {
   }
 
   /// What is written next to every figure: where each panel's data came from.
-  public static func provenance(_ checkpoints: [FeatureCheckpoint], paths: [String]) -> Data {
-    let entries: [JSONValue] = zip(checkpoints, paths).map { checkpoint, path in
-      let m = checkpoint.metadata
-      return .object([
+  /// Only metadata is needed, so a paper figure's provenance reads the runs' JSON files, not their arrays.
+  public static func provenance(_ metadata: [CheckpointMetadata], paths: [String]) -> Data {
+    let entries: [JSONValue] = zip(metadata, paths).map { m, path in
+      .object([
         "checkpoint": .string(path), "experiment": .string(m.experiment), "run": .string(m.run),
         "profile": .string(m.profile), "epoch": .number(Double(m.epoch)), "seed": .number(Double(m.seed)),
         "loss": .string(m.loss.rawValue), "datasetChecksum": .string(m.dataset.checksum),

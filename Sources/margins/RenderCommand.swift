@@ -124,7 +124,7 @@ struct RenderCommand: ParsableCommand {
     let figure = try Figure.checkpointFigure(kind, checkpoints: loaded, runDirectories: runDirectories, options: options)
     let base = ((out ?? "figures/adhoc") as NSString).appendingPathComponent(name ?? defaultName(loaded))
     try write(figure, to: base)
-    try AtomicFile.write(CheckpointViews.provenance(loaded, paths: checkpoints), to: base + ".json")
+    try AtomicFile.write(CheckpointViews.provenance(loaded.map(\.metadata), paths: checkpoints), to: base + ".json")
   }
 
   /// Renders a named figure from the runs under `--runs-dir`, with a provenance file next to it.
@@ -132,10 +132,10 @@ struct RenderCommand: ParsableCommand {
     let source = CheckpointSource(runsRoot: runsDir)
     let base = ((out ?? "figures") as NSString).appendingPathComponent(name ?? paperFigure.name)
     try write(try paperFigure.figure(from: source), to: base, rasterDPI: min(rasterDpi, paperFigure.maximumRasterDPI))
-    let checkpoints = try paperFigure.runs.map { reference -> (FeatureCheckpoint, String) in
+    let checkpoints = try paperFigure.runs.map { reference -> (CheckpointMetadata, String) in
       let run = source.directory(reference)
       let epoch = run.latestEpoch() ?? run.savedEpochs().last ?? 0
-      return (try run.readCheckpoint(epoch: epoch), run.featuresPath(epoch: epoch))
+      return (try run.readMetadata(epoch: epoch), run.featuresPath(epoch: epoch))
     }
     var provenance = CheckpointViews.provenance(checkpoints.map(\.0), paths: checkpoints.map(\.1))
     if checkpoints.isEmpty {
@@ -183,10 +183,11 @@ struct MetricsCommand: ParsableCommand {
       print(String(format: "  accuracy: test %.2f%%, train %.2f%%, train under the margin rule %.2f%%",
                    100 * m.accuracy.test, 100 * m.accuracy.train, 100 * m.accuracy.trainMarginRule))
       for split in ["train", "test"] {
-        let features = split == "train" ? checkpoint.trainFeatures : checkpoint.testFeatures
-        let labels = (split == "train" ? checkpoint.trainLabels : checkpoint.testLabels).map(Int.init)
-        let metrics = FeatureMetrics(
-          features: features, labels: labels, classWeights: checkpoint.classWeights, dimension: checkpoint.dimension,
+        // Every checkpoint the trainer writes stores its metrics; recompute only for ones that lack them.
+        let metrics = m.metrics[split] ?? FeatureMetrics(
+          features: split == "train" ? checkpoint.trainFeatures : checkpoint.testFeatures,
+          labels: (split == "train" ? checkpoint.trainLabels : checkpoint.testLabels).map(Int.init),
+          classWeights: checkpoint.classWeights, dimension: checkpoint.dimension,
           accuracy: split == "train" ? m.accuracy.train : m.accuracy.test)
         print("  \(split):")
         print(String(format: "    angle to own class weight: mean %.2f°; min angle between class weights %.2f°",
