@@ -17,8 +17,7 @@ MARGINS := .build/$(CONFIG)/margins
 RUNS    ?= runs/$(PROFILE)
 FIGURES ?= $(if $(filter default,$(PROFILE)),figures,figures/$(PROFILE))
 EXPERIMENTS := $(basename $(notdir $(wildcard experiments/*.json)))
-TRAINED     := $(foreach e,$(EXPERIMENTS),$(RUNS)/$(e)/.trained)
-export MARGINS_CODE_VERSION := $(shell git describe --always --dirty 2>/dev/null || echo unknown)
+export MARGINS_CODE_VERSION := $(shell scripts/code-version.sh)
 SOURCES := Package.swift $(shell find Sources -type f 2>/dev/null)
 # Build-time and run-time system packages (Debian names).
 SYSTEM_PACKAGES := pkg-config libcairo2-dev libopenblas-dev zlib1g-dev fonts-dejavu-core
@@ -26,7 +25,7 @@ MNIST_DIR   := $(DATA)/mnist
 MNIST_FILES := $(addprefix $(MNIST_DIR)/,train-images-idx3-ubyte.gz train-labels-idx1-ubyte.gz \
                  t10k-images-idx3-ubyte.gz t10k-labels-idx1-ubyte.gz)
 
-.PHONY: help deps build test data data-fashion verify figures train bench clean distclean
+.PHONY: help deps build test data data-fashion verify figures train ship reproduce stamp bench clean distclean
 
 help: ## List the targets
 	@echo "softmax-margins — make targets (variables: CONFIG=$(CONFIG) PROFILE=$(PROFILE) DATA=$(DATA))"
@@ -58,6 +57,7 @@ deps: ## Install missing system packages (apt-get as root, sudo otherwise)
 build: deps $(MARGINS) ## Build the margins tool (CONFIG=release)
 
 $(MARGINS): $(SOURCES)
+	@scripts/training-code-stamp.sh --write >/dev/null
 	$(SWIFT) build -c $(CONFIG) --product margins
 	@touch $@
 
@@ -76,27 +76,46 @@ data-fashion: deps $(MARGINS) ## Install Fashion-MNIST (Debian's dataset-fashion
 	@$(MAKE) --no-print-directory deps SYSTEM_PACKAGES=dataset-fashion-mnist
 	$(MARGINS) data verify --dataset fashion-mnist
 
-figures: deps data ## Train what is missing (PROFILE=default|paper), then render every figure
+figures: deps $(MARGINS) ## Every figure from the shipped results (PROFILE=default|paper); trains only stale runs
 	@start=$$(date +%s); \
-	$(MAKE) --no-print-directory $(FIGURES)/.rendered && \
-	echo "make figures ($(PROFILE) profile): $$(( $$(date +%s) - start )) s in all"
-
-train: deps data $(TRAINED) ## Train every experiment's missing runs (PROFILE=default|paper)
-
-# One stamp per experiment: its runs are trained (or resumed) when the experiment file changes
-# or the stamp is missing; runs whose settings changed are retrained, the others reused; a rebuilt
-# binary alone never retrains.
-$(RUNS)/%/.trained: experiments/%.json | $(MARGINS) $(MNIST_FILES)
-	@start=$$(date +%s); \
-	$(MARGINS) train $* --profile $(PROFILE) --runs-dir $(RUNS) --data-dir $(DATA) --retrain-changed && \
-	echo "experiment $*: $$(( $$(date +%s) - start )) s" && touch $@
-
-# Rendering reads checkpoints only; changing a figure's code re-renders without retraining.
-$(FIGURES)/.rendered: $(TRAINED) $(MARGINS)
-	@start=$$(date +%s); \
+	need=$$($(MARGINS) results install --profile $(PROFILE) --runs-dir $(RUNS)) || exit 1; \
+	if [ -n "$$need" ]; then \
+	  $(MAKE) --no-print-directory data || exit 1; \
+	  for e in $$(echo "$$need" | cut -d/ -f1 | uniq); do \
+	    runs=$$(echo "$$need" | awk -F/ -v e="$$e" '$$1 == e {printf " --run %s", $$2}'); \
+	    t=$$(date +%s); \
+	    $(MARGINS) train "$$e" $$runs --profile $(PROFILE) --runs-dir $(RUNS) --data-dir $(DATA) --retrain-changed || exit 1; \
+	    echo "experiment $$e: $$(( $$(date +%s) - t )) s (ship the new result with: make ship PROFILE=$(PROFILE))"; \
+	  done; \
+	fi; \
+	t=$$(date +%s); \
 	$(MARGINS) render --figure all --runs-dir $(RUNS) --out $(FIGURES) --format png,svg && \
 	$(MARGINS) report --runs-dir $(RUNS) --out $(FIGURES)/README.md --profile $(PROFILE) && \
-	echo "rendering: $$(( $$(date +%s) - start )) s" && touch $@
+	echo "rendering: $$(( $$(date +%s) - t )) s" && \
+	echo "make figures ($(PROFILE) profile): $$(( $$(date +%s) - start )) s in all"
+
+train: deps data $(MARGINS) ## Train every experiment's missing or stale runs into $(RUNS) (PROFILE=default|paper)
+	@for e in $(or $(EXPERIMENT),$(EXPERIMENTS)); do \
+	  $(MARGINS) train "$$e" --profile $(PROFILE) --runs-dir $(RUNS) --data-dir $(DATA) --retrain-changed || exit 1; \
+	done
+
+ship: $(MARGINS) ## Copy the finished runs of $(RUNS) into results/$(PROFILE)/ and rewrite its SHA256SUMS
+	$(MARGINS) results ship --profile $(PROFILE) --runs-dir $(RUNS) $(foreach e,$(EXPERIMENT),--experiment $(e)) $(SHIP_FLAGS)
+
+# The experiments with shipped results in this profile (the paper profile ships lsoftmax-fig2 only).
+SHIPPED_EXPERIMENTS := $(notdir $(patsubst %/,%,$(dir $(wildcard results/$(PROFILE)/*/*/latest))))
+REPRODUCED := runs/reproduced/$(PROFILE)
+
+reproduce: deps data $(MARGINS) ## Retrain shipped runs from scratch (EXPERIMENT=..., PROFILE=...) and compare with results/
+	@set -e; exps="$(or $(EXPERIMENT),$(sort $(SHIPPED_EXPERIMENTS)))"; \
+	[ -n "$$exps" ] || { echo "error: nothing shipped in results/$(PROFILE)" >&2; exit 1; }; \
+	for e in $$exps; do \
+	  $(MARGINS) train "$$e" --profile $(PROFILE) --runs-dir $(REPRODUCED) --data-dir $(DATA) --fresh; \
+	done; \
+	$(MARGINS) results compare --profile $(PROFILE) --runs-dir $(REPRODUCED) $$(for e in $$exps; do printf -- ' --experiment %s' "$$e"; done)
+
+stamp: ## Regenerate the training-code stamp (Sources/Training/TrainingCodeStamp.swift)
+	@scripts/training-code-stamp.sh --write
 
 clean: ## Remove build products (keeps data and runs)
 	rm -rf .build

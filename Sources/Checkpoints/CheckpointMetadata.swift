@@ -77,6 +77,9 @@ public struct CheckpointMetadata: Codable, Equatable, Sendable {
   /// Worker threads and BLAS threads: with the seed they make the run bit-reproducible.
   public var threads: Int
   public var blasThreads: Int
+  /// The CPU kernel ISA the engine ran on (oneDNN's dispatch, e.g. `avx512_core_amx`): with the
+  /// seed and threads it makes the run bit-reproducible; absent in checkpoints of older engines.
+  public var kernelISA: String?
   public var dataset: DatasetRecord
   public var network: NetworkRecord
   public var classNames: [String]

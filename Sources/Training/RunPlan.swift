@@ -30,6 +30,9 @@ public struct RunPlan: Codable, Equatable, Sendable {
   public var seed: UInt64
   public var checkpointEpochs: [Int]?
   public var softmaxWarmupEpochs: Int
+  /// The training-code stamp of the build that made the plan: part of the recorded configuration,
+  /// so a run trained by other training code counts as changed.
+  public var trainingCode: String
 
   init(
     experiment: String, run: String, profile: String, dataset: DatasetSelection, loss: LossKind,
@@ -61,6 +64,7 @@ public struct RunPlan: Codable, Equatable, Sendable {
     seed = UInt64(s.seed ?? 1701)
     checkpointEpochs = s.checkpointEpochs
     softmaxWarmupEpochs = s.softmaxWarmupEpochs ?? 0
+    trainingCode = TrainingCode.stamp
   }
 
   /// Cross-field checks that need the whole plan (a margin beyond the class count's bound, say).

@@ -1,0 +1,61 @@
+import Checkpoints
+import Datasets
+import Foundation
+import Testing
+import Training
+
+/// The committed stamp must describe the committed training code; otherwise shipped results
+/// trained by older code would pass for current ones. Regenerate with `make stamp`.
+@Suite struct TrainingCodeStampTests {
+  /// The package root, found from this file's location (Tests/TrainingTests/<file>).
+  static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+    .deletingLastPathComponent()
+
+  /// The same digest as scripts/training-code-stamp.sh: per file (byte-wise sorted relative paths)
+  /// "path\nsha256\n", then the sha256 of all of it, first 16 hex digits.
+  static func computedStamp() throws -> String {
+    let manager = FileManager.default
+    let suffixes = [".swift", ".h", ".c", ".modulemap"]
+    var paths: [String] = []
+    for module in TrainingCode.modules {
+      let directory = root.appendingPathComponent("Sources/\(module)").path
+      guard let enumerator = manager.enumerator(atPath: directory) else { continue }
+      for case let relative as String in enumerator where suffixes.contains(where: relative.hasSuffix) {
+        let path = "Sources/\(module)/\(relative)"
+        var isDirectory: ObjCBool = false
+        if manager.fileExists(atPath: root.appendingPathComponent(path).path, isDirectory: &isDirectory),
+          !isDirectory.boolValue, path != "Sources/Training/TrainingCodeStamp.swift"
+        {
+          paths.append(path)
+        }
+      }
+    }
+    paths.sort { Array($0.utf8).lexicographicallyPrecedes(Array($1.utf8)) }
+    var listing = ""
+    for path in paths {
+      let data = try Data(contentsOf: root.appendingPathComponent(path))
+      listing += "\(path)\n\(SHA256.hexDigest(of: data))\n"
+    }
+    return String(SHA256.hexDigest(of: Data(listing.utf8)).prefix(16))
+  }
+
+  @Test func committedStampMatchesTheSources() throws {
+    let computed = try Self.computedStamp()
+    #expect(
+      computed == TrainingCode.stamp,
+      "Sources/Training/TrainingCodeStamp.swift is out of date (\(TrainingCode.stamp), sources give \(computed)): run `make stamp`")
+  }
+
+  @Test func stampIsRecordedInEveryPlan() throws {
+    let plans = try Experiment(data: TinyDataset.experiment(data: "mnist"), file: "tiny.json").plans(profile: "default")
+    #expect(!plans.isEmpty)
+    for plan in plans {
+      #expect(plan.trainingCode == TrainingCode.stamp)
+      guard case .object(let fields) = plan.jsonValue else {
+        Issue.record("plan JSON is not an object")
+        continue
+      }
+      #expect(fields["trainingCode"] == .string(TrainingCode.stamp))
+    }
+  }
+}
