@@ -26,7 +26,8 @@ public protocol ClassificationHead: AnyObject {
   /// The outputs of the last `forward`, or nil before the first.
   var lastOutput: HeadOutput? { get }
 
-  /// The mean loss over the batch (Caffe's normaliser max(1, N); with class weights, the sum of sample weights).
+  /// The mean loss over the batch (Caffe's normaliser max(1, N); with class weights, the sum of sample
+  /// weights or, with `normalization: .batch`, max(1, N)).
   /// - Parameters:
   ///   - features: N × D.
   ///   - labels: N labels in 0..<C.
