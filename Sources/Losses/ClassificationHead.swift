@@ -15,14 +15,19 @@ public protocol ClassificationHead: AnyObject {
   var featureDimension: Int { get }
   /// The class weights W, C × D.
   var weight: Parameter { get }
+  /// The class biases b (C values) when the loss has them and `usesBias` is set.
+  var bias: Parameter? { get }
+  /// L2-softmax's learned α (one value) when `learnsAlpha` is set.
+  var alpha: Parameter? { get }
   /// W, then the bias and α where the head has them (the order checkpoints rely on).
   var parameters: [Parameter] { get }
-  /// Advisory issues found when the head was built (errors are thrown instead).
-  var warnings: [ValidationIssue] { get }
+  /// Advisory warnings found when the head was built (errors are thrown instead).
+  var warnings: [LossWarning] { get }
   /// The outputs of the last `forward`, or nil before the first.
   var lastOutput: HeadOutput? { get }
 
-  /// The mean loss over the batch (Caffe's normaliser max(1, N); with class weights, the sum of sample weights).
+  /// The mean loss over the batch (Caffe's normaliser max(1, N); with class weights, the sum of sample
+  /// weights or, with `normalization: .batch`, max(1, N)).
   /// - Parameters:
   ///   - features: N × D.
   ///   - labels: N labels in 0..<C.
@@ -31,8 +36,21 @@ public protocol ClassificationHead: AnyObject {
   func forward(features: Tensor, labels: [Int], iteration: Int) -> Double
   /// dLoss/dFeatures (N × D) for the last `forward`; accumulates the parameter gradients.
   func backward() -> Tensor
-  /// Label-free logits (N × C): what inference and test accuracy use; they never see a label.
-  func inferenceLogits(features: Tensor) -> Tensor
+  /// λ, ψ and the scale in force at `iteration`, with a learned α's current value as the scale.
+  /// A requirement, not an extension method, so a call through `any ClassificationHead` sees α too.
+  func rule(at iteration: Int) -> MarginRule
+  /// The logits of `features` in Double (label-free, and with the margin on each row's label when
+  /// `labels` are given) at `iteration`'s rule. Evaluation: leaves `lastOutput` and the training
+  /// caches alone, so it may run between a `forward` and its `backward`.
+  func logits(features: Tensor, labels: [Int]?, iteration: Int) -> HeadLogits
+}
+
+/// Logits of a batch from `ClassificationHead.logits(features:labels:iteration:)`, N × C row-major, in Double.
+public struct HeadLogits: Sendable {
+  public let classCount: Int
+  public let labelFree: [Double]
+  /// Equal to `labelFree` when no labels were given.
+  public let margin: [Double]
 }
 
 /// What one `forward` produced.
@@ -51,42 +69,40 @@ public struct HeadOutput: Sendable {
 }
 
 extension ClassificationHead {
-  /// λ, ψ and the scale in force at `iteration`.
-  public func rule(at iteration: Int) -> MarginRule {
-    MarginRule(kind: kind, parameters: configuration, iteration: iteration)
-  }
-
   /// λ at `iteration` (0 for losses without annealing).
   public func lambda(at iteration: Int) -> Double {
     rule(at: iteration).lambda
   }
 
-  /// The margin in force at `iteration`: m for L-Softmax/A-Softmax, the ramped m for CosFace,
-  /// AM-Softmax and ArcFace, the ramped m2 for the combined margin (its full triple is in
-  /// `rule(at:).transform`), and 0 for losses without a margin.
+  /// The margin in force at `iteration` (see `MarginRule.margin`).
   public func margin(at iteration: Int) -> Double {
-    switch rule(at: iteration).transform {
-    case .identity: kind.usesLambda ? 1 : 0
-    case .largeMargin(let m): Double(m)
-    case .additiveCosine(let m), .additiveAngular(let m, _): m
-    case .combined(_, let m2, _): m2
-    }
+    rule(at: iteration).margin
   }
 
-  /// The label-free decision for each row of `features` (argmax of `inferenceLogits`).
+  /// α in force for L2-softmax (the learned value, or the configured one); nil for other losses.
+  public var alphaValue: Double? {
+    kind == .l2Softmax ? rule(at: 0).scale : nil
+  }
+
+  /// Label-free logits (N × C), stored as Float: what inference uses; they never see a label.
+  public func inferenceLogits(features: Tensor) -> Tensor {
+    Tensor(shape: [features.batchSize, classCount], scalars: logits(features: features, labels: nil, iteration: 0).labelFree.map(Float.init))
+  }
+
+  /// The label-free decision for each row of `features` (argmax of the Double label-free logits).
   public func predict(features: Tensor) -> [Int] {
-    let logits = inferenceLogits(features: features)
-    let c = classCount
-    return (0..<features.batchSize).map { i in
-      DecisionRule.predict(logits: (0..<c).map { Double(logits[i * c + $0]) })
-    }
+    DecisionRule.predictions(logits: logits(features: features, labels: nil, iteration: 0).labelFree, classCount: classCount)
   }
 
-  /// The label-free accuracy of `features` against `labels`.
+  /// The label-free accuracy of `features` against `labels` (what test accuracy measures).
   public func accuracy(features: Tensor, labels: [Int]) -> Double {
-    let predictions = predict(features: features)
-    precondition(predictions.count == labels.count, "\(predictions.count) predictions for \(labels.count) labels")
-    guard !labels.isEmpty else { return 0 }
-    return Double(zip(predictions, labels).filter { $0 == $1 }.count) / Double(labels.count)
+    DecisionRule.accuracy(predictions: predict(features: features), labels: labels)
+  }
+
+  /// The fraction of rows whose margin logit beats every other logit at `iteration`'s λ and margin.
+  /// Runs no training forward: `lastOutput` and the backward caches are untouched.
+  public func marginRuleAccuracy(features: Tensor, labels: [Int], iteration: Int) -> Double {
+    let z = logits(features: features, labels: labels, iteration: iteration)
+    return DecisionRule.marginAccuracy(marginLogits: z.margin, labels: labels, classCount: classCount)
   }
 }

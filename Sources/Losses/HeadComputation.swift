@@ -10,7 +10,7 @@ import MarginMath
 /// h_ij = c_ij (label-free, non-target),  h_iy = (ψ(c) + λc)/(1 + λ) (target)
 /// ```
 /// and plain `z_ij = W_jᵀx_i + b_j` for softmax. The chain rule through the norms, with h' = dh/dc
-/// (0 where the clamp is active, the exact derivative of the clamped function):
+/// (0 where the clamp is active, the exact derivative of the clamped function; the band is 1e-12 wide):
 ///
 /// ```
 /// ∂z/∂x_i = U [ (R'h − R h' c / a) x/a + R h' W/(a b) ]        R' = dR/da (1 for R = a, else 0)
@@ -19,23 +19,32 @@ import MarginMath
 /// ```
 /// For L-Softmax (U = b, R = a) these reduce to the paper's ψ'W + (b/a)(ψ − cψ')x (papers.md §1.3).
 /// Everything runs in Double; N × C is tiny, and Double keeps the gradient checks meaningful.
+/// The logit itself (z, c, h, h', U, R) comes from `MarginRule.logitTerms`, the one formula the
+/// renderer's sectors use too; this type adds only the caches and the chain rule.
 final class HeadComputation {
   let kind: LossKind
   let classCount: Int
   let featureDimension: Int
 
-  // Caches of the last training forward.
-  private var x: [Double] = []
-  private var w: [Double] = []
-  private var labels: [Int] = []
-  private var featureNorms: [Double] = []
-  private var weightNorms: [Double] = []
-  private var cosines: [Double] = []
-  private var transformed: [Double] = []   // h_ij
-  private var slopes: [Double] = []        // h'_ij (0 where clamped)
-  private var scale = 1.0                  // α or s
-  private var logitGradient: [Double] = [] // dL/dz
-  private(set) var hasForward = false
+  /// Everything one batch's logits are made of, and what `backward` needs from them.
+  struct Batch {
+    var x: [Double]
+    var w: [Double]
+    var labels: [Int]?
+    var featureNorms: [Double]
+    var weightNorms: [Double]
+    /// Per (i, j), row-major N × C: the logit and the pieces of its derivative.
+    var terms: [LogitTerms]
+    var scale: Double
+
+    var marginLogits: [Double] { terms.map(\.value) }
+    var labelFreeLogits: [Double] { terms.map(\.labelFree) }
+  }
+
+  // The last training forward, and dL/dz for it.
+  private var cache: Batch?
+  private var logitGradient: [Double] = []
+  var hasForward: Bool { cache != nil }
 
   init(kind: LossKind, classCount: Int, featureDimension: Int) {
     self.kind = kind
@@ -43,11 +52,9 @@ final class HeadComputation {
     self.featureDimension = featureDimension
   }
 
-  private var isLinear: Bool { kind == .softmax || kind == .weightedSoftmax }
-
-  /// Logits for `features` under `rule`; with `labels`, the targets get the margin and the caches are filled.
-  /// - Returns: (margin logits, label-free logits), both N × C in Double.
-  func logits(features: Tensor, weight: Tensor, bias: Tensor?, rule: MarginRule, labels: [Int]?) -> (margin: [Double], labelFree: [Double]) {
+  /// The logits of `features` under `rule` (the margin on each row's target when `labels` are given).
+  /// Pure: evaluation calls it without touching the training caches.
+  func batch(features: Tensor, weight: Tensor, bias: Tensor?, rule: MarginRule, labels: [Int]?) -> Batch {
     let n = features.batchSize
     let c = classCount
     let d = featureDimension
@@ -60,51 +67,25 @@ final class HeadComputation {
     let xs = features.scalars.map(Double.init)
     let ws = weight.scalars.map(Double.init)
     let bs = bias.map { $0.scalars.map(Double.init) } ?? [Double](repeating: 0, count: c)
-    var a = [Double](repeating: 0, count: n)
-    var b = [Double](repeating: 0, count: c)
-    for i in 0..<n { a[i] = Norms.guarded(squaredNorm: (0..<d).reduce(0) { $0 + xs[i * d + $1] * xs[i * d + $1] }) }
-    for j in 0..<c { b[j] = Norms.guarded(squaredNorm: (0..<d).reduce(0) { $0 + ws[j * d + $1] * ws[j * d + $1] }) }
-    var margin = [Double](repeating: 0, count: n * c)
-    var free = [Double](repeating: 0, count: n * c)
-    var cos = [Double](repeating: 0, count: n * c)
-    var h = [Double](repeating: 0, count: n * c)
-    var slope = [Double](repeating: 0, count: n * c)
+    let a = (0..<n).map { i in Norms.guarded(squaredNorm: (0..<d).reduce(0) { $0 + xs[i * d + $1] * xs[i * d + $1] }) }
+    let b = (0..<c).map { j in Norms.guarded(squaredNorm: (0..<d).reduce(0) { $0 + ws[j * d + $1] * ws[j * d + $1] }) }
+    var terms: [LogitTerms] = []
+    terms.reserveCapacity(n * c)
     for i in 0..<n {
       for j in 0..<c {
         var dot = 0.0
         for k in 0..<d { dot += xs[i * d + k] * ws[j * d + k] }
-        let k = i * c + j
-        if isLinear {
-          free[k] = dot + bs[j]
-          margin[k] = free[k]
-          continue
-        }
-        let raw = dot / (a[i] * b[j])
-        let cosine = TargetTransform.clampCosine(raw)
-        let clamped = cosine != raw
-        let isTarget = labels?[i] == j
-        let u = kind.weightScaling == .norm ? b[j] : 1
-        let r = kind.featureScaling == .norm ? a[i] : rule.scale
-        cos[k] = cosine
-        h[k] = isTarget ? rule.targetCosine(cosine) : cosine
-        slope[k] = clamped ? 0 : (isTarget ? rule.targetCosineDerivative(cosine) : 1)
-        free[k] = u * r * cosine + bs[j]
-        margin[k] = u * r * h[k] + bs[j]
+        terms.append(rule.logitTerms(dot: dot, featureNorm: a[i], weightNorm: b[j], bias: bs[j], isTarget: labels?[i] == j))
       }
     }
-    if let labels {
-      x = xs
-      w = ws
-      self.labels = labels
-      featureNorms = a
-      weightNorms = b
-      cosines = cos
-      transformed = h
-      slopes = slope
-      scale = rule.scale
-      hasForward = true
-    }
-    return (margin, free)
+    return Batch(x: xs, w: ws, labels: labels, featureNorms: a, weightNorms: b, terms: terms, scale: rule.scale)
+  }
+
+  /// The logits of a training batch, kept for `backward`.
+  func forward(features: Tensor, weight: Tensor, bias: Tensor?, rule: MarginRule, labels: [Int]) -> Batch {
+    let result = batch(features: features, weight: weight, bias: bias, rule: rule, labels: labels)
+    cache = result
+    return result
   }
 
   /// Stores dL/dz for the cached batch.
@@ -114,10 +95,14 @@ final class HeadComputation {
 
   /// Accumulates into the parameter gradients and returns dL/dx (N × D) for the cached batch.
   func backward(weight: Parameter, bias: Parameter?, alpha: Parameter?) -> Tensor {
-    precondition(hasForward, "backward() needs a forward(features:labels:iteration:) first")
+    guard let cache, let labels = cache.labels else {
+      preconditionFailure("backward() needs a forward(features:labels:iteration:) first")
+    }
     let n = labels.count
     let c = classCount
     let d = featureDimension
+    let x = cache.x
+    let w = cache.w
     var dx = [Double](repeating: 0, count: n * d)
     var dw = [Double](repeating: 0, count: c * d)
     var db = [Double](repeating: 0, count: c)
@@ -129,20 +114,21 @@ final class HeadComputation {
         let g = logitGradient[i * c + j]
         if g == 0 { continue }
         db[j] += g
-        if isLinear {
+        if kind.usesLinearLogits {
           for k in 0..<d {
             dx[i * d + k] += g * w[j * d + k]
             dw[j * d + k] += g * x[i * d + k]
           }
           continue
         }
-        let a = featureNorms[i]
-        let b = weightNorms[j]
-        let cosine = cosines[i * c + j]
-        let h = transformed[i * c + j]
-        let hp = slopes[i * c + j]
-        let u = uPrime == 1 ? b : 1
-        let r = rPrime == 1 ? a : scale
+        let a = cache.featureNorms[i]
+        let b = cache.weightNorms[j]
+        let term = cache.terms[i * c + j]
+        let cosine = term.cosine
+        let h = term.transformed
+        let hp = term.slope
+        let u = term.weightFactor
+        let r = term.featureFactor
         // ∂z/∂x = U[(R'h − R h' c/a) x/a + R h' W/(ab)]
         let xCoefficient = g * u * (rPrime * h - r * hp * cosine / a) / a
         let wCoefficientForX = g * u * r * hp / (a * b)

@@ -6,7 +6,8 @@ import MarginMath
 /// in how the logit `U(‖W_j‖) · R · h(cos θ_j) + b_j` is scaled and which ψ replaces the target's cosine:
 ///
 /// ```
-/// softmax, weighted-softmax:  f_j = W_jᵀx + b_j   (weighted: L = Σ w_{y_i} ℓ_i / Σ w_{y_i}, PyTorch's weighted mean)
+/// softmax, weighted-softmax:  f_j = W_jᵀx + b_j   (weighted: L = Σ w_{y_i} ℓ_i / Σ w_{y_i}, PyTorch's weighted mean,
+///                                                  or / max(1, N) with `normalization: .batch`, HED's)
 /// l-softmax:         f_y = (‖W_y‖‖x‖ψ(θ_y) + λ W_yᵀx)/(1 + λ),  f_j = W_jᵀx
 /// modified-softmax:  f_j = ‖x‖ cos θ_j                        (‖W_j‖ = 1, b = 0)
 /// a-softmax:         f_y = ‖x‖(ψ(θ_y) + λ cos θ_y)/(1 + λ),    f_j = ‖x‖ cos θ_j
@@ -29,9 +30,9 @@ public final class MarginHead: ClassificationHead {
   public let classCount: Int
   public let featureDimension: Int
   public let weight: Parameter
-  let bias: Parameter?
-  let alpha: Parameter?
-  public let warnings: [ValidationIssue]
+  public let bias: Parameter?
+  public let alpha: Parameter?
+  public let warnings: [LossWarning]
   public private(set) var lastOutput: HeadOutput?
   private let computation: HeadComputation
 
@@ -74,8 +75,7 @@ public final class MarginHead: ClassificationHead {
 
   public var parameters: [Parameter] { [weight] + [bias, alpha].compactMap { $0 } }
 
-  /// The rule at `iteration`, with a learnable α's current value as the scale.
-  func rule(at iteration: Int) -> MarginRule {
+  public func rule(at iteration: Int) -> MarginRule {
     let rule = MarginRule(kind: kind, parameters: configuration, iteration: iteration)
     guard let alpha else { return rule }
     return MarginRule(kind: kind, lambda: rule.lambda, transform: rule.transform, scale: Double(alpha.value[0]))
@@ -84,25 +84,21 @@ public final class MarginHead: ClassificationHead {
   @discardableResult
   public func forward(features: Tensor, labels: [Int], iteration: Int) -> Double {
     let rule = rule(at: iteration)
-    let (margin, free) = computation.logits(features: features, weight: weight.value, bias: bias?.value, rule: rule, labels: labels)
+    let batch = computation.forward(features: features, weight: weight.value, bias: bias?.value, rule: rule, labels: labels)
+    let margin = batch.marginLogits
+    let free = batch.labelFreeLogits
     let (loss, gradient) = SoftmaxCrossEntropy.evaluate(
-      logits: margin, labels: labels, classCount: classCount, classWeights: configuration.classWeights)
+      logits: margin, labels: labels, classCount: classCount, classWeights: configuration.classWeights,
+      normalization: configuration.normalization)
     computation.setLogitGradient(gradient)
     let n = labels.count
     let c = classCount
-    var freeCorrect = 0
-    var marginCorrect = 0
-    for i in 0..<n {
-      let y = labels[i]
-      if DecisionRule.predict(logits: Array(free[i * c..<(i + 1) * c])) == y { freeCorrect += 1 }
-      if (0..<c).allSatisfy({ $0 == y || margin[i * c + y] > margin[i * c + $0] }) { marginCorrect += 1 }
-    }
     lastOutput = HeadOutput(
       loss: loss,
       marginLogits: Tensor(shape: [n, c], scalars: margin.map(Float.init)),
       labelFreeLogits: Tensor(shape: [n, c], scalars: free.map(Float.init)),
-      labelFreeAccuracy: n > 0 ? Double(freeCorrect) / Double(n) : 0,
-      marginAccuracy: n > 0 ? Double(marginCorrect) / Double(n) : 0,
+      labelFreeAccuracy: DecisionRule.accuracy(predictions: DecisionRule.predictions(logits: free, classCount: c), labels: labels),
+      marginAccuracy: DecisionRule.marginAccuracy(marginLogits: margin, labels: labels, classCount: c),
       rule: rule)
     return loss
   }
@@ -111,8 +107,8 @@ public final class MarginHead: ClassificationHead {
     computation.backward(weight: weight, bias: bias, alpha: alpha)
   }
 
-  public func inferenceLogits(features: Tensor) -> Tensor {
-    let (_, free) = computation.logits(features: features, weight: weight.value, bias: bias?.value, rule: rule(at: 0), labels: nil)
-    return Tensor(shape: [features.batchSize, classCount], scalars: free.map(Float.init))
+  public func logits(features: Tensor, labels: [Int]?, iteration: Int) -> HeadLogits {
+    let batch = computation.batch(features: features, weight: weight.value, bias: bias?.value, rule: rule(at: iteration), labels: labels)
+    return HeadLogits(classCount: classCount, labelFree: batch.labelFreeLogits, margin: batch.marginLogits)
   }
 }

@@ -31,6 +31,9 @@ public enum LossKind: String, CaseIterable, Codable, Sendable {
     }
   }
 
+  /// Whether the logit is the plain `W_jᵀx + b_j` (no cosine, no clamp, no margin).
+  public var usesLinearLogits: Bool { self == .softmax || self == .weightedSoftmax }
+
   /// Whether the loss may carry a bias `b_j` (the others fix b = 0, as their papers require).
   public var supportsBias: Bool {
     self == .softmax || self == .weightedSoftmax || self == .l2Softmax

@@ -27,11 +27,14 @@ public struct LossParameters: Codable, Sendable, Equatable {
   public var usesBias: Bool
   /// Per-class loss weights (C values, non-negative); nil means all ones. See `ClassWeights`.
   public var classWeights: [Double]?
+  /// What the class-weighted loss is divided by (irrelevant without `classWeights`).
+  public var normalization: WeightNormalization
 
   public init(
     m: Double = 1, s: Double = 10, m1: Double = 1, m2: Double = 0, m3: Double = 0,
     lambda: LambdaSchedule = .disabled, marginRamp: MarginRamp? = nil, easyMargin: Bool = false,
-    alpha: Double = 10, learnsAlpha: Bool = false, usesBias: Bool = false, classWeights: [Double]? = nil
+    alpha: Double = 10, learnsAlpha: Bool = false, usesBias: Bool = false, classWeights: [Double]? = nil,
+    normalization: WeightNormalization = .weightSum
   ) {
     self.m = m
     self.s = s
@@ -45,6 +48,7 @@ public struct LossParameters: Codable, Sendable, Equatable {
     self.learnsAlpha = learnsAlpha
     self.usesBias = usesBias
     self.classWeights = classWeights
+    self.normalization = normalization
   }
 
   /// Settings that train a 2-D feature layer on 10-class MNIST (papers.md §9, users.md A6):
@@ -75,26 +79,21 @@ public struct LossParameters: Codable, Sendable, Equatable {
 }
 
 extension LossParameters {
-  private enum CodingKeys: String, CodingKey {
+  /// The encoded field names; `LossParametersDecoding.swift` reads the same names (and the
+  /// experiment files' spellings of λ presets and the ramp).
+  enum CodingKeys: String, CodingKey, CaseIterable {
     case m, s, m1, m2, m3, lambda, marginRamp, easyMargin, alpha, learnsAlpha, usesBias, classWeights
+    case normalization = "normalize"
   }
+}
 
-  /// Decodes a run's configuration; absent keys take the memberwise defaults, so a hand-written
-  /// JSON file needs only the parameters it changes.
-  public init(from decoder: any Decoder) throws {
-    let container = try decoder.container(keyedBy: CodingKeys.self)
-    let defaults = LossParameters()
-    m = try container.decodeIfPresent(Double.self, forKey: .m) ?? defaults.m
-    s = try container.decodeIfPresent(Double.self, forKey: .s) ?? defaults.s
-    m1 = try container.decodeIfPresent(Double.self, forKey: .m1) ?? defaults.m1
-    m2 = try container.decodeIfPresent(Double.self, forKey: .m2) ?? defaults.m2
-    m3 = try container.decodeIfPresent(Double.self, forKey: .m3) ?? defaults.m3
-    lambda = try container.decodeIfPresent(LambdaSchedule.self, forKey: .lambda) ?? defaults.lambda
-    marginRamp = try container.decodeIfPresent(MarginRamp.self, forKey: .marginRamp)
-    easyMargin = try container.decodeIfPresent(Bool.self, forKey: .easyMargin) ?? defaults.easyMargin
-    alpha = try container.decodeIfPresent(Double.self, forKey: .alpha) ?? defaults.alpha
-    learnsAlpha = try container.decodeIfPresent(Bool.self, forKey: .learnsAlpha) ?? defaults.learnsAlpha
-    usesBias = try container.decodeIfPresent(Bool.self, forKey: .usesBias) ?? defaults.usesBias
-    classWeights = try container.decodeIfPresent([Double].self, forKey: .classWeights)
-  }
+/// The denominator of the class-weighted cross-entropy Σ_i w_{y_i} ℓ_i (papers.md §6).
+///
+/// Both agree for all-ones weights (Σ w = N) and differ by the constant factor N / Σ w otherwise,
+/// which acts like a learning-rate change that depends on each batch's class mix.
+public enum WeightNormalization: String, Codable, CaseIterable, Sendable {
+  /// Σ_i w_{y_i}: PyTorch's weighted mean (`CrossEntropyLoss(weight=…)`, reduction "mean"). The default.
+  case weightSum = "weight-sum"
+  /// max(1, N): the batch size, as the HED code divides its class-balanced loss.
+  case batch
 }

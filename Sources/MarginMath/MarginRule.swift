@@ -77,27 +77,65 @@ public struct MarginRule: Sendable, Equatable {
 
   /// Whether `feature` satisfies the margin rule for `target`: its margin logit beats every other logit.
   public func satisfiesMargin(feature x: [Double], weights: [[Double]], biases: [Double]? = nil, target: Int) -> Bool {
-    let logits = marginLogits(feature: x, weights: weights, biases: biases, target: target)
-    return logits.indices.allSatisfy { $0 == target || logits[target] > logits[$0] }
+    DecisionRule.meetsMargin(logits: marginLogits(feature: x, weights: weights, biases: biases, target: target), target: target)
   }
 
   /// One logit, `U · R · h(c) + b`, with the norms guarded by `Norms.guarded`.
   public func logit(feature x: [Double], weight w: [Double], bias: Double, isTarget: Bool) -> Double {
     precondition(x.count == w.count, "feature has \(x.count) values, weight row \(w.count)")
     let dot = zip(x, w).reduce(0) { $0 + $1.0 * $1.1 }
-    if kind == .softmax || kind == .weightedSoftmax { return dot + bias }
-    let a = Norms.guarded(x)
-    let b = Norms.guarded(w)
-    let c = TargetTransform.clampCosine(dot / (a * b))
-    let h = isTarget ? targetCosine(c) : c
-    let u = kind.weightScaling == .norm ? b : 1
-    let r: Double
-    switch kind.featureScaling {
-    case .norm: r = a
-    case .alpha, .scale: r = scale
-    }
-    return u * r * h + bias
+    return logitTerms(dot: dot, featureNorm: Norms.guarded(x), weightNorm: Norms.guarded(w), bias: bias, isTarget: isTarget).value
   }
+
+  /// The one logit formula, from the dot product and the guarded norms `a = ‖x‖_ε`, `b = ‖W_j‖_ε`.
+  ///
+  /// Both the heads (which also need the pieces for their backward pass) and the renderer's
+  /// sectors go through here, so a figure's decision rule is the loss's own.
+  public func logitTerms(dot: Double, featureNorm a: Double, weightNorm b: Double, bias: Double, isTarget: Bool) -> LogitTerms {
+    if kind.usesLinearLogits {
+      let z = dot + bias
+      return LogitTerms(value: z, labelFree: z, cosine: 0, transformed: 0, slope: 0, weightFactor: 1, featureFactor: 1)
+    }
+    let raw = dot / (a * b)
+    let c = TargetTransform.clampCosine(raw)
+    let h = isTarget ? targetCosine(c) : c
+    // The clamped function's derivative: 0 inside the band (which is only 1e-12 wide, see `cosineLimit`).
+    let slope = c != raw ? 0 : (isTarget ? targetCosineDerivative(c) : 1)
+    let u = kind.weightScaling == .norm ? b : 1
+    let r = kind.featureScaling == .norm ? a : scale
+    return LogitTerms(
+      value: u * r * h + bias, labelFree: u * r * c + bias, cosine: c, transformed: h, slope: slope, weightFactor: u, featureFactor: r)
+  }
+
+  /// The margin in force: m for L-Softmax/A-Softmax (1 without ψ), the ramped m of CosFace,
+  /// AM-Softmax and ArcFace, the ramped m2 of the combined margin (its full triple is in
+  /// `transform`), and 0 for losses without a margin.
+  public var margin: Double {
+    switch transform {
+    case .identity: kind.usesLambda ? 1 : 0
+    case .largeMargin(let m): Double(m)
+    case .additiveCosine(let m), .additiveAngular(let m, _): m
+    case .combined(_, let m2, _): m2
+    }
+  }
+}
+
+/// One logit `z = U · R · h(c) + b` and the pieces its derivative needs.
+public struct LogitTerms: Sendable, Equatable {
+  /// The logit under the margin rule (equal to `labelFree` unless the class is the target).
+  public let value: Double
+  /// `U · R · c + b`: the same logit without the margin.
+  public let labelFree: Double
+  /// c = cos θ, clamped (0 for the linear losses).
+  public let cosine: Double
+  /// h(c): c, or the target's (ψ(c) + λc)/(1 + λ).
+  public let transformed: Double
+  /// dh/dc (0 inside the clamp band and for the linear losses).
+  public let slope: Double
+  /// U: ‖W_j‖_ε or 1.
+  public let weightFactor: Double
+  /// R: ‖x‖_ε, α or s.
+  public let featureFactor: Double
 }
 
 /// Norms that never vanish: `‖v‖_ε = sqrt(‖v‖² + ε²)`, ε = 1e-6.
@@ -121,9 +159,38 @@ public enum Norms {
 /// For the angular losses that is the largest cos θ_j (normalised W), or ‖W_j‖ cos θ_j where the
 /// weight norms differ (L-Softmax); test accuracy always uses this rule, never the margin logits.
 public enum DecisionRule {
-  public static func predict(logits: [Double]) -> Int {
-    var best = 0
+  public static func predict<Logits: RandomAccessCollection<Double>>(logits: Logits) -> Int {
+    var best = logits.startIndex
     for j in logits.indices where logits[j] > logits[best] { best = j }
-    return best
+    return logits.distance(from: logits.startIndex, to: best)
+  }
+
+  /// The label-free decision of each row of `logits` (N × C, row-major).
+  public static func predictions(logits: [Double], classCount c: Int) -> [Int] {
+    precondition(c > 0 && logits.count % c == 0, "\(logits.count) logits do not form rows of \(c)")
+    return (0..<(logits.count / c)).map { i in predict(logits: logits[(i * c)..<((i + 1) * c)]) }
+  }
+
+  /// Whether the target's logit beats every other logit strictly (the margin rule's acceptance).
+  public static func meetsMargin<Logits: RandomAccessCollection<Double>>(logits: Logits, target: Int) -> Bool {
+    let y = logits.index(logits.startIndex, offsetBy: target)
+    return logits.indices.allSatisfy { $0 == y || logits[y] > logits[$0] }
+  }
+
+  /// The fraction of rows whose target beats every other logit (N × C `marginLogits`).
+  public static func marginAccuracy(marginLogits logits: [Double], labels: [Int], classCount c: Int) -> Double {
+    precondition(logits.count == labels.count * c, "\(logits.count) logits for \(labels.count) labels of \(c) classes")
+    let met = labels.indices.map { i in meetsMargin(logits: logits[(i * c)..<((i + 1) * c)], target: labels[i]) }
+    return fraction(met)
+  }
+
+  /// The fraction of `predictions` equal to `labels`: the one accuracy every report uses (0 for no rows).
+  public static func accuracy(predictions: [Int], labels: [Int]) -> Double {
+    precondition(predictions.count == labels.count, "\(predictions.count) predictions for \(labels.count) labels")
+    return fraction(zip(predictions, labels).map { $0 == $1 })
+  }
+
+  private static func fraction(_ hits: [Bool]) -> Double {
+    hits.isEmpty ? 0 : Double(hits.filter { $0 }.count) / Double(hits.count)
   }
 }

@@ -29,7 +29,13 @@ public enum TargetTransform: Sendable, Equatable {
 
   /// The largest |cos θ| a transform sees: cosines are clamped to [−1 + ε, 1 − ε] so that
   /// sqrt(1 − c²) and acos stay differentiable (pytorch#8069, users.md A5).
-  public static let cosineLimit = 1 - 1e-7
+  ///
+  /// ε = 1e-12 because everything runs in Double: the clamped function has a zero derivative in
+  /// the band, which drops the angular gradient there, and ArcFace's angular gradient does not
+  /// vanish at θ = 0 (dψ/dθ → −sin m). The band is |θ| ≲ sqrt(2ε) = 1.4e-6 rad around 0 and π;
+  /// the former 1e-7 band was 4.5e-4 rad wide. Narrower buys nothing: cos θ from Float features
+  /// carries a Double rounding error near 1e-16, so 1 − c² ≥ 2e-12 keeps sin θ to ~1e-4 relative.
+  public static let cosineLimit = 1 - 1e-12
 
   /// Clamps a cosine into the range the transforms accept.
   public static func clampCosine(_ c: Double) -> Double {
@@ -114,9 +120,9 @@ public enum TargetTransform: Sendable, Equatable {
     easyMargin ? c > 0 : c > cos(Double.pi - m)
   }
 
-  /// sin θ = sqrt(1 − c²), with the argument kept at or above 1e-12 so it is never NaN.
+  /// sin θ = sqrt(1 − c²) for a clamped c (so 1 − c² ≥ 2e-12); the floor only keeps it from NaN.
   static func sine(ofCosine c: Double) -> Double {
-    max(1 - c * c, 1e-12).squareRoot()
+    max(1 - c * c, 1e-24).squareRoot()
   }
 }
 

@@ -1,6 +1,7 @@
 import Engine
 
-/// One coordinate where the analytic gradient disagrees with central differences.
+/// One coordinate where the analytic gradient disagrees with central differences, or (index −1)
+/// the report that no coordinate was checked at all.
 public struct GradientMismatch: CustomStringConvertible, Sendable {
   public let label: String
   public let index: Int
@@ -8,9 +9,15 @@ public struct GradientMismatch: CustomStringConvertible, Sendable {
   public let numeric: Double
   public let objectivePlus: Double
   public let objectiveMinus: Double
+  /// How many coordinates the tensor has (reported when none was checked).
+  public var coordinateCount = 0
+
+  /// Every coordinate was skipped (or the tensor was empty), so nothing was verified.
+  public var checkedNothing: Bool { index < 0 }
 
   public var description: String {
-    "\(label)[\(index)]: analytic \(analytic), numeric \(numeric) "
+    if checkedNothing { return "\(label): no coordinate was checked (\(coordinateCount) in the tensor, all skipped)" }
+    return "\(label)[\(index)]: analytic \(analytic), numeric \(numeric) "
       + "(objective +step \(objectivePlus), -step \(objectiveMinus))"
   }
 }
@@ -39,7 +46,8 @@ public struct GradientChecker: Sendable {
   ///   - analytic: the gradient to verify, same shape as `point`.
   ///   - skip: coordinates to leave out (inputs inside a kink band).
   ///   - objective: the scalar function of the perturbed tensor; must be deterministic.
-  /// - Returns: every coordinate that failed (empty when the gradient is right).
+  /// - Returns: every coordinate that failed (empty when the gradient is right); a single
+  ///   `checkedNothing` entry when `skip` left no coordinate to check, so a vacuous check fails.
   public func mismatches(
     label: String,
     at point: Tensor,
@@ -50,7 +58,9 @@ public struct GradientChecker: Sendable {
     precondition(point.shape == analytic.shape, "\(label): gradient shape \(analytic.shape) != \(point.shape)")
     var failures: [GradientMismatch] = []
     var probe = point
+    var checked = 0
     for index in 0..<point.count where !skip(index) {
+      checked += 1
       let original = probe[index]
       probe[index] = original + step
       let plus = objective(probe)
@@ -68,6 +78,13 @@ public struct GradientChecker: Sendable {
             label: label, index: index, analytic: g, numeric: numeric,
             objectivePlus: plus, objectiveMinus: minus))
       }
+    }
+    if checked == 0 {
+      return [
+        GradientMismatch(
+          label: label, index: -1, analytic: .nan, numeric: .nan, objectivePlus: .nan, objectiveMinus: .nan,
+          coordinateCount: point.count)
+      ]
     }
     return failures
   }

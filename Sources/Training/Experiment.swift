@@ -175,49 +175,23 @@ public struct Experiment: Equatable, Sendable {
       profiles: try Self.readProfiles(reader.object("profiles")), profileParameters: profileParameters)
   }
 
-  /// Applies the fields a run sets on top of the loss's defaults.
+  /// Applies the fields a run sets on top of the loss's defaults (MarginMath's one decoder;
+  /// the `balanced` and `complement` class weightings are the trainer's and are read here).
   private static func overlay(_ reader: FieldReader, onto p: inout LossParameters) throws -> ClassWeighting? {
-    try reader.rejectUnknown([
-      "m", "s", "m1", "m2", "m3", "lambda", "marginRampIterations", "easyMargin", "alpha", "learnsAlpha", "usesBias",
-      "classWeights",
-    ])
-    p.m = try reader.double("m") ?? p.m
-    p.s = try reader.double("s") ?? p.s
-    p.m1 = try reader.double("m1") ?? p.m1
-    p.m2 = try reader.double("m2") ?? p.m2
-    p.m3 = try reader.double("m3") ?? p.m3
-    p.easyMargin = try reader.bool("easyMargin") ?? p.easyMargin
-    p.alpha = try reader.double("alpha") ?? p.alpha
-    p.learnsAlpha = try reader.bool("learnsAlpha") ?? p.learnsAlpha
-    p.usesBias = try reader.bool("usesBias") ?? p.usesBias
-    if let ramp = try reader.int("marginRampIterations", minimum: 0) {
-      p.marginRamp = ramp == 0 ? nil : MarginRamp(iterations: ramp)
-    }
-    if let preset = try? reader.string("lambda") {
-      switch preset {
-      case "l-softmax-mnist": p.lambda = .lSoftmaxMNIST
-      case "sphereface": p.lambda = .sphereFace
-      case "disabled": p.lambda = .disabled
-      default: throw reader.fail("lambda", "unknown preset '\(preset)'; expected l-softmax-mnist, sphereface, disabled or an object")
-      }
-    } else if let lambda = try reader.object("lambda") {
-      try lambda.rejectUnknown(["base", "gamma", "power", "minimum"])
-      p.lambda = LambdaSchedule(
-        base: try lambda.required("base", lambda.double), gamma: try lambda.required("gamma", lambda.double),
-        power: try lambda.required("power", lambda.double), minimum: try lambda.double("minimum") ?? 0)
+    var members = reader.members
+    if case .string = members["classWeights"] { members["classWeights"] = nil }
+    do {
+      p = try LossParameters.decoded(fromJSON: try JSONEncoder().encode(JSONValue.object(members)), over: p)
+    } catch let error as DecodingError {
+      let (field, message) = LossParameters.describe(error)
+      throw reader.fail(field, message)
     }
     switch reader.members["classWeights"] {
     case nil: return nil
     case .string("balanced"): return .balanced
     case .string("complement"): return .complement
     case .array:
-      guard case .array(let items) = reader.members["classWeights"] else { return nil }
-      let weights = try items.enumerated().map { index, item -> Double in
-        guard case .number(let w) = item, w.isFinite else { throw reader.fail("classWeights[\(index)]", "expected a number") }
-        return w
-      }
-      p.classWeights = weights
-      return .explicit(weights)
+      return p.classWeights.map(ClassWeighting.explicit)
     default:
       throw reader.fail("classWeights", "expected \"balanced\", \"complement\" or an array of numbers")
     }

@@ -24,27 +24,6 @@ enum FeatureExtraction {
     return Tensor(shape: [images.count, d], scalars: scalars)
   }
 
-  /// The fraction of rows whose label-free prediction is the label.
-  static func labelFreeAccuracy(_ head: any ClassificationHead, features: Tensor, labels: [Int]) -> Double {
-    let predictions = head.predict(features: features)
-    return Double(zip(predictions, labels).filter { $0 == $1 }.count) / Double(max(1, labels.count))
-  }
-
-  /// The fraction of rows whose margin logit beats every other logit, at `iteration`'s λ and margin.
-  static func marginRuleAccuracy(_ head: any ClassificationHead, features: Tensor, labels: [Int], iteration: Int) -> Double {
-    let d = features.itemSize
-    var correct = 0.0
-    var start = 0
-    while start < labels.count {
-      let end = min(start + batchSize, labels.count)
-      let chunk = Tensor(shape: [end - start, d], scalars: Array(features.scalars[(start * d)..<(end * d)]))
-      head.forward(features: chunk, labels: Array(labels[start..<end]), iteration: iteration)
-      correct += (head.lastOutput?.marginAccuracy ?? 0) * Double(end - start)
-      start = end
-    }
-    return correct / Double(max(1, labels.count))
-  }
-
   static func checkpoint(session: TrainingSession, epoch: Int, meanLoss: Double) throws -> FeatureCheckpoint {
     let plan = session.plan
     let data = session.data
@@ -54,19 +33,17 @@ enum FeatureExtraction {
     let trainLabels = data.train.labels.map(Int.init)
     let testLabels = data.test.labels.map(Int.init)
     let accuracy = CheckpointMetadata.Accuracy(
-      test: labelFreeAccuracy(head, features: testFeatures, labels: testLabels),
-      train: labelFreeAccuracy(head, features: trainFeatures, labels: trainLabels),
-      trainMarginRule: marginRuleAccuracy(head, features: trainFeatures, labels: trainLabels, iteration: session.iteration))
+      test: head.accuracy(features: testFeatures, labels: testLabels),
+      train: head.accuracy(features: trainFeatures, labels: trainLabels),
+      trainMarginRule: head.marginRuleAccuracy(features: trainFeatures, labels: trainLabels, iteration: session.iteration))
     let weights = head.weight.value.scalars
     let d = plan.featureDimension
     let metrics = [
       "train": FeatureMetrics(features: trainFeatures.scalars, labels: trainLabels, classWeights: weights, dimension: d, accuracy: accuracy.train),
       "test": FeatureMetrics(features: testFeatures.scalars, labels: testLabels, classWeights: weights, dimension: d, accuracy: accuracy.test),
     ]
-    let bias = head.parameters.first { $0.name.hasSuffix(".bias") }?.value.scalars
-    let alpha = plan.loss == .l2Softmax
-      ? head.parameters.first { $0.name.hasSuffix(".alpha") }?.value.scalars.first ?? Float(head.configuration.alpha)
-      : nil
+    let bias = head.bias?.value.scalars
+    let alpha = head.alphaValue.map(Float.init)
     let metadata = CheckpointMetadata(
       experiment: plan.experiment, run: plan.run, profile: plan.profile, loss: head.kind,
       lossParameters: head.configuration, lambda: head.lambda(at: session.iteration),

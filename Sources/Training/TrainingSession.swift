@@ -153,14 +153,15 @@ final class TrainingSession {
       lossSum += loss
       wallTime += Double(DispatchTime.now().uptimeNanoseconds - batchStart) / 1e9
       let output = currentHead.lastOutput
+      let rule = output?.rule ?? currentHead.rule(at: iteration)
       log.append(
-        iteration: iteration, epoch: epoch, loss: loss, lambda: currentHead.lambda(at: iteration),
-        margin: currentHead.margin(at: iteration), learningRate: Double(learningRate),
+        iteration: iteration, epoch: epoch, loss: loss, lambda: rule.lambda,
+        margin: rule.margin, learningRate: Double(learningRate),
         accuracy: output?.labelFreeAccuracy ?? 0, marginAccuracy: output?.marginAccuracy ?? 0)
       progress.update(
         .init(
           run: "\(plan.experiment)/\(plan.run)", epoch: epoch, epochs: plan.epochs, iteration: iteration,
-          iterations: totalIterations, loss: loss, lambda: currentHead.lambda(at: iteration),
+          iterations: totalIterations, loss: loss, lambda: rule.lambda,
           learningRate: Double(learningRate), accuracy: output?.labelFreeAccuracy ?? 0,
           elapsed: Double(DispatchTime.now().uptimeNanoseconds - sessionStart) / 1e9,
           iterationsThisSession: batch + 1))

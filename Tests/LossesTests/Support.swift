@@ -32,6 +32,8 @@ let gradientCases: [HeadCase] = {
     HeadCase(.softmax, "bias") { $0.usesBias = true },
     HeadCase(.weightedSoftmax, "weights") { $0.classWeights = [0.5, 2, 1, 0.25] },
     HeadCase(.weightedSoftmax, "weights+bias") { $0.classWeights = [1, 3, 0.2, 1]; $0.usesBias = true },
+    HeadCase(.weightedSoftmax, "weights /batch") { $0.classWeights = [0.5, 2, 1, 0.25]; $0.normalization = .batch },
+    HeadCase(.cosFace, "weights /batch") { $0.m = 0.2; $0.s = 4; $0.classWeights = [1, 3, 0.2, 1]; $0.normalization = .batch },
     HeadCase(.modifiedSoftmax),
     HeadCase(.l2Softmax, "alpha fixed"),
     HeadCase(.l2Softmax, "alpha learned+bias") { $0.learnsAlpha = true; $0.alpha = 3; $0.usesBias = true },

@@ -134,13 +134,13 @@ func angularDifference(_ a: Double, _ b: Double) -> Double {
     let diagram = row.diagram(samples: 301)
     #expect(diagram.classOne.count >= 2)
     for point in diagram.classOne {
-      // The cosine clamp at 1 − 1e-7 is an angle of sqrt(2e-7) ≈ 4.5e-4 rad, which moves cos(θ + m)
-      // by up to 4.5e-4 · sin m at θ = 0 (and T_m(c) by m²·1e-7); elsewhere the points are exact.
-      #expect(abs(row.classOneMargin(point.x, point.y)) < 5e-4)
+      // The cosine clamp at 1 − 1e-12 is an angle of sqrt(2e-12) ≈ 1.4e-6 rad, which moves cos(θ + m)
+      // by up to 1.4e-6 · sin m at θ = 0 (and T_m(c) by m²·1e-12); elsewhere the points are exact.
+      #expect(abs(row.classOneMargin(point.x, point.y)) < 2e-6)
       #expect(point.x >= diagram.lower && point.x <= diagram.upper && point.y >= diagram.lower && point.y <= diagram.upper)
     }
     for point in diagram.classTwo {
-      #expect(abs(row.classOneMargin(point.y, point.x)) < 5e-4)
+      #expect(abs(row.classOneMargin(point.y, point.x)) < 2e-6)
     }
   }
 

@@ -27,9 +27,9 @@ private let angles = (1..<720).map { Double($0) * Double.pi / 720 }
   @Test(arguments: 1...4)
   func psiIsDecreasingWithEndpointsOneAndOneMinusTwoM(m: Int) {
     let psi = TargetTransform.largeMargin(m: m)
-    // ψ(0) = 1 and ψ(π) = (−1)^(m−1) cos(mπ) − 2(m − 1) = 1 − 2m; the clamp moves c by 1e-7, so ψ by < m²·1e-7 · 2.
-    #expect(abs(psi.value(angle: 0) - 1) < 1e-5)
-    #expect(abs(psi.value(angle: Double.pi) - Double(1 - 2 * m)) < 1e-5)
+    // ψ(0) = 1 and ψ(π) = (−1)^(m−1) cos(mπ) − 2(m − 1) = 1 − 2m; the clamp moves c by 1e-12, so ψ by < m²·1e-12 · 2.
+    #expect(abs(psi.value(angle: 0) - 1) < 1e-10)
+    #expect(abs(psi.value(angle: Double.pi) - Double(1 - 2 * m)) < 1e-10)
     let k = m - 1
     let atPi = (k % 2 == 0 ? 1.0 : -1.0) * cos(Double(m) * Double.pi) - 2 * Double(k)
     #expect(abs(atPi - Double(1 - 2 * m)) < 1e-12)

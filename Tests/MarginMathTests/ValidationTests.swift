@@ -79,7 +79,7 @@ let impossibleParameters: [BadParameterCase] = [
     var normFace = LossParameters.defaults(for: .normFace)
     normFace.s = 2
     let sWarnings = try normFace.validated(for: .normFace, classCount: 10, featureDimension: 2)
-    #expect(sWarnings.contains { $0.parameter == "s" && $0.severity == .warning })
+    #expect(sWarnings.contains { $0.parameter == "s" && $0.code == .scaleBelowBound })
     var l2 = LossParameters.defaults(for: .l2Softmax)
     l2.alpha = 2
     #expect(try l2.validated(for: .l2Softmax, classCount: 10, featureDimension: 2).contains { $0.parameter == "alpha" })
@@ -89,7 +89,7 @@ let impossibleParameters: [BadParameterCase] = [
     // CosFace with many classes in a high dimension: the bound m ≪ C/(C − 1) is advisory.
     var cos = LossParameters.defaults(for: .cosFace)
     cos.m = 1.5
-    #expect(try cos.validated(for: .cosFace, classCount: 1000, featureDimension: 512).contains { $0.severity == .warning })
+    #expect(try cos.validated(for: .cosFace, classCount: 1000, featureDimension: 512).map(\.code) == [.marginBeyondAdvisoryBound])
   }
 
   @Test func parametersRoundTripThroughJSON() throws {
