@@ -115,10 +115,11 @@ public struct RunPlan: Codable, Equatable, Sendable {
 
   /// The checks that need the loaded data: the real class count (margin bounds, class weights, caps),
   /// the split sizes against the batch, and the image size against the network's input.
-  /// - Returns: the advisory warnings about the loss parameters (a run still trains with them).
-  func validate(against data: PreparedData, originalClassCount: Int) throws -> [ValidationIssue] {
+  /// - Returns: the advisory warnings about the loss parameters, one line each (a run still trains with them).
+  func validate(against data: PreparedData) throws -> [String] {
     if dataset.classes == nil {
-      try validateCaps(isClass: { (0..<originalClassCount).contains($0) }, classes: "the \(originalClassCount) classes of \(data.name)")
+      let count = data.originalClassCount
+      try validateCaps(isClass: { (0..<count).contains($0) }, classes: "the \(count) classes of \(data.name)")
     }
     if batchSize > data.train.count {
       throw fail("settings.batchSize", "a batch of \(batchSize) is larger than the \(data.train.count) training images of \(data.name)")
@@ -138,14 +139,14 @@ public struct RunPlan: Codable, Equatable, Sendable {
     }
   }
 
-  private func validateLoss(classCount: Int) throws -> [ValidationIssue] {
+  private func validateLoss(classCount: Int) throws -> [String] {
     if case .explicit(let weights) = classWeighting, weights.count != classCount {
       throw fail("parameters.classWeights", "expected \(classCount) weights (one per class), found \(weights.count)")
     }
     do {
       var parameters = lossParameters
       if case .explicit(let weights) = classWeighting { parameters.classWeights = weights }
-      return try parameters.validated(for: loss, classCount: classCount, featureDimension: featureDimension)
+      return try parameters.validated(for: loss, classCount: classCount, featureDimension: featureDimension).map(\.description)
     } catch let error as LossParameterError {
       throw fail("parameters", error.description)
     }

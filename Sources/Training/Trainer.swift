@@ -76,7 +76,7 @@ public final class Trainer {
     try options.validate()
     Threading.configure(workers: options.workers, blasThreads: options.blasThreads)
     let data = try PreparedData.load(plan.dataset, dataRoot: options.dataRoot, seed: plan.seed, cache: cache)
-    let warnings = try plan.validate(against: data, originalClassCount: data.originalClassCount).map(\.description)
+    let warnings = try plan.validate(against: data)
     let claim = try RunClaim(root: options.runsRoot, experiment: plan.experiment, run: plan.run)
     defer { claim.release() }
     let directory = claim.directory
