@@ -64,6 +64,8 @@ let package = Package(
     .testTarget(name: "ResultsTests", dependencies: ["Results", "Training", "Checkpoints", "MarginMath"]),
     .testTarget(name: "CairoGraphicsTests", dependencies: ["CairoGraphics", "TestSupport"]),
     .testTarget(name: "FiguresTests", dependencies: ["Figures", "CairoGraphics", "TestSupport"]),
+    // Runs the built `margins` executable (no module dependency: `swift test` builds every product first).
+    .testTarget(name: "CLITests"),
   ],
   swiftLanguageModes: [.v6]
 )

@@ -92,6 +92,8 @@ public struct CheckpointMetadata: Codable, Equatable, Sendable {
   public var arraysSHA256: String
   /// The fully resolved run configuration, as the trainer used it.
   public var configuration: JSONValue
+  /// Advisory warnings about the loss parameters, printed when the run started (absent: none, or an older file).
+  public var warnings: [String]?
 
   public init(
     experiment: String, run: String, profile: String, loss: LossKind, lossParameters: LossParameters,

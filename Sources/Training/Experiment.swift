@@ -15,9 +15,6 @@ public struct DatasetSelection: Codable, Equatable, Sendable {
     self.classes = classes
     self.trainCaps = trainCaps
   }
-
-  /// The number of classes the head sees (10 for the full built-in datasets).
-  var classCount: Int { classes?.count ?? 10 }
 }
 
 /// How per-class loss weights are chosen for `weighted-softmax`.
@@ -50,7 +47,15 @@ public struct RunSpecification: Equatable, Sendable {
 ///   "runs": [{"name": "m2", "loss": "l-softmax", "parameters": {"m": 2}}] }
 /// ```
 public struct Experiment: Equatable, Sendable {
-  public static let profileNames = ["default", "paper"]
+  /// The profiles a file may override and `margins train --profile` may choose.
+  public enum Profile: String, CaseIterable, Sendable {
+    /// The compact network, fast.
+    case `default`
+    /// LeNet++ and the papers' settings.
+    case paper
+  }
+
+  public static let profileNames = Profile.allCases.map(\.rawValue)
 
   public let file: String
   public let name: String
@@ -81,10 +86,11 @@ public struct Experiment: Equatable, Sendable {
     } catch {
       throw ExperimentError(file: file, field: "", message: "not valid JSON: \(error)")
     }
+    try StrictJSONCheck.check(data, file: file)
     let reader = try FieldReader(file: file, path: "", value: root)
     try reader.rejectUnknown(["name", "description", "dataset", "settings", "profiles", "runs"])
     self.file = file
-    name = try reader.required("name", reader.string)
+    name = try Self.safeName(reader, "name")
     description = try reader.string("description") ?? ""
     let dataset = try Self.readDataset(try reader.required("dataset", reader.object))
     self.dataset = dataset
@@ -120,12 +126,21 @@ public struct Experiment: Equatable, Sendable {
         .overridden(by: run.settings)
         .overridden(by: run.profiles[profile] ?? RunSettings())
         .overridden(by: overrides)
-      let plan = try RunPlan(
+      var plan = try RunPlan(
         experiment: name, run: run.name, profile: profile, dataset: run.dataset ?? dataset, loss: run.loss,
         lossParameters: run.profileParameters[profile] ?? run.parameters, classWeighting: run.classWeighting, settings: resolved)
-      try plan.validate(file: file, runField: "runs[\(runs.firstIndex(of: run) ?? 0)]")
+      let runField = "runs[\(runs.firstIndex(of: run) ?? 0)]"
+      plan.origin = .init(file: file, runField: runField, datasetField: run.dataset == nil ? "dataset" : runField + ".dataset")
+      try plan.validate()
       return plan
     }
+  }
+
+  /// A name that becomes a directory under the runs root (see `SafeName`).
+  private static func safeName(_ reader: FieldReader, _ key: String) throws -> String {
+    let name = try reader.required(key, reader.string)
+    if let problem = SafeName.problem(with: name) { throw reader.fail(key, "'\(name)': \(problem)") }
+    return name
   }
 
   private static func readDataset(_ reader: FieldReader) throws -> DatasetSelection {
@@ -169,7 +184,7 @@ public struct Experiment: Equatable, Sendable {
       }
     }
     return RunSpecification(
-      name: try reader.required("name", reader.string), loss: loss, parameters: parameters, classWeighting: weighting,
+      name: try safeName(reader, "name"), loss: loss, parameters: parameters, classWeighting: weighting,
       dataset: try reader.object("dataset").map(Self.readDataset),
       settings: try reader.object("settings").map(RunSettings.init(reading:)) ?? RunSettings(),
       profiles: try Self.readProfiles(reader.object("profiles")), profileParameters: profileParameters)

@@ -9,6 +9,8 @@ public struct PreparedData: Sendable {
   public let train: LabeledImages
   public let test: LabeledImages
   public let normalization: PixelNormalization
+  /// The class count of the dataset before a subset was taken (what `trainCaps` keys refer to).
+  public let originalClassCount: Int
 
   /// Loads `selection.name` under `dataRoot` and applies the selection.
   /// - Parameter seed: chooses which images a training cap keeps.
@@ -23,15 +25,15 @@ public struct PreparedData: Sendable {
     if let caps = selection.trainCaps {
       // Caps name original labels; after a subset the labels are positions in `classes`.
       var mapped: [Int: Int] = [:]
-      for (label, cap) in caps {
-        // A cap on a class outside the subset has nothing to cap.
+      // Caps on classes outside the subset or the dataset are refused by `RunPlan.validate(against:)`.
+      for (label, cap) in caps where label < dataset.train.classCount {
         if let position = selection.classes.map({ $0.firstIndex(of: label) }) ?? label { mapped[position] = cap }
       }
       train = try train.capped(perClass: mapped, seed: seed)
     }
     return PreparedData(
       name: dataset.descriptor.name, checksum: dataset.checksum, train: train, test: test,
-      normalization: PixelNormalization(fitting: train))
+      normalization: PixelNormalization(fitting: train), originalClassCount: dataset.train.classCount)
   }
 }
 

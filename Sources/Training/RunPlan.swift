@@ -33,12 +33,30 @@ public struct RunPlan: Codable, Equatable, Sendable {
   /// The training-code stamp of the build that made the plan: part of the recorded configuration,
   /// so a run trained by other training code counts as changed.
   public var trainingCode: String
+  /// Where the plan came from, so errors found once the data is loaded still name the file and field.
+  /// Not part of the recorded configuration (moving a file does not change a run).
+  public var origin = Origin(file: "", runField: "", datasetField: "dataset")
+
+  public struct Origin: Equatable, Sendable {
+    public var file: String
+    /// `runs[i]`, the run's place in the file.
+    public var runField: String
+    /// `dataset`, or `runs[i].dataset` when the run names its own.
+    public var datasetField: String
+  }
+
+  /// The recorded fields (every stored property but `origin`).
+  enum CodingKeys: String, CodingKey {
+    case experiment, run, profile, dataset, loss, lossParameters, classWeighting, network, featureDimension, featureBias
+    case optimizer, learningRate, momentum, nesterov, weightDecay, schedule, stepEpochs, milestoneEpochs, gamma
+    case warmupEpochs, epochs, batchSize, seed, checkpointEpochs, softmaxWarmupEpochs, trainingCode
+  }
 
   init(
     experiment: String, run: String, profile: String, dataset: DatasetSelection, loss: LossKind,
     lossParameters: LossParameters, classWeighting: ClassWeighting?, settings s: RunSettings
   ) throws {
-    // `RunSettings.builtIn` sets every field the plan needs, so these never fall back.
+    // `RunSettings.builtIn` is the one place defaults live: a field `s` leaves unset comes from it.
     self.experiment = experiment
     self.run = run
     self.profile = profile
@@ -46,35 +64,45 @@ public struct RunPlan: Codable, Equatable, Sendable {
     self.loss = loss
     self.lossParameters = lossParameters
     self.classWeighting = classWeighting
-    network = s.network ?? .compact
-    featureDimension = s.featureDimension ?? 2
-    featureBias = s.featureBias ?? false
-    optimizer = s.optimizer ?? .sgd
-    learningRate = s.learningRate ?? 0.1
-    momentum = s.momentum ?? 0.9
-    nesterov = s.nesterov ?? false
-    weightDecay = s.weightDecay ?? 0
-    schedule = s.schedule ?? .constant
+    network = try s.resolved(.network, \.network)
+    featureDimension = try s.resolved(.featureDimension, \.featureDimension)
+    featureBias = try s.resolved(.featureBias, \.featureBias)
+    optimizer = try s.resolved(.optimizer, \.optimizer)
+    learningRate = try s.resolved(.learningRate, \.learningRate)
+    momentum = try s.resolved(.momentum, \.momentum)
+    nesterov = try s.resolved(.nesterov, \.nesterov)
+    weightDecay = try s.resolved(.weightDecay, \.weightDecay)
+    schedule = try s.resolved(.schedule, \.schedule)
+    // The optional settings: absent means "not used" (no step size, no milestones, features every epoch).
     stepEpochs = s.stepEpochs
     milestoneEpochs = s.milestoneEpochs ?? []
-    gamma = s.gamma ?? 0.1
-    warmupEpochs = s.warmupEpochs ?? 0
-    epochs = s.epochs ?? 1
-    batchSize = s.batchSize ?? 256
-    seed = UInt64(s.seed ?? 1701)
+    gamma = try s.resolved(.gamma, \.gamma)
+    warmupEpochs = try s.resolved(.warmupEpochs, \.warmupEpochs)
+    epochs = try s.resolved(.epochs, \.epochs)
+    batchSize = try s.resolved(.batchSize, \.batchSize)
+    seed = UInt64(try s.resolved(.seed, \.seed))
     checkpointEpochs = s.checkpointEpochs
-    softmaxWarmupEpochs = s.softmaxWarmupEpochs ?? 0
+    softmaxWarmupEpochs = try s.resolved(.softmaxWarmupEpochs, \.softmaxWarmupEpochs)
     trainingCode = TrainingCode.stamp
   }
 
-  /// Cross-field checks that need the whole plan (a margin beyond the class count's bound, say).
-  func validate(file: String, runField: String) throws {
-    func fail(_ field: String, _ message: String) -> ExperimentError {
-      ExperimentError(file: file, field: "\(runField).\(field)", message: message)
-    }
+  func fail(_ field: String, _ message: String) -> ExperimentError {
+    ExperimentError(file: origin.file, field: "\(origin.runField).\(field)", message: message)
+  }
+
+  private func failInDataset(_ field: String, _ message: String) -> ExperimentError {
+    ExperimentError(file: origin.file, field: "\(origin.datasetField).\(field)", message: message)
+  }
+
+  /// Cross-field checks that need the whole plan but not the data (a warm-up longer than the run, say);
+  /// the checks that need the class count wait for `validate(against:)` unless the file names the classes.
+  func validate() throws {
     if schedule == .step && stepEpochs == nil { throw fail("settings.stepEpochs", "the step schedule needs stepEpochs") }
     if schedule == .multistep && milestoneEpochs.isEmpty {
       throw fail("settings.milestoneEpochs", "the multistep schedule needs milestoneEpochs")
+    }
+    if warmupEpochs > Double(epochs) {
+      throw fail("settings.warmupEpochs", "a warm-up of \(warmupEpochs) epochs is longer than the \(epochs) epochs of the run")
     }
     if let bad = checkpointEpochs?.first(where: { $0 > epochs }) {
       throw fail("settings.checkpointEpochs", "epoch \(bad) is beyond the \(epochs) epochs of the run")
@@ -82,16 +110,47 @@ public struct RunPlan: Codable, Equatable, Sendable {
     if softmaxWarmupEpochs >= epochs {
       throw fail("settings.softmaxWarmupEpochs", "expected fewer than the \(epochs) epochs of the run, found \(softmaxWarmupEpochs)")
     }
-    if let classes = dataset.classes, Set(classes).count != classes.count {
-      throw fail("dataset.classes", "classes \(classes) repeat a class")
+    if let classes = dataset.classes {
+      if Set(classes).count != classes.count { throw failInDataset("classes", "classes \(classes) repeat a class") }
+      try validateCaps(isClass: classes.contains, classes: "classes \(classes)")
+      _ = try validateLoss(classCount: classes.count)
     }
-    if case .explicit(let weights) = classWeighting, weights.count != dataset.classCount {
-      throw fail("parameters.classWeights", "expected \(dataset.classCount) weights (one per class), found \(weights.count)")
+  }
+
+  /// The checks that need the loaded data: the real class count (margin bounds, class weights, caps),
+  /// the split sizes against the batch, and the image size against the network's input.
+  /// - Returns: the advisory warnings about the loss parameters, one line each (a run still trains with them).
+  func validate(against data: PreparedData) throws -> [String] {
+    if dataset.classes == nil {
+      let count = data.originalClassCount
+      try validateCaps(isClass: { (0..<count).contains($0) }, classes: "the \(count) classes of \(data.name)")
+    }
+    if batchSize > data.train.count {
+      throw fail("settings.batchSize", "a batch of \(batchSize) is larger than the \(data.train.count) training images of \(data.name)")
+    }
+    let expected = Network.itemShape
+    for (split, images) in [("training", data.train), ("test", data.test)] where [1, images.rows, images.columns] != expected {
+      throw fail(
+        "settings.network",
+        "\(network.rawValue) takes \(expected[1])x\(expected[2]) images, but the \(split) images of \(data.name) are \(images.rows)x\(images.columns)")
+    }
+    return try validateLoss(classCount: data.train.classCount)
+  }
+
+  private func validateCaps(isClass: (Int) -> Bool, classes: String) throws {
+    if let outside = dataset.trainCaps?.keys.sorted().first(where: { !isClass($0) }) {
+      throw failInDataset("trainCaps.\(outside)", "caps class \(outside), which is not among \(classes)")
+    }
+  }
+
+  private func validateLoss(classCount: Int) throws -> [String] {
+    if case .explicit(let weights) = classWeighting, weights.count != classCount {
+      throw fail("parameters.classWeights", "expected \(classCount) weights (one per class), found \(weights.count)")
     }
     do {
       var parameters = lossParameters
       if case .explicit(let weights) = classWeighting { parameters.classWeights = weights }
-      _ = try parameters.validated(for: loss, classCount: dataset.classCount, featureDimension: featureDimension)
+      return try parameters.validated(for: loss, classCount: classCount, featureDimension: featureDimension).map(\.description)
     } catch let error as LossParameterError {
       throw fail("parameters", error.description)
     }

@@ -45,11 +45,14 @@ public struct RunSettings: Codable, Equatable, Sendable {
 
   public init() {}
 
-  static let fieldNames: Set<String> = [
-    "network", "featureDimension", "featureBias", "optimizer", "learningRate", "momentum", "nesterov",
-    "weightDecay", "schedule", "stepEpochs", "milestoneEpochs", "gamma", "warmupEpochs", "epochs", "batchSize",
-    "seed", "checkpointEpochs", "softmaxWarmupEpochs",
-  ]
+  /// The field names of a `settings` object: one list, shared by the decoder, the reader and the error messages.
+  public enum CodingKeys: String, CodingKey, CaseIterable, Sendable {
+    case network, featureDimension, featureBias, optimizer, learningRate, momentum, nesterov, weightDecay, schedule
+    case stepEpochs, milestoneEpochs, gamma, warmupEpochs, epochs, batchSize, seed, checkpointEpochs
+    case softmaxWarmupEpochs
+  }
+
+  static let fieldNames = Set(CodingKeys.allCases.map(\.rawValue))
 
   /// Reads and range-checks the settings object `reader`.
   init(reading reader: FieldReader) throws {
@@ -71,6 +74,11 @@ public struct RunSettings: Codable, Equatable, Sendable {
     schedule = try reader.choice("schedule", ScheduleKind.self)
     stepEpochs = try reader.int("stepEpochs", minimum: 1)
     milestoneEpochs = try reader.ints("milestoneEpochs", minimum: 1)
+    if let milestones = milestoneEpochs, let index = milestones.indices.dropFirst().first(where: { milestones[$0] <= milestones[$0 - 1] }) {
+      throw reader.fail(
+        "milestoneEpochs[\(index)]",
+        "expected strictly increasing epochs, found \(milestones[index]) after \(milestones[index - 1]) in \(milestones)")
+    }
     gamma = try reader.double("gamma")
     if let g = gamma, g <= 0 || g > 1 { throw reader.fail("gamma", "expected a number in (0, 1], found \(g)") }
     warmupEpochs = try reader.double("warmupEpochs")
@@ -79,6 +87,9 @@ public struct RunSettings: Codable, Equatable, Sendable {
     batchSize = try reader.int("batchSize", minimum: 1)
     seed = try reader.int("seed", minimum: 0)
     checkpointEpochs = try reader.ints("checkpointEpochs", minimum: 1)
+    if let epochs = checkpointEpochs, Set(epochs).count != epochs.count {
+      throw reader.fail("checkpointEpochs", "epochs \(epochs) repeat an epoch")
+    }
     softmaxWarmupEpochs = try reader.int("softmaxWarmupEpochs", minimum: 0)
   }
 
@@ -104,6 +115,15 @@ public struct RunSettings: Codable, Equatable, Sendable {
     merged.checkpointEpochs = other.checkpointEpochs ?? checkpointEpochs
     merged.softmaxWarmupEpochs = other.softmaxWarmupEpochs ?? softmaxWarmupEpochs
     return merged
+  }
+
+  /// The value of every setting a plan needs: the built-in defaults overridden by `self`.
+  /// - Throws: naming the field, if the built-in defaults lack it (they never should).
+  func resolved<Value>(_ key: CodingKeys, _ value: KeyPath<RunSettings, Value?>) throws -> Value {
+    guard let resolved = self[keyPath: value] ?? Self.builtIn[keyPath: value] else {
+      throw ExperimentError(file: "built-in settings", field: key.rawValue, message: "no default value")
+    }
+    return resolved
   }
 
   /// The built-in defaults under every experiment: the compact network with a 2-D, bias-free

@@ -18,9 +18,12 @@ public struct TrainerOptions: Sendable {
   public var codeVersion: String
   /// Retrain from scratch a run whose settings changed since it was trained (instead of refusing).
   public var retrainsChangedRuns: Bool
+  /// Delete each run's checkpoints (only in a directory margins created) and train from scratch.
+  public var startsAfresh: Bool
 
   public init(runsRoot: String = "runs/default", dataRoot: String = "data", workers: Int = 2, blasThreads: Int = 1,
-              untilEpoch: Int? = nil, codeVersion: String = CodeVersion.current, retrainsChangedRuns: Bool = false) {
+              untilEpoch: Int? = nil, codeVersion: String = CodeVersion.current, retrainsChangedRuns: Bool = false,
+              startsAfresh: Bool = false) {
     self.runsRoot = runsRoot
     self.dataRoot = dataRoot
     self.workers = workers
@@ -28,6 +31,17 @@ public struct TrainerOptions: Sendable {
     self.untilEpoch = untilEpoch
     self.codeVersion = codeVersion
     self.retrainsChangedRuns = retrainsChangedRuns
+    self.startsAfresh = startsAfresh
+  }
+
+  /// Refuses options no run can use.
+  public func validate() throws {
+    if let untilEpoch, untilEpoch < 1 {
+      throw TrainingError.invalidOption(name: "--until-epoch", reason: "expected an epoch >= 1, found \(untilEpoch)")
+    }
+    for (name, count) in [("--workers", workers), ("--blas-threads", blasThreads)] where !(1...64).contains(count) {
+      throw TrainingError.invalidOption(name: name, reason: "expected 1...64 threads, found \(count)")
+    }
   }
 }
 
@@ -54,30 +68,42 @@ public final class Trainer {
     self.progress = progress
   }
 
+  /// Trains `plan` (or resumes it). Everything that can be checked is checked before the first
+  /// write: the options, the plan against the loaded data, and the run directory (inside the runs
+  /// root, margins's own, not locked by another trainer).
   public func train(_ plan: RunPlan) throws -> RunOutcome {
     let started = DispatchTime.now().uptimeNanoseconds
+    try options.validate()
     Threading.configure(workers: options.workers, blasThreads: options.blasThreads)
     let data = try PreparedData.load(plan.dataset, dataRoot: options.dataRoot, seed: plan.seed, cache: cache)
-    let directory = RunDirectory(root: options.runsRoot, experiment: plan.experiment, run: plan.run)
-    if options.retrainsChangedRuns, let epoch = directory.savedEpochs().last,
+    let warnings = try plan.validate(against: data)
+    let claim = try RunClaim(root: options.runsRoot, experiment: plan.experiment, run: plan.run)
+    defer { claim.release() }
+    let directory = claim.directory
+    let name = "\(plan.experiment)/\(plan.run)"
+    if options.startsAfresh {
+      try claim.startAfresh()
+    } else if options.retrainsChangedRuns, let epoch = directory.savedEpochs().last,
       let difference = plan.difference(from: try directory.readMetadata(epoch: epoch).configuration)
     {
-      progress.line("\(plan.experiment)/\(plan.run): settings changed (\(difference)); training it again from scratch")
-      try FileManager.default.removeItem(atPath: directory.path)
+      progress.line("\(name): settings changed (\(difference)); training it again from scratch")
+      try claim.startAfresh()
     }
-    let session = try TrainingSession(plan: plan, data: data, directory: directory, options: options)
+    for warning in warnings { progress.line("\(name): \(warning)") }
+    try claim.record(warnings: warnings)
+    let session = try TrainingSession(plan: plan, data: data, directory: directory, options: options, warnings: warnings)
     let lastEpoch = min(plan.epochs, options.untilEpoch ?? plan.epochs)
     let firstEpoch = session.completedEpochs + 1
     if firstEpoch > lastEpoch {
-      progress.line("\(plan.experiment)/\(plan.run): up to date (epoch \(session.completedEpochs) of \(plan.epochs))")
+      progress.line("\(name): up to date (epoch \(session.completedEpochs) of \(plan.epochs))")
     }
     for epoch in stride(from: firstEpoch, through: lastEpoch, by: 1) {
       try session.trainEpoch(epoch, progress: progress)
       try session.save(epoch: epoch)
       if let metadata = session.lastMetadata, metadata.epoch == epoch {
         progress.line(String(
-          format: "%@/%@ epoch %d/%d: loss %.4f, test %.2f%%, train %.2f%% (margin rule %.2f%%), λ %.3g, %.1fs",
-          plan.experiment, plan.run, epoch, plan.epochs, metadata.meanLoss, 100 * metadata.accuracy.test,
+          format: "%@ epoch %d/%d: loss %.4f, test %.2f%%, train %.2f%% (margin rule %.2f%%), λ %.3g, %.1fs",
+          name, epoch, plan.epochs, metadata.meanLoss, 100 * metadata.accuracy.test,
           100 * metadata.accuracy.train, 100 * metadata.accuracy.trainMarginRule, metadata.lambda, metadata.wallTimeSeconds))
       }
     }
@@ -89,25 +115,31 @@ public final class Trainer {
   }
 }
 
-/// The version of the code that trains, recorded in every checkpoint: `$MARGINS_CODE_VERSION`
-/// (the Makefile passes `git describe`), else `git describe` of the working directory.
+/// The version of the code that trains, recorded in every checkpoint and printed by `--version`:
+/// `$MARGINS_CODE_VERSION` when set (the Makefile passes `git describe`), else `git describe` of the
+/// checkout this binary was built from (found through this file's compile-time path, so it works from
+/// any working directory and in a fresh clone), else "unknown" (a binary moved away from its sources).
 public enum CodeVersion {
   public static let current: String = {
     if let version = ProcessInfo.processInfo.environment["MARGINS_CODE_VERSION"], !version.isEmpty { return version }
+    let sources = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+      .deletingLastPathComponent().path
+    return gitDescribe(in: sources) ?? "unknown"
+  }()
+
+  private static func gitDescribe(in directory: String) -> String? {
+    guard FileManager.default.fileExists(atPath: directory) else { return nil }
     let process = Process()
     process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-    process.arguments = ["git", "describe", "--always", "--dirty", "--tags"]
-    let log = NSTemporaryDirectory() + "margins-version-\(ProcessInfo.processInfo.processIdentifier)"
-    guard FileManager.default.createFile(atPath: log, contents: nil),
-      let handle = FileHandle(forWritingAtPath: log)
-    else { return "unknown" }
-    defer { try? FileManager.default.removeItem(atPath: log) }
-    process.standardOutput = handle
+    process.arguments = ["git", "-C", directory, "describe", "--always", "--dirty", "--tags"]
+    let pipe = Pipe()
+    process.standardOutput = pipe
     process.standardError = FileHandle.nullDevice
-    guard (try? process.run()) != nil else { return "unknown" }
+    guard (try? process.run()) != nil else { return nil }
+    // git's output is one short line, far below the pipe's buffer, so reading after the exit cannot block.
     process.waitUntilExit()
-    try? handle.close()
-    let text = (try? String(contentsOfFile: log, encoding: .utf8))?.trimmingCharacters(in: .whitespacesAndNewlines) ?? ""
-    return process.terminationStatus == 0 && !text.isEmpty ? text : "unknown"
-  }()
+    let text = String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+      .trimmingCharacters(in: .whitespacesAndNewlines)
+    return process.terminationStatus == 0 && !text.isEmpty ? text : nil
+  }
 }

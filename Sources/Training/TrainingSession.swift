@@ -26,9 +26,12 @@ final class TrainingSession {
   private var epochLoss = 0.0
   private(set) var lastMetadata: CheckpointMetadata?
   private let log: TrainingLog
+  /// The plan's advisory warnings, recorded in every checkpoint's metadata.
+  let warnings: [String]
 
-  init(plan: RunPlan, data: PreparedData, directory: RunDirectory, options: TrainerOptions) throws {
+  init(plan: RunPlan, data: PreparedData, directory: RunDirectory, options: TrainerOptions, warnings: [String] = []) throws {
     self.plan = plan
+    self.warnings = warnings
     self.data = data
     self.directory = directory
     self.options = options
@@ -73,21 +76,37 @@ final class TrainingSession {
     return head
   }
 
+  /// The newest epoch whose save finished: its state exists and, when the epoch keeps features, so do
+  /// they. (`save` writes the state last; a state without its features is from a save interrupted
+  /// by older code, and that epoch is trained again.)
+  private func resumableEpoch() -> Int? {
+    let withFeatures = Set(directory.savedEpochs())
+    return directory.stateEpochs().last { epoch in
+      epoch <= plan.epochs && (withFeatures.contains(epoch) || !(plan.savesFeatures(afterEpoch: epoch) || epoch == options.untilEpoch))
+    }
+  }
+
   /// Restores the newest saved state, if any, and cuts the log back to it.
   private func resume() throws {
-    guard let epoch = directory.stateEpochs().last(where: { $0 <= plan.epochs }) else {
+    guard let epoch = resumableEpoch() else {
       try log.truncate(afterIteration: 0)
       return
     }
     let path = directory.statePath(epoch: epoch)
-    if let saved = try directory.savedEpochs().last.map(directory.readMetadata(epoch:)),
-      let difference = plan.difference(from: saved.configuration)
-    {
-      throw TrainingError.incompatibleState(
-        path: directory.metadataPath(epoch: saved.epoch),
-        reason: "the run's settings changed since it was trained (\(difference))")
+    if let saved = try directory.savedEpochs().last.map(directory.readMetadata(epoch:)) {
+      if let difference = plan.difference(from: saved.configuration) {
+        throw TrainingError.incompatibleState(
+          path: directory.metadataPath(epoch: saved.epoch),
+          reason: "the run's settings changed since it was trained (\(difference))")
+      }
+      try checkThreads(workers: saved.threads, blasThreads: saved.blasThreads, recordedIn: directory.metadataPath(epoch: saved.epoch))
     }
     let arrays = try directory.readState(epoch: epoch)
+    if let workers = try? TrainingState.counter(arrays, "trainer.workers", path: path),
+      let blasThreads = try? TrainingState.counter(arrays, "trainer.blas_threads", path: path)
+    {
+      try checkThreads(workers: Int(workers), blasThreads: Int(blasThreads), recordedIn: path)
+    }
     do {
       try network.restore(try TrainingState.tensors(arrays, prefix: "network", path: path))
       // The state holds the head that trains next (see `save`).
@@ -122,7 +141,19 @@ final class TrainingSession {
     head.weight.value = warmupHead.weight.value
   }
 
+  /// Summation order depends on the thread split, so a run resumed with other counts would not end
+  /// as the uninterrupted run does: refuse, naming both.
+  private func checkThreads(workers: Int, blasThreads: Int, recordedIn path: String) throws {
+    guard workers != options.workers || blasThreads != options.blasThreads else { return }
+    throw TrainingError.incompatibleState(
+      path: path,
+      reason: "it was trained with --workers \(workers) --blas-threads \(blasThreads), now --workers \(options.workers) "
+        + "--blas-threads \(options.blasThreads); the thread split changes the summation order, so the result would differ "
+        + "from an uninterrupted run. Resume with the recorded counts (or --fresh)")
+  }
+
   func latestMetadata() throws -> CheckpointMetadata? {
+    if let lastMetadata, lastMetadata.epoch == completedEpochs { return lastMetadata }
     guard let epoch = directory.savedEpochs().last(where: { $0 <= completedEpochs }) else { return nil }
     return try directory.readMetadata(epoch: epoch)
   }
@@ -178,16 +209,20 @@ final class TrainingSession {
       run: "\(plan.experiment)/\(plan.run)", iteration: iteration, epoch: epoch, quantity: quantity, lastGoodCheckpoint: lastGood)
   }
 
-  /// Saves the state of `epoch`, and its features when the plan asks for them.
+  /// Saves `epoch`: its features (when the plan keeps them), then its state. The state goes last, so
+  /// it marks a finished save: a kill in between leaves features without state, and the resume
+  /// trains that epoch again from the previous state, bit for bit, rewriting the same features.
   func save(epoch: Int) throws {
+    // A run stopped early with --until-epoch keeps its features too, so partial runs can be drawn.
+    if plan.savesFeatures(afterEpoch: epoch) || epoch == options.untilEpoch {
+      var checkpoint = try FeatureExtraction.checkpoint(session: self, epoch: epoch, meanLoss: epochLoss)
+      checkpoint.metadata.warnings = warnings
+      try directory.writeFeatures(checkpoint)
+      lastMetadata = checkpoint.metadata
+    }
     let state = TrainingState.arrays(
       network: network.state, head: activeHead(forEpoch: epoch + 1).parameters, optimizer: optimizer.state,
-      epoch: epoch, iteration: iteration, wallTime: wallTime)
+      epoch: epoch, iteration: iteration, wallTime: wallTime, workers: options.workers, blasThreads: options.blasThreads)
     try directory.writeState(state, epoch: epoch)
-    // A run stopped early with --until-epoch keeps its features too, so partial runs can be drawn.
-    guard plan.savesFeatures(afterEpoch: epoch) || epoch == options.untilEpoch else { return }
-    let checkpoint = try FeatureExtraction.checkpoint(session: self, epoch: epoch, meanLoss: epochLoss)
-    try directory.writeFeatures(checkpoint)
-    lastMetadata = try directory.readMetadata(epoch: epoch)
   }
 }

@@ -4,10 +4,11 @@ import Engine
 /// Converts the trainer's resumable state (network, head, optimiser, counters) to and
 /// from the named arrays of an `epoch-NNN.state.npz`.
 enum TrainingState {
-  static let counterNames = ["trainer.epoch", "trainer.iteration", "trainer.wall_time"]
+  static let counterNames = ["trainer.epoch", "trainer.iteration", "trainer.wall_time", "trainer.workers", "trainer.blas_threads"]
 
   static func arrays(
-    network: [NamedTensor], head: [Parameter], optimizer: [NamedTensor], epoch: Int, iteration: Int, wallTime: Double
+    network: [NamedTensor], head: [Parameter], optimizer: [NamedTensor], epoch: Int, iteration: Int, wallTime: Double,
+    workers: Int, blasThreads: Int
   ) -> [(name: String, array: NumpyArray)] {
     func array(_ tensor: Tensor) -> NumpyArray { NumpyArray(shape: tensor.shape, values: .float32(tensor.scalars)) }
     return network.map { ("network." + $0.name, array($0.tensor)) }
@@ -17,6 +18,9 @@ enum TrainingState {
         ("trainer.epoch", NumpyArray(shape: [1], values: .int64([Int64(epoch)]))),
         ("trainer.iteration", NumpyArray(shape: [1], values: .int64([Int64(iteration)]))),
         ("trainer.wall_time", NumpyArray(shape: [1], values: .float64([wallTime]))),
+        // The thread counts the state was trained with (a resume must use the same; see TrainingSession).
+        ("trainer.workers", NumpyArray(shape: [1], values: .int64([Int64(workers)]))),
+        ("trainer.blas_threads", NumpyArray(shape: [1], values: .int64([Int64(blasThreads)]))),
       ]
   }
 

@@ -1,6 +1,15 @@
 import ArgumentParser
+import Engine
 import Foundation
 import Training
+
+extension Experiment.Profile: ExpressibleByArgument {
+  public init?(argument: String) { self.init(rawValue: argument.lowercased()) }
+}
+
+extension Architecture: ExpressibleByArgument {
+  public init?(argument: String) { self.init(rawValue: argument.lowercased()) }
+}
 
 struct TrainCommand: ParsableCommand {
   static let configuration = CommandConfiguration(
@@ -9,7 +18,8 @@ struct TrainCommand: ParsableCommand {
     discussion: """
       Checkpoints go to RUNS/<experiment>/<run>/epoch-NNN.{npz,json,state.npz}. A run that was \
       interrupted continues from its newest saved epoch and ends exactly as an uninterrupted run \
-      with the same seed and thread counts would.
+      with the same seed and thread counts would. One trainer at a time per run: a second one \
+      stops with the first one's process id.
       """)
 
   @Argument(help: "Experiment name (a file in experiments/) or path to an experiment JSON file.")
@@ -19,7 +29,10 @@ struct TrainCommand: ParsableCommand {
   var runs: [String] = []
 
   @Option(help: "Profile: default (compact network, fast) or paper (lenetpp, the papers' settings).")
-  var profile = "default"
+  var profile = Experiment.Profile.default
+
+  @Option(help: "Override the network of every run (\(Architecture.allCases.map(\.rawValue).joined(separator: ", "))).")
+  var network: Architecture?
 
   @Option(help: "Override the number of epochs of every run.")
   var epochs: Int?
@@ -27,7 +40,7 @@ struct TrainCommand: ParsableCommand {
   @Option(help: "Override the seed of every run.")
   var seed: Int?
 
-  @Option(help: "Stop after this epoch; a later call resumes (for long paper-profile runs).")
+  @Option(help: "Stop after this epoch (>= 1); a later call resumes (for long paper-profile runs).")
   var untilEpoch: Int?
 
   @Option(help: "Directory of experiment files.")
@@ -44,17 +57,27 @@ struct TrainCommand: ParsableCommand {
   @Option(help: "OpenBLAS threads inside each matrix product.")
   var blasThreads = 1
 
-  @Flag(help: "Delete the runs' existing checkpoints and train from scratch.")
+  @Flag(help: "Delete the runs' existing checkpoints (only in directories margins train created) and train from scratch.")
   var fresh = false
 
   @Flag(help: "Retrain from scratch the runs whose settings changed since they were trained (make figures uses it).")
   var retrainChanged = false
 
+  private var options: TrainerOptions {
+    TrainerOptions(
+      runsRoot: runsDir ?? "runs/\(profile.rawValue)", dataRoot: location.resolvedRoot, workers: workers,
+      blasThreads: blasThreads, untilEpoch: untilEpoch, retrainsChangedRuns: retrainChanged, startsAfresh: fresh)
+  }
+
   func validate() throws {
     if let epochs, epochs < 1 { throw ValidationError("--epochs must be at least 1, got \(epochs)") }
     if let seed, seed < 0 { throw ValidationError("--seed must be >= 0, got \(seed)") }
-    if workers < 1 || workers > 64 { throw ValidationError("--workers must be in 1...64, got \(workers)") }
-    if blasThreads < 1 || blasThreads > 64 { throw ValidationError("--blas-threads must be in 1...64, got \(blasThreads)") }
+    if fresh && retrainChanged { throw ValidationError("--fresh retrains every run; it cannot be combined with --retrain-changed") }
+    do {
+      try options.validate()
+    } catch let error as TrainingError {
+      throw ValidationError(error.description)
+    }
   }
 
   func run() throws {
@@ -62,18 +85,12 @@ struct TrainCommand: ParsableCommand {
     var overrides = RunSettings()
     overrides.epochs = epochs
     overrides.seed = seed
-    let plans = try experiment.plans(profile: profile, runNames: runs, overrides: overrides)
-    let runsRoot = runsDir ?? "runs/\(profile)"
-    let options = TrainerOptions(
-      runsRoot: runsRoot, dataRoot: location.resolvedRoot, workers: workers, blasThreads: blasThreads,
-      untilEpoch: untilEpoch, retrainsChangedRuns: retrainChanged)
+    overrides.network = network
+    let plans = try experiment.plans(profile: profile.rawValue, runNames: runs, overrides: overrides)
     let trainer = Trainer(options: options)
     var lines: [String] = []
     var total = 0.0
     for plan in plans {
-      if fresh {
-        try? FileManager.default.removeItem(atPath: "\(runsRoot)/\(plan.experiment)/\(plan.run)")
-      }
       let outcome = try trainer.train(plan)
       total += outcome.seconds
       let m = outcome.latest
@@ -82,7 +99,7 @@ struct TrainCommand: ParsableCommand {
         plan.run, plan.loss.rawValue, m.epoch, plan.epochs, 100 * m.accuracy.test, 100 * m.accuracy.train,
         100 * m.accuracy.trainMarginRule, outcome.seconds))
     }
-    print("\(experiment.name) (\(profile) profile): \(plans.count) run(s) in \(String(format: "%.1f", total)) s")
+    print("\(experiment.name) (\(profile.rawValue) profile): \(plans.count) run(s) in \(String(format: "%.1f", total)) s")
     lines.forEach { print($0) }
   }
 }

@@ -4,7 +4,8 @@ import Foundation
 /// A small 28x28 four-class dataset written as IDX files: each class is a bright square in
 /// one quadrant plus seeded noise, so a network learns it in a few dozen steps.
 enum TinyDataset {
-  static func write(to directory: String, train: Int = 160, test: Int = 80, seed: UInt64 = 5) throws {
+  /// - Parameter testSize: the test images' rows and columns (28 x 28 unless a test wants them wrong).
+  static func write(to directory: String, train: Int = 160, test: Int = 80, seed: UInt64 = 5, testSize: (Int, Int) = (28, 28)) throws {
     try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
     var state = seed
     func noise() -> UInt8 {
@@ -14,18 +15,19 @@ enum TinyDataset {
     for (split, count) in [(Split.train, train), (Split.test, test)] {
       var pixels: [UInt8] = []
       var labels: [UInt8] = []
+      let (rows, columns) = split == .test ? testSize : (28, 28)
       for index in 0..<count {
         let label = index % 4
         let (top, left) = ((label / 2) * 14 + 3, (label % 2) * 14 + 3)
-        for row in 0..<28 {
-          for column in 0..<28 {
+        for row in 0..<rows {
+          for column in 0..<columns {
             let inside = (top..<(top + 8)).contains(row) && (left..<(left + 8)).contains(column)
             pixels.append(inside ? 200 + noise() : noise())
           }
         }
         labels.append(UInt8(label))
       }
-      try IDXFile(dimensions: [count, 28, 28], bytes: pixels).encoded()
+      try IDXFile(dimensions: [count, rows, columns], bytes: pixels).encoded()
         .write(to: URL(fileURLWithPath: directory + "/" + split.imagesFileName))
       try IDXFile(dimensions: [count], bytes: labels).encoded()
         .write(to: URL(fileURLWithPath: directory + "/" + split.labelsFileName))
