@@ -121,8 +121,24 @@ public struct ShippedResults: Sendable {
     return plan.difference(from: metadata.configuration) == nil
   }
 
+  /// A run directory may be replaced only when it holds nothing but files this tool writes there
+  /// (checkpoints, state, log, `latest`, the trainer's marker, interrupted temporary files).
+  static func foreignEntry(in run: RunDirectory) -> String? {
+    let entries = (try? FileManager.default.contentsOfDirectory(atPath: run.path)) ?? []
+    return entries.sorted().first { name in
+      let known = name == "latest" || name == "log.csv" || name == ".margins-run.json"
+        || (name.hasPrefix("epoch-") && (name.hasSuffix(".npz") || name.hasSuffix(".json")))
+        || (name.hasPrefix(".") && name.hasSuffix(".tmp"))
+      return !known
+    }
+  }
+
   private func copy(_ files: [String], to target: RunDirectory) throws {
     let manager = FileManager.default
+    if let foreign = Self.foreignEntry(in: target) {
+      throw ShippedResultsError.unwritable(
+        path: target.path, reason: "holds '\(foreign)', which margins did not write; not replacing it with the shipped result")
+    }
     let parent = (target.path as NSString).deletingLastPathComponent
     let staging = parent + "/.installing-\((target.path as NSString).lastPathComponent)-\(getpid())"
     try? manager.removeItem(atPath: staging)

@@ -172,3 +172,21 @@ import Training
     #expect(throws: ShippedResultsError.self) { try ShippedResults(root: base).manifest() }
   }
 }
+
+@Suite struct ShippedResultsOwnershipTests {
+  @Test func aStaleDirectoryHoldingSomeoneElsesFileIsNotReplaced() throws {
+    let base = ShippedResultsTests.scratch()
+    defer { try? FileManager.default.removeItem(atPath: base) }
+    let plan = try ShippedResultsTests.plans()[0]
+    try ShippedResultsTests.train(plan, root: base + "/runs", epochs: 2)
+    let shipped = ShippedResults(root: base + "/results")
+    _ = try shipped.ship([plan], from: base + "/runs", includeUnfinished: false)
+    let mine = base + "/clone/demo/a"
+    try FileManager.default.createDirectory(atPath: mine, withIntermediateDirectories: true)
+    try Data("my notes".utf8).write(to: URL(fileURLWithPath: mine + "/notes.txt"))
+    #expect {
+      _ = try shipped.install(plan, into: base + "/clone", manifest: try shipped.manifest())
+    } throws: { "\($0)".contains("notes.txt") }
+    #expect(FileManager.default.fileExists(atPath: mine + "/notes.txt"))
+  }
+}
