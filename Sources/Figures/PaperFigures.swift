@@ -1,4 +1,4 @@
-import CairoGraphics
+import PlotKit
 import Checkpoints
 import Foundation
 import MarginMath

@@ -1,7 +1,10 @@
 import ArgumentParser
 import Checkpoints
 import Datasets
+import CairoBackend
+import CairoGraphics
 import Figures
+import PlotKit
 import Foundation
 
 extension CheckpointFigureKind: ExpressibleByArgument {}

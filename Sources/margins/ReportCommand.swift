@@ -1,6 +1,9 @@
 import ArgumentParser
 import Datasets
+import CairoBackend
+import CairoGraphics
 import Figures
+import PlotKit
 import Foundation
 
 struct ReportCommand: ParsableCommand {

@@ -5,7 +5,9 @@ import MarginMath
 import TestSupport
 import Testing
 
+import CairoBackend
 @testable import Figures
+@testable import PlotKit
 
 /// Figures drawn from checkpoints: sectors from the shared margin math, paper figures from run directories.
 @Suite("Figures from checkpoints", .noLeakedCairoObjects)

@@ -1,4 +1,4 @@
-import CairoGraphics
+import Graphics2D
 import Foundation
 
 /// One labelled histogram, e.g. "train" or "test", or one class.
@@ -121,7 +121,7 @@ extension HistogramSeries {
   /// One series per class of the angle (degrees) between each feature and its own class
   /// direction, coloured by `palette`; empty classes are skipped.
   public static func anglesPerClass(
-    of cloud: FeatureCloud, directions: [CairoGraphics.Point], binCount: Int = 45, range: ClosedRange<Double> = 0...90,
+    of cloud: FeatureCloud, directions: [Point], binCount: Int = 45, range: ClosedRange<Double> = 0...90,
     palette: Palette = .colorBlindSafe, density: Bool = true
   ) -> [HistogramSeries] {
     (0..<cloud.classCount).compactMap { c in
@@ -137,7 +137,7 @@ extension HistogramSeries {
 
   /// All classes pooled into one series.
   public static func anglesPooled(
-    of cloud: FeatureCloud, directions: [CairoGraphics.Point], name: String, color: Color, binCount: Int = 45,
+    of cloud: FeatureCloud, directions: [Point], name: String, color: Color, binCount: Int = 45,
     range: ClosedRange<Double> = 0...90, density: Bool = true
   ) -> HistogramSeries {
     let h = Histogram(values: cloud.anglesToOwnClass(directions: directions), binCount: binCount, range: range)

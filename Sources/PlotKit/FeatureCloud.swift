@@ -1,4 +1,4 @@
-import CairoGraphics
+import Graphics2D
 import Foundation
 
 /// Labelled 2-D points: the plain input of scatter and angular panels.

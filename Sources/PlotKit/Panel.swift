@@ -1,4 +1,4 @@
-import CairoGraphics
+import Graphics2D
 import Foundation
 
 /// One plot in a figure: axes, layers, title above, subtitle below.

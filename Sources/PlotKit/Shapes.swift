@@ -1,4 +1,4 @@
-import CairoGraphics
+import Graphics2D
 
 /// An open line through data points: a curve, a decision boundary.
 public struct Polyline: Sendable {

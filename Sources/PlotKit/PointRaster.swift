@@ -1,11 +1,11 @@
-import CairoGraphics
+import Graphics2D
 import Foundation
 
 /// A plain premultiplied RGBA float buffer that antialiased round markers are stamped into.
 ///
 /// Drawing 70,000 markers through Cairo paths costs a path per point; stamping a pre-computed
-/// coverage mask is a few dozen multiply-adds per point. The finished buffer enters Cairo once,
-/// as an ``ImageSurface``.
+/// coverage mask is a few dozen multiply-adds per point. The finished buffer reaches the backend
+/// once, as a ``RasterImage``.
 struct PointRaster {
   let width: Int
   let height: Int
@@ -81,7 +81,7 @@ struct PointRaster {
     }
   }
 
-  /// The buffer as Cairo's premultiplied native-endian ARGB32 words.
+  /// The buffer as premultiplied native-endian ARGB32 words (``RasterImage``'s layout).
   func premultipliedARGB() -> [UInt32] {
     var words = [UInt32](repeating: 0, count: width * height)
     pixels.withUnsafeBufferPointer { p in

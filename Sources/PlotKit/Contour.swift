@@ -1,4 +1,4 @@
-import CairoGraphics
+import Graphics2D
 
 /// Level sets of a function sampled on a grid (marching squares), for decision boundaries given
 /// as functions, e.g. `{ p in cos(m * p.x) - cos(p.y) }` for SphereFace in θ1–θ2 space.
@@ -123,12 +123,8 @@ public struct RegionMaskLayer: PlotLayer {
         words[row * width + column] = byte(1) << 24 | byte(color.red) << 16 | byte(color.green) << 8 | byte(color.blue)
       }
     }
-    let image = try ImageSurface(width: width, height: height, premultipliedARGB: words)
-    let context = canvas.context
-    context.withSavedState {
-      context.scale(x: 1 / s, y: 1 / s)
-      context.setSource(image, at: Point(x: x0, y: y0), filter: .nearest)
-      context.paint()
-    }
+    canvas.drawImage(
+      RasterImage(width: width, height: height, premultipliedARGB: words),
+      in: Rect(x: x0 / s, y: y0 / s, width: Double(width) / s, height: Double(height) / s))
   }
 }

@@ -1,4 +1,4 @@
-import CairoGraphics
+import Graphics2D
 import Foundation
 
 /// The axes a binary decision-boundary diagram is drawn in (ArcFace Fig. 5 / CosFace Fig. 2).

@@ -1,4 +1,4 @@
-import CairoGraphics
+import Graphics2D
 import Foundation
 
 /// A wedge of directions around the origin, as the margin math reports it.

@@ -1,4 +1,4 @@
-import CairoGraphics
+import Graphics2D
 import Foundation
 
 /// Class-coloured points, drawn class by class (class 0 first), as a raster point layer or one
@@ -101,36 +101,26 @@ public struct ScatterLayer: PlotLayer {
         raster.stamp(marker, x: px, y: py, rgb: rgb, alpha: a)
       }
     }
-    let image = try ImageSurface(width: width, height: height, premultipliedARGB: raster.premultipliedARGB())
-    let context = canvas.context
-    context.withSavedState {
-      context.scale(x: 1 / s, y: 1 / s)
-      context.setSource(image, at: Point(x: x0, y: y0), filter: .nearest)
-      context.paint()
-    }
+    canvas.drawImage(
+      RasterImage(width: width, height: height, premultipliedARGB: raster.premultipliedARGB()),
+      in: Rect(x: x0 / s, y: y0 / s, width: Double(width) / s, height: Double(height) / s))
   }
 
   private func drawVector(in canvas: PlotCanvas) {
-    let context = canvas.context
     let box = canvas.mapping.box.insetBy(dx: -diameter, dy: -diameter)
-    context.withSavedState {
-      context.lineWidth = diameter
-      context.lineCap = .round
-      for (c, indices) in indicesByClass().enumerated() where !indices.isEmpty {
-        var seen = Set<Int64>()
-        context.newPath()
-        for i in indices {
-          let d = canvas.mapping.device(Point(x: Double(cloud.xs[i]), y: Double(cloud.ys[i])))
-          guard box.contains(d) else { continue }
-          // Quarter-point cells: exact binary fractions print short in SVG, and a repeated cell
-          // adds nothing to a single filled path.
-          let qx = (d.x * 4).rounded(), qy = (d.y * 4).rounded()
-          guard seen.insert(Int64(qx) << 32 | (Int64(qy) & 0xFFFF_FFFF)).inserted else { continue }
-          context.addDot(at: Point(x: qx / 4, y: qy / 4))
-        }
-        context.setSource(palette.color(forClass: c).withAlpha(alpha))
-        context.stroke()
+    for (c, indices) in indicesByClass().enumerated() where !indices.isEmpty {
+      var seen = Set<Int64>()
+      var centers = [Point]()
+      for i in indices {
+        let d = canvas.mapping.device(Point(x: Double(cloud.xs[i]), y: Double(cloud.ys[i])))
+        guard box.contains(d) else { continue }
+        // Quarter-point cells: exact binary fractions print short in SVG, and a repeated cell
+        // adds nothing to a single filled path.
+        let qx = (d.x * 4).rounded(), qy = (d.y * 4).rounded()
+        guard seen.insert(Int64(qx) << 32 | (Int64(qy) & 0xFFFF_FFFF)).inserted else { continue }
+        centers.append(Point(x: qx / 4, y: qy / 4))
       }
+      canvas.renderer.drawMarkers(at: centers, diameter: diameter, color: palette.color(forClass: c).withAlpha(alpha), clip: canvas.clip)
     }
   }
 }

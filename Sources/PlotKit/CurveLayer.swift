@@ -1,4 +1,4 @@
-import CairoGraphics
+import Graphics2D
 
 /// Lines through data points: ψ(θ) curves, λ schedules, training logs, decision boundaries.
 public struct CurveLayer: PlotLayer {

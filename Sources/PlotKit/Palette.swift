@@ -1,4 +1,4 @@
-import CairoGraphics
+import Graphics2D
 import Foundation
 
 /// Colours for classes 0, 1, 2, …; classes beyond the list get evenly spaced hues.

@@ -1,4 +1,4 @@
-import CairoGraphics
+import Graphics2D
 import Foundation
 
 /// A circle of `radius` around the origin (the unit circle of normalised features).
@@ -60,11 +60,8 @@ public struct DirectionRaysLayer: PlotLayer {
       guard n > 0 else { continue }
       let tip = Point(x: w.x / n * reach, y: w.y / n * reach)
       let color = palette.color(forClass: c)
-      canvas.context.withSavedState {
-        canvas.context.lineCap = .butt
-        canvas.strokePolyline([.zero, tip], color: .white, width: lineWidth + 1.2)
-        canvas.strokePolyline([.zero, tip], color: color, width: lineWidth)
-      }
+      canvas.strokePolyline([.zero, tip], color: .white, width: lineWidth + 1.2)
+      canvas.strokePolyline([.zero, tip], color: color, width: lineWidth)
       if let labels, c < labels.count {
         let labelAt = Point(x: w.x / n * reach * 1.09, y: w.y / n * reach * 1.09)
         canvas.drawHaloText(labels[c], at: labelAt, size: 7.5, color: color)
@@ -109,18 +106,12 @@ public struct SectorLayer: PlotLayer {
   }
 
   public func draw(in canvas: PlotCanvas) throws {
-    let context = canvas.context
     let ordered = sectors.filter { $0.kind == .decisionRegion } + sectors.filter { $0.kind == .marginZone }
     for sector in ordered {
       let outline = sector.outline(radius: radius)
       canvas.fillPolygon(outline, color: fillColor(of: sector))
       if sector.kind == .marginZone {
-        context.withSavedState {
-          context.newPath()
-          context.addPolyline(outline.map(canvas.mapping.device), closed: true)
-          context.clip()
-          drawHatching(in: canvas)
-        }
+        drawHatching(in: canvas.clipped(toPolygon: outline))
       }
     }
     for sector in ordered {
@@ -132,18 +123,15 @@ public struct SectorLayer: PlotLayer {
 
   /// 45° lines 3 pt apart across the (already clipped) wedge bounding square.
   private func drawHatching(in canvas: PlotCanvas) {
-    let context = canvas.context
     let c = canvas.mapping.device(.zero)
     let r = radius * max(canvas.mapping.pointsPerUnitX, canvas.mapping.pointsPerUnitY)
-    context.newPath()
+    var path = Path()
     var offset = -2 * r
     while offset <= 2 * r {
-      context.move(to: Point(x: c.x + offset - r, y: c.y + r))
-      context.line(to: Point(x: c.x + offset + r, y: c.y - r))
+      path.move(to: Point(x: c.x + offset - r, y: c.y + r))
+      path.line(to: Point(x: c.x + offset + r, y: c.y - r))
       offset += 3
     }
-    context.setSource(.gray(0.5))
-    context.lineWidth = 0.45
-    context.stroke()
+    canvas.draw(devicePath: path, style: .stroked(.gray(0.5), width: 0.45))
   }
 }

@@ -1,9 +1,7 @@
-import CairoGraphics
+import Graphics2D
 
 /// Errors from building or writing a figure.
 public enum RenderError: Error, Equatable, CustomStringConvertible {
-  /// Cairo (or the file system under it) failed; the wrapped error names the operation and path.
-  case cairo(CairoError)
   case malformedCSV(line: Int, reason: String)
   case missingColumn(String, available: [String])
   /// The figure has no panels or a non-positive size.
@@ -13,7 +11,6 @@ public enum RenderError: Error, Equatable, CustomStringConvertible {
 
   public var description: String {
     switch self {
-    case .cairo(let e): e.description
     case .malformedCSV(let line, let reason): "malformed CSV at line \(line): \(reason)"
     case .missingColumn(let name, let available): "no column '\(name)' (columns: \(available.joined(separator: ", ")))"
     case .emptyFigure(let why): "cannot render figure: \(why)"

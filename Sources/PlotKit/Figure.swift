@@ -1,7 +1,10 @@
-import CairoGraphics
+import Graphics2D
 
-/// A grid of panels with an optional title, a shared legend to the right and a caption block
+/// A grid of panels with an optional title, a shared legend (right or below) and a caption block
 /// (run, seed, epoch, code version …) underneath. Sizes are in points (1/72 inch).
+///
+/// Size either per panel (`panelWidth` × `panelHeight`) or for the whole figure (`width`, which
+/// then sets the panel width and keeps the panels' aspect ratio); text sizes come from `style`.
 public struct Figure {
   /// Which panels use common axis limits.
   public enum LimitSharing: Hashable, Sendable {
@@ -27,11 +30,18 @@ public struct Figure {
   /// Key/value lines written under the grid, e.g. `("seed", "1701")`.
   public var caption: [(key: String, value: String)]
   public var limitSharing: LimitSharing
-  /// Size of each panel's axes area.
+  /// Size of each panel's axes area (only their ratio counts when `width` is set).
   public var panelWidth: Double
   public var panelHeight: Double
-  public var fontFamily: String
+  /// The whole figure's width in points; `nil` sizes it from the panels.
+  public var width: Double?
+  public var style: FigureStyle
   public var background: Color
+
+  public var fontFamily: String {
+    get { style.fontFamily }
+    set { style.fontFamily = newValue }
+  }
 
   public init(rows: Int, columns: Int, panelWidth: Double = 170, panelHeight: Double = 170) {
     precondition(rows > 0 && columns > 0, "Figure needs at least one row and one column")
@@ -45,7 +55,8 @@ public struct Figure {
     limitSharing = .independent
     self.panelWidth = panelWidth
     self.panelHeight = panelHeight
-    fontFamily = "DejaVu Sans"
+    width = nil
+    style = FigureStyle()
     background = .white
   }
 

@@ -1,4 +1,4 @@
-/// A position in a Cairo coordinate space (user space unless stated otherwise).
+/// A position in a 2-D coordinate space (device space has y growing downwards).
 public struct Point: Hashable, Sendable {
   public var x: Double
   public var y: Double
@@ -11,7 +11,7 @@ public struct Point: Hashable, Sendable {
   public static let zero = Point(x: 0, y: 0)
 }
 
-/// An axis-aligned rectangle in a Cairo coordinate space; `origin` is the top-left corner
+/// An axis-aligned rectangle; `origin` is the top-left corner
 /// in device space, where y grows downwards.
 public struct Rect: Hashable, Sendable {
   public var origin: Point
@@ -87,42 +87,19 @@ public struct Color: Hashable, Sendable {
   }
 }
 
-/// One ARGB32 pixel read back from an image surface, un-premultiplied to 0–255 components.
-public struct Pixel: Hashable, Sendable, CustomStringConvertible {
-  public var red: UInt8
-  public var green: UInt8
-  public var blue: UInt8
-  public var alpha: UInt8
+/// A font by family name, size and face; backends resolve the family (Cairo through fontconfig,
+/// falling back to a default face when the family is missing).
+public struct Font: Hashable, Sendable {
+  public var family: String
+  /// Size in user units (points on vector surfaces, and on image surfaces scaled to points).
+  public var size: Double
+  public var isBold: Bool
+  public var isItalic: Bool
 
-  public init(red: UInt8, green: UInt8, blue: UInt8, alpha: UInt8 = 255) {
-    self.red = red
-    self.green = green
-    self.blue = blue
-    self.alpha = alpha
+  public init(family: String = "DejaVu Sans", size: Double, isBold: Bool = false, isItalic: Bool = false) {
+    self.family = family
+    self.size = size
+    self.isBold = isBold
+    self.isItalic = isItalic
   }
-
-  /// Decodes Cairo's native-endian premultiplied `0xAARRGGBB` word.
-  public init(premultipliedARGB word: UInt32) {
-    let a = UInt8((word >> 24) & 0xFF)
-    func channel(_ shift: UInt32) -> UInt8 {
-      let c = Int((word >> shift) & 0xFF)
-      guard a > 0 else { return 0 }
-      return UInt8(min(255, (c * 255 + Int(a) / 2) / Int(a)))
-    }
-    self.init(red: channel(16), green: channel(8), blue: channel(0), alpha: a)
-  }
-
-  /// Largest per-channel difference to `other`, alpha included.
-  public func distance(to other: Pixel) -> Int {
-    max(
-      abs(Int(red) - Int(other.red)), abs(Int(green) - Int(other.green)),
-      abs(Int(blue) - Int(other.blue)), abs(Int(alpha) - Int(other.alpha)))
-  }
-
-  /// The colour as an opaque-or-not `Color`, for comparisons with palette entries.
-  public var color: Color {
-    Color(red: Double(red) / 255, green: Double(green) / 255, blue: Double(blue) / 255, alpha: Double(alpha) / 255)
-  }
-
-  public var description: String { "rgba(\(red), \(green), \(blue), \(alpha))" }
 }

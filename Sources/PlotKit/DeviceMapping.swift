@@ -1,4 +1,4 @@
-import CairoGraphics
+import Graphics2D
 import Foundation
 
 /// Maps data coordinates to device coordinates (points, y down) and back.
