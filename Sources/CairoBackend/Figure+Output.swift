@@ -14,7 +14,9 @@ extension Figure {
   public func renderImage(dpi: Double = 150, pointMode: PointMode = .raster) throws -> ImageSurface {
     let layout = try layout()
     let scale = dpi / 72
-    let image = try ImageSurface(width: Int((layout.width * scale).rounded(.up)), height: Int((layout.height * scale).rounded(.up)))
+    // A hair below the next pixel: 6.5 in at 150 dpi is 975 px, not 976 from rounding noise.
+    func pixels(_ points: Double) -> Int { Int((points * scale - 1e-6).rounded(.up)) }
+    let image = try ImageSurface(width: pixels(layout.width), height: pixels(layout.height))
     let context = try Context(surface: image)
     context.scale(x: scale, y: scale)
     let renderer = CairoRenderer(context: context)

@@ -116,3 +116,24 @@ public struct Figure {
     }
   }
 }
+
+extension Figure {
+  /// The same panels in a grid of `columns` columns: panels are taken column by column (in a
+  /// figure with one column per input, input by input) and placed row by row.
+  public func reflowed(columns newColumns: Int) -> Figure {
+    precondition(newColumns > 0, "need at least one column")
+    let ordered = (0..<columns).flatMap { c in (0..<rows).compactMap { r in self[r, c] } }
+    let c = min(newColumns, max(1, ordered.count))
+    var copy = Figure(rows: max(1, (ordered.count + c - 1) / c), columns: c, panelWidth: panelWidth, panelHeight: panelHeight)
+    copy.title = title
+    copy.legendTitle = legendTitle
+    copy.legendEntries = legendEntries
+    copy.caption = caption
+    copy.limitSharing = limitSharing
+    copy.width = width
+    copy.style = style
+    copy.background = background
+    for (k, panel) in ordered.enumerated() { copy.panels[k] = panel }
+    return copy
+  }
+}

@@ -216,7 +216,8 @@ public struct FigureLayout {
     captionOrigin = Point(x: margin, y: gridBottom + 2 * u)
     let legendBottom = (legendBox?.maxY ?? 0) + margin
     height = max(gridBottom + (lines.isEmpty ? 0 : Double(lines.count) * captionLineHeight + 4 * u) + margin - rowGap, legendBottom)
-    width = right
+    // A requested width is met exactly (the panel sizes were derived from it).
+    width = figure.width ?? right
     titleBaseline = figure.title != nil ? Point(x: width / 2, y: margin + style.titleSize * 1.1) : nil
     self.legendTitleOrigin = legendTitleOrigin
   }

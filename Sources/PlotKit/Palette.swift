@@ -20,9 +20,16 @@ public struct Palette: Hashable, Sendable {
     return Self.hsv(hue: hue, saturation: 0.65, value: 0.8)
   }
 
-  /// The default: seaborn's "colorblind" palette, 10 colours derived from Okabe–Ito and
-  /// chosen to stay distinguishable under the common colour-vision deficiencies.
+  /// The default: Paul Tol's "muted" qualitative scheme (9 colours designed to stay distinct
+  /// under the common colour-vision deficiencies and all dark enough to read on white), with
+  /// black as a tenth in place of Tol's pale grey, which vanishes on a white page.
   public static let colorBlindSafe = Palette(
+    name: "tol-muted",
+    colors: [0xCC6677, 0x332288, 0xDDCC77, 0x117733, 0x88CCEE, 0x882255, 0x44AA99, 0x999933, 0xAA4499, 0x000000]
+      .map { Color(hex: $0) })
+
+  /// seaborn's "colorblind" palette (10 colours derived from Okabe–Ito; its yellow is faint on white).
+  public static let seabornColorblind = Palette(
     name: "colorblind",
     colors: [0x0173B2, 0xDE8F05, 0x029E73, 0xD55E00, 0xCC78BC, 0xCA9161, 0xFBAFE4, 0x949494, 0xECE133, 0x56B4E9]
       .map { Color(hex: $0) })
@@ -32,23 +39,18 @@ public struct Palette: Hashable, Sendable {
     name: "okabe-ito",
     colors: [0xE69F00, 0x56B4E9, 0x009E73, 0xF0E442, 0x0072B2, 0xD55E00, 0xCC79A7, 0x000000].map { Color(hex: $0) })
 
-  /// Paul Tol's "muted" qualitative scheme (9 colours, plus pale grey as a tenth).
-  public static let tolMuted = Palette(
-    name: "tol-muted",
-    colors: [0xCC6677, 0x332288, 0xDDCC77, 0x117733, 0x88CCEE, 0x882255, 0x44AA99, 0x999933, 0xAA4499, 0xDDDDDD]
-      .map { Color(hex: $0) })
-
   /// The digit colours of the L-Softmax paper's Figure 2, sampled from the legend of the
-  /// official image (papers.md §1.1): magenta 0, MATLAB orange 1, olive 2, … Not colour-blind safe.
+  /// official image (papers.md §1.1): magenta 0, MATLAB orange 1, olive 2, … Not colour-blind
+  /// safe (2 and 9 nearly coincide under deuteranopia): only for figures that copy the paper's look.
   public static let lSoftmaxPaper = Palette(
-    name: "l-softmax",
+    name: "l-softmax-paper",
     colors: [
       (255, 0, 255), (217, 82, 24), (190, 190, 0), (125, 46, 142), (119, 172, 47),
       (77, 189, 237), (161, 19, 46), (0, 113, 188), (0, 126, 0), (236, 176, 31),
     ].map { Color(red255: $0.0, green255: $0.1, blue255: $0.2) })
 
   /// Palettes by name, for command-line selection.
-  public static let all: [Palette] = [.colorBlindSafe, .okabeIto, .tolMuted, .lSoftmaxPaper]
+  public static let all: [Palette] = [.colorBlindSafe, .seabornColorblind, .okabeIto, .lSoftmaxPaper]
 
   static func hsv(hue: Double, saturation s: Double, value v: Double) -> Color {
     let h = hue * 6
