@@ -64,7 +64,8 @@ public struct DirectionRaysLayer: PlotLayer {
       canvas.strokePolyline([.zero, tip], color: color, width: lineWidth)
       if let labels, c < labels.count {
         let labelAt = Point(x: w.x / n * reach * 1.09, y: w.y / n * reach * 1.09)
-        canvas.drawHaloText(labels[c], at: labelAt, size: 7.5, color: color)
+        // Long names ("Wthree") are moved inward rather than cut at the frame.
+        canvas.drawHaloText(labels[c], at: labelAt, size: 7.5, color: color, keepingInside: true)
       }
     }
   }
@@ -83,7 +84,7 @@ public struct SectorLayer: PlotLayer {
   public var lightening: Double
   public var marginColor: Color
 
-  public init(sectors: [AngularSector], radius: Double = 1.3, palette: Palette = .colorBlindSafe, lightening: Double = 0.72, marginColor: Color = .gray(0.8)) {
+  public init(sectors: [AngularSector], radius: Double = 1.3, palette: Palette = .colorBlindSafe, lightening: Double = 0.72, marginColor: Color = .gray(0.86)) {
     self.sectors = sectors
     self.radius = radius
     self.palette = palette
@@ -121,7 +122,7 @@ public struct SectorLayer: PlotLayer {
     }
   }
 
-  /// 45° lines 3 pt apart across the (already clipped) wedge bounding square.
+  /// 45° lines 4 pt apart across the (already clipped) wedge bounding square.
   private func drawHatching(in canvas: PlotCanvas) {
     let c = canvas.mapping.device(.zero)
     let r = radius * max(canvas.mapping.pointsPerUnitX, canvas.mapping.pointsPerUnitY)
@@ -130,8 +131,10 @@ public struct SectorLayer: PlotLayer {
     while offset <= 2 * r {
       path.move(to: Point(x: c.x + offset - r, y: c.y + r))
       path.line(to: Point(x: c.x + offset + r, y: c.y - r))
-      offset += 3
+      offset += 4
     }
-    canvas.draw(devicePath: path, style: .stroked(.gray(0.5), width: 0.45))
+    // Light, sparse hatching: wide margin zones (CosFace m = 0.2 on eight classes covers two
+    // thirds of the circle) must not hide the points drawn over them.
+    canvas.draw(devicePath: path, style: .stroked(.gray(0.62), width: 0.35))
   }
 }

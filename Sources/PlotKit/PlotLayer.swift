@@ -76,13 +76,20 @@ public struct PlotCanvas {
   }
 
   /// Draws `text` centred on the data point `at`, with a white halo so it stays legible on points.
+  /// With `keepingInside`, the text is moved (not cut) so its ink stays inside the axes box.
   /// - Returns: the device rectangle of the text's ink.
   @discardableResult
-  public func drawHaloText(_ text: String, at p: Point, size: Double, color: Color, bold: Bool = true) -> Rect {
+  public func drawHaloText(_ text: String, at p: Point, size: Double, color: Color, bold: Bool = true, keepingInside: Bool = false) -> Rect {
     let d = mapping.device(p)
     let font = Font(family: fontFamily, size: size, isBold: bold)
     let e = renderer.measureText(text, font: font)
-    let origin = Point(x: d.x - e.inkWidth / 2 - e.inkLeft, y: d.y - e.inkHeight / 2 - e.inkTop)
+    var origin = Point(x: d.x - e.inkWidth / 2 - e.inkLeft, y: d.y - e.inkHeight / 2 - e.inkTop)
+    if keepingInside {
+      let box = mapping.box.insetBy(dx: 1, dy: 1)
+      let left = origin.x + e.inkLeft, top = origin.y + e.inkTop
+      origin.x += max(0, box.minX - left) - max(0, left + e.inkWidth - box.maxX)
+      origin.y += max(0, box.minY - top) - max(0, top + e.inkHeight - box.maxY)
+    }
     renderer.drawText(
       text, at: origin, style: TextStyle(font: font, color: color, halo: Stroke(color: .white, width: size * 0.28)), clip: clip)
     return Rect(x: origin.x + e.inkLeft, y: origin.y + e.inkTop, width: e.inkWidth, height: e.inkHeight)

@@ -77,3 +77,24 @@ struct RendererProtocolTests {
     #expect(lines.joined(separator: " ") == "Training Set (ArcFace, m=0.5) epoch 12 of 20")
   }
 }
+
+@Suite("Labels are moved, not cut")
+struct LabelPlacementTests {
+  @Test func directionLabelsStayInsideTheAxes() throws {
+    let cloud = FeatureCloud(xs: [1, 0, -1], ys: [0, 1, 0], labels: [0, 1, 2], classNames: ["one", "two", "three"])
+    var figure = Figure(rows: 1, columns: 1, panelWidth: 120, panelHeight: 120)
+    // "Wthree" points along −x, where its tip label would cross the left frame.
+    figure[0, 0] = .angular(cloud: cloud, directions: [Point(x: 1, y: 0), Point(x: 0, y: 1), Point(x: -1, y: 0)], directionLabels: ["Wone", "Wtwo", "Wthree"])
+    let renderer = RecordingRenderer()
+    let layout = try figure.layout(measuringWith: renderer)
+    try figure.draw(on: renderer, layout: layout, rasterScale: 1, pointMode: .vector)
+    let box = layout.panels[0].mapping.box
+    // Greeked text: half-alpha filled rectangles, the only ones drawn with alpha exactly 0.5.
+    let labels = renderer.calls.filter { $0.style.fill?.alpha == 0.5 && !$0.clip.isEmpty }
+    #expect(labels.count == 3)
+    for label in labels {
+      let b = try #require(label.path.bounds)
+      #expect(b.minX >= box.minX && b.maxX <= box.maxX && b.minY >= box.minY && b.maxY <= box.maxY, "\(b) inside \(box)")
+    }
+  }
+}
