@@ -60,9 +60,11 @@ struct PlotCommand: ParsableCommand {
   /// Builds, lays out and writes the figure of `kind` for `embeddings` (shared with `render`).
   static func draw(_ embeddings: [Embeddings], kind: CheckpointFigureKind, split: SplitOption?, output: FigureOutputOptions, defaultDirectory: String) throws {
     var options = CheckpointFigureOptions()
-    // Files with one unnamed split show it whatever --split says; otherwise both by default.
+    // Files with one unnamed split show it whatever --split says; otherwise, by default, the
+    // splits every file has.
     let unnamed = embeddings.allSatisfy { $0.splits.count == 1 && !["train", "test"].contains($0.splits[0].name) }
-    options.splits = unnamed ? [.test] : (split ?? .both).choices
+    let common = CheckpointViews.SplitChoice.allCases.filter { choice in embeddings.allSatisfy { $0.split(choice.rawValue) != nil } }
+    options.splits = unnamed ? [.test] : split?.choices ?? (common.isEmpty ? SplitOption.both.choices : common)
     options.palette = output.palette
     options.showsClassLabels = output.classLabels
     options.limitSharing = output.shareLimits.sharing
@@ -74,7 +76,7 @@ struct PlotCommand: ParsableCommand {
     let stem = embeddings.count == 1 ? embeddings[0].label.replacingOccurrences(of: "/", with: "-") + (embeddings[0].epoch.map { "-e\($0)" } ?? "") : "\(embeddings.count)files"
     let base = ((output.out ?? defaultDirectory) as NSString).appendingPathComponent(output.name ?? "\(stem)-\(kind.rawValue)")
     let provenance = CheckpointViews.provenance(
-      embeddings, options: output.record(["kind": .string(kind.rawValue), "split": .string((split ?? .both).rawValue)]))
+      embeddings, options: output.record(["kind": .string(kind.rawValue), "split": .array(options.splits.map { .string($0.rawValue) })]))
     try output.write(figure, to: base, provenance: provenance)
   }
 }
