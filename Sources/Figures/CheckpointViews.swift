@@ -90,11 +90,11 @@ public enum CheckpointViews {
     }
   }
 
-  /// "λ=12.3" for losses that anneal λ (the stored value; the schedule's end beside it when it
-  /// differs), `nil` otherwise.
+  /// "λ=12.3" for losses that anneal λ (the stored value; the schedule's floor, where it ends,
+  /// beside it when it differs), `nil` otherwise.
   public static func lambdaNote(_ e: Embeddings) -> String? {
     guard let loss = e.loss, loss.kind.usesLambda, let rule = e.rule, rule.transform != .identity else { return nil }
-    let final = loss.parameters.lambda.value(at: Int.max / 2)
+    let final = loss.parameters.lambda.minimum
     let now = rule.lambda
     // A disabled schedule (λ = 0 throughout) says nothing worth a label.
     if now == 0 && loss.parameters.lambda == .disabled { return nil }

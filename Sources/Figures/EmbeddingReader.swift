@@ -160,7 +160,8 @@ public enum EmbeddingReader {
         dropped += bad.count
       }
       guard !labels.isEmpty else {
-        throw fail(r.featuresArray, n == 0 ? "the \(r.name) split is empty (0 rows)" : "the \(r.name) split is empty after dropping \(bad.count) non-finite rows")
+        let which = r.name == "all" ? "the features are" : "the \(r.name) split is"
+        throw fail(r.featuresArray, n == 0 ? "\(which) empty (0 rows)" : "\(which) empty after dropping \(bad.count) non-finite rows")
       }
       splits.append(Embeddings.Split(name: r.name, features: features, labels: labels))
     }

@@ -200,9 +200,9 @@ struct FigureOutputOptions: ParsableArguments {
       }
     }
     if xlim != nil || ylim != nil {
+      let resolved = f.resolvedLimits()
       for i in f.panels.indices {
-        guard var panel = f.panels[i] else { continue }
-        let current = f.resolvedLimits()[i]!
+        guard var panel = f.panels[i], let current = resolved[i] else { continue }
         panel.limits = .exactly(AxisLimits(x: xlim?.range ?? current.x, y: ylim?.range ?? current.y))
         f.panels[i] = panel
       }

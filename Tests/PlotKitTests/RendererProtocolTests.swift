@@ -98,3 +98,16 @@ struct LabelPlacementTests {
     }
   }
 }
+
+@Suite("Reflowing panels")
+struct ReflowTests {
+  @Test func panelsFlowInputByInputIntoTheRequestedColumns() {
+    var figure = Figure(rows: 2, columns: 3)
+    for r in 0..<2 { for c in 0..<3 { figure[r, c] = Panel(title: "file\(c) split\(r)") } }
+    figure.caption = [("k", "v")]
+    let reflowed = figure.reflowed(columns: 4)
+    #expect(reflowed.rows == 2 && reflowed.columns == 4)
+    #expect(reflowed.panels.compactMap { $0?.title } == ["file0 split0", "file0 split1", "file1 split0", "file1 split1", "file2 split0", "file2 split1"])
+    #expect(reflowed.caption.map(\.key) == ["k"])
+  }
+}
