@@ -81,6 +81,9 @@ extension PaperFigure {
     figure[0, 1] = .curves(
       title: "the default profile's 1,872 iterations", curves: curves(through: 1_872, step: 4), xLabel: "iteration",
       yLabel: "λ (floored at 0.001)", yScale: .log10)
+    // Both panels draw the same four schedules: one legend under them, not over the curves.
+    for c in 0..<2 { figure[0, c]?.legend = .shared }
+    figure.style.legend = .bottom
     figure.caption = [("source", "MarginMath.LambdaSchedule; default-profile schedules from \(source.experiments.directory)/*.json (no training)")]
     return figure
   }

@@ -68,23 +68,35 @@ extension PaperFigure {
       var panel = Panel.decisionBoundaries(
         title: row.title, subtitle: boundaryFormula(row),
         space: diagram.axes == .angles ? .angles(degrees: true) : .cosines,
-        boundaries: [
-          Polyline(points: points(diagram.classOne), name: "class 1 boundary", color: Palette.colorBlindSafe.color(forClass: 1), lineWidth: 1.5),
-          Polyline(points: points(diagram.classTwo), name: "class 2 boundary", color: Palette.colorBlindSafe.color(forClass: 0), lineWidth: 1.5),
-        ],
+        boundaries: boundaryLines(row, diagram, points),
         margins: margins)
       // One shared legend names both dashed colours and the grey margin.
       panel.legend = .shared
       figure[index / 3, index % 3] = panel
     }
     figure.legendTitle = "two classes"
+    figure.style.legend = .bottom
     figure.caption = [("source", "MarginMath.BinaryBoundaryRow.table (no training)")]
     return figure
   }
 
+  /// Each class's boundary in its colour. Softmax has one decision boundary for both classes
+  /// (g₁ = 0); the diagram's class-2 line is g₁'s mirror image, which is that boundary only when the
+  /// norms and biases are equal, so softmax is drawn with its one line.
+  static func boundaryLines(_ row: BinaryBoundaryRow, _ diagram: BinaryBoundaryDiagram, _ points: ([Point2]) -> [Point]) -> [Polyline] {
+    if case .softmax = row {
+      return [Polyline(points: points(diagram.classOne), name: "softmax boundary", color: .black, lineWidth: 1.5)]
+    }
+    return [
+      Polyline(points: points(diagram.classOne), name: "class 1 boundary", color: Palette.colorBlindSafe.color(forClass: 1), lineWidth: 1.5),
+      Polyline(points: points(diagram.classTwo), name: "class 2 boundary", color: Palette.colorBlindSafe.color(forClass: 0), lineWidth: 1.5),
+    ]
+  }
+
   static func boundaryFormula(_ row: BinaryBoundaryRow) -> String {
     switch row {
-    case .softmax: "(W₁−W₂)x + b₁ − b₂ = 0"
+    case .softmax(let w1, let w2, let b1, let b2, _):
+      String(format: "‖W₁‖=%g, ‖W₂‖=%g, b₁−b₂=%g", w1, w2, b1 - b2)
     case .wNormSoftmax: "‖x‖(cos θ₁ − cos θ₂) = 0"
     case .sphereFace(let m): "‖x‖(cos \(m)θ₁ − cos θ₂) = 0"
     case .fNormSphereFace(let m): "s(cos \(m)θ₁ − cos θ₂) = 0"

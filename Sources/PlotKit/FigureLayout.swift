@@ -107,12 +107,18 @@ public struct FigureLayout {
     let gridRight = x - columnGap
     var right = gridRight + margin
 
-    // Titles and subtitles wrap to the column pitch, so long ones never run into a neighbour.
-    let pitch = panelWidth + columnGap + gutters.min()! * 0.5
+    // Titles and subtitles are centred on their axes and wrap to the room on both sides (up to
+    // the neighbours' axes, or the figure's edge), so long ones never run into a neighbour or off.
+    let room = (0..<figure.columns).map { c -> Double in
+      let left = gutters[c] + (c > 0 ? columnGap : margin)
+      let right = c + 1 < figure.columns ? columnGap + gutters[c + 1] : (rightLegendWidth > 0 ? 4 * u : margin)
+      return panelWidth + 2 * min(left, right) - 2 * u
+    }
     var titleLines = [[String]](repeating: [], count: figure.panels.count)
     var subtitleLines = [[String]](repeating: [], count: figure.panels.count)
     for i in present {
       guard let panel = figure.panels[i] else { continue }
+      let pitch = room[i % figure.columns]
       titleLines[i] = panel.title.map { Self.wrap($0, width: pitch, font: titleFont, measure: measure) } ?? []
       subtitleLines[i] = panel.subtitle.map { Self.wrap($0, width: pitch, font: subtitleFont, measure: measure) } ?? []
     }
@@ -244,14 +250,25 @@ public struct FigureLayout {
 /// Tick positions and labels of one axis: 1/2/5 × 10^k steps on linear axes, powers of ten on
 /// log axes. The layout measures them and the drawing uses the same list.
 struct AxisTicks {
+  /// x ticks with fewer steps where the labels would otherwise touch (narrow panels).
+  static func fitting(_ range: AxisRange, _ scale: AxisScale, width: Double, measure: (String) -> Double) -> [AxisTicks] {
+    var target = 5
+    while true {
+      let ticks = ticks(range, scale, targetCount: target)
+      let needed = ticks.map { measure($0.label) }.reduce(0, +) * 1.4
+      if needed <= width || target <= 2 || scale == .log10 { return ticks }
+      target -= 1
+    }
+  }
+
   let value: Double
   let label: String
 
-  static func ticks(_ range: AxisRange, _ scale: AxisScale) -> [AxisTicks] {
+  static func ticks(_ range: AxisRange, _ scale: AxisScale, targetCount: Int = 5) -> [AxisTicks] {
     switch scale {
     case .linear:
-      let step = NiceTicks.step(forSpan: range.span)
-      return NiceTicks.ticks(in: range).map { AxisTicks(value: $0, label: NiceTicks.label($0, step: step)) }
+      let step = NiceTicks.step(forSpan: range.span, targetCount: targetCount)
+      return NiceTicks.ticks(in: range, targetCount: targetCount).map { AxisTicks(value: $0, label: NiceTicks.label($0, step: step)) }
     case .log10:
       return NiceTicks.logTicks(in: range).map { AxisTicks(value: $0, label: NiceTicks.logLabel($0)) }
     }

@@ -54,7 +54,7 @@ struct FigureDrawing {
   private func drawPanel(_ panel: Panel, frame: FigureLayout.PanelFrame) throws {
     let m = frame.mapping
     let box = m.box
-    let xTicks = AxisTicks.ticks(m.limits.x, m.xScale)
+    let xTicks = AxisTicks.fitting(m.limits.x, m.xScale, width: box.width) { renderer.measureText($0, font: style.font(style.tickSize)).advance }
     let yTicks = AxisTicks.ticks(m.limits.y, m.yScale)
     let tickLength = 3 * u
 

@@ -152,8 +152,8 @@ struct FigureOutputOptions: ParsableArguments {
   @Flag(help: "Leave out the caption (data, epoch, seed, code version).")
   var noCaption = false
 
-  @Option(help: "Shared legend: right, bottom or none.")
-  var legend: LegendOption = .right
+  @Option(help: "Shared legend: right, bottom or none (default: the figure's own, right for most).")
+  var legend: LegendOption?
 
   @Option(help: "Explicit x limits of every panel, e.g. -50,50.")
   var xlim: LimitsOption?
@@ -189,7 +189,7 @@ struct FigureOutputOptions: ParsableArguments {
     f.width = width.points(dpi: dpi)
     f.style.fontSize = fontSize
     f.style.fontFamily = fontFamily
-    f.style.legend = legend.position
+    if let legend { f.style.legend = legend.position }
     f.style.showsCaption = !noCaption
     if let titles {
       let list = titles.split(separator: "|", omittingEmptySubsequences: false).map(String.init)
@@ -210,12 +210,12 @@ struct FigureOutputOptions: ParsableArguments {
     return f
   }
 
-  /// Every option in force, for the provenance JSON.
-  func record(_ extra: [String: JSONValue] = [:]) -> [String: JSONValue] {
+  /// Every option in force for `figure` (as `apply` left it), for the provenance JSON.
+  func record(_ figure: Figure, _ extra: [String: JSONValue] = [:]) -> [String: JSONValue] {
     var o: [String: JSONValue] = [
       "format": .array(format.formats.map { .string($0.rawValue) }), "dpi": .number(dpi),
       "width": .string(width.description), "widthPoints": .number(width.points(dpi: dpi)),
-      "fontSize": .number(fontSize), "fontFamily": .string(fontFamily), "legend": .string(legend.rawValue),
+      "fontSize": .number(fontSize), "fontFamily": .string(fontFamily), "legend": .string(figure.style.legend.rawValue),
       "caption": .bool(!noCaption), "palette": .string(palette.name), "pointMode": .string(pointMode.rawValue),
       "rasterDpi": .number(rasterDpi), "shareLimits": .string(shareLimits.rawValue), "classLabels": .bool(classLabels),
     ]

@@ -76,7 +76,7 @@ struct PlotCommand: ParsableCommand {
     let stem = embeddings.count == 1 ? embeddings[0].label.replacingOccurrences(of: "/", with: "-") + (embeddings[0].epoch.map { "-e\($0)" } ?? "") : "\(embeddings.count)files"
     let base = ((output.out ?? defaultDirectory) as NSString).appendingPathComponent(output.name ?? "\(stem)-\(kind.rawValue)")
     let provenance = CheckpointViews.provenance(
-      embeddings, options: output.record(["kind": .string(kind.rawValue), "split": .array(options.splits.map { .string($0.rawValue) })]))
+      embeddings, options: output.record(figure, ["kind": .string(kind.rawValue), "split": .array(options.splits.map { .string($0.rawValue) })]))
     try output.write(figure, to: base, provenance: provenance)
   }
 }

@@ -78,7 +78,7 @@ struct RenderCommand: ParsableCommand {
     let figure = output.apply(to: try paperFigure.figure(from: source))
     let runs = try paperFigure.runs(in: source)
     let embeddings = try runs.map(source.latest)
-    var options = output.record(["figure": .string(paperFigure.name), "runsDir": .string(runsDir)])
+    var options = output.record(figure, ["figure": .string(paperFigure.name), "runsDir": .string(runsDir)])
     if runs.isEmpty { options["source"] = .string("margin math only (no checkpoints)") }
     try output.write(figure, to: base, provenance: CheckpointViews.provenance(embeddings, options: options), maximumRasterDPI: paperFigure.maximumRasterDPI)
   }
