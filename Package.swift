@@ -5,7 +5,11 @@
 //   training side:  Datasets, Engine (tensors + layers + optimisers + networks), Losses,
 //                   Checkpoints, Training
 //   shared:         MarginMath (pure functions, no engine types)
-//   rendering side: CairoGraphics (Cairo wrapper), Figures
+//   rendering side: Graphics2D (Point, Rect, Color, Font), PlotKit (backend-neutral plotting kit:
+//                   Path, Renderer protocol, figures, panels, layers; no Cairo, no checkpoints),
+//                   CairoGraphics (Cairo wrapper), CairoBackend (PlotKit's Renderer over Cairo;
+//                   PNG/SVG/PDF output), Figures (reproductions: paper-figure catalog, checkpoint
+//                   views, embedding files, results report; reads Checkpoints, draws with PlotKit)
 //   on top:         margins (CLI)
 import PackageDescription
 
@@ -40,8 +44,11 @@ let package = Package(
     .target(name: "Randomness"),
 
     // MARK: - Rendering side (never imports the training engine)
-    .target(name: "CairoGraphics", dependencies: ["CCairo"], exclude: ["README.md"]),
-    .target(name: "Figures", dependencies: ["CairoGraphics", "MarginMath", "Checkpoints", "Randomness"], exclude: ["README.md"]),
+    .target(name: "Graphics2D"),
+    .target(name: "PlotKit", dependencies: ["Graphics2D", "Randomness"], exclude: ["README.md"]),
+    .target(name: "CairoGraphics", dependencies: ["CCairo", "Graphics2D"], exclude: ["README.md"]),
+    .target(name: "CairoBackend", dependencies: ["PlotKit", "CairoGraphics"], exclude: ["README.md"]),
+    .target(name: "Figures", dependencies: ["PlotKit", "MarginMath", "Checkpoints"], exclude: ["README.md"]),
 
     // MARK: - Test support (a regular target so every test bundle can share it)
     .target(name: "TestSupport", dependencies: ["Engine", "CairoGraphics"]),
@@ -50,7 +57,7 @@ let package = Package(
     .executableTarget(
       name: "margins",
       dependencies: [
-        "Datasets", "Engine", "Training", "Results", "Checkpoints", "Figures",
+        "Datasets", "Engine", "Training", "Results", "Checkpoints", "Figures", "PlotKit", "CairoBackend",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
       ]),
 
@@ -63,9 +70,10 @@ let package = Package(
     .testTarget(name: "TrainingTests", dependencies: ["Training", "Checkpoints", "MarginMath", "Datasets", "TestSupport"]),
     .testTarget(name: "ResultsTests", dependencies: ["Results", "Training", "Checkpoints", "MarginMath"]),
     .testTarget(name: "CairoGraphicsTests", dependencies: ["CairoGraphics", "TestSupport"]),
-    .testTarget(name: "FiguresTests", dependencies: ["Figures", "CairoGraphics", "TestSupport"]),
     // Runs the built `margins` executable (no module dependency: `swift test` builds every product first).
     .testTarget(name: "CLITests"),
+    .testTarget(name: "PlotKitTests", dependencies: ["PlotKit"]),
+    .testTarget(name: "FiguresTests", dependencies: ["Figures", "PlotKit", "CairoBackend", "CairoGraphics", "Checkpoints", "MarginMath", "TestSupport"]),
   ],
   swiftLanguageModes: [.v6]
 )

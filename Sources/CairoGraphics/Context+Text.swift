@@ -1,22 +1,5 @@
 import CCairo
 
-/// A font selected through Cairo's "toy" text API, which resolves family names with fontconfig
-/// (DejaVu is installed on the target system; any missing family falls back to a default face).
-public struct Font: Hashable, Sendable {
-  public var family: String
-  /// Size in user units (points on vector surfaces, and on image surfaces scaled to points).
-  public var size: Double
-  public var isBold: Bool
-  public var isItalic: Bool
-
-  public init(family: String = "DejaVu Sans", size: Double, isBold: Bool = false, isItalic: Bool = false) {
-    self.family = family
-    self.size = size
-    self.isBold = isBold
-    self.isItalic = isItalic
-  }
-}
-
 /// The ink and advance of a string, in user units (`cairo_text_extents_t`).
 public struct TextExtents: Hashable, Sendable {
   /// Offset from the reference point to the left edge of the ink.

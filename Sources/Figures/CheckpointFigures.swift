@@ -1,10 +1,10 @@
-import CairoGraphics
 import Checkpoints
 import Foundation
 import MarginMath
+import PlotKit
 
-/// The ad-hoc figures `margins render` draws from any checkpoints: one column per
-/// checkpoint, one row per split where the kind has splits.
+/// The figures `margins plot` and `margins render` draw from any embeddings: one column per
+/// file, one row per split where the kind has splits.
 public enum CheckpointFigureKind: String, CaseIterable, Sendable {
   /// Raw 2-D features, class-coloured (L-Softmax Fig. 2 style).
   case scatter
@@ -16,10 +16,13 @@ public enum CheckpointFigureKind: String, CaseIterable, Sendable {
   case hist
   /// The same angles as polar histograms (rose plots), one per split.
   case rose
-  /// Training loss and batch error (1 − accuracy) from the run's log.csv.
+  /// Training loss and batch error (1 − accuracy) from the run's log.csv (this tool's runs only).
   case log
-  /// The target logit ψ(θ) of the checkpoint's loss next to plain cos θ.
+  /// The target logit ψ(θ) of the loss in force next to plain cos θ.
   case psi
+
+  /// Kinds with one row per split.
+  public var hasSplitRows: Bool { self == .scatter || self == .circle || self == .sectors || self == .rose }
 }
 
 public struct CheckpointFigureOptions: Sendable {
@@ -32,29 +35,42 @@ public struct CheckpointFigureOptions: Sendable {
 }
 
 extension Figure {
-  /// Builds the figure of `kind` for `checkpoints` (with the run directories they came from, for logs).
-  /// - Throws: `RenderError` when a run log is missing or malformed.
+  /// Builds the figure of `kind` for `embeddings`.
+  /// - Parameter logs: the training log of each file's run, for `.log` (`nil` where there is none).
+  /// - Throws: `EmbeddingError` when a file lacks what the kind needs (a split, class weights, a log).
   public static func checkpointFigure(
-    _ kind: CheckpointFigureKind, checkpoints: [FeatureCheckpoint], runDirectories: [String],
+    _ kind: CheckpointFigureKind, embeddings: [Embeddings], logs: [TrainingLogTable?] = [],
     options: CheckpointFigureOptions = CheckpointFigureOptions()
   ) throws -> Figure {
-    precondition(!checkpoints.isEmpty, "a figure needs at least one checkpoint")
-    let splitRows = kind == .scatter || kind == .circle || kind == .sectors || kind == .rose
-    let rows = splitRows ? options.splits.count : 1
-    var figure = Figure(rows: rows, columns: checkpoints.count)
+    precondition(!embeddings.isEmpty, "a figure needs at least one file")
+    let rows = kind.hasSplitRows ? options.splits.count : 1
+    var figure = Figure(rows: rows, columns: embeddings.count)
     figure.limitSharing = options.limitSharing
-    figure.caption = CheckpointViews.caption(checkpoints)
-    figure.legendTitle = checkpoints[0].metadata.dataset.name
-    for (column, checkpoint) in checkpoints.enumerated() {
-      let metadata = checkpoint.metadata
-      let label = CheckpointViews.lossLabel(metadata)
-      let directions = CheckpointViews.directions(checkpoint)
+    figure.caption = CheckpointViews.caption(embeddings)
+    figure.legendTitle = embeddings[0].metadata?.dataset.name ?? "class"
+    let withEpoch = CheckpointViews.epochsDiffer(embeddings)
+    for (column, e) in embeddings.enumerated() {
+      let label = CheckpointViews.panelLabel(e) + (withEpoch ? ", " + (CheckpointViews.epochNote(e) ?? "no epoch") : "")
+      let directions = CheckpointViews.directions(e)
+      func needWeights() throws {
+        if e.classWeights == nil {
+          throw EmbeddingError(path: e.path, array: "class_weights", reason: "missing: --kind \(kind.rawValue) needs the class weights")
+        }
+      }
+      func split(_ choice: CheckpointViews.SplitChoice) throws -> Embeddings.Split {
+        if let s = CheckpointViews.split(e, choice.rawValue) { return s }
+        throw EmbeddingError(
+          path: e.path, array: "\(choice.rawValue)_features",
+          reason: "the file has no \(choice.rawValue) split (it has: \(e.splits.map(\.name).joined(separator: ", "))); choose one with --split")
+      }
       switch kind {
       case .scatter, .circle, .sectors, .rose:
-        for (row, split) in options.splits.enumerated() {
-          let cloud = CheckpointViews.cloud(checkpoint, split: split)
-          let title = "\(split.setName) (\(label))"
-          let subtitle = CheckpointViews.accuracyLine(metadata, split: split)
+        if kind != .scatter { try needWeights() }
+        for (row, choice) in options.splits.enumerated() {
+          let s = try split(choice)
+          let cloud = CheckpointViews.cloud(e, split: s)
+          let title = "\(s.setName) (\(label))"
+          let subtitle = CheckpointViews.accuracyLine(e, split: s)
           switch kind {
           case .scatter:
             figure[row, column] = .scatter(
@@ -62,48 +78,60 @@ extension Figure {
           case .circle, .sectors:
             figure[row, column] = .angular(
               title: title, subtitle: subtitle, cloud: cloud, directions: directions,
-              sectors: kind == .sectors ? CheckpointViews.sectors(checkpoint) : [], palette: options.palette,
-              directionLabels: metadata.classNames.map { "W\($0)" })
+              sectors: kind == .sectors ? CheckpointViews.sectors(e) : [], palette: options.palette,
+              directionLabels: e.classNames.map { "W\($0)" })
           default:
             let series = HistogramSeries.anglesPooled(
-              of: cloud, directions: directions, name: split.setName, color: split == .train ? .black : Self.testColor,
-              binCount: 36, range: 0...180)
+              of: cloud, directions: directions, name: s.setName, color: Self.splitColor(s.name), binCount: 36, range: 0...180)
             figure[row, column] = .rose(title: title, subtitle: subtitle, series: [series])
           }
         }
       case .hist:
-        let series = options.splits.map { split in
-          HistogramSeries.anglesPooled(
-            of: CheckpointViews.cloud(checkpoint, split: split), directions: directions, name: split.setName,
-            color: split == .train ? .black : Self.testColor, binCount: 60, range: 0...90)
-        }
+        try needWeights()
+        let chosen = try options.splits.map(split)
         figure[0, column] = .histogram(
-          title: label, subtitle: CheckpointViews.accuracyLine(metadata, split: .test), series: series,
-          yLabel: "density")
+          title: label, subtitle: chosen.map { CheckpointViews.accuracyLine(e, split: $0) }.joined(separator: "; "),
+          series: Self.angleSeries(e, splits: chosen), yLabel: "density")
       case .log:
-        let logPath = (runDirectories[column] as NSString).appendingPathComponent("log.csv")
-        guard let text = try? String(contentsOfFile: logPath, encoding: .utf8) else { throw RenderError.unreadableFile(path: logPath) }
-        let table = try CSVTable(parsing: text)
-        let loss = try Polyline(table: table, x: "iteration", y: "loss", name: "loss", color: .black)
-        var error = try Polyline(table: table, x: "iteration", y: "batch_accuracy", name: "batch error", color: Self.testColor)
+        guard column < logs.count, let log = logs[column] else {
+          throw EmbeddingError(path: e.path, reason: "--kind log needs a run directory with log.csv (this tool's checkpoints)")
+        }
+        let iterations = log.rows.map { Double($0.iteration) }
+        let loss = Polyline(xs: iterations, ys: log.rows.map(\.loss), name: "loss", color: .black)
         // Error (1 − accuracy) rather than accuracy: on the log axis the last percent stays readable.
-        error.points = error.points.map { Point(x: $0.x, y: 1 - $0.y) }
+        let error = Polyline(xs: iterations, ys: log.rows.map { 1 - $0.batchAccuracy }, name: "batch error", color: Self.testColor, dash: [4, 2])
         figure[0, column] = .curves(
-          title: "\(metadata.run): \(label)", curves: [Self.smoothed(loss), Self.smoothed(error)],
-          xLabel: "iteration", yLabel: nil, yScale: .log10)
+          title: label, curves: [Self.smoothed(loss), Self.smoothed(error)], xLabel: "iteration", yLabel: nil, yScale: .log10)
       case .psi:
-        let rule = CheckpointViews.rule(checkpoint)
+        guard let rule = e.rule else {
+          throw EmbeddingError(path: e.path, array: "loss", reason: "missing: --kind psi needs the loss (a 'loss' array, e.g. \"arcface\")")
+        }
         let degrees = Array(stride(from: 0.0, through: 180.0, by: 1.0))
         let psi = Polyline(
           xs: degrees, ys: degrees.map { rule.targetCurve(angle: $0 * .pi / 180) }, name: "target logit ψ(θ)", color: Self.testColor)
         let cosine = Polyline(xs: degrees, ys: degrees.map { cos($0 * .pi / 180) }, name: "cos θ", color: .black, dash: [3, 2])
         figure[0, column] = .curves(
-          title: label, subtitle: String(format: "λ = %.3g at iteration %d", metadata.lambda, metadata.iteration),
+          title: label, subtitle: e.iteration.map { "at iteration \($0)" },
           curves: [cosine, psi], xLabel: "θ (degrees)", yLabel: "target logit / scale", legendCorner: .bottomLeft)
       }
     }
     return figure
   }
+
+  /// Angle histograms (density) of `splits` against their own class weights, over a range that
+  /// fits the data: 0 to the largest angle rounded up to 10°, at most 180°.
+  public static func angleSeries(_ e: Embeddings, splits: [Embeddings.Split], binCount: Int = 60) -> [HistogramSeries] {
+    let directions = CheckpointViews.directions(e)
+    let clouds = splits.map { CheckpointViews.cloud(e, split: $0) }
+    let largest = clouds.flatMap { $0.anglesToOwnClass(directions: directions) }.max() ?? 90
+    let upper = min(180, max(10, (largest / 10).rounded(.up) * 10))
+    return zip(splits, clouds).map { s, cloud in
+      HistogramSeries.anglesPooled(of: cloud, directions: directions, name: s.setName, color: splitColor(s.name), binCount: binCount, range: 0...upper)
+    }
+  }
+
+  /// Black for training data, orange for test data (Okabe–Ito vermillion-orange).
+  static func splitColor(_ name: String) -> Color { name == "train" ? .black : testColor }
 
   static let testColor = Color(red: 0.84, green: 0.37, blue: 0.0)
 

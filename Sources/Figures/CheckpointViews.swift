@@ -1,52 +1,48 @@
-import CairoGraphics
 import Checkpoints
 import Foundation
 import MarginMath
+import PlotKit
 
-/// Turns feature checkpoints into the kit's plain inputs: clouds, class directions, angular
-/// sectors from the shared margin math, angle histograms, and the papers' panel titles.
+/// Turns embeddings (from any file, this tool's checkpoints included) into the kit's plain
+/// inputs: clouds, class directions, angular sectors from the shared margin math, and truthful
+/// labels: accuracies computed from the arrays, the margin and λ in force at the checkpoint.
 public enum CheckpointViews {
   public enum SplitChoice: String, CaseIterable, Sendable {
     case train
     case test
-
-    /// "Training Set" / "Testing Set", as the L-Softmax figure says.
-    public var setName: String { self == .train ? "Training Set" : "Testing Set" }
   }
 
-  public static func cloud(_ checkpoint: FeatureCheckpoint, split: SplitChoice) -> FeatureCloud {
-    let d = checkpoint.dimension
-    let features = split == .train ? checkpoint.trainFeatures : checkpoint.testFeatures
-    let labels = split == .train ? checkpoint.trainLabels : checkpoint.testLabels
-    // Figures are 2-D; a 3-D checkpoint is shown by its first two coordinates.
-    let xs = stride(from: 0, to: features.count, by: d).map { features[$0] }
-    let ys = stride(from: 1, to: features.count, by: d).map { features[$0] }
-    return FeatureCloud(xs: xs, ys: ys, labels: labels, classNames: checkpoint.metadata.classNames)
+  /// The split named `name`, or (for files with one unnamed split) the only one.
+  public static func split(_ e: Embeddings, _ name: String) -> Embeddings.Split? {
+    e.split(name) ?? (e.splits.count == 1 && !["train", "test"].contains(e.splits[0].name) ? e.splits[0] : nil)
   }
 
-  /// The class weight vectors (first two coordinates) as directions.
-  public static func directions(_ checkpoint: FeatureCheckpoint) -> [Point] {
-    let d = checkpoint.dimension
-    return (0..<checkpoint.classCount).map {
-      Point(x: Double(checkpoint.classWeights[$0 * d]), y: Double(checkpoint.classWeights[$0 * d + 1]))
-    }
+  public static func cloud(_ split: Embeddings.Split, classNames: [String], dimension: Int) -> FeatureCloud {
+    let xs = stride(from: 0, to: split.features.count, by: dimension).map { split.features[$0] }
+    let ys = stride(from: 1, to: split.features.count, by: dimension).map { split.features[$0] }
+    return FeatureCloud(xs: xs, ys: ys, labels: split.labels.map { UInt8(truncatingIfNeeded: $0) }, classNames: classNames)
   }
 
-  /// The margin rule in force at the checkpoint (λ and ramped margins at its iteration, learned α).
-  public static func rule(_ checkpoint: FeatureCheckpoint) -> MarginRule {
-    var parameters = checkpoint.metadata.lossParameters
-    if let alpha = checkpoint.alpha { parameters.alpha = Double(alpha) }
-    return MarginRule(kind: checkpoint.metadata.loss, parameters: parameters, iteration: checkpoint.metadata.iteration)
+  public static func cloud(_ e: Embeddings, split: Embeddings.Split) -> FeatureCloud {
+    cloud(split, classNames: e.classNames, dimension: e.dimension)
   }
 
-  /// Label-free decision regions and margin zones of every class (2-D checkpoints only).
-  public static func sectors(_ checkpoint: FeatureCheckpoint, includingMarginZones: Bool = true) -> [AngularSector] {
-    guard checkpoint.dimension == 2 else { return [] }
-    let weights = directions(checkpoint).map { Point2(x: $0.x, y: $0.y) }
-    let biases = checkpoint.classBias.map { $0.map(Double.init) }
+  /// The class weight vectors as directions; empty without class weights.
+  public static func directions(_ e: Embeddings) -> [Point] {
+    (e.directions ?? []).map { Point(x: $0.x, y: $0.y) }
+  }
+
+  /// Label-free decision regions and margin zones of every class under the rule in force (for an
+  /// unknown loss: argmax W x + b, no margin zones). Empty without class weights.
+  public static func sectors(_ e: Embeddings, includingMarginZones: Bool = true) -> [AngularSector] {
+    guard e.dimension == 2, let dirs = e.directions else { return [] }
+    let weights = dirs.map { Point2(x: $0.x, y: $0.y) }
+    let biases = e.classBias.map { $0.map(Double.init) }
+    let rule = e.rule ?? MarginRule(kind: .softmax, parameters: LossParameters(), iteration: 0)
     // With a bias the regions depend on ‖x‖; draw them at the test features' mean norm.
-    let norm = checkpoint.metadata.metrics["test"]?.featureNorms.mean ?? 1
-    let classes = SectorGeometry.sectors(weights: weights, biases: biases, rule: rule(checkpoint), featureNorm: max(norm, 1e-6))
+    let reference = split(e, "test") ?? e.splits[0]
+    let norm = meanNorm(reference, dimension: e.dimension)
+    let classes = SectorGeometry.sectors(weights: weights, biases: biases, rule: rule, featureNorm: max(norm, 1e-6))
     var sectors: [AngularSector] = []
     for entry in classes {
       sectors += entry.decision.map { AngularSector(start: $0.start, end: $0.end, classIndex: entry.classIndex, kind: .decisionRegion) }
@@ -57,58 +53,123 @@ public enum CheckpointViews {
     return sectors
   }
 
-  /// A short label of the loss and its parameters: "m=1, Softmax", "m=3", "ArcFace, m=0.25".
-  public static func lossLabel(_ metadata: CheckpointMetadata) -> String {
-    let p = metadata.lossParameters
-    func number(_ x: Double) -> String { x == x.rounded() ? String(Int(x)) : String(format: "%g", x) }
-    switch metadata.loss {
+  static func meanNorm(_ split: Embeddings.Split, dimension d: Int) -> Double {
+    guard split.count > 0 else { return 0 }
+    var sum = 0.0
+    for i in 0..<split.count {
+      var s = 0.0
+      for k in 0..<d { s += Double(split.features[i * d + k]) * Double(split.features[i * d + k]) }
+      sum += s.squareRoot()
+    }
+    return sum / Double(split.count)
+  }
+
+  static func number(_ x: Double) -> String { x == x.rounded() && abs(x) < 1e6 ? String(Int(x)) : String(format: "%.3g", x) }
+
+  /// The loss and its margin, as in force at the checkpoint: "m=1, Softmax", "m=3",
+  /// "ArcFace, m=0.0465 (configured 0.5)". CosFace and AM-Softmax are one loss (cos θ − m) and
+  /// are labelled alike. `nil` when the file names no loss.
+  public static func lossLabel(_ e: Embeddings) -> String? {
+    guard let loss = e.loss else { return nil }
+    let p = loss.parameters
+    func margin(_ configured: Double) -> String {
+      guard let now = loss.marginInForce, abs(now - configured) > 1e-9 * max(1, abs(configured)) else { return "m=\(number(configured))" }
+      return "m=\(number(now)) (configured \(number(configured)))"
+    }
+    switch loss.kind {
     case .lSoftmax: return p.m == 1 ? "m=1, Softmax" : "m=\(number(p.m))"
     case .aSoftmax: return "A-Softmax, m=\(number(p.m))"
     case .softmax: return "Softmax"
     case .weightedSoftmax: return "Weighted Softmax"
     case .modifiedSoftmax: return "Modified Softmax"
-    case .l2Softmax: return "L2-Softmax, α=\(number(Double(metadata.lossParameters.alpha)))"
+    case .l2Softmax: return "L2-Softmax, α=\(number(e.alpha.map(Double.init) ?? p.alpha))"
     case .normFace: return "NormFace, s=\(number(p.s))"
-    case .amSoftmax: return "AM-Softmax, m=\(number(p.m))"
-    case .cosFace: return "CosFace, m=\(number(p.m))"
-    case .arcFace: return "ArcFace, m=\(number(p.m))"
+    case .amSoftmax, .cosFace: return "CosFace/AM, \(margin(p.m))"
+    case .arcFace: return "ArcFace, \(margin(p.m))"
     case .combined: return "Combined (\(number(p.m1)), \(number(p.m2)), \(number(p.m3)))"
     }
   }
 
-  /// "Testing Accuracy: 98.45%" for the test split, "Training Accuracy: ..." for the training split.
-  public static func accuracyLine(_ metadata: CheckpointMetadata, split: SplitChoice) -> String {
-    let value = split == .test ? metadata.accuracy.test : metadata.accuracy.train
-    return String(format: "%@ Accuracy: %.2f%%", split == .test ? "Testing" : "Training", 100 * value)
+  /// "λ=12.3" for losses that anneal λ (the stored value; the schedule's floor, where it ends,
+  /// beside it when it differs), `nil` otherwise.
+  public static func lambdaNote(_ e: Embeddings) -> String? {
+    guard let loss = e.loss, loss.kind.usesLambda, let rule = e.rule, rule.transform != .identity else { return nil }
+    let final = loss.parameters.lambda.minimum
+    let now = rule.lambda
+    // A disabled schedule (λ = 0 throughout) says nothing worth a label.
+    if now == 0 && loss.parameters.lambda == .disabled { return nil }
+    return abs(now - final) > 1e-9 * max(1, final) ? "λ=\(number(now)) (→ \(number(final)))" : "λ=\(number(now))"
   }
+
+  /// The loss label with λ, or the file's name when no loss is given.
+  public static func panelLabel(_ e: Embeddings) -> String {
+    [lossLabel(e) ?? e.label, lambdaNote(e)].compactMap { $0 }.joined(separator: ", ")
+  }
+
+  /// "Testing Accuracy: 98.45%" computed from the arrays, or why it cannot be.
+  public static func accuracyLine(_ e: Embeddings, split: Embeddings.Split) -> String {
+    let name = split.name == "train" ? "Training " : split.name == "test" ? "Testing " : ""
+    guard let a = e.accuracy(of: split) else { return "\(name)Accuracy: none (no class weights)" }
+    return String(format: "%@Accuracy: %.2f%%", name, 100 * a)
+  }
+
+  /// "epoch 3" when the file gives one.
+  public static func epochNote(_ e: Embeddings) -> String? { e.epoch.map { "epoch \($0)" } }
+
+  /// Whether the epochs differ across `all`, so each panel title must name its own.
+  public static func epochsDiffer(_ all: [Embeddings]) -> Bool { Set(all.map(\.epoch)).count > 1 }
 
   /// Caption lines naming what a figure was drawn from.
-  public static func caption(_ checkpoints: [FeatureCheckpoint]) -> [(key: String, value: String)] {
-    guard let first = checkpoints.first?.metadata else { return [] }
-    let runs = checkpoints.map { "\($0.metadata.experiment)/\($0.metadata.run)" }
-    let epochs = Set(checkpoints.map(\.metadata.epoch)).sorted().map(String.init).joined(separator: ",")
-    let seeds = Set(checkpoints.map(\.metadata.seed)).sorted().map(String.init).joined(separator: ",")
-    return [
-      ("runs", runs.count > 3 ? "\(runs[0]) … \(runs[runs.count - 1]) (\(runs.count))" : runs.joined(separator: ", ")),
-      ("epoch", epochs), ("seed", seeds), ("profile", first.profile),
-      ("data", "\(first.dataset.name) \(first.dataset.checksum.prefix(12))"), ("code", first.codeVersion),
+  public static func caption(_ all: [Embeddings]) -> [(key: String, value: String)] {
+    let runs = all.map(\.label)
+    var lines: [(key: String, value: String)] = [
+      ("data", runs.count > 3 ? "\(runs[0]) … \(runs[runs.count - 1]) (\(runs.count))" : runs.joined(separator: ", "))
     ]
+    let epochs = Set(all.compactMap(\.epoch)).sorted().map(String.init)
+    if !epochs.isEmpty { lines.append(("epoch", epochs.joined(separator: ","))) }
+    let metadata = all.compactMap(\.metadata)
+    if let first = metadata.first {
+      lines.append(("seed", Set(metadata.map(\.seed)).sorted().map(String.init).joined(separator: ",")))
+      lines += [("profile", first.profile), ("dataset", "\(first.dataset.name) \(first.dataset.checksum.prefix(12))"), ("code", first.codeVersion)]
+    }
+    if all.contains(where: { $0.classWeights == nil }) { lines.append(("note", "no class weights: no accuracy, no sectors")) }
+    let dropped = all.map(\.droppedNonfinite).reduce(0, +)
+    if dropped > 0 { lines.append(("dropped", "\(dropped) non-finite rows")) }
+    return lines
   }
 
-  /// What is written next to every figure: where each panel's data came from.
-  /// Only metadata is needed, so a paper figure's provenance reads the runs' JSON files, not their arrays.
-  public static func provenance(_ metadata: [CheckpointMetadata], paths: [String]) -> Data {
-    let entries: [JSONValue] = zip(metadata, paths).map { m, path in
-      .object([
-        "checkpoint": .string(path), "experiment": .string(m.experiment), "run": .string(m.run),
-        "profile": .string(m.profile), "epoch": .number(Double(m.epoch)), "seed": .number(Double(m.seed)),
-        "loss": .string(m.loss.rawValue), "datasetChecksum": .string(m.dataset.checksum),
-        "codeVersion": .string(m.codeVersion), "testAccuracy": .number(m.accuracy.test),
-        "configuration": m.configuration,
-      ])
+  /// What is written next to every figure: where each panel's data came from, what was computed
+  /// from it, and every option the figure was drawn with.
+  public static func provenance(_ all: [Embeddings], options: [String: JSONValue] = [:]) -> Data {
+    let entries: [JSONValue] = all.map { e in
+      var object: [String: JSONValue] = ["file": .string(e.path), "dimension": .number(Double(e.dimension))]
+      if let epoch = e.epoch { object["epoch"] = .number(Double(epoch)) }
+      if let iteration = e.iteration { object["iteration"] = .number(Double(iteration)) }
+      if let loss = e.loss { object["loss"] = .string(loss.kind.rawValue) }
+      if let rule = e.rule, e.loss?.kind.usesLambda == true { object["lambdaInForce"] = .number(rule.lambda) }
+      if let margin = e.loss?.marginInForce { object["marginInForce"] = .number(margin) }
+      var computed: [String: JSONValue] = [:]
+      for s in e.splits {
+        computed[s.name] = .object([
+          "count": .number(Double(s.count)),
+          "accuracy": e.accuracy(of: s).map(JSONValue.number) ?? .null,
+        ])
+      }
+      object["computed"] = .object(computed)
+      if e.droppedNonfinite > 0 { object["droppedNonfiniteRows"] = .number(Double(e.droppedNonfinite)) }
+      if let m = e.metadata {
+        object["experiment"] = .string(m.experiment)
+        object["run"] = .string(m.run)
+        object["profile"] = .string(m.profile)
+        object["seed"] = .number(Double(m.seed))
+        object["datasetChecksum"] = .string(m.dataset.checksum)
+        object["codeVersion"] = .string(m.codeVersion)
+        object["configuration"] = m.configuration
+      }
+      return .object(object)
     }
     let encoder = JSONEncoder()
     encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
-    return (try? encoder.encode(JSONValue.object(["panels": .array(entries)]))) ?? Data()
+    return (try? encoder.encode(JSONValue.object(["panels": .array(entries), "options": .object(options)]))) ?? Data()
   }
 }

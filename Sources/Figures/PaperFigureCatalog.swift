@@ -1,7 +1,7 @@
-import CairoGraphics
 import Checkpoints
 import Foundation
 import MarginMath
+import PlotKit
 
 /// A run whose checkpoints a paper figure draws.
 public struct RunReference: Hashable, Sendable, CustomStringConvertible {
@@ -16,36 +16,61 @@ public struct RunReference: Hashable, Sendable, CustomStringConvertible {
   public var description: String { "\(experiment)/\(run)" }
 }
 
-/// Where paper figures find their checkpoints: `runs/<experiment>/<run>/`.
+/// Where paper figures find their checkpoints (`runs/<experiment>/<run>/`) and the experiment
+/// files that declare the runs.
 public struct CheckpointSource: Sendable {
   public let runsRoot: String
+  public let experiments: ExperimentCatalog
 
-  public init(runsRoot: String) {
+  /// - Throws: `EmbeddingError` for an unreadable experiment file.
+  public init(runsRoot: String, experimentsDirectory: String = "experiments") throws {
     self.runsRoot = runsRoot
+    experiments = try ExperimentCatalog(directory: experimentsDirectory)
   }
 
   public func directory(_ reference: RunReference) -> RunDirectory {
     RunDirectory(root: runsRoot, experiment: reference.experiment, run: reference.run)
   }
 
-  /// The newest checkpoint of a run.
+  /// The newest checkpoint of a run (the epoch `CheckpointReader` picks for a run directory) as
+  /// embeddings.
   /// - Throws: `CheckpointError.missing` with the command that trains the run.
-  public func latest(_ reference: RunReference) throws -> FeatureCheckpoint {
+  public func latest(_ reference: RunReference) throws -> Embeddings {
     let run = directory(reference)
-    guard let epoch = run.latestEpoch() ?? run.savedEpochs().last else {
+    let checkpoint: FeatureCheckpoint
+    do {
+      checkpoint = try CheckpointReader.read(run.path)
+    } catch CheckpointError.missing(let path, _) {
       throw CheckpointError.missing(
-        path: run.path, hint: "Train it with `margins train \(reference.experiment) --run \(reference.run)` (or `make figures`).")
+        path: path, hint: "Train it with `margins train \(reference.experiment) --run \(reference.run)` (or `make figures`).")
     }
-    return try run.readCheckpoint(epoch: epoch)
+    return try EmbeddingReader.embeddings(checkpoint: checkpoint, path: try CheckpointReader.metadataPath(for: run.path))
+  }
+
+  /// The metadata file of a run's newest checkpoint (for provenance without reading arrays).
+  public func latestMetadataPath(_ reference: RunReference) throws -> String {
+    try CheckpointReader.metadataPath(for: directory(reference).path)
   }
 
   /// Every saved epoch of a run, oldest first.
-  public func allEpochs(_ reference: RunReference) throws -> [FeatureCheckpoint] {
+  public func allEpochs(_ reference: RunReference) throws -> [Embeddings] {
     let run = directory(reference)
     let epochs = run.savedEpochs()
-    guard !epochs.isEmpty else { _ = try latest(reference); return [] }
-    return try epochs.map(run.readCheckpoint(epoch:))
+    guard !epochs.isEmpty else { return [try latest(reference)] }
+    return try epochs.map { epoch in
+      try EmbeddingReader.embeddings(checkpoint: try run.readCheckpoint(epoch: epoch), path: run.metadataPath(epoch: epoch))
+    }
   }
+}
+
+/// Which runs a paper figure draws, declared once.
+public enum RunSelection: Sendable {
+  /// No runs: a margin-math figure.
+  case none
+  /// Every run of an experiment file, in the file's order.
+  case experiment(String)
+  /// Particular runs, possibly from several experiments.
+  case runs([RunReference])
 }
 
 /// One of the named figures `margins render --figure NAME` and `make figures` produce.
@@ -54,23 +79,35 @@ public struct PaperFigure: Sendable {
   public let name: String
   /// What the figure reproduces, for the report.
   public let summary: String
-  /// The runs it draws (empty for pure margin-math figures).
-  public let runs: [RunReference]
+  public let selection: RunSelection
   /// The most a vector output's embedded point image may use, so the file stays under 2 MB.
   public let maximumRasterDPI: Double
-  let build: @Sendable (CheckpointSource) throws -> Figure
+  let build: @Sendable (CheckpointSource, [RunReference]) throws -> Figure
 
   init(
-    name: String, summary: String, runs: [RunReference], maximumRasterDPI: Double = 300,
-    build: @escaping @Sendable (CheckpointSource) throws -> Figure
+    name: String, summary: String, runs: RunSelection, maximumRasterDPI: Double = 300,
+    build: @escaping @Sendable (CheckpointSource, [RunReference]) throws -> Figure
   ) {
     self.name = name
     self.summary = summary
-    self.runs = runs
+    selection = runs
     self.maximumRasterDPI = maximumRasterDPI
     self.build = build
   }
 
+  /// The runs the figure draws, resolved against the experiment files.
+  public func runs(in source: CheckpointSource) throws -> [RunReference] {
+    switch selection {
+    case .none: return []
+    case .experiment(let name): return try source.experiments.runs(of: name).map(\.reference)
+    case .runs(let list):
+      for r in list { _ = try source.experiments.run(r) }
+      return list
+    }
+  }
+
   /// Loads the checkpoints and builds the figure.
-  public func figure(from source: CheckpointSource) throws -> Figure { try build(source) }
+  public func figure(from source: CheckpointSource) throws -> Figure {
+    try build(source, try runs(in: source))
+  }
 }

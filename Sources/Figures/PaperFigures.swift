@@ -1,7 +1,7 @@
-import CairoGraphics
 import Checkpoints
 import Foundation
 import MarginMath
+import PlotKit
 
 extension PaperFigure {
   /// Every named figure, in the order of the report.
@@ -12,25 +12,34 @@ extension PaperFigure {
 
   public static func named(_ name: String) -> PaperFigure? { all.first { $0.name == name } }
 
+  /// Test split of a run's embeddings (every checkpoint of this tool has one).
+  static func test(_ e: Embeddings) -> Embeddings.Split { e.split("test") ?? e.splits[e.splits.count - 1] }
+  static func train(_ e: Embeddings) -> Embeddings.Split { e.split("train") ?? e.splits[0] }
+
+  /// Panel labels for a row of runs: the loss in force, with the epoch when epochs differ.
+  static func labels(_ all: [Embeddings]) -> [String] {
+    let withEpoch = CheckpointViews.epochsDiffer(all)
+    return all.map { e in CheckpointViews.panelLabel(e) + (withEpoch ? ", " + (CheckpointViews.epochNote(e) ?? "") : "") }
+  }
+
   /// L-Softmax Fig. 2: training and test features for m = 1 (softmax), 2, 3, 4.
   static let lSoftmaxFigure2 = PaperFigure(
     name: "lsoftmax-fig2",
-    summary: "L-Softmax Fig. 2: 2-D MNIST features, training set (top) and test set (bottom), m = 1 (softmax), 2, 3, 4, with test accuracy under each bottom panel.",
-    runs: (1...4).map { RunReference("lsoftmax-fig2", "m\($0)") }
-  ) { source in
-    let checkpoints = try (1...4).map { try source.latest(RunReference("lsoftmax-fig2", "m\($0)")) }
-    var figure = Figure(rows: 2, columns: 4)
-    for (column, checkpoint) in checkpoints.enumerated() {
-      let label = CheckpointViews.lossLabel(checkpoint.metadata)
+    summary: "L-Softmax Fig. 2: 2-D MNIST features, training set (top) and test set (bottom), m = 1 (softmax), 2, 3, 4, with test accuracy under each bottom panel, in the paper's own digit colours.",
+    runs: .experiment("lsoftmax-fig2")
+  ) { source, runs in
+    let all = try runs.map(source.latest)
+    var figure = Figure(rows: 2, columns: all.count)
+    for (column, (e, label)) in zip(all, labels(all)).enumerated() {
       figure[0, column] = .scatter(
-        title: "Training Set (\(label))", cloud: CheckpointViews.cloud(checkpoint, split: .train), palette: .lSoftmaxPaper)
+        title: "Training Set (\(label))", cloud: CheckpointViews.cloud(e, split: train(e)), palette: .lSoftmaxPaper)
       figure[1, column] = .scatter(
-        title: "Testing Set (\(label))", subtitle: CheckpointViews.accuracyLine(checkpoint.metadata, split: .test),
-        cloud: CheckpointViews.cloud(checkpoint, split: .test), palette: .lSoftmaxPaper)
+        title: "Testing Set (\(label))", subtitle: CheckpointViews.accuracyLine(e, split: test(e)),
+        cloud: CheckpointViews.cloud(e, split: test(e)), palette: .lSoftmaxPaper)
     }
     figure.limitSharing = .columns
     figure.legendTitle = "digit"
-    figure.caption = CheckpointViews.caption(checkpoints)
+    figure.caption = CheckpointViews.caption(all) + [("palette", "l-softmax-paper (the paper's colours; not colour-blind safe)")]
     return figure
   }
 
@@ -39,33 +48,33 @@ extension PaperFigure {
   static let sphereFaceFigure2 = PaperFigure(
     name: "sphereface-fig2",
     summary: "SphereFace Fig. 2: softmax (with bias), modified softmax and A-Softmax (m = 4) on two classes (MNIST 3 vs 8 standing in for two face identities): original space with the decision boundaries (top) and the unit-circle projection with the angular margin (bottom), test features.",
-    runs: ["softmax", "modified-softmax", "a-softmax"].map { RunReference("sphereface-fig2", $0) }
-  ) { source in
-    let checkpoints = try ["softmax", "modified-softmax", "a-softmax"].map { try source.latest(RunReference("sphereface-fig2", $0)) }
-    var figure = Figure(rows: 2, columns: 3)
-    for (column, checkpoint) in checkpoints.enumerated() {
-      let cloud = CheckpointViews.cloud(checkpoint, split: .test)
-      let sectors = CheckpointViews.sectors(checkpoint)
-      let label = CheckpointViews.lossLabel(checkpoint.metadata)
+    runs: .experiment("sphereface-fig2")
+  ) { source, runs in
+    let all = try runs.map(source.latest)
+    var figure = Figure(rows: 2, columns: all.count)
+    for (column, (e, label)) in zip(all, labels(all)).enumerated() {
+      let cloud = CheckpointViews.cloud(e, split: test(e))
+      let sectors = CheckpointViews.sectors(e)
+      let names = e.classNames.map { "W\($0)" }
       // Shade the sectors out to the farthest feature so the raw-space panel shows the regions.
-      let radius = (checkpoint.metadata.metrics["test"]?.featureNorms.maximum ?? 1) * 1.05
+      let radius = (e.metrics(of: test(e))?.featureNorms.maximum ?? 1) * 1.05
       figure[0, column] = Panel(
-        title: "\(label): original space", subtitle: CheckpointViews.accuracyLine(checkpoint.metadata, split: .test),
+        title: "\(label): original space", subtitle: CheckpointViews.accuracyLine(e, split: test(e)),
         layers: [
           SectorLayer(sectors: sectors, radius: radius, palette: .colorBlindSafe),
           ScatterLayer(cloud: cloud),
-          DirectionRaysLayer(directions: CheckpointViews.directions(checkpoint), length: radius * 0.9, labels: ["W1", "W2"]),
+          DirectionRaysLayer(directions: CheckpointViews.directions(e), length: radius * 0.9, labels: names),
         ])
       figure[1, column] = .angular(
         title: "\(label): unit circle", subtitle: marginNote(sectors), cloud: cloud,
-        directions: CheckpointViews.directions(checkpoint), sectors: sectors, directionLabels: ["W1", "W2"])
+        directions: CheckpointViews.directions(e), sectors: sectors, directionLabels: names)
     }
     figure.legendTitle = "digit"
-    figure.caption = CheckpointViews.caption(checkpoints)
+    figure.caption = CheckpointViews.caption(all)
     return figure
   }
 
-  /// "angular margin 23.4°" (the widest margin zone), or the absence of one.
+  /// "margin zone 23.4°" (the widest margin zone), or the absence of one.
   static func marginNote(_ sectors: [AngularSector]) -> String {
     let widest = sectors.filter { $0.kind == .marginZone }.map(\.span).max() ?? 0
     return widest > 1e-6 ? String(format: "margin zone %.1f°", widest * 180 / .pi) : "no margin zone"

@@ -11,7 +11,7 @@ struct Margins: ParsableCommand {
     commandName: "margins",
     abstract: "Train 2-D feature networks under softmax-family losses and draw the papers' figures.",
     version: "margins \(packageVersion) (code \(CodeVersion.current))",
-    subcommands: [DataCommand.self, TrainCommand.self, RenderCommand.self, MetricsCommand.self, ReportCommand.self, ResultsCommand.self, Bench.self, RenderBenchCommand.self])
+    subcommands: [DataCommand.self, TrainCommand.self, PlotCommand.self, RenderCommand.self, MetricsCommand.self, ReportCommand.self, ResultsCommand.self, Bench.self, RenderBenchCommand.self])
 
   /// Runs the command, turning operating-system errors into a sentence that names the path.
   static func main() {

@@ -1,5 +1,8 @@
 import ArgumentParser
+import CairoBackend
+import CairoGraphics
 import Figures
+import PlotKit
 import Foundation
 
 /// `margins render-bench`: times the anchor figure (2 × 4 panels, 70,000 class-coloured

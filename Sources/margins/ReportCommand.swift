@@ -1,6 +1,9 @@
 import ArgumentParser
 import Datasets
+import CairoBackend
+import CairoGraphics
 import Figures
+import PlotKit
 import Foundation
 
 struct ReportCommand: ParsableCommand {
@@ -14,12 +17,15 @@ struct ReportCommand: ParsableCommand {
   @Option(help: "Where to write the report (it links the figures by their names beside it).")
   var out = "figures/README.md"
 
+  @Option(help: "Directory of the experiment files that declare the runs.")
+  var experimentsDir = "experiments"
+
   @Option(help: "The profile the runs were trained with (for the title).")
   var profile = "default"
 
   func run() throws {
-    let text = try ResultsReport.markdown(source: CheckpointSource(runsRoot: runsDir), profile: profile)
-    try AtomicFile.write(Data(text.utf8), to: out)
+    let text = try ResultsReport.markdown(source: try CheckpointSource(runsRoot: runsDir, experimentsDirectory: experimentsDir), profile: profile)
+    try AtomicFile.write(Array(text.utf8), to: out)
     print("wrote \(out)")
   }
 }

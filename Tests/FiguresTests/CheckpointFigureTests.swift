@@ -5,7 +5,9 @@ import MarginMath
 import TestSupport
 import Testing
 
+import CairoBackend
 @testable import Figures
+@testable import PlotKit
 
 /// Figures drawn from checkpoints: sectors from the shared margin math, paper figures from run directories.
 @Suite("Figures from checkpoints", .noLeakedCairoObjects)
@@ -40,9 +42,13 @@ struct CheckpointFigureTests {
       classWeights: weights)
   }
 
+  static func embeddings(_ checkpoint: FeatureCheckpoint) throws -> Embeddings {
+    try EmbeddingReader.embeddings(checkpoint: checkpoint, path: "test/epoch-001.npz")
+  }
+
   @Test func cosFaceSectorsSplitAtBisectorsWithMarginZonesAroundThem() throws {
     let m = 0.2
-    let sectors = CheckpointViews.sectors(Self.checkpoint(loss: .cosFace, parameters: LossParameters(m: m, s: 10)))
+    let sectors = CheckpointViews.sectors(try Self.embeddings(Self.checkpoint(loss: .cosFace, parameters: LossParameters(m: m, s: 10))))
     let decision = sectors.filter { $0.kind == .decisionRegion }
     #expect(decision.count == 4)
     for sector in decision { #expect(abs(sector.span - .pi / 2) < 1e-3) }
@@ -56,18 +62,19 @@ struct CheckpointFigureTests {
     #expect(abs(upper.start - acceptanceEdge) < 1e-3)
   }
 
-  @Test func softmaxHasNoMarginZoneAndLSoftmaxM1IsLabelledSoftmax() {
-    let checkpoint = Self.checkpoint(loss: .lSoftmax, parameters: LossParameters(m: 1))
-    #expect(CheckpointViews.sectors(checkpoint).allSatisfy { $0.kind == .decisionRegion })
-    #expect(CheckpointViews.lossLabel(checkpoint.metadata) == "m=1, Softmax")
-    #expect(CheckpointViews.accuracyLine(checkpoint.metadata, split: .test) == "Testing Accuracy: 98.76%")
+  @Test func softmaxHasNoMarginZoneAndLSoftmaxM1IsLabelledSoftmax() throws {
+    let e = try Self.embeddings(Self.checkpoint(loss: .lSoftmax, parameters: LossParameters(m: 1)))
+    #expect(CheckpointViews.sectors(e).allSatisfy { $0.kind == .decisionRegion })
+    #expect(CheckpointViews.lossLabel(e) == "m=1, Softmax")
+    // Computed from the arrays (every synthetic feature lies in its own quadrant), not the stored 98.76 %.
+    #expect(CheckpointViews.accuracyLine(e, split: try #require(e.split("test"))) == "Testing Accuracy: 100.00%")
   }
 
   @Test func sectorFigureShadesRegionsAndZones() throws {
     let checkpoint = Self.checkpoint(loss: .cosFace, parameters: LossParameters(m: 0.2, s: 10))
     var options = CheckpointFigureOptions()
     options.splits = [.test]
-    let figure = try Figure.checkpointFigure(.sectors, checkpoints: [checkpoint], runDirectories: [""], options: options)
+    let figure = try Figure.checkpointFigure(.sectors, embeddings: [try Self.embeddings(checkpoint)], options: options)
     let dpi = 144.0
     let image = try figure.renderImage(dpi: dpi)
     let mapping = try #require(try figure.layout().frame(row: 0, column: 0)).mapping
@@ -86,7 +93,7 @@ struct CheckpointFigureTests {
   @Test func paperFigureReadsItsRunsAndNamesMissingOnes() throws {
     let root = NSTemporaryDirectory() + "paper-figure-\(UUID().uuidString)"
     defer { try? FileManager.default.removeItem(atPath: root) }
-    let source = CheckpointSource(runsRoot: root)
+    let source = try CheckpointSource(runsRoot: root)
     let figure = try #require(PaperFigure.named("lsoftmax-fig2"))
     do {
       _ = try figure.figure(from: source)
@@ -102,15 +109,15 @@ struct CheckpointFigureTests {
     #expect(built.rows == 2 && built.columns == 4)
     #expect(built[0, 0]?.title == "Training Set (m=1, Softmax)")
     #expect(built[1, 2]?.title == "Testing Set (m=3)")
-    #expect(built[1, 3]?.subtitle == "Testing Accuracy: 98.76%")
+    #expect(built[1, 3]?.subtitle == "Testing Accuracy: 100.00%")
     let png = try built.pngData(dpi: 72)
     #expect(png.count > 1000)
   }
 
   @Test func everyNamedFigureHasAUniqueNameAndPureMathFiguresNeedNoRuns() throws {
     #expect(Set(PaperFigure.all.map(\.name)).count == PaperFigure.all.count)
-    let source = CheckpointSource(runsRoot: "/nonexistent")
-    for figure in PaperFigure.all where figure.runs.isEmpty {
+    let source = try CheckpointSource(runsRoot: "/nonexistent")
+    for figure in PaperFigure.all where try figure.runs(in: source).isEmpty {
       let built = try figure.figure(from: source)
       #expect(!built.panels.compactMap { $0 }.isEmpty, "\(figure.name) has panels")
     }

@@ -3,7 +3,9 @@ import Foundation
 import TestSupport
 import Testing
 
+import CairoBackend
 @testable import Figures
+@testable import PlotKit
 
 @Suite("Zero-level contours and predicate regions", .noLeakedCairoObjects)
 struct ContourTests {

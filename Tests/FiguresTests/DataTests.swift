@@ -2,7 +2,9 @@ import CairoGraphics
 import Foundation
 import Testing
 
+import CairoBackend
 @testable import Figures
+@testable import PlotKit
 
 @Suite("Plain input types: clouds, histograms, CSV logs, palettes")
 struct DataTests {
@@ -64,7 +66,7 @@ struct DataTests {
   }
 
   @Test func palettesHaveTenDistinctColoursAndAFallback() {
-    for palette in [Palette.colorBlindSafe, .lSoftmaxPaper, .tolMuted] {
+    for palette in [Palette.colorBlindSafe, .lSoftmaxPaper, .seabornColorblind] {
       #expect(Set((0..<10).map(palette.color(forClass:))).count == 10, "\(palette.name)")
     }
     #expect(Palette.lSoftmaxPaper.color(forClass: 0) == Color(red255: 255, green255: 0, blue255: 255))

@@ -1,7 +1,9 @@
 import CairoGraphics
 import Foundation
 
+import CairoBackend
 @testable import Figures
+@testable import PlotKit
 
 /// Test fixtures: small figures of every panel kind, built the way the CLI will build them.
 enum Gallery {

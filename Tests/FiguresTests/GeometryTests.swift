@@ -2,7 +2,9 @@ import CairoGraphics
 import Foundation
 import Testing
 
+import CairoBackend
 @testable import Figures
+@testable import PlotKit
 
 @Suite("Ticks, limits and the data-to-device mapping")
 struct GeometryTests {

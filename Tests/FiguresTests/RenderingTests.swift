@@ -4,7 +4,9 @@ import FoundationXML
 import TestSupport
 import Testing
 
+import CairoBackend
 @testable import Figures
+@testable import PlotKit
 
 @Suite("Rendered figures: pixels, SVG structure, PDF, errors", .noLeakedCairoObjects)
 struct RenderingTests {
@@ -121,7 +123,7 @@ struct RenderingTests {
       do {
         try write()
         Issue.record("writing \(path) should fail")
-      } catch let RenderError.cairo(error) {
+      } catch let error as CairoError {
         #expect(error.path == path && error.description.contains(path))
       } catch {
         Issue.record("unexpected error \(error)")

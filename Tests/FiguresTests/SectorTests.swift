@@ -2,7 +2,9 @@ import CairoGraphics
 import Foundation
 import Testing
 
+import CairoBackend
 @testable import Figures
+@testable import PlotKit
 
 @Suite("Angular sectors")
 struct SectorTests {

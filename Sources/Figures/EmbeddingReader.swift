@@ -1,0 +1,286 @@
+import Checkpoints
+import Foundation
+import MarginMath
+
+/// What is wrong with an embedding file; every case names the file (and the array or column).
+public struct EmbeddingError: Error, Equatable, CustomStringConvertible {
+  public let path: String
+  public let array: String?
+  public let reason: String
+
+  public init(path: String, array: String? = nil, reason: String) {
+    self.path = path
+    self.array = array
+    self.reason = reason
+  }
+
+  public var description: String { "\(path)\(array.map { ": array '\($0)'" } ?? ""): \(reason)" }
+}
+
+/// Reads embeddings from `.npz`, `.npy` (+ labels) and CSV files, and this tool's checkpoints.
+///
+/// `.npz` arrays (names as `numpy.savez` keywords):
+/// - `features` [N, D] float (D = 2) with `labels` [N] integer, and optionally `split`: a string
+///   naming the file's one split ("train"/"test"), or [N] strings/integers (0 = train, 1 = test)
+///   putting both splits in one file; or `train_features`/`train_labels` and
+///   `test_features`/`test_labels` (the layout of this tool's `epoch-NNN.npz`);
+/// - optional `class_weights` [C, D], `class_bias` [C], `class_names` [C], `alpha` [1];
+/// - optional scalars `epoch`, `iteration`, `loss` (a loss kind such as "arcface"),
+///   `loss_parameters` (JSON such as `{"m": 0.5, "s": 10}`), `lambda` (λ in force),
+///   `margin` (the margin in force).
+///
+/// A `.npy` holds `features`; its labels come from a second `.npy` (`labels:`), CSV has columns
+/// `x`, `y` (or `f0`, `f1`), `label` and optionally `split`.
+public enum EmbeddingReader {
+  public struct Options: Sendable {
+    /// Drop rows whose features are NaN or infinite instead of refusing the file.
+    public var dropNonfinite = false
+    /// For `.npy` features: the `.npy` holding their labels.
+    public var labelsPath: String?
+    /// Class weights from a separate `.npy` [C, D] (overrides the file's).
+    public var classWeightsPath: String?
+
+    public init(dropNonfinite: Bool = false, labelsPath: String? = nil, classWeightsPath: String? = nil) {
+      self.dropNonfinite = dropNonfinite
+      self.labelsPath = labelsPath
+      self.classWeightsPath = classWeightsPath
+    }
+  }
+
+  /// Reads `path`: an `.npz`, `.npy` or `.csv` file, or one of this tool's checkpoints (its `.npz`,
+  /// its `.json`, or a run directory for the latest epoch; the metadata's sha256 is checked).
+  public static func read(_ path: String, options: Options = Options()) throws -> Embeddings {
+    var isDirectory: ObjCBool = false
+    guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else {
+      throw EmbeddingError(path: path, reason: "no such file (expected .npz, .npy, .csv, a checkpoint .json or a run directory)")
+    }
+    let lower = path.lowercased()
+    if isDirectory.boolValue || lower.hasSuffix(".json") || (lower.hasSuffix(".npz") && hasCheckpointMetadata(path)) {
+      let checkpoint = try CheckpointReader.read(path)
+      let npz = try CheckpointReader.metadataPath(for: path).dropLast(5) + ".npz"
+      return try embeddings(checkpoint: checkpoint, path: String(npz), options: options)
+    }
+    var arrays: [String: NumpyArray]
+    if lower.hasSuffix(".npz") {
+      arrays = try NumpyArchive.read(contentsOf: path)
+    } else if lower.hasSuffix(".npy") {
+      arrays = ["features": try npy(path)]
+      guard let labels = options.labelsPath else {
+        throw EmbeddingError(path: path, reason: "a .npy holds only features; give their labels with --labels LABELS.npy")
+      }
+      arrays["labels"] = try npy(labels)
+    } else if lower.hasSuffix(".csv") {
+      arrays = try CSVEmbeddings.arrays(path)
+    } else {
+      throw EmbeddingError(path: path, reason: "unknown file type (expected .npz, .npy or .csv)")
+    }
+    if let weights = options.classWeightsPath { arrays["class_weights"] = try npy(weights) }
+    return try parse(arrays, path: path, metadata: nil, options: options)
+  }
+
+  /// This tool's checkpoint as embeddings: the same array parser, plus the metadata's loss, epoch, λ.
+  public static func embeddings(checkpoint: FeatureCheckpoint, path: String, options: Options = Options()) throws -> Embeddings {
+    var arrays = Dictionary(uniqueKeysWithValues: checkpoint.arrays().map { ($0.name, $0.array) })
+    if let weights = options.classWeightsPath { arrays["class_weights"] = try npy(weights) }
+    return try parse(arrays, path: path, metadata: checkpoint.metadata, options: options)
+  }
+
+  private static func hasCheckpointMetadata(_ npz: String) -> Bool {
+    FileManager.default.fileExists(atPath: String(npz.dropLast(4)) + ".json")
+  }
+
+  private static func npy(_ path: String) throws -> NumpyArray {
+    guard let data = FileManager.default.contents(atPath: path) else {
+      throw EmbeddingError(path: path, reason: "missing or unreadable")
+    }
+    return try NumpyArray(npyData: data, name: path)
+  }
+
+  // MARK: - Array parsing (one path for every source)
+
+  static func parse(_ arrays: [String: NumpyArray], path: String, metadata: CheckpointMetadata?, options: Options) throws -> Embeddings {
+    func fail(_ array: String?, _ reason: String) -> EmbeddingError { EmbeddingError(path: path, array: array, reason: reason) }
+
+    // Splits and their raw arrays.
+    var raw: [(name: String, featuresArray: String, features: NumpyArray, labelsArray: String, labels: NumpyArray)] = []
+    for prefix in ["train", "test"] {
+      let f = arrays["\(prefix)_features"], l = arrays["\(prefix)_labels"]
+      if f == nil && l == nil { continue }
+      guard let f else { throw fail("\(prefix)_features", "missing (the file has \(prefix)_labels)") }
+      guard let l else { throw fail("\(prefix)_labels", "missing (the file has \(prefix)_features)") }
+      raw.append((prefix, "\(prefix)_features", f, "\(prefix)_labels", l))
+    }
+    if let f = arrays["features"] {
+      guard raw.isEmpty else { throw fail("features", "the file also has train_/test_ arrays; use one layout") }
+      guard let l = arrays["labels"] else { throw fail("labels", "missing: 'features' needs 'labels' [N]") }
+      if let split = arrays["split"], split.shape.count == 1, split.shape[0] == (f.shape.first ?? -1), split.shape[0] > 1 || split.strings == nil {
+        // One split name per row: both splits in one file.
+        let names = try rowSplitNames(split, path: path)
+        for name in ["train", "test"] {
+          let rows = names.indices.filter { names[$0] == name }
+          guard !rows.isEmpty else { continue }
+          raw.append((name, "features", try select(f, rows: rows), "labels", try select(l, rows: rows)))
+        }
+        if raw.isEmpty { throw fail("split", "names no row 'train' or 'test'") }
+      } else {
+        let name = arrays["split"].flatMap { $0.strings?.first } ?? "all"
+        raw.append((name, "features", f, "labels", l))
+      }
+    }
+    guard !raw.isEmpty else {
+      throw fail(nil, "no features: expected 'features' and 'labels', or 'train_features'/'test_features' with their labels (found: \(arrays.keys.sorted().joined(separator: ", ")))")
+    }
+
+    // Dimension.
+    let d = raw[0].features.shape.count == 2 ? raw[0].features.shape[1] : -1
+    var splits: [Embeddings.Split] = []
+    var dropped = 0
+    for r in raw {
+      guard r.features.shape.count == 2 else {
+        throw fail(r.featuresArray, "has shape \(r.features.shape); expected [N, D] with D = 2")
+      }
+      let n = r.features.shape[0], dim = r.features.shape[1]
+      guard dim == d else { throw fail(r.featuresArray, "has D = \(dim), other features have D = \(d)") }
+      if dim == 3 { throw fail(r.featuresArray, "3-D features: sphere view not yet available (only D = 2 is drawn)") }
+      guard dim == 2 else { throw fail(r.featuresArray, "has D = \(dim); only D = 2 (and, later, 3) can be drawn") }
+      guard r.labels.shape == [n] else {
+        throw fail(r.labelsArray, "has shape \(r.labels.shape); expected [\(n)] (one label per row of \(r.featuresArray))")
+      }
+      var features = try floats(r.features, array: r.featuresArray, path: path)
+      var labels = try integers(r.labels, array: r.labelsArray, path: path)
+      let bad = (0..<n).filter { i in !(0..<dim).allSatisfy { features[i * dim + $0].isFinite } }
+      if !bad.isEmpty {
+        guard options.dropNonfinite else {
+          throw fail(r.featuresArray, "\(bad.count) of \(n) rows hold NaN or infinite values (first: row \(bad[0])); pass --drop-nonfinite to drop them")
+        }
+        let badSet = Set(bad)
+        let keep = (0..<n).filter { !badSet.contains($0) }
+        features = keep.flatMap { i in features[(i * dim)..<((i + 1) * dim)] }
+        labels = keep.map { labels[$0] }
+        dropped += bad.count
+      }
+      guard !labels.isEmpty else {
+        let which = r.name == "all" ? "the features are" : "the \(r.name) split is"
+        throw fail(r.featuresArray, n == 0 ? "\(which) empty (0 rows)" : "\(which) empty after dropping \(bad.count) non-finite rows")
+      }
+      splits.append(Embeddings.Split(name: r.name, features: features, labels: labels))
+    }
+
+    // Class weights, bias, names.
+    var weights: [Float]?
+    if let w = arrays["class_weights"] {
+      guard w.shape.count == 2 else { throw fail("class_weights", "has shape \(w.shape); expected [C, \(d)]") }
+      guard w.shape[1] == d else { throw fail("class_weights", "has dimension \(w.shape[1]) but the features have D = \(d)") }
+      weights = try floats(w, array: "class_weights", path: path)
+      if !weights!.allSatisfy(\.isFinite) { throw fail("class_weights", "holds NaN or infinite values") }
+    }
+    let weightRows = weights.map { $0.count / d }
+    var names: [String]
+    if let n = arrays["class_names"] {
+      guard n.shape.count == 1 else { throw fail("class_names", "has shape \(n.shape); expected [C]") }
+      if let strings = n.strings { names = strings } else { names = try integers(n, array: "class_names", path: path).map(String.init) }
+      if let rows = weightRows, rows != names.count {
+        throw fail("class_names", "has \(names.count) names but class_weights has \(rows) rows")
+      }
+    } else {
+      let maxLabel = splits.flatMap(\.labels).max() ?? 0
+      names = (0..<(weightRows ?? (maxLabel + 1))).map(String.init)
+    }
+    for s in splits {
+      if let bad = s.labels.first(where: { $0 < 0 || $0 >= names.count }) {
+        let what = arrays["class_names"] != nil ? "\(names.count) class names" : "\(names.count) class weight rows"
+        throw fail(raw.first { $0.name == s.name }!.labelsArray, "holds label \(bad), but there are \(what)")
+      }
+    }
+    var bias: [Float]?
+    if let b = arrays["class_bias"] {
+      guard b.shape == [names.count] else { throw fail("class_bias", "has shape \(b.shape); expected [\(names.count)]") }
+      bias = try floats(b, array: "class_bias", path: path)
+    }
+    let alpha = try arrays["alpha"].map { try floats($0, array: "alpha", path: path).first ?? 0 }
+
+    // Loss, epoch, iteration: from the metadata, or from scalar arrays.
+    var loss: Embeddings.Loss?
+    var epoch: Int?, iteration: Int?
+    if let m = metadata {
+      loss = Embeddings.Loss(kind: m.loss, parameters: m.lossParameters, lambda: m.lambda, marginInForce: m.margin)
+      epoch = m.epoch
+      iteration = m.iteration
+    } else {
+      epoch = try arrays["epoch"].map { try scalarInteger($0, array: "epoch", path: path) }
+      iteration = try arrays["iteration"].map { try scalarInteger($0, array: "iteration", path: path) }
+      if let kindArray = arrays["loss"] {
+        guard let text = kindArray.strings?.first, let kind = LossKind(rawValue: text) else {
+          throw fail("loss", "expected one of \(LossKind.allCases.map(\.rawValue).joined(separator: ", "))")
+        }
+        var parameters = LossParameters.defaults(for: kind)
+        if let p = arrays["loss_parameters"] {
+          guard let json = p.strings?.first else { throw fail("loss_parameters", "expected a JSON string such as {\"m\": 0.5, \"s\": 10}") }
+          do {
+            parameters = try JSONDecoder().decode(LossParameters.self, from: Data(json.utf8))
+          } catch {
+            throw fail("loss_parameters", "does not decode as loss parameters: \(error)")
+          }
+        }
+        let lambda = try arrays["lambda"].map { Double(try floats($0, array: "lambda", path: path).first ?? 0) }
+        let margin = try arrays["margin"].map { Double(try floats($0, array: "margin", path: path).first ?? 0) }
+        loss = Embeddings.Loss(kind: kind, parameters: parameters, lambda: lambda, marginInForce: margin)
+      }
+    }
+    return Embeddings(
+      path: path, dimension: d, splits: splits, classWeights: weights, classBias: bias, alpha: alpha, classNames: names,
+      epoch: epoch, iteration: iteration, loss: loss, droppedNonfinite: dropped, metadata: metadata)
+  }
+
+  private static func floats(_ a: NumpyArray, array: String, path: String) throws -> [Float] {
+    switch a.values {
+    case .float32(let v): return v
+    case .float64(let v): return v.map(Float.init)
+    case .int32(let v): return v.map(Float.init)
+    case .int64(let v): return v.map(Float.init)
+    case .uint8(let v): return v.map(Float.init)
+    case .strings: throw EmbeddingError(path: path, array: array, reason: "holds strings (\(a.descriptor)); expected numbers")
+    }
+  }
+
+  private static func integers(_ a: NumpyArray, array: String, path: String) throws -> [Int] {
+    switch a.values {
+    case .uint8(let v): return v.map(Int.init)
+    case .int32(let v): return v.map(Int.init)
+    case .int64(let v): return v.map(Int.init)
+    case .float32, .float64:
+      let v = try floats(a, array: array, path: path)
+      guard let bad = v.firstIndex(where: { !$0.isFinite || $0 != $0.rounded() }) else { return v.map { Int($0) } }
+      throw EmbeddingError(path: path, array: array, reason: "holds \(v[bad]) at row \(bad); labels must be integers")
+    case .strings: throw EmbeddingError(path: path, array: array, reason: "holds strings (\(a.descriptor)); expected integer labels")
+    }
+  }
+
+  private static func scalarInteger(_ a: NumpyArray, array: String, path: String) throws -> Int {
+    let v = try integers(a, array: array, path: path)
+    guard v.count == 1 else { throw EmbeddingError(path: path, array: array, reason: "has shape \(a.shape); expected a scalar") }
+    return v[0]
+  }
+
+  private static func rowSplitNames(_ a: NumpyArray, path: String) throws -> [String] {
+    if let s = a.strings { return s }
+    return try integers(a, array: "split", path: path).enumerated().map { row, v in
+      guard v == 0 || v == 1 else { throw EmbeddingError(path: path, array: "split", reason: "holds \(v) at row \(row); expected 0 (train) or 1 (test)") }
+      return v == 0 ? "train" : "test"
+    }
+  }
+
+  private static func select(_ a: NumpyArray, rows: [Int]) throws -> NumpyArray {
+    let width = a.shape.dropFirst().reduce(1, *)
+    func pick<T>(_ v: [T]) -> [T] { rows.flatMap { r in v[(r * width)..<((r + 1) * width)] } }
+    let shape = [rows.count] + a.shape.dropFirst()
+    switch a.values {
+    case .float32(let v): return NumpyArray(shape: shape, values: .float32(pick(v)))
+    case .float64(let v): return NumpyArray(shape: shape, values: .float64(pick(v)))
+    case .uint8(let v): return NumpyArray(shape: shape, values: .uint8(pick(v)))
+    case .int32(let v): return NumpyArray(shape: shape, values: .int32(pick(v)))
+    case .int64(let v): return NumpyArray(shape: shape, values: .int64(pick(v)))
+    case .strings(let v): return NumpyArray(shape: shape, values: .strings(pick(v)))
+    }
+  }
+}

@@ -1,0 +1,139 @@
+import Graphics2D
+
+/// A grid of panels with an optional title, a shared legend (right or below) and a caption block
+/// (run, seed, epoch, code version …) underneath. Sizes are in points (1/72 inch).
+///
+/// Size either per panel (`panelWidth` × `panelHeight`) or for the whole figure (`width`, which
+/// then sets the panel width and keeps the panels' aspect ratio); text sizes come from `style`.
+public struct Figure {
+  /// Which panels use common axis limits.
+  public enum LimitSharing: Hashable, Sendable {
+    case independent
+    /// Panels in the same row share limits.
+    case rows
+    /// Panels in the same column share limits (train above test, as in L-Softmax Fig. 2).
+    case columns
+    /// Every panel shows the same limits.
+    case all
+  }
+
+  public let rows: Int
+  public let columns: Int
+  /// Row-major; `nil` leaves a cell empty.
+  public var panels: [Panel?]
+  /// A title over the whole figure.
+  public var title: String?
+  /// A heading for the shared legend (e.g. "digit").
+  public var legendTitle: String?
+  /// Entries for the shared legend; `nil` collects them from panels whose legend is `.shared`.
+  public var legendEntries: [LegendEntry]?
+  /// Key/value lines written under the grid, e.g. `("seed", "1701")`.
+  public var caption: [(key: String, value: String)]
+  public var limitSharing: LimitSharing
+  /// Size of each panel's axes area (only their ratio counts when `width` is set).
+  public var panelWidth: Double
+  public var panelHeight: Double
+  /// The whole figure's width in points; `nil` sizes it from the panels.
+  public var width: Double?
+  public var style: FigureStyle
+  public var background: Color
+
+  public var fontFamily: String {
+    get { style.fontFamily }
+    set { style.fontFamily = newValue }
+  }
+
+  public init(rows: Int, columns: Int, panelWidth: Double = 170, panelHeight: Double = 170) {
+    precondition(rows > 0 && columns > 0, "Figure needs at least one row and one column")
+    self.rows = rows
+    self.columns = columns
+    panels = Array(repeating: nil, count: rows * columns)
+    title = nil
+    legendTitle = nil
+    legendEntries = nil
+    caption = []
+    limitSharing = .independent
+    self.panelWidth = panelWidth
+    self.panelHeight = panelHeight
+    width = nil
+    style = FigureStyle()
+    background = .white
+  }
+
+  public subscript(row: Int, column: Int) -> Panel? {
+    get { panels[row * columns + column] }
+    set { panels[row * columns + column] = newValue }
+  }
+
+  /// The shared legend's entries: explicit ones, or those of `.shared` panels with duplicate
+  /// labels removed (first occurrence wins).
+  public var sharedLegendEntries: [LegendEntry] {
+    if let legendEntries { return legendEntries }
+    var seen = Set<String>()
+    var result = [LegendEntry]()
+    for panel in panels.compactMap({ $0 }) where panel.legend == .shared {
+      for entry in panel.layers.flatMap(\.legendEntries) where seen.insert(entry.label).inserted {
+        result.append(entry)
+      }
+    }
+    return result
+  }
+
+  /// The limits each panel will show (row-major, `nil` for empty cells), after sharing.
+  public func resolvedLimits() -> [AxisLimits?] {
+    let bounds = panels.map { $0?.dataBounds }
+    return panels.indices.map { i in
+      guard let panel = panels[i] else { return nil }
+      let group = panels.indices.filter { j in
+        switch limitSharing {
+        case .independent: j == i
+        case .rows: j / columns == i / columns
+        case .columns: j % columns == i % columns
+        case .all: true
+        }
+      }
+      return panel.resolvedLimits(forBounds: AxisLimits.union(group.map { bounds[$0] }))
+    }
+  }
+
+  /// Frames of an animation with every panel position fixed to limits that contain that
+  /// position's data in all frames, so the axes do not jump between epochs.
+  /// - Precondition: all frames have the same grid.
+  public static func sharingLimits(across frames: [Figure]) -> [Figure] {
+    guard let first = frames.first else { return [] }
+    precondition(frames.allSatisfy { $0.rows == first.rows && $0.columns == first.columns }, "frames must share a grid")
+    let perFrame = frames.map { $0.resolvedLimits() }
+    let common = first.panels.indices.map { i in AxisLimits.union(perFrame.map { $0[i] }) }
+    return frames.map { frame in
+      var copy = frame
+      for i in copy.panels.indices {
+        guard let limits = common[i], var panel = copy.panels[i] else { continue }
+        if case .exactly = panel.limits { continue }
+        panel.limits = .containing(limits)
+        copy.panels[i] = panel
+      }
+      return copy
+    }
+  }
+}
+
+extension Figure {
+  /// The same panels in a grid of `columns` columns: panels are taken column by column (in a
+  /// figure with one column per input, input by input) and placed row by row.
+  public func reflowed(columns newColumns: Int) -> Figure {
+    precondition(newColumns > 0, "need at least one column")
+    let ordered = (0..<columns).flatMap { c in (0..<rows).compactMap { r in self[r, c] } }
+    let c = min(newColumns, max(1, ordered.count))
+    var copy = Figure(rows: max(1, (ordered.count + c - 1) / c), columns: c, panelWidth: panelWidth, panelHeight: panelHeight)
+    copy.title = title
+    copy.legendTitle = legendTitle
+    copy.legendEntries = legendEntries
+    copy.caption = caption
+    copy.limitSharing = limitSharing
+    copy.width = width
+    copy.style = style
+    copy.background = background
+    for (k, panel) in ordered.enumerated() { copy.panels[k] = panel }
+    return copy
+  }
+}

@@ -1,0 +1,276 @@
+import Foundation
+
+/// Where everything of a ``Figure`` goes, in points. Computed once per render from measured text
+/// (so tick labels, titles and legends are never cut); tests use it to find the device position
+/// of a data point (``PanelFrame/mapping``).
+public struct FigureLayout {
+  public struct PanelFrame {
+    /// Row-major index into ``Figure/panels``.
+    public let index: Int
+    public let row: Int
+    public let column: Int
+    /// Data-to-device mapping; `mapping.box` is the axes frame.
+    public let mapping: DeviceMapping
+    /// The panel title and subtitle, wrapped to the column width.
+    public let titleLines: [String]
+    public let subtitleLines: [String]
+    /// Right edge of the y tick labels' gutter (where the y label sits to the left of).
+    public let gutterLeft: Double
+  }
+
+  public let style: FigureStyle
+  public let width: Double
+  public let height: Double
+  public let panels: [PanelFrame]
+  /// The shared legend's box, if the figure has a shared legend.
+  public let legendBox: Rect?
+  /// Where each shared-legend entry's symbol is centred (its label starts right of it).
+  public let legendEntryCenters: [Point]
+  /// Baseline of the legend title, if there is one.
+  public let legendTitleOrigin: Point?
+  /// Baseline origin of the first caption line.
+  public let captionOrigin: Point
+  /// Caption lines after wrapping to the figure width (empty with no caption or `showsCaption` off).
+  public let captionLines: [String]
+  public let captionLineHeight: Double
+  public let titleBaseline: Point?
+
+  /// The panel frame at a grid position, if that cell holds a panel.
+  public func frame(row: Int, column: Int) -> PanelFrame? {
+    panels.first { $0.row == row && $0.column == column }
+  }
+
+  /// Lays `figure` out, measuring text with `measure` (a ``Renderer``'s ``Renderer/measureText(_:font:)``).
+  public init(figure: Figure, measure: (String, Font) -> TextMetrics) throws {
+    let style = figure.style
+    let u = style.unit
+    self.style = style
+    let limits = figure.resolvedLimits()
+    let present = figure.panels.indices.filter { figure.panels[$0] != nil }
+    guard !present.isEmpty else { throw RenderError.emptyFigure("no panels") }
+    guard figure.panelWidth > 0, figure.panelHeight > 0 else { throw RenderError.emptyFigure("non-positive panel size") }
+    if let w = figure.width, !(w > 0) { throw RenderError.emptyFigure("non-positive width \(w)") }
+
+    let margin = 8 * u, columnGap = 10 * u, rowGap = 6 * u, tickLength = 3 * u
+    let titleFont = style.font(style.panelTitleSize), subtitleFont = style.font(style.subtitleSize)
+    let tickFont = style.font(style.tickSize), axisFont = style.font(style.axisLabelSize)
+    let legendFont = style.font(style.legendSize), legendTitleFont = style.font(style.legendSize, bold: true)
+    let titleLine = style.panelTitleSize * 1.25, subtitleLine = style.subtitleSize * 1.25
+    let tickBand = tickLength + style.tickSize * 1.35, axisBand = style.axisLabelSize * 1.4
+    let legendRow = style.legendSize * 1.5
+
+    func rowPanels(_ r: Int) -> [Panel] { (0..<figure.columns).compactMap { figure[r, $0] } }
+    func columnPanels(_ c: Int) -> [(Int, Panel)] { (0..<figure.rows).compactMap { r in figure[r, c].map { (r * figure.columns + c, $0) } } }
+
+    // Horizontal gutters: the widest y tick label of the column, then the y label.
+    var gutters = [Double]()
+    for c in 0..<figure.columns {
+      var widest = 0.0
+      var hasYLabel = false
+      for (i, panel) in columnPanels(c) {
+        hasYLabel = hasYLabel || panel.yLabel != nil
+        guard panel.showsAxes, let l = limits[i] else { continue }
+        for t in AxisTicks.ticks(l.y, panel.yScale) { widest = max(widest, measure(t.label, tickFont).advance) }
+      }
+      let hasAxes = columnPanels(c).contains { $0.1.showsAxes }
+      gutters.append((hasAxes ? widest + tickLength + 2 * u : 4 * u) + (hasYLabel ? axisBand : 0))
+    }
+
+    // The shared legend's entries and their widths.
+    let entries = style.legend == .none ? [] : figure.sharedLegendEntries
+    let symbolWidth = 18 * u, padding = 6 * u
+    let labelWidths = entries.map { measure($0.label, legendFont).advance }
+    let legendTitleWidth = figure.legendTitle.map { measure($0, legendTitleFont).advance } ?? 0
+    let rightLegendWidth = entries.isEmpty || style.legend != .right
+      ? 0 : max(legendTitleWidth, symbolWidth + (labelWidths.max() ?? 0)) + 2 * padding
+
+    // Panel size: given, or derived from the figure width.
+    var panelWidth = figure.panelWidth, panelHeight = figure.panelHeight
+    if let total = figure.width {
+      let fixed = 2 * margin + gutters.reduce(0, +) + columnGap * Double(figure.columns - 1) + (rightLegendWidth > 0 ? rightLegendWidth + 4 * u : 0)
+      let available = (total - fixed) / Double(figure.columns)
+      guard available >= 20 else {
+        throw RenderError.emptyFigure(String(format: "width %.0f pt leaves %.0f pt per panel at %.3g pt text; widen the figure, lower --font-size or use fewer --columns", total, available, style.fontSize))
+      }
+      panelHeight *= available / panelWidth
+      panelWidth = available
+    }
+
+    var x = margin
+    var boxLeft = [Double](), gutterLeft = [Double]()
+    for c in 0..<figure.columns {
+      gutterLeft.append(x)
+      x += gutters[c]
+      boxLeft.append(x)
+      x += panelWidth + columnGap
+    }
+    let gridRight = x - columnGap
+    var right = gridRight + margin
+
+    // Titles and subtitles are centred on their axes and wrap to the room on both sides (up to
+    // the neighbours' axes, or the figure's edge), so long ones never run into a neighbour or off.
+    // Between two columns each title gets half of the space between their axes.
+    let room = (0..<figure.columns).map { c -> Double in
+      let left = c > 0 ? (columnGap + gutters[c]) / 2 : gutters[c] + margin
+      let right = c + 1 < figure.columns ? (columnGap + gutters[c + 1]) / 2 : (rightLegendWidth > 0 ? 4 * u : margin)
+      return panelWidth + 2 * min(left, right) - 2 * u
+    }
+    var titleLines = [[String]](repeating: [], count: figure.panels.count)
+    var subtitleLines = [[String]](repeating: [], count: figure.panels.count)
+    for i in present {
+      guard let panel = figure.panels[i] else { continue }
+      let pitch = room[i % figure.columns]
+      titleLines[i] = panel.title.map { Self.wrap($0, width: pitch, font: titleFont, measure: measure) } ?? []
+      subtitleLines[i] = panel.subtitle.map { Self.wrap($0, width: pitch, font: subtitleFont, measure: measure) } ?? []
+    }
+
+    var y = margin + (figure.title != nil ? style.titleSize * 1.6 : 0)
+    var boxTop = [Double]()
+    for r in 0..<figure.rows {
+      let indices = (0..<figure.columns).map { r * figure.columns + $0 }
+      let ps = rowPanels(r)
+      let titleCount = indices.map { titleLines[$0].count }.max() ?? 0
+      y += titleCount > 0 ? Double(titleCount) * titleLine + 2 * u : 4 * u
+      boxTop.append(y)
+      y += panelHeight
+      y += ps.contains { $0.showsAxes } ? tickBand : 2 * u
+      y += ps.contains { $0.xLabel != nil } ? axisBand : 0
+      let subtitleCount = indices.map { subtitleLines[$0].count }.max() ?? 0
+      y += Double(subtitleCount) * subtitleLine + (subtitleCount > 0 ? 2 * u : 0)
+      y += rowGap
+    }
+    var gridBottom = y
+
+    panels = present.compactMap { i in
+      guard let panel = figure.panels[i] else { return nil }
+      let r = i / figure.columns, c = i % figure.columns
+      let available = Rect(x: boxLeft[c], y: boxTop[r], width: panelWidth, height: panelHeight)
+      return PanelFrame(
+        index: i, row: r, column: c,
+        mapping: DeviceMapping(
+          limits: limits[i] ?? AxisLimits(xMin: -1, xMax: 1, yMin: -1, yMax: 1), available: available,
+          equalAspect: panel.equalAspect, xScale: panel.xScale, yScale: panel.yScale),
+        titleLines: titleLines[i], subtitleLines: subtitleLines[i], gutterLeft: gutterLeft[c])
+    }
+
+    // Shared legend.
+    var centers = [Point]()
+    var legendTitleOrigin: Point?
+    if entries.isEmpty {
+      legendBox = nil
+    } else if style.legend == .right {
+      let h = Double(entries.count + (figure.legendTitle != nil ? 1 : 0)) * legendRow + padding
+      let anchorTop = boxTop[figure.rows - 1] + panelHeight / 2 - h / 2
+      let box = Rect(x: gridRight + 4 * u, y: max(margin, anchorTop), width: rightLegendWidth, height: h)
+      var rowTop = box.minY + padding / 2
+      if figure.legendTitle != nil {
+        legendTitleOrigin = Point(x: box.minX + padding, y: rowTop + legendRow * 0.72)
+        rowTop += legendRow
+      }
+      for _ in entries {
+        centers.append(Point(x: box.minX + padding + symbolWidth / 2 - 3 * u, y: rowTop + legendRow / 2))
+        rowTop += legendRow
+      }
+      legendBox = box
+      right = box.maxX + margin
+    } else {
+      // Bottom: entries flow left to right in rows as wide as the grid.
+      let rowWidth = gridRight - margin
+      let itemWidths = labelWidths.map { symbolWidth + $0 + 2 * padding }
+      var rowsOfItems: [[Int]] = [[]]
+      var used = legendTitleWidth > 0 ? legendTitleWidth + 2 * padding : 0
+      for (k, w) in itemWidths.enumerated() {
+        if used + w > rowWidth, !(rowsOfItems.last!.isEmpty) {
+          rowsOfItems.append([])
+          used = 0
+        }
+        rowsOfItems[rowsOfItems.count - 1].append(k)
+        used += w
+      }
+      let box = Rect(x: margin, y: gridBottom, width: rowWidth, height: Double(rowsOfItems.count) * legendRow + padding)
+      if figure.legendTitle != nil {
+        legendTitleOrigin = Point(x: box.minX + padding, y: box.minY + padding / 2 + legendRow * 0.72)
+      }
+      for (r, items) in rowsOfItems.enumerated() {
+        var cx = box.minX + padding + (r == 0 && legendTitleWidth > 0 ? legendTitleWidth + 2 * padding : 0)
+        for k in items {
+          centers.append(Point(x: cx + symbolWidth / 2 - 3 * u, y: box.minY + padding / 2 + Double(r) * legendRow + legendRow / 2))
+          cx += itemWidths[k]
+        }
+      }
+      legendBox = box
+      gridBottom = box.maxY + rowGap
+    }
+    legendEntryCenters = centers
+
+    // Caption: "key: value" items joined with wide spaces, wrapped to the figure width.
+    captionLineHeight = style.captionSize * 1.35
+    var lines = [String]()
+    if style.showsCaption {
+      var current = ""
+      for item in figure.caption.map({ "\($0.key): \($0.value)" }) {
+        let candidate = current.isEmpty ? item : current + "    " + item
+        if !current.isEmpty, measure(candidate, style.captionFont).advance > right - 2 * margin {
+          lines.append(current)
+          current = item
+        } else {
+          current = candidate
+        }
+      }
+      if !current.isEmpty { lines.append(current) }
+    }
+    captionLines = lines
+    captionOrigin = Point(x: margin, y: gridBottom + 2 * u)
+    let legendBottom = (legendBox?.maxY ?? 0) + margin
+    height = max(gridBottom + (lines.isEmpty ? 0 : Double(lines.count) * captionLineHeight + 4 * u) + margin - rowGap, legendBottom)
+    // A requested width is met exactly (the panel sizes were derived from it).
+    width = figure.width ?? right
+    titleBaseline = figure.title != nil ? Point(x: width / 2, y: margin + style.titleSize * 1.1) : nil
+    self.legendTitleOrigin = legendTitleOrigin
+  }
+
+  /// `text` broken at spaces into lines no wider than `width` (a single long word stays whole).
+  static func wrap(_ text: String, width: Double, font: Font, measure: (String, Font) -> TextMetrics) -> [String] {
+    guard measure(text, font).advance > width else { return [text] }
+    var lines = [String]()
+    var current = ""
+    for word in text.split(separator: " ") {
+      let candidate = current.isEmpty ? String(word) : current + " " + word
+      if !current.isEmpty, measure(candidate, font).advance > width {
+        lines.append(current)
+        current = String(word)
+      } else {
+        current = candidate
+      }
+    }
+    if !current.isEmpty { lines.append(current) }
+    return lines
+  }
+}
+
+/// Tick positions and labels of one axis: 1/2/5 × 10^k steps on linear axes, powers of ten on
+/// log axes. The layout measures them and the drawing uses the same list.
+struct AxisTicks {
+  let value: Double
+  let label: String
+
+  /// x ticks whose labels do not touch: the usual 1/2/5 steps, or, in a narrow panel, every other
+  /// one of them (keeping 0), rather than a coarser step that might leave a single tick.
+  static func fitting(_ range: AxisRange, _ scale: AxisScale, width: Double, measure: (String) -> Double) -> [AxisTicks] {
+    let all = ticks(range, scale)
+    func fits(_ t: [AxisTicks]) -> Bool { t.map { measure($0.label) }.reduce(0, +) * 1.4 <= width }
+    guard scale == .linear, !fits(all), all.count > 2 else { return all }
+    let zero = all.firstIndex { $0.value == 0 } ?? 0
+    return all.enumerated().filter { ($0.offset - zero) % 2 == 0 }.map(\.element)
+  }
+
+  static func ticks(_ range: AxisRange, _ scale: AxisScale, targetCount: Int = 5) -> [AxisTicks] {
+    switch scale {
+    case .linear:
+      let step = NiceTicks.step(forSpan: range.span, targetCount: targetCount)
+      return NiceTicks.ticks(in: range, targetCount: targetCount).map { AxisTicks(value: $0, label: NiceTicks.label($0, step: step)) }
+    case .log10:
+      return NiceTicks.logTicks(in: range).map { AxisTicks(value: $0, label: NiceTicks.logLabel($0)) }
+    }
+  }
+}

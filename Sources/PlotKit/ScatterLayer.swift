@@ -1,0 +1,126 @@
+import Graphics2D
+import Foundation
+
+/// Class-coloured points, drawn class by class (class 0 first), as a raster point layer or one
+/// vector path per class depending on the output's ``PointMode``.
+public struct ScatterLayer: PlotLayer {
+  public var cloud: FeatureCloud
+  public var palette: Palette
+  /// Marker diameter in points; `nil` chooses it from the point count (``markerDiameter(forCount:)``).
+  public var markerDiameter: Double?
+  /// Marker opacity; `nil` chooses it from the point count (``markerAlpha(forCount:)``).
+  public var markerAlpha: Double?
+  /// Draw each class name at the class's median point.
+  public var showsClassLabels: Bool
+
+  public init(
+    cloud: FeatureCloud, palette: Palette = .colorBlindSafe, markerDiameter: Double? = nil,
+    markerAlpha: Double? = nil, showsClassLabels: Bool = false
+  ) {
+    self.cloud = cloud
+    self.palette = palette
+    self.markerDiameter = markerDiameter
+    self.markerAlpha = markerAlpha
+    self.showsClassLabels = showsClassLabels
+  }
+
+  /// Default diameter: 4 pt for a few hundred points, shrinking as n^−0.22 to about 1.35 pt
+  /// at 70,000, so dense rays stay resolved instead of merging into blobs.
+  public static func markerDiameter(forCount n: Int) -> Double {
+    guard n > 500 else { return 4 }
+    return max(0.9, 4 * pow(500 / Double(n), 0.22))
+  }
+
+  /// Default opacity: opaque up to 5,000 points, then falling as n^−0.3 (0.45 at 70,000) so
+  /// density shows where points pile up; never below 0.3 so small classes remain visible.
+  public static func markerAlpha(forCount n: Int) -> Double {
+    guard n > 5000 else { return 1 }
+    return max(0.3, pow(5000 / Double(n), 0.3))
+  }
+
+  public var dataBounds: AxisLimits? { cloud.bounds }
+
+  public var legendEntries: [LegendEntry] {
+    (0..<cloud.classCount).map {
+      LegendEntry(label: cloud.name(ofClass: $0), color: palette.color(forClass: $0), symbol: .dot)
+    }
+  }
+
+  var diameter: Double { markerDiameter ?? Self.markerDiameter(forCount: cloud.count) }
+  var alpha: Double { markerAlpha ?? Self.markerAlpha(forCount: cloud.count) }
+
+  /// Point indices grouped by class, in class order, keeping input order within a class.
+  func indicesByClass() -> [[Int]] {
+    var groups = [[Int]](repeating: [], count: cloud.classCount)
+    for i in 0..<cloud.count { groups[Int(cloud.labels[i])].append(i) }
+    return groups
+  }
+
+  public func draw(in canvas: PlotCanvas) throws {
+    switch canvas.pointMode {
+    case .raster: try drawRaster(in: canvas)
+    case .vector: drawVector(in: canvas)
+    }
+    if showsClassLabels {
+      for (c, median) in cloud.classMedians().enumerated() {
+        guard let median else { continue }
+        canvas.drawHaloText(cloud.name(ofClass: c), at: median, size: 9, color: palette.color(forClass: c).withAlpha(1))
+      }
+    }
+  }
+
+  private func drawRaster(in canvas: PlotCanvas) throws {
+    let s = canvas.rasterScale
+    let box = canvas.mapping.box
+    // Snap the raster to the device pixel grid so PNG pixels map 1:1.
+    let x0 = floor(box.minX * s), y0 = floor(box.minY * s)
+    let width = Int(ceil(box.maxX * s) - x0), height = Int(ceil(box.maxY * s) - y0)
+    guard width > 0, height > 0 else { return }
+    var raster = PointRaster(width: width, height: height)
+    let marker = PointRaster.Marker(radius: diameter * s / 2)
+    let a = Float(alpha)
+    let m = canvas.mapping
+    // Inline the linear mapping: the hot loop runs once per point.
+    let sx = m.pointsPerUnitX * s, sy = m.pointsPerUnitY * s
+    let ox = (m.box.minX - m.limits.x.lower * m.pointsPerUnitX) * s - x0
+    let oy = (m.box.maxY + m.limits.y.lower * m.pointsPerUnitY) * s - y0
+    let linear = m.xScale == .linear && m.yScale == .linear
+    for (c, indices) in indicesByClass().enumerated() {
+      let color = palette.color(forClass: c)
+      let rgb = (Float(color.red), Float(color.green), Float(color.blue))
+      for i in indices {
+        let px: Double, py: Double
+        if linear {
+          px = ox + Double(cloud.xs[i]) * sx
+          py = oy - Double(cloud.ys[i]) * sy
+        } else {
+          let d = m.device(Point(x: Double(cloud.xs[i]), y: Double(cloud.ys[i])))
+          px = d.x * s - x0
+          py = d.y * s - y0
+        }
+        raster.stamp(marker, x: px, y: py, rgb: rgb, alpha: a)
+      }
+    }
+    canvas.drawImage(
+      RasterImage(width: width, height: height, premultipliedARGB: raster.premultipliedARGB()),
+      in: Rect(x: x0 / s, y: y0 / s, width: Double(width) / s, height: Double(height) / s))
+  }
+
+  private func drawVector(in canvas: PlotCanvas) {
+    let box = canvas.mapping.box.insetBy(dx: -diameter, dy: -diameter)
+    for (c, indices) in indicesByClass().enumerated() where !indices.isEmpty {
+      var seen = Set<Int64>()
+      var centers = [Point]()
+      for i in indices {
+        let d = canvas.mapping.device(Point(x: Double(cloud.xs[i]), y: Double(cloud.ys[i])))
+        guard box.contains(d) else { continue }
+        // Quarter-point cells: exact binary fractions print short in SVG, and a repeated cell
+        // adds nothing to a single filled path.
+        let qx = (d.x * 4).rounded(), qy = (d.y * 4).rounded()
+        guard seen.insert(Int64(qx) << 32 | (Int64(qy) & 0xFFFF_FFFF)).inserted else { continue }
+        centers.append(Point(x: qx / 4, y: qy / 4))
+      }
+      canvas.renderer.drawMarkers(at: centers, diameter: diameter, color: palette.color(forClass: c).withAlpha(alpha), clip: canvas.clip)
+    }
+  }
+}
