@@ -56,7 +56,7 @@ public final class Trainer {
 
   public func train(_ plan: RunPlan) throws -> RunOutcome {
     let started = DispatchTime.now().uptimeNanoseconds
-    Threading.configure(workers: options.workers, blasThreads: options.blasThreads)
+    Threading.configure(workers: options.workers, kernelThreads: options.blasThreads)
     let data = try PreparedData.load(plan.dataset, dataRoot: options.dataRoot, seed: plan.seed, cache: cache)
     let directory = RunDirectory(root: options.runsRoot, experiment: plan.experiment, run: plan.run)
     if options.retrainsChangedRuns, let epoch = directory.savedEpochs().last,
