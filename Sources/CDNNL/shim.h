@@ -50,12 +50,6 @@ static inline dnnl_status_t cdnnl_max_pooling_forward(
   return dnnl_pooling_forward_desc_init(desc, prop, dnnl_pooling_max, src, dst, s, k, l, r);
 }
 
-static inline dnnl_status_t cdnnl_max_pooling_backward(
-    dnnl_pooling_desc_t *desc, const dnnl_memory_desc_t *diff_src, const dnnl_memory_desc_t *diff_dst,
-    int64_t kernel, int64_t stride, int64_t pad_r_h, int64_t pad_r_w) {
-  dnnl_dims_t s = {stride, stride}, k = {kernel, kernel}, l = {0, 0}, r = {pad_r_h, pad_r_w};
-  return dnnl_pooling_backward_desc_init(desc, dnnl_pooling_max, diff_src, diff_dst, s, k, l, r);
-}
 
 // Argument indices as plain constants (the header spells them as macros of macros).
 static const int cdnnl_arg_src = DNNL_ARG_SRC;
