@@ -10,7 +10,7 @@ struct Bench: ParsableCommand {
     commandName: "bench",
     abstract: "Measure training/inference throughput and peak memory of the engine's networks.")
 
-  @Option(help: "Network to measure (\(NetworkChoice.allValueStrings.joined(separator: ", "))).")
+  @Option(help: "Network to measure, by name (case-insensitive).")
   var network: NetworkChoice = .all
 
   @Option(help: "Images per batch.")
