@@ -11,6 +11,10 @@ DATA    ?= data
 # BLAS threads are pinned so a seed reproduces a run bit for bit; the engine splits
 # batches across cores itself (see README "Reproducibility").
 export OPENBLAS_NUM_THREADS ?= 1
+# oneDNN's kernels are JIT-generated for the CPU's ISA, capped here so a seed reproduces a run bit for
+# bit on any CPU with at least this ISA (the effective one is recorded in each checkpoint; see README
+# "Engine"). Its threads per kernel call are set by the engine itself (`--threads`), not by OMP_NUM_THREADS.
+export DNNL_MAX_CPU_ISA ?= AVX512_CORE_AMX
 
 MARGINS := .build/$(CONFIG)/margins
 # Checkpoints of each profile live apart, so the two never mix.
@@ -20,7 +24,7 @@ EXPERIMENTS := $(basename $(notdir $(wildcard experiments/*.json)))
 export MARGINS_CODE_VERSION := $(shell scripts/code-version.sh)
 SOURCES := Package.swift $(shell find Sources -type f 2>/dev/null)
 # Build-time and run-time system packages (Debian names).
-SYSTEM_PACKAGES := pkg-config libcairo2-dev libopenblas-dev zlib1g-dev fonts-dejavu-core
+SYSTEM_PACKAGES := pkg-config libcairo2-dev libdnnl-dev zlib1g-dev fonts-dejavu-core
 MNIST_DIR   := $(DATA)/mnist
 MNIST_FILES := $(addprefix $(MNIST_DIR)/,train-images-idx3-ubyte.gz train-labels-idx1-ubyte.gz \
                  t10k-images-idx3-ubyte.gz t10k-labels-idx1-ubyte.gz)

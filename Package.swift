@@ -23,8 +23,8 @@ let package = Package(
   ],
   targets: [
     // MARK: - System libraries (found through pkg-config; `make deps` installs them)
-    .systemLibrary(
-      name: "CBLAS", pkgConfig: "openblas", providers: [.apt(["libopenblas-dev"]), .brew(["openblas"])]),
+    // oneDNN ships no pkg-config file; its module map links `dnnl` from the default library path.
+    .systemLibrary(name: "CDNNL", providers: [.apt(["libdnnl-dev"]), .brew(["onednn"])]),
     .systemLibrary(
       name: "CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"]), .brew(["zlib"])]),
     .systemLibrary(
@@ -32,7 +32,7 @@ let package = Package(
 
     // MARK: - Training side
     .target(name: "Datasets", dependencies: ["CZlib", "Randomness"]),
-    .target(name: "Engine", dependencies: ["CBLAS", "Randomness"], exclude: ["README.md"]),
+    .target(name: "Engine", dependencies: ["CDNNL", "Randomness"], exclude: ["README.md"]),
     .target(name: "Checkpoints", dependencies: ["Datasets", "MarginMath"]),
     .target(name: "Losses", dependencies: ["Engine", "MarginMath"], exclude: ["README.md"]),
     .target(name: "Training", dependencies: ["Datasets", "Engine", "Losses", "Checkpoints", "MarginMath"]),

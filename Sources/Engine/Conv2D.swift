@@ -1,13 +1,17 @@
-/// A 2-D convolution over an NCHW batch, computed as im2col + one `gemm` per chunk of images:
+import CDNNL
+
+/// A 2-D convolution over an NCHW batch on oneDNN's JIT convolution kernels (forward,
+/// backward-data, backward-weights), with the bias fused into the forward and backward-weights
+/// primitives:
 ///
 /// ```
 /// y[n][o][oy][ox] = b[o] + Σ_{c,ky,kx} W[o][c][ky][kx] · x[n][c][oy·s − p + ky][ox·s − p + kx]
 /// ```
 ///
-/// The batch is split into `Threading.workerCount` contiguous ranges processed concurrently;
-/// each worker unrolls a few images at a time into its own column buffer (so the column matrix
-/// of the whole batch, hundreds of MB for LeNet++, never exists) and accumulates its own weight
-/// gradient, and the workers' gradients are added in worker order.
+/// The batch is split into `Threading.workerCount` contiguous ranges; each worker runs its own
+/// primitives (built once per shape and kept) on its range and writes its own weight-gradient
+/// partial, and the partials are added in worker order. Tensors stay NCHW at the layer's edges;
+/// inside, oneDNN picks the blocked layouts its kernels want and the layer reorders to them.
 public final class Conv2D: Layer {
   public let inChannels: Int
   public let outChannels: Int
@@ -21,15 +25,9 @@ public final class Conv2D: Layer {
   public var propagatesInputGradient = true
 
   private var cachedInput: Tensor?
-  private var columnScratch: [ScratchBuffer] = []
-  private var productScratch: [ScratchBuffer] = []
+  private var plans: [ConvolutionPlan.Key: ConvolutionPlan] = [:]
   private var weightGradientScratch: [ScratchBuffer] = []
   private var biasGradientScratch: [ScratchBuffer] = []
-
-  /// Upper bound on one worker's column buffer, in floats (4 MB): wide enough gemms, and both
-  /// workers' buffers stay in the shared L3 cache (budgets from 1 MB to 16 MB measured within
-  /// noise of each other on LeNet++).
-  static let columnBudget = 1 << 20
 
   /// - Parameters:
   ///   - name: prefix of the parameter names (`name.weight`, `name.bias`).
@@ -66,55 +64,38 @@ public final class Conv2D: Layer {
       padding: padding)
   }
 
-  /// Images per im2col chunk: as many as fit the column budget, at least one.
-  private func chunkSize(_ g: ConvolutionGeometry) -> Int {
-    max(1, Conv2D.columnBudget / (g.patchSize * g.outputPlane))
-  }
-
-  private func scratch(_ buffers: inout [ScratchBuffer], workers: Int, floats: Int) -> [UnsafeMutablePointer<Float>] {
-    while buffers.count < workers { buffers.append(ScratchBuffer()) }
-    return (0..<workers).map { buffers[$0].reserve(floats) }
+  /// One plan per worker and shape, so every worker reorders into buffers of its own.
+  private func plans(batch n: Int, geometry g: ConvolutionGeometry) -> [ConvolutionPlan] {
+    let workers = max(1, min(Threading.workerCount, n))
+    return (0..<workers).map { worker in
+      let key = ConvolutionPlan.Key(
+        worker: worker, batch: Threading.range(worker, of: workers, splitting: n).count, height: g.height,
+        width: g.width)
+      if let plan = plans[key] { return plan }
+      let plan = ConvolutionPlan(
+        batch: key.batch, geometry: g, outChannels: outChannels, hasBias: bias != nil)
+      plans[key] = plan
+      return plan
+    }
   }
 
   public func forward(_ input: Tensor, mode: Mode) -> Tensor {
     let g = geometry(for: input)
     cachedInput = mode == .training ? input : nil
     let n = input.shape[0]
-    let workers = max(1, min(Threading.workerCount, n))
-    let chunk = chunkSize(g)
-    let plane = g.outputPlane
-    let patch = g.patchSize
-    let outChannels = self.outChannels
-    let columns = scratch(&columnScratch, workers: workers, floats: patch * plane * min(chunk, n))
-    let products = scratch(&productScratch, workers: workers, floats: outChannels * plane * min(chunk, n))
-    let biasValues = bias?.value.scalars ?? [Float](repeating: 0, count: outChannels)
+    let plans = plans(batch: n, geometry: g)
+    let workers = plans.count
+    let inputItem = g.channels * g.inputPlane
+    let outputItem = outChannels * g.outputPlane
     return Tensor(shape: [n, outChannels, g.outputHeight, g.outputWidth]) { output in
-      guard let out = output.baseAddress else { return }
+      guard let y = output.baseAddress else { return }
       input.withUnsafePointer { x in
         weight.value.withUnsafePointer { w in
-          biasValues.withUnsafeBufferPointer { b in
-            // Workers write disjoint image ranges of `out` and use their own scratch buffers.
+          withPointer(to: bias?.value) { b in
+            // Workers write disjoint image ranges of `y` through their own plans.
             parallelFor(workers) { worker in
-              let range = Threading.range(worker, of: workers, splitting: n)
-              var start = range.lowerBound
-              while start < range.upperBound {
-                let count = min(chunk, range.upperBound - start)
-                let width = count * plane
-                im2col(x + start * g.channels * g.inputPlane, count: count, geometry: g, columns: columns[worker])
-                // product[o][i·plane + p] = Σ_k W[o][k] · col[k][i·plane + p]
-                gemm(
-                  .noTranspose, .noTranspose, m: outChannels, n: width, k: patch,
-                  alpha: 1, a: w, b: columns[worker], beta: 0, c: products[worker])
-                for i in 0..<count {
-                  for o in 0..<outChannels {
-                    let target = out + ((start + i) * outChannels + o) * plane
-                    let source = products[worker] + o * width + i * plane
-                    let shift = b[o]
-                    for p in 0..<plane { target[p] = source[p] + shift }
-                  }
-                }
-                start += count
-              }
+              let start = Threading.range(worker, of: workers, splitting: n).lowerBound
+              plans[worker].forward(x: x + start * inputItem, weights: w, bias: b, y: y + start * outputItem)
             }
           }
         }
@@ -132,83 +113,221 @@ public final class Conv2D: Layer {
       outputGradient.shape == [n, outChannels, g.outputHeight, g.outputWidth],
       "Conv2D.backward expects gradient \([n, outChannels, g.outputHeight, g.outputWidth]), got \(outputGradient.shape)"
     )
-    let workers = max(1, min(Threading.workerCount, n))
-    let chunk = chunkSize(g)
-    let plane = g.outputPlane
-    let patch = g.patchSize
-    let outChannels = self.outChannels
-    let propagates = propagatesInputGradient
-    let columns = scratch(&columnScratch, workers: workers, floats: patch * plane * min(chunk, n))
-    let products = scratch(&productScratch, workers: workers, floats: outChannels * plane * min(chunk, n))
-    let weightGradients = scratch(&weightGradientScratch, workers: workers, floats: outChannels * patch)
-    let biasGradients = scratch(&biasGradientScratch, workers: workers, floats: outChannels)
+    let plans = plans(batch: n, geometry: g)
+    let workers = plans.count
+    let inputItem = g.channels * g.inputPlane
+    let outputItem = outChannels * g.outputPlane
+    let weightCount = weight.value.count
+    while weightGradientScratch.count < workers {
+      weightGradientScratch.append(ScratchBuffer())
+      biasGradientScratch.append(ScratchBuffer())
+    }
+    let weightGradients = (0..<workers).map { weightGradientScratch[$0].reserve(weightCount) }
+    let biasGradients = (0..<workers).map { biasGradientScratch[$0].reserve(outChannels) }
+    let hasBias = bias != nil
     let work: (UnsafeMutablePointer<Float>?) -> Void = { dx in
       input.withUnsafePointer { x in
         self.weight.value.withUnsafePointer { w in
           outputGradient.withUnsafePointer { dy in
-            // Workers read shared inputs, write disjoint image ranges of `dx`, and accumulate
-            // into their own gradient buffers.
+            // Workers read shared inputs, write disjoint image ranges of `dx`, and their own partials.
             parallelFor(workers) { worker in
-              let range = Threading.range(worker, of: workers, splitting: n)
-              let dW = weightGradients[worker]
-              let dB = biasGradients[worker]
-              let col = columns[worker]
-              let dyChunk = products[worker]
-              dB.update(repeating: 0, count: outChannels)
-              var start = range.lowerBound
-              while start < range.upperBound {
-                let count = min(chunk, range.upperBound - start)
-                let width = count * plane
-                // dyChunk[o][i·plane + p] = dy[start + i][o][p]
-                for i in 0..<count {
-                  for o in 0..<outChannels {
-                    let source = dy + ((start + i) * outChannels + o) * plane
-                    (dyChunk + o * width + i * plane).update(from: source, count: plane)
-                    var sum: Float = 0
-                    for p in 0..<plane { sum += source[p] }
-                    dB[o] += sum
-                  }
-                }
-                im2col(x + start * g.channels * g.inputPlane, count: count, geometry: g, columns: col)
-                // dW[o][k] (+)= Σ_j dyChunk[o][j] · col[k][j]
-                gemm(
-                  .noTranspose, .transpose, m: outChannels, n: patch, k: width,
-                  alpha: 1, a: dyChunk, b: col, beta: start == range.lowerBound ? 0 : 1, c: dW)
-                if let dx {
-                  // dCol[k][j] = Σ_o W[o][k] · dyChunk[o][j], reusing the column buffer.
-                  gemm(
-                    .transpose, .noTranspose, m: patch, n: width, k: outChannels,
-                    alpha: 1, a: w, b: dyChunk, beta: 0, c: col)
-                  col2im(col, count: count, geometry: g, input: dx + start * g.channels * g.inputPlane)
-                }
-                start += count
-              }
+              let start = Threading.range(worker, of: workers, splitting: n).lowerBound
+              let plan = plans[worker]
+              plan.backwardWeights(
+                x: x + start * inputItem, dy: dy + start * outputItem, dW: weightGradients[worker],
+                dB: hasBias ? biasGradients[worker] : nil)
+              if let dx { plan.backwardData(dy: dy + start * outputItem, weights: w, dx: dx + start * inputItem) }
             }
           }
         }
       }
     }
     let inputGradient: Tensor
-    if propagates {
+    if propagatesInputGradient {
       inputGradient = Tensor(shape: input.shape) { buffer in work(buffer.baseAddress) }
     } else {
       work(nil)
       inputGradient = Tensor(zeros: input.shape)
     }
-    accumulate(weightGradients, count: outChannels * patch, into: weight)
+    accumulate(weightGradients, count: weightCount, into: weight)
     if let bias { accumulate(biasGradients, count: outChannels, into: bias) }
     return inputGradient
   }
 }
 
-/// Adds per-worker partial gradients into `parameter.gradient`, in worker order.
-func accumulate(_ partials: [UnsafeMutablePointer<Float>], count: Int, into parameter: Parameter) {
-  precondition(
-    parameter.gradient.count == count,
-    "\(parameter.name): gradient has \(parameter.gradient.count) scalars, expected \(count)")
-  parameter.gradient.withUnsafeMutablePointer { gradient in
-    for partial in partials {
-      for i in 0..<count { gradient[i] += partial[i] }
+/// Calls `body` with a pointer to `tensor`'s scalars, or nil when there is no tensor.
+func withPointer<R>(to tensor: Tensor?, _ body: (UnsafePointer<Float>?) -> R) -> R {
+  guard let tensor else { return body(nil) }
+  return tensor.withUnsafePointer { body($0) }
+}
+
+/// The oneDNN primitives of one convolution shape: forward built at once, the two backward
+/// primitives on the first backward pass (inference never builds them).
+final class ConvolutionPlan {
+  struct Key: Hashable {
+    var worker: Int
+    var batch: Int
+    var height: Int
+    var width: Int
+  }
+
+  /// The layout tag the primitives are asked for: `any` lets oneDNN choose (blocked layouts
+  /// for its AVX-512/AVX2 kernels).
+  static let kernelLayout = dnnl_format_tag_any
+
+  private let geometry: ConvolutionGeometry
+  private let batch: Int
+  private let outChannels: Int
+  private let hasBias: Bool
+  private let plainSource: Layout
+  private let plainWeights: Layout
+  private let plainDestination: Layout
+  private let biasLayout: Layout
+  private let forwardPrimitive: Primitive
+  private let source: LayoutBridge
+  private let weights: LayoutBridge
+  private let destination: LayoutBridge
+  private lazy var backward = BackwardPrimitives(plan: self)
+
+  init(batch: Int, geometry g: ConvolutionGeometry, outChannels: Int, hasBias: Bool) {
+    geometry = g
+    self.hasBias = hasBias
+    self.batch = batch
+    self.outChannels = outChannels
+    biasLayout = Kernels.vectorLayout(outChannels)
+    (plainSource, plainWeights, plainDestination) = ConvolutionPlan.layouts(
+      batch: batch, geometry: g, outChannels: outChannels, tag: dnnl_abcd)
+    var (source, weights, destination) = ConvolutionPlan.layouts(
+      batch: batch, geometry: g, outChannels: outChannels, tag: Self.kernelLayout)
+    var bias = biasLayout
+    var operation = dnnl_convolution_desc_t()
+    let padRight = ConvolutionPlan.rightPadding(g)
+    Kernels.check(
+      hasBias
+        ? cdnnl_convolution_forward(
+          &operation, dnnl_forward_training, &source, &weights, &bias, &destination, Int64(g.stride),
+          Int64(g.padding), padRight.0, padRight.1)
+        : cdnnl_convolution_forward(
+          &operation, dnnl_forward_training, &source, &weights, nil, &destination, Int64(g.stride),
+          Int64(g.padding), padRight.0, padRight.1),
+      "describe a convolution")
+    forwardPrimitive = withUnsafePointer(to: &operation) { Primitive(operation: $0, what: "a convolution") }
+    self.source = LayoutBridge(plain: plainSource, kernel: forwardPrimitive.layout(dnnl_query_src_md))
+    self.weights = LayoutBridge(plain: plainWeights, kernel: forwardPrimitive.layout(dnnl_query_weights_md))
+    self.destination = LayoutBridge(plain: plainDestination, kernel: forwardPrimitive.layout(dnnl_query_dst_md))
+  }
+
+  /// Source, weights and destination layouts with format `tag`.
+  static func layouts(
+    batch: Int, geometry g: ConvolutionGeometry, outChannels: Int, tag: dnnl_format_tag_t
+  ) -> (Layout, Layout, Layout) {
+    (
+      Kernels.layout(batch, g.channels, g.height, g.width, tag: tag),
+      Kernels.layout(outChannels, g.channels, g.kernelHeight, g.kernelWidth, tag: tag),
+      Kernels.layout(batch, outChannels, g.outputHeight, g.outputWidth, tag: tag)
+    )
+  }
+
+  func layouts(tag: dnnl_format_tag_t) -> (Layout, Layout, Layout) {
+    ConvolutionPlan.layouts(batch: batch, geometry: geometry, outChannels: outChannels, tag: tag)
+  }
+
+  /// The bottom and right padding oneDNN needs for the floor output size: (OH − 1)·s + k − H − p.
+  static func rightPadding(_ g: ConvolutionGeometry) -> (Int64, Int64) {
+    (
+      Int64((g.outputHeight - 1) * g.stride + g.kernelHeight - g.height - g.padding),
+      Int64((g.outputWidth - 1) * g.stride + g.kernelWidth - g.width - g.padding)
+    )
+  }
+
+  func forward(
+    x: UnsafePointer<Float>, weights w: UnsafePointer<Float>, bias b: UnsafePointer<Float>?,
+    y: UnsafeMutablePointer<Float>
+  ) {
+    var arguments = [
+      (cdnnl_arg_src, source.kernel, source.input(x)),
+      (cdnnl_arg_weights, weights.kernel, weights.input(w)),
+      (cdnnl_arg_dst, destination.kernel, destination.output(y)),
+    ]
+    if let b { arguments.append((cdnnl_arg_bias, biasLayout, UnsafeMutableRawPointer(mutating: b))) }
+    forwardPrimitive.execute(arguments)
+    destination.finish(y)
+  }
+
+  /// Overwrites `dW` (and `dB`) with this range's weight (and bias) gradient.
+  func backwardWeights(
+    x: UnsafePointer<Float>, dy: UnsafePointer<Float>, dW: UnsafeMutablePointer<Float>,
+    dB: UnsafeMutablePointer<Float>?
+  ) {
+    let b = backward
+    var arguments = [
+      (cdnnl_arg_src, b.weightsSource.kernel, b.weightsSource.input(x)),
+      (cdnnl_arg_diff_dst, b.weightsOutputGradient.kernel, b.weightsOutputGradient.input(dy)),
+      (cdnnl_arg_diff_weights, b.weightGradient.kernel, b.weightGradient.output(dW)),
+    ]
+    if let dB { arguments.append((cdnnl_arg_diff_bias, biasLayout, UnsafeMutableRawPointer(dB))) }
+    b.weightsPrimitive.execute(arguments)
+    b.weightGradient.finish(dW)
+  }
+
+  /// Overwrites `dx` with this range's input gradient.
+  func backwardData(dy: UnsafePointer<Float>, weights w: UnsafePointer<Float>, dx: UnsafeMutablePointer<Float>) {
+    let b = backward
+    b.dataPrimitive.execute([
+      (cdnnl_arg_diff_dst, b.dataOutputGradient.kernel, b.dataOutputGradient.input(dy)),
+      (cdnnl_arg_weights, b.dataWeights.kernel, b.dataWeights.input(w)),
+      (cdnnl_arg_diff_src, b.inputGradient.kernel, b.inputGradient.output(dx)),
+    ])
+    b.inputGradient.finish(dx)
+  }
+
+  /// Backward-data and backward-weights primitives, each with its own layout bridges (oneDNN
+  /// may choose different layouts for them than for the forward pass).
+  final class BackwardPrimitives {
+    let dataPrimitive: Primitive
+    let dataOutputGradient: LayoutBridge
+    let dataWeights: LayoutBridge
+    let inputGradient: LayoutBridge
+    let weightsPrimitive: Primitive
+    let weightsSource: LayoutBridge
+    let weightsOutputGradient: LayoutBridge
+    let weightGradient: LayoutBridge
+
+    init(plan: ConvolutionPlan) {
+      let g = plan.geometry
+      var (source, weights, destination) = plan.layouts(tag: ConvolutionPlan.kernelLayout)
+      var bias = plan.biasLayout
+      let padRight = ConvolutionPlan.rightPadding(g)
+
+      var data = dnnl_convolution_desc_t()
+      Kernels.check(
+        cdnnl_convolution_backward_data(
+          &data, &source, &weights, &destination, Int64(g.stride), Int64(g.padding), padRight.0, padRight.1),
+        "describe a convolution's backward-data pass")
+      dataPrimitive = withUnsafePointer(to: &data) {
+        Primitive(operation: $0, hint: plan.forwardPrimitive, what: "a convolution's backward-data pass")
+      }
+      dataOutputGradient = LayoutBridge(
+        plain: plan.plainDestination, kernel: dataPrimitive.layout(dnnl_query_diff_dst_md))
+      dataWeights = LayoutBridge(plain: plan.plainWeights, kernel: dataPrimitive.layout(dnnl_query_weights_md))
+      inputGradient = LayoutBridge(plain: plan.plainSource, kernel: dataPrimitive.layout(dnnl_query_diff_src_md))
+
+      var weightsOperation = dnnl_convolution_desc_t()
+      Kernels.check(
+        plan.hasBias
+          ? cdnnl_convolution_backward_weights(
+            &weightsOperation, &source, &weights, &bias, &destination, Int64(g.stride), Int64(g.padding), padRight.0, padRight.1)
+          : cdnnl_convolution_backward_weights(
+            &weightsOperation, &source, &weights, nil, &destination, Int64(g.stride), Int64(g.padding), padRight.0, padRight.1),
+        "describe a convolution's backward-weights pass")
+      weightsPrimitive = withUnsafePointer(to: &weightsOperation) {
+        Primitive(operation: $0, hint: plan.forwardPrimitive, what: "a convolution's backward-weights pass")
+      }
+      weightsSource = LayoutBridge(plain: plan.plainSource, kernel: weightsPrimitive.layout(dnnl_query_src_md))
+      weightsOutputGradient = LayoutBridge(
+        plain: plan.plainDestination, kernel: weightsPrimitive.layout(dnnl_query_diff_dst_md))
+      weightGradient = LayoutBridge(
+        plain: plan.plainWeights, kernel: weightsPrimitive.layout(dnnl_query_diff_weights_md))
     }
   }
 }

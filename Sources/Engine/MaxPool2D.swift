@@ -1,3 +1,5 @@
+import CDNNL
+
 /// Max pooling over `kernel x kernel` windows of an NCHW batch (no padding, floor output size):
 ///
 /// ```
@@ -7,12 +9,19 @@
 ///
 /// Ties go to the first maximum in row-major window order (a strict `>` scan), so the routed
 /// gradient is deterministic.
+///
+/// Evaluation runs on oneDNN's pooling kernel; training runs the engine's own scan, which records
+/// the argmax for backward: on NCHW tensors oneDNN's training forward + backward measured slower
+/// than this scan (compact at batch 128: 2,712 vs 4,912 img/s training), while its inference
+/// forward measured faster (8,409 vs 4,875 img/s inference). A maximum is exact, so both paths
+/// give the same bits.
 public final class MaxPool2D: Layer {
   public let kernel: Int
   public let stride: Int
   private var cachedShape: [Int]?
   /// For every output, the flat index into its input plane of the selected element.
   private var argmax: [Int32] = []
+  private var inferencePlans: [PoolingPlan.Key: PoolingPlan] = [:]
 
   public init(kernel: Int, stride: Int? = nil) {
     precondition(kernel >= 1, "MaxPool2D kernel must be positive, got \(kernel)")
@@ -32,7 +41,10 @@ public final class MaxPool2D: Layer {
     let planes = n * c
     let kernel = self.kernel
     let stride = self.stride
-    let recordsArgmax = mode == .training
+    if mode == .evaluation {
+      cachedShape = nil
+      return evaluationForward(input, geometry: g)
+    }
     let workers = max(1, min(Threading.workerCount, planes))
     // Reuse the previous argmax storage when it fits; dropping our reference first keeps the
     // writes below from copying it.
@@ -71,11 +83,36 @@ public final class MaxPool2D: Layer {
         }
       }
     }
-    if recordsArgmax {
-      argmax = indices
-      cachedShape = input.shape
-    }
+    argmax = indices
+    cachedShape = input.shape
     return output
+  }
+
+  /// oneDNN's inference forward, the batch split across workers like `Conv2D`.
+  private func evaluationForward(_ input: Tensor, geometry g: ConvolutionGeometry) -> Tensor {
+    let n = input.shape[0]
+    let workers = max(1, min(Threading.workerCount, n))
+    let plans = (0..<workers).map { worker in
+      let key = PoolingPlan.Key(
+        worker: worker, batch: Threading.range(worker, of: workers, splitting: n).count, channels: g.channels,
+        height: g.height, width: g.width)
+      if let plan = inferencePlans[key] { return plan }
+      let plan = PoolingPlan(key: key, kernel: kernel, stride: stride)
+      inferencePlans[key] = plan
+      return plan
+    }
+    let inputItem = g.channels * g.inputPlane
+    let outputItem = g.channels * g.outputPlane
+    return Tensor(shape: [n, g.channels, g.outputHeight, g.outputWidth]) { output in
+      guard let y = output.baseAddress else { return }
+      input.withUnsafePointer { x in
+        // Workers write disjoint image ranges of `y`.
+        parallelFor(workers) { worker in
+          let start = Threading.range(worker, of: workers, splitting: n).lowerBound
+          plans[worker].forward(x: x + start * inputItem, y: y + start * outputItem)
+        }
+      }
+    }
   }
 
   public func backward(_ outputGradient: Tensor) -> Tensor {
@@ -106,5 +143,46 @@ public final class MaxPool2D: Layer {
       }
     }
     return inputGradient
+  }
+}
+
+/// oneDNN's inference max-pooling primitive for one shape and worker.
+final class PoolingPlan {
+  struct Key: Hashable {
+    var worker: Int
+    var batch: Int
+    var channels: Int
+    var height: Int
+    var width: Int
+  }
+
+  private let primitive: Primitive
+  private let source: Layout
+  private let destination: Layout
+
+  init(key: Key, kernel: Int, stride: Int) {
+    let g = ConvolutionGeometry(
+      channels: key.channels, height: key.height, width: key.width, kernel: kernel, stride: stride, padding: 0)
+    var source = Kernels.layout(key.batch, key.channels, key.height, key.width)
+    var destination = Kernels.layout(key.batch, key.channels, g.outputHeight, g.outputWidth)
+    self.source = source
+    self.destination = destination
+    // Floor output size: the last window ends inside the input, so the far-side padding is ≤ 0.
+    let padRight = (
+      Int64((g.outputHeight - 1) * stride + kernel - key.height), Int64((g.outputWidth - 1) * stride + kernel - key.width)
+    )
+    var operation = dnnl_pooling_desc_t()
+    Kernels.check(
+      cdnnl_max_pooling_forward(
+        &operation, dnnl_forward_inference, &source, &destination, Int64(kernel), Int64(stride), padRight.0,
+        padRight.1),
+      "describe max pooling")
+    primitive = withUnsafePointer(to: &operation) { Primitive(operation: $0, what: "max pooling") }
+  }
+
+  func forward(x: UnsafePointer<Float>, y: UnsafeMutablePointer<Float>) {
+    primitive.execute([
+      (cdnnl_arg_src, source, UnsafeMutableRawPointer(mutating: x)), (cdnnl_arg_dst, destination, UnsafeMutableRawPointer(y)),
+    ])
   }
 }

@@ -5,24 +5,34 @@ import Synchronization
 ///
 /// Two independent knobs, because which one wins depends on the network (see the README):
 /// - `workerCount`: layers split the batch into that many contiguous ranges and run them on
-///   separate threads (per-worker scratch buffers; parameter gradients reduced in worker order);
-/// - the OpenBLAS thread count (`BLAS.setThreadCount`), used inside each `gemm` call.
+///   separate threads (per-worker buffers; parameter gradients reduced in worker order);
+/// - `kernelThreadCount`: the OpenMP threads oneDNN may use inside each kernel call
+///   (convolution, pooling, `gemm`) made by one worker.
 ///
-/// For a fixed pair of settings every result is bit-identical run to run: the batch ranges are
-/// a pure function of the batch size and `workerCount`, and every reduction runs in a fixed order.
+/// For a fixed pair of settings (and kernel ISA, see `Kernels.isa`) every result is bit-identical
+/// run to run: the batch ranges are a pure function of the batch size and `workerCount`, oneDNN
+/// partitions its work statically by thread count, and every reduction runs in a fixed order.
 public enum Threading {
-  /// An atomic so that reading it from any layer needs no isolation; it is meant to be set
+  /// Atomics so that reading them from any layer needs no isolation; they are meant to be set
   /// once before training, not while a forward or backward pass runs.
   private static let storedWorkerCount = Atomic<Int>(1)
+  private static let storedKernelThreadCount = Atomic<Int>(1)
 
   /// How many threads layers split the batch across (1 = no batch split).
   public static var workerCount: Int { storedWorkerCount.load(ordering: .relaxed) }
 
-  /// Sets the batch-split worker count and the OpenBLAS thread count together.
-  public static func configure(workers: Int, blasThreads: Int) {
+  /// How many threads each oneDNN kernel call may use.
+  public static var kernelThreadCount: Int { storedKernelThreadCount.load(ordering: .relaxed) }
+
+  /// The setting that measured fastest on the 2-core machine (see the Engine README).
+  public static let fastest = (workers: 2, kernelThreads: 1)
+
+  /// Sets the batch-split worker count and the per-call kernel thread count together.
+  public static func configure(workers: Int, kernelThreads: Int) {
     precondition(workers >= 1, "worker count must be at least 1, got \(workers)")
+    precondition(kernelThreads >= 1, "kernel thread count must be at least 1, got \(kernelThreads)")
     storedWorkerCount.store(workers, ordering: .relaxed)
-    BLAS.setThreadCount(blasThreads)
+    storedKernelThreadCount.store(kernelThreads, ordering: .relaxed)
   }
 
   /// The `index`-th of `parts` contiguous, nearly equal ranges of `0..<count` (earlier ranges
@@ -81,5 +91,17 @@ final class ScratchBuffer {
       capacity = count
     }
     return pointer
+  }
+}
+
+/// Adds per-worker partial gradients into `parameter.gradient`, in worker order.
+func accumulate(_ partials: [UnsafeMutablePointer<Float>], count: Int, into parameter: Parameter) {
+  precondition(
+    parameter.gradient.count == count,
+    "\(parameter.name): gradient has \(parameter.gradient.count) scalars, expected \(count)")
+  parameter.gradient.withUnsafeMutablePointer { gradient in
+    for partial in partials {
+      for i in 0..<count { gradient[i] += partial[i] }
+    }
   }
 }

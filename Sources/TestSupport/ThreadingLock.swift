@@ -7,11 +7,11 @@ import Foundation
 /// Tests that do not take it still compute correct results under any setting.
 private let threadingLock = NSLock()
 
-/// Runs `body` with the given worker and BLAS thread counts, restoring single-threaded defaults after.
-public func withThreading<R>(workers: Int, blasThreads: Int = 1, _ body: () throws -> R) rethrows -> R {
+/// Runs `body` with the given worker and kernel thread counts, restoring single-threaded defaults after.
+public func withThreading<R>(workers: Int, kernelThreads: Int = 1, _ body: () throws -> R) rethrows -> R {
   threadingLock.lock()
   defer { threadingLock.unlock() }
-  Threading.configure(workers: workers, blasThreads: blasThreads)
-  defer { Threading.configure(workers: 1, blasThreads: 1) }
+  Threading.configure(workers: workers, kernelThreads: kernelThreads)
+  defer { Threading.configure(workers: 1, kernelThreads: 1) }
   return try body()
 }

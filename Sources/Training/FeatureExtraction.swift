@@ -44,7 +44,7 @@ enum FeatureExtraction {
     ]
     let bias = head.bias?.value.scalars
     let alpha = head.alphaValue.map(Float.init)
-    let metadata = CheckpointMetadata(
+    var metadata = CheckpointMetadata(
       experiment: plan.experiment, run: plan.run, profile: plan.profile, loss: head.kind,
       lossParameters: head.configuration, lambda: head.lambda(at: session.iteration),
       margin: head.margin(at: session.iteration), epoch: epoch, iteration: session.iteration, plannedEpochs: plan.epochs,
@@ -59,6 +59,7 @@ enum FeatureExtraction {
         parameterCount: session.network.parameterCount),
       classNames: data.train.classNames, codeVersion: session.options.codeVersion, wallTimeSeconds: session.wallTime,
       metrics: metrics, configuration: plan.jsonValue)
+    metadata.kernelISA = Kernels.isa
     return FeatureCheckpoint(
       metadata: metadata, trainFeatures: trainFeatures.scalars, trainLabels: data.train.labels,
       testFeatures: testFeatures.scalars, testLabels: data.test.labels, classWeights: weights, classBias: bias, alpha: alpha)

@@ -74,7 +74,7 @@ public final class Trainer {
   public func train(_ plan: RunPlan) throws -> RunOutcome {
     let started = DispatchTime.now().uptimeNanoseconds
     try options.validate()
-    Threading.configure(workers: options.workers, blasThreads: options.blasThreads)
+    Threading.configure(workers: options.workers, kernelThreads: options.blasThreads)
     let data = try PreparedData.load(plan.dataset, dataRoot: options.dataRoot, seed: plan.seed, cache: cache)
     let warnings = try plan.validate(against: data)
     let claim = try RunClaim(root: options.runsRoot, experiment: plan.experiment, run: plan.run)

@@ -43,8 +43,8 @@ import Testing
     let architecture = Architecture(rawValue: environment["MARGINS_MNIST_NETWORK"] ?? "compact") ?? .compact
     let train = try Self.load("train", directory: directory)
     let test = try Self.load("t10k", directory: directory)
-    Threading.configure(workers: 2, blasThreads: 1)
-    defer { Threading.configure(workers: 1, blasThreads: 1) }
+    Threading.configure(workers: 2, kernelThreads: 1)
+    defer { Threading.configure(workers: 1, kernelThreads: 1) }
 
     let network = Network(configuration: NetworkConfiguration(architecture: architecture), seed: 1701)
     var generator = SeededGenerator(seed: 1702)

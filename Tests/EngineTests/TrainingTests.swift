@@ -64,7 +64,7 @@ import Testing
   @Test(arguments: [(1, 1), (2, 1), (1, 2)])
   func sameSeedAndThreadsGiveBitIdenticalWeights(threads: (workers: Int, blas: Int)) {
     let states = (0..<2).map { _ in
-      withThreading(workers: threads.workers, blasThreads: threads.blas) {
+      withThreading(workers: threads.workers, kernelThreads: threads.blas) {
         let run = Run(.compact, seed: 11)
         for _ in 0..<4 { run.step(batchSize: 8) }
         return run.state + run.optimizer.state

@@ -1,0 +1,65 @@
+// oneDNN's C API (Debian libdnnl-dev ships no pkg-config file; the header is in /usr/include).
+// The inline helpers take plain integers so Swift never has to build `dnnl_dims_t` tuples.
+#include <dnnl.h>
+
+// oneDNN is built on OpenMP here: a primitive uses as many threads as the calling thread's
+// OpenMP setting allows, so the engine sets it before each call.
+extern void omp_set_num_threads(int count);
+extern int omp_get_max_threads(void);
+
+static inline dnnl_status_t cdnnl_memory_desc_4d(
+    dnnl_memory_desc_t *md, int64_t a, int64_t b, int64_t c, int64_t d, dnnl_format_tag_t tag) {
+  dnnl_dims_t dims = {a, b, c, d};
+  return dnnl_memory_desc_init_by_tag(md, 4, dims, dnnl_f32, tag);
+}
+
+static inline dnnl_status_t cdnnl_memory_desc_1d(dnnl_memory_desc_t *md, int64_t a) {
+  dnnl_dims_t dims = {a};
+  return dnnl_memory_desc_init_by_tag(md, 1, dims, dnnl_f32, dnnl_a);
+}
+
+/// A square window: `stride`, left/top padding `pad_l`, bottom and right padding `pad_r_h`, `pad_r_w`.
+static inline dnnl_status_t cdnnl_convolution_forward(
+    dnnl_convolution_desc_t *desc, dnnl_prop_kind_t prop, const dnnl_memory_desc_t *src,
+    const dnnl_memory_desc_t *weights, const dnnl_memory_desc_t *bias, const dnnl_memory_desc_t *dst,
+    int64_t stride, int64_t pad_l, int64_t pad_r_h, int64_t pad_r_w) {
+  dnnl_dims_t s = {stride, stride}, l = {pad_l, pad_l}, r = {pad_r_h, pad_r_w};
+  return dnnl_convolution_forward_desc_init(desc, prop, dnnl_convolution_direct, src, weights, bias, dst, s, l, r);
+}
+
+static inline dnnl_status_t cdnnl_convolution_backward_data(
+    dnnl_convolution_desc_t *desc, const dnnl_memory_desc_t *diff_src, const dnnl_memory_desc_t *weights,
+    const dnnl_memory_desc_t *diff_dst, int64_t stride, int64_t pad_l, int64_t pad_r_h, int64_t pad_r_w) {
+  dnnl_dims_t s = {stride, stride}, l = {pad_l, pad_l}, r = {pad_r_h, pad_r_w};
+  return dnnl_convolution_backward_data_desc_init(desc, dnnl_convolution_direct, diff_src, weights, diff_dst, s, l, r);
+}
+
+static inline dnnl_status_t cdnnl_convolution_backward_weights(
+    dnnl_convolution_desc_t *desc, const dnnl_memory_desc_t *src, const dnnl_memory_desc_t *diff_weights,
+    const dnnl_memory_desc_t *diff_bias, const dnnl_memory_desc_t *diff_dst, int64_t stride, int64_t pad_l,
+    int64_t pad_r_h, int64_t pad_r_w) {
+  dnnl_dims_t s = {stride, stride}, l = {pad_l, pad_l}, r = {pad_r_h, pad_r_w};
+  return dnnl_convolution_backward_weights_desc_init(
+      desc, dnnl_convolution_direct, src, diff_weights, diff_bias, diff_dst, s, l, r);
+}
+
+static inline dnnl_status_t cdnnl_max_pooling_forward(
+    dnnl_pooling_desc_t *desc, dnnl_prop_kind_t prop, const dnnl_memory_desc_t *src, const dnnl_memory_desc_t *dst,
+    int64_t kernel, int64_t stride, int64_t pad_r_h, int64_t pad_r_w) {
+  dnnl_dims_t s = {stride, stride}, k = {kernel, kernel}, l = {0, 0}, r = {pad_r_h, pad_r_w};
+  return dnnl_pooling_forward_desc_init(desc, prop, dnnl_pooling_max, src, dst, s, k, l, r);
+}
+
+
+// Argument indices as plain constants (the header spells them as macros of macros).
+static const int cdnnl_arg_src = DNNL_ARG_SRC;
+static const int cdnnl_arg_dst = DNNL_ARG_DST;
+static const int cdnnl_arg_weights = DNNL_ARG_WEIGHTS;
+static const int cdnnl_arg_bias = DNNL_ARG_BIAS;
+static const int cdnnl_arg_diff_src = DNNL_ARG_DIFF_SRC;
+static const int cdnnl_arg_diff_dst = DNNL_ARG_DIFF_DST;
+static const int cdnnl_arg_diff_weights = DNNL_ARG_DIFF_WEIGHTS;
+static const int cdnnl_arg_diff_bias = DNNL_ARG_DIFF_BIAS;
+static const int cdnnl_arg_workspace = DNNL_ARG_WORKSPACE;
+static const int cdnnl_arg_from = DNNL_ARG_FROM;
+static const int cdnnl_arg_to = DNNL_ARG_TO;

@@ -1,0 +1,221 @@
+import CDNNL
+
+/// The CPU kernel library every heavy layer runs on: oneDNN (convolutions, pooling, `gemm`).
+///
+/// oneDNN JIT-generates its kernels for the best instruction set the CPU has, up to a limit that
+/// is fixed at the first kernel call: the `DNNL_MAX_CPU_ISA` environment variable (the Makefile
+/// pins it) or `Kernels.limitISA(_:)`. Results are bit-identical run to run for a fixed ISA and
+/// thread count; a different ISA (AVX2 vs AVX-512) blocks and vectorises sums differently and
+/// so rounds differently (see the Engine README).
+public enum Kernels {
+  /// The instruction set oneDNN's kernels actually use in this process (for example
+  /// `avx512_core_amx`, `avx512_core`, `avx2`): the lower of the CPU's own and the pinned limit.
+  /// Record it beside the thread count: both are part of what makes a run reproducible.
+  public static var isa: String {
+    switch dnnl_get_effective_cpu_isa().rawValue {
+    case dnnl_cpu_isa_sse41.rawValue: "sse41"
+    case dnnl_cpu_isa_avx.rawValue: "avx"
+    case dnnl_cpu_isa_avx2.rawValue: "avx2"
+    case dnnl_cpu_isa_avx2_vnni.rawValue: "avx2_vnni"
+    case dnnl_cpu_isa_avx512_mic.rawValue: "avx512_mic"
+    case dnnl_cpu_isa_avx512_mic_4ops.rawValue: "avx512_mic_4ops"
+    case dnnl_cpu_isa_avx512_core.rawValue: "avx512_core"
+    case dnnl_cpu_isa_avx512_core_vnni.rawValue: "avx512_core_vnni"
+    case dnnl_cpu_isa_avx512_core_bf16.rawValue: "avx512_core_bf16"
+    case dnnl_cpu_isa_avx512_core_amx.rawValue: "avx512_core_amx"
+    case let other: "isa 0x" + String(other, radix: 16)
+    }
+  }
+
+  /// How many threads each kernel call may use (`Threading.configure`'s second knob).
+  public static var threadCount: Int { Threading.kernelThreadCount }
+
+  /// The ISA limits `limitISA(_:)` accepts, by oneDNN's `DNNL_MAX_CPU_ISA` names (lower case).
+  public static let isaNames: [String: dnnl_cpu_isa_t] = [
+    "sse41": dnnl_cpu_isa_sse41, "avx": dnnl_cpu_isa_avx, "avx2": dnnl_cpu_isa_avx2,
+    "avx2_vnni": dnnl_cpu_isa_avx2_vnni, "avx512_core": dnnl_cpu_isa_avx512_core,
+    "avx512_core_vnni": dnnl_cpu_isa_avx512_core_vnni, "avx512_core_bf16": dnnl_cpu_isa_avx512_core_bf16,
+    "avx512_core_amx": dnnl_cpu_isa_avx512_core_amx, "all": dnnl_cpu_isa_all,
+  ]
+
+  /// Why `limitISA(_:)` refused.
+  public enum ISAError: Error, CustomStringConvertible {
+    case unknownName(String)
+    case tooLate(String)
+
+    public var description: String {
+      switch self {
+      case .unknownName(let name):
+        "unknown kernel ISA '\(name)'; expected one of \(Kernels.isaNames.keys.sorted().joined(separator: ", "))"
+      case .tooLate(let name):
+        "cannot limit the kernel ISA to '\(name)': kernels already ran in this process (set DNNL_MAX_CPU_ISA instead)"
+      }
+    }
+  }
+
+  /// Caps the ISA oneDNN may dispatch to (the C API twin of `DNNL_MAX_CPU_ISA`); only works
+  /// before the first kernel call of the process.
+  public static func limitISA(_ name: String) throws(ISAError) {
+    guard let isa = isaNames[name.lowercased()] else { throw .unknownName(name) }
+    guard dnnl_set_max_cpu_isa(isa) == dnnl_success else { throw .tooLate(name) }
+  }
+
+  /// The one CPU engine of the process.
+  nonisolated(unsafe) static let engine: dnnl_engine_t = {
+    var engine: dnnl_engine_t?
+    check(dnnl_engine_create(&engine, dnnl_cpu, 0), "create the CPU engine")
+    return engine!
+  }()
+
+  /// Lets the calling thread's next kernel call use `threadCount` OpenMP threads (an OpenMP
+  /// setting is per calling thread, and batch-split workers call from their own threads).
+  @inline(__always)
+  static func prepareThreads() {
+    omp_set_num_threads(Int32(Threading.kernelThreadCount))
+  }
+
+  static func check(_ status: dnnl_status_t, _ what: @autoclosure () -> String) {
+    precondition(status == dnnl_success, "oneDNN could not \(what()) (status \(status.rawValue))")
+  }
+}
+
+/// A memory layout as oneDNN describes it (dimensions, blocking, data type).
+typealias Layout = dnnl_memory_desc_t
+
+extension Kernels {
+  /// An NCHW (or OIHW) Float32 layout, or oneDNN's `any` to let a primitive choose.
+  static func layout(_ a: Int, _ b: Int, _ c: Int, _ d: Int, tag: dnnl_format_tag_t = dnnl_abcd) -> Layout {
+    var layout = Layout()
+    check(cdnnl_memory_desc_4d(&layout, Int64(a), Int64(b), Int64(c), Int64(d), tag), "describe [\(a),\(b),\(c),\(d)]")
+    return layout
+  }
+
+  static func vectorLayout(_ count: Int) -> Layout {
+    var layout = Layout()
+    check(cdnnl_memory_desc_1d(&layout, Int64(count)), "describe [\(count)]")
+    return layout
+  }
+}
+
+/// One oneDNN primitive for one shape (created once, executed every step) and its stream.
+final class Primitive {
+  let descriptor: dnnl_primitive_desc_t
+  private let primitive: dnnl_primitive_t
+  private let stream: dnnl_stream_t
+
+  /// - Parameters:
+  ///   - operation: a pointer to an initialised oneDNN operation descriptor.
+  ///   - hint: the forward primitive descriptor a backward primitive must match.
+  convenience init(operation: UnsafeRawPointer, hint: Primitive? = nil, what: String) {
+    var descriptor: dnnl_primitive_desc_t?
+    Kernels.check(
+      dnnl_primitive_desc_create(&descriptor, operation, nil, Kernels.engine, hint?.descriptor),
+      "set up \(what)")
+    self.init(descriptor: descriptor!, what: what)
+  }
+
+  /// A reorder from one layout to another.
+  convenience init(reorderFrom source: Layout, to destination: Layout) {
+    var descriptor: dnnl_primitive_desc_t?
+    var source = source
+    var destination = destination
+    Kernels.check(
+      dnnl_reorder_primitive_desc_create(&descriptor, &source, Kernels.engine, &destination, Kernels.engine, nil),
+      "set up a reorder")
+    self.init(descriptor: descriptor!, what: "a reorder")
+  }
+
+  private init(descriptor: dnnl_primitive_desc_t, what: String) {
+    self.descriptor = descriptor
+    var primitive: dnnl_primitive_t?
+    Kernels.check(dnnl_primitive_create(&primitive, descriptor), "create \(what)")
+    self.primitive = primitive!
+    var stream: dnnl_stream_t?
+    Kernels.check(dnnl_stream_create(&stream, Kernels.engine, dnnl_stream_default_flags.rawValue), "create a stream")
+    self.stream = stream!
+  }
+
+  deinit {
+    dnnl_stream_destroy(stream)
+    dnnl_primitive_destroy(primitive)
+    dnnl_primitive_desc_destroy(descriptor)
+  }
+
+  /// The layout the primitive chose for `query` (e.g. `dnnl_query_src_md`).
+  func layout(_ query: dnnl_query_t, _ index: Int32 = 0) -> Layout {
+    guard let layout = dnnl_primitive_desc_query_md(descriptor, query, index) else {
+      preconditionFailure("oneDNN primitive has no memory for query \(query.rawValue)")
+    }
+    return layout.pointee
+  }
+
+  /// Runs the primitive on `arguments` (argument index, layout, data), synchronously.
+  func execute(_ arguments: [(Int32, Layout, UnsafeMutableRawPointer)]) {
+    var memories: [dnnl_memory_t?] = []
+    memories.reserveCapacity(arguments.count)
+    var executionArguments: [dnnl_exec_arg_t] = []
+    executionArguments.reserveCapacity(arguments.count)
+    for (index, layout, data) in arguments {
+      var layout = layout
+      var memory: dnnl_memory_t?
+      Kernels.check(dnnl_memory_create(&memory, &layout, Kernels.engine, data), "wrap a buffer")
+      memories.append(memory)
+      executionArguments.append(dnnl_exec_arg_t(arg: index, memory: memory))
+    }
+    Kernels.prepareThreads()
+    Kernels.check(
+      dnnl_primitive_execute(primitive, stream, Int32(executionArguments.count), executionArguments), "run a primitive")
+    for memory in memories { dnnl_memory_destroy(memory) }
+  }
+}
+
+/// Bridges a layer's plain NCHW buffer and the layout a primitive chose for it: the identity
+/// when they agree, otherwise a reorder into (or out of) a buffer owned by the bridge.
+final class LayoutBridge {
+  let plain: Layout
+  let kernel: Layout
+  private let toKernel: Primitive?
+  private let toPlain: Primitive?
+  private let buffer: UnsafeMutableRawPointer?
+
+  /// The number of bytes a layout needs (blocked layouts pad channels).
+  static func byteCount(_ layout: Layout) -> Int {
+    var layout = layout
+    return dnnl_memory_desc_get_size(&layout)
+  }
+
+  init(plain: Layout, kernel: Layout) {
+    var a = plain
+    var b = kernel
+    self.plain = plain
+    self.kernel = kernel
+    if dnnl_memory_desc_equal(&a, &b) != 0 {
+      toKernel = nil
+      toPlain = nil
+      buffer = nil
+    } else {
+      toKernel = Primitive(reorderFrom: plain, to: kernel)
+      toPlain = Primitive(reorderFrom: kernel, to: plain)
+      buffer = .allocate(byteCount: LayoutBridge.byteCount(kernel), alignment: 64)
+    }
+  }
+
+  deinit { buffer?.deallocate() }
+
+  /// The kernel-layout view of an input in plain layout.
+  func input(_ data: UnsafeRawPointer) -> UnsafeMutableRawPointer {
+    let data = UnsafeMutableRawPointer(mutating: data)
+    guard let toKernel, let buffer else { return data }
+    toKernel.execute([(cdnnl_arg_from, plain, data), (cdnnl_arg_to, kernel, buffer)])
+    return buffer
+  }
+
+  /// Where the kernel should write an output destined for `data`; call `finish` after.
+  func output(_ data: UnsafeMutableRawPointer) -> UnsafeMutableRawPointer { buffer ?? data }
+
+  /// Moves what the kernel wrote into `output(data)` to `data`, in plain layout.
+  func finish(_ data: UnsafeMutableRawPointer) {
+    guard let toPlain, let buffer else { return }
+    toPlain.execute([(cdnnl_arg_from, kernel, buffer), (cdnnl_arg_to, plain, data)])
+  }
+}
