@@ -16,20 +16,29 @@ let package = Package(
   ],
   dependencies: [
     .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+    .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
+    .package(url: "https://github.com/weichsel/ZIPFoundation", from: "0.9.20"),
   ],
   targets: [
     // MARK: - System libraries (found through pkg-config; `make deps` installs them)
     .systemLibrary(
       name: "CBLAS", pkgConfig: "openblas", providers: [.apt(["libopenblas-dev"]), .brew(["openblas"])]),
     .systemLibrary(
-      name: "CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"]), .brew(["zlib"])]),
+      name: "SystemZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"]), .brew(["zlib"])]),
     .systemLibrary(
       name: "CCairo", pkgConfig: "cairo", providers: [.apt(["libcairo2-dev"]), .brew(["cairo"])]),
 
+    // MARK: - File formats (atomic writes, checksums, gzip, zip/npz, npy; used by both sides)
+    .target(
+      name: "FileFormats",
+      dependencies: [
+        "SystemZlib", .product(name: "Crypto", package: "swift-crypto"), .product(name: "ZIPFoundation", package: "ZIPFoundation"),
+      ]),
+
     // MARK: - Training side
-    .target(name: "Datasets", dependencies: ["CZlib", "Randomness"]),
+    .target(name: "Datasets", dependencies: ["FileFormats", "Randomness"]),
     .target(name: "Engine", dependencies: ["CBLAS", "Randomness"], exclude: ["README.md"]),
-    .target(name: "Checkpoints", dependencies: ["Datasets", "MarginMath"]),
+    .target(name: "Checkpoints", dependencies: ["FileFormats", "MarginMath"]),
     .target(name: "Losses", dependencies: ["Engine", "MarginMath"], exclude: ["README.md"]),
     .target(name: "Training", dependencies: ["Datasets", "Engine", "Losses", "Checkpoints", "MarginMath"]),
 
@@ -48,13 +57,24 @@ let package = Package(
     .executableTarget(
       name: "margins",
       dependencies: [
-        "Datasets", "Engine", "Training", "Checkpoints", "Figures",
+        "FileFormats", "Datasets", "Engine", "Training", "Checkpoints", "Figures",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
       ]),
 
+    // MARK: - Fuzz targets (libFuzzer entry points; built by `make fuzz` with -sanitize=fuzzer)
+    .target(name: "FuzzSupport", path: "Fuzz/FuzzSupport"),
+    .executableTarget(name: "FuzzIDX", dependencies: ["FuzzSupport", "Datasets"], path: "Fuzz/FuzzIDX"),
+    .executableTarget(name: "FuzzGzip", dependencies: ["FuzzSupport", "FileFormats"], path: "Fuzz/FuzzGzip"),
+    .executableTarget(name: "FuzzNumpy", dependencies: ["FuzzSupport", "FileFormats"], path: "Fuzz/FuzzNumpy"),
+    .executableTarget(name: "FuzzCheckpointMetadata", dependencies: ["FuzzSupport", "Checkpoints"], path: "Fuzz/FuzzCheckpointMetadata"),
+    .executableTarget(name: "FuzzExperiment", dependencies: ["FuzzSupport", "Training"], path: "Fuzz/FuzzExperiment"),
+
     // MARK: - Tests
-    .testTarget(name: "DatasetsTests", dependencies: ["Datasets"]),
-    .testTarget(name: "CheckpointsTests", dependencies: ["Checkpoints"]),
+    .target(name: "FileFormatsTestSupport", path: "Tests/FileFormatsTestSupport"),
+    .executableTarget(name: "SignalProbe", dependencies: ["FileFormats"], path: "Tests/SignalProbe"),
+    .testTarget(name: "FileFormatsTests", dependencies: ["FileFormats", "FileFormatsTestSupport", "SignalProbe"]),
+    .testTarget(name: "DatasetsTests", dependencies: ["Datasets", "FileFormats", "FileFormatsTestSupport"]),
+    .testTarget(name: "CheckpointsTests", dependencies: ["Checkpoints", "FileFormats", "FileFormatsTestSupport"]),
     .testTarget(name: "EngineTests", dependencies: ["Engine", "TestSupport"]),
     .testTarget(name: "MarginMathTests", dependencies: ["MarginMath"]),
     .testTarget(name: "LossesTests", dependencies: ["Losses", "Engine", "TestSupport"]),

@@ -1,6 +1,6 @@
 import ArgumentParser
 import Checkpoints
-import Datasets
+import FileFormats
 import Figures
 import Foundation
 

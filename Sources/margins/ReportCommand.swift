@@ -1,5 +1,5 @@
 import ArgumentParser
-import Datasets
+import FileFormats
 import Figures
 import Foundation
 

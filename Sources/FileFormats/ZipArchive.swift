@@ -1,0 +1,119 @@
+import Foundation
+import ZIPFoundation
+
+/// Reading and writing zip archives (Python wheels, `.npz` files) through ZIPFoundation, with
+/// this project's error sentences and size limits.
+public struct ZipArchive {
+  /// One member: its name and declared sizes.
+  public struct Member: Sendable, Equatable {
+    public let name: String
+    public let uncompressedSize: Int
+    public let compressedSize: Int
+  }
+
+  public let path: String
+  private let archive: Archive
+  private let entries: [Entry]
+
+  /// Opens the archive at `path` (read only).
+  /// - Throws: `FileFormatError` naming the path.
+  public init(path: String) throws(FileFormatError) {
+    // Open it ourselves first, so a missing or unreadable file gets a sentence, not a Cocoa code.
+    let file = try ReadableFile(path: path)
+    file.close()
+    let archive: Archive
+    do {
+      archive = try Archive(url: URL(fileURLWithPath: path), accessMode: .read)
+    } catch {
+      throw .malformed(path: path, format: "zip", reason: "no readable end-of-central-directory record (truncated, or not a zip)")
+    }
+    self.init(archive: archive, path: path)
+  }
+
+  /// Reads an archive held in memory; `path` names it in errors.
+  public init(data: Data, path: String) throws(FileFormatError) {
+    let archive: Archive
+    do {
+      archive = try Archive(data: data, accessMode: .read)
+    } catch {
+      throw .malformed(path: path, format: "zip", reason: "no readable end-of-central-directory record (truncated, or not a zip)")
+    }
+    self.init(archive: archive, path: path)
+  }
+
+  private init(archive: Archive, path: String) {
+    self.archive = archive
+    self.path = path
+    entries = Array(archive)
+  }
+
+  /// The members, in archive order.
+  public var members: [Member] {
+    entries.map {
+      Member(
+        name: $0.path, uncompressedSize: Int(clamping: $0.uncompressedSize), compressedSize: Int(clamping: $0.compressedSize))
+    }
+  }
+
+  /// The bytes of the member `name`, CRC-checked.
+  /// - Parameter limit: the largest member accepted, checked against the declared size before
+  ///   anything is inflated and again while inflating (a lying header cannot make it grow).
+  /// - Throws: `FileFormatError` when the member is missing, too large, damaged or fails its CRC.
+  public func contents(of name: String, limit: Int = FileBytes.defaultLimit) throws(FileFormatError) -> Data {
+    guard let entry = entries.first(where: { $0.path == name }) else {
+      throw .malformed(path: path, format: "zip", reason: "no member named \(name)")
+    }
+    guard entry.type == .file else {
+      throw .malformed(path: path, format: "zip", reason: "\(name) is not a regular file member")
+    }
+    let declared = entry.uncompressedSize
+    guard declared <= UInt64(limit) else {
+      throw .tooLarge(path: "\(path)!\(name)", reason: "declares \(declared) bytes, more than the \(limit) accepted")
+    }
+    var data = Data(capacity: Int(declared))
+    do {
+      // extract(_:consumer:) computes the CRC-32 but leaves the comparison to the caller.
+      let crc = try archive.extract(entry, skipCRC32: false) { chunk in
+        guard data.count + chunk.count <= Int(declared) else { throw MemberOverflow() }
+        data.append(chunk)
+      }
+      guard crc == entry.checksum else { throw Archive.ArchiveError.invalidCRC32 }
+    } catch is MemberOverflow {
+      throw .malformed(path: path, format: "zip", reason: "\(name) expands beyond its declared \(declared) bytes")
+    } catch Archive.ArchiveError.invalidCRC32 {
+      throw .malformed(path: path, format: "zip", reason: "\(name) fails its CRC-32 check")
+    } catch {
+      throw .malformed(path: path, format: "zip", reason: "\(name) is damaged or truncated (\(error))")
+    }
+    guard data.count == Int(declared) else {
+      throw .malformed(path: path, format: "zip", reason: "\(name) holds \(data.count) bytes, its header declares \(declared)")
+    }
+    return data
+  }
+
+  /// A zip archive of `members`, stored uncompressed (as `numpy.savez` does) with a fixed time
+  /// stamp, so the same members always give the same bytes.
+  public static func storedArchive(_ members: [(name: String, data: Data)]) throws(FileFormatError) -> Data {
+    do {
+      let archive = try Archive(accessMode: .create)
+      for (name, payload) in members {
+        try archive.addEntry(
+          with: name, type: .file, uncompressedSize: Int64(payload.count), modificationDate: fixedTimeStamp,
+          permissions: 0o644, compressionMethod: .none
+        ) { position, size in
+          payload.subdata(in: (payload.startIndex + Int(position))..<(payload.startIndex + Int(position) + size))
+        }
+      }
+      guard let data = archive.data else { throw ArchiveBuildFailure() }
+      return data
+    } catch {
+      throw .cannotWrite(path: "(zip archive in memory)", reason: "ZIPFoundation could not build it: \(error)")
+    }
+  }
+
+  /// 1980-01-01 00:00:00 UTC, the earliest time a zip header can hold.
+  static let fixedTimeStamp = Date(timeIntervalSince1970: 315_532_800)
+}
+
+private struct MemberOverflow: Error {}
+private struct ArchiveBuildFailure: Error {}

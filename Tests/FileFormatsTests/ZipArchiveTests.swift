@@ -1,0 +1,48 @@
+import FileFormatsTestSupport
+import Foundation
+import Testing
+
+@testable import FileFormats
+
+@Suite struct ZipArchiveTests {
+  @Test func storedMembersReadBack() throws {
+    let first = Data("label,1x1\n1,2\n".utf8)
+    let second = Data((0..<5000).map { UInt8($0 % 251) })
+    let bytes = try ZipArchive.storedArchive([("a/first.csv", first), ("b/second.bin", second)])
+    let archive = try ZipArchive(data: bytes, path: "w.whl")
+    #expect(archive.members.map(\.name) == ["a/first.csv", "b/second.bin"])
+    #expect(try archive.contents(of: "a/first.csv") == first)
+    #expect(try archive.contents(of: "b/second.bin") == second)
+    #expect(throws: FileFormatError.malformed(path: "w.whl", format: "zip", reason: "no member named c")) {
+      try archive.contents(of: "c")
+    }
+    #expect(throws: FileFormatError.tooLarge(path: "w.whl!b/second.bin", reason: "declares 5000 bytes, more than the 100 accepted")) {
+      try archive.contents(of: "b/second.bin", limit: 100)
+    }
+  }
+
+  @Test func damagedArchivesAreRejected() throws {
+    let bytes = try ZipArchive.storedArchive([("x", Data("hello".utf8))])
+    #expect(throws: FileFormatError.self) { try ZipArchive(data: bytes.prefix(bytes.count - 10), path: "cut.whl") }
+    #expect(throws: FileFormatError.self) { try ZipArchive(data: Data("not a zip".utf8), path: "text.whl") }
+    #expect(throws: FileFormatError.missing(path: "/nonexistent/w.whl")) { try ZipArchive(path: "/nonexistent/w.whl") }
+  }
+
+  @Test(.enabled(if: Python.hasNumpy, "needs python3"))
+  func readsDeflatedMembersPythonWrote() throws {
+    let directory = makeTemporaryDirectory("zip")
+    defer { try? FileManager.default.removeItem(atPath: directory) }
+    let output = try Python.shared.run("""
+      import zipfile
+      with zipfile.ZipFile('\(directory)/w.whl', 'w', zipfile.ZIP_DEFLATED) as z:
+          z.writestr('pkg/data.csv', 'label,1x1\\n' + '7,255\\n' * 5000)
+          z.writestr(zipfile.ZipInfo('pkg/stored.txt'), 'plain')
+      print('ok')
+      """)
+    #expect(output == "ok")
+    let archive = try ZipArchive(path: directory + "/w.whl")
+    let csv = try archive.contents(of: "pkg/data.csv")
+    #expect(csv == Data(("label,1x1\n" + String(repeating: "7,255\n", count: 5000)).utf8))
+    #expect(try archive.contents(of: "pkg/stored.txt") == Data("plain".utf8))
+  }
+}
