@@ -83,7 +83,7 @@ struct DataCommand: ParsableCommand {
     var dataset = "mnist"
 
     func run() throws {
-      let descriptor = DatasetCatalog.descriptor(for: dataset, dataRoot: location.resolvedRoot)
+      let descriptor = try DatasetCatalog.descriptor(for: dataset, dataRoot: location.resolvedRoot)
       let loaded = try DatasetLoader.load(descriptor)
       print("dataset \(descriptor.name) in \(descriptor.directory)")
       for split in Split.allCases {

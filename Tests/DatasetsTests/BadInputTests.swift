@@ -108,6 +108,25 @@ import Testing
     }
   }
 
+  @Test func aBadClassesFileIsAnErrorNotIgnored() throws {
+    let directory = Synthetic.temporaryDirectory()
+    defer { try? FileManager.default.removeItem(atPath: directory) }
+    let file = directory + "/classes.txt"
+    try "a\nb\na\n".write(toFile: file, atomically: true, encoding: .utf8)
+    #expect(throws: DatasetError.badDimensions(path: file, expected: "distinct class names", found: "'a' more than once")) {
+      try DatasetCatalog.descriptor(for: directory, dataRoot: "unused")
+    }
+    try Data([0xff, 0xfe, 0x00]).write(to: URL(fileURLWithPath: file))
+    #expect(throws: DatasetError.unreadable(path: file, reason: "not UTF-8 text (expected one class name per line)")) {
+      try DatasetCatalog.descriptor(for: directory, dataRoot: "unused")
+    }
+    try FileManager.default.removeItem(atPath: file)
+    try FileManager.default.createDirectory(atPath: file, withIntermediateDirectories: false)
+    #expect(throws: DatasetError.unreadable(path: file, reason: "it is a directory, not a file")) {
+      try DatasetCatalog.descriptor(for: directory, dataRoot: "unused")
+    }
+  }
+
   @Test func operatingSystemErrorsAreSentencesNamingThePath() throws {
     let directory = Synthetic.temporaryDirectory()
     defer { try? FileManager.default.removeItem(atPath: directory) }
