@@ -30,6 +30,8 @@ struct DataCommand: ParsableCommand {
     var force = false
 
     func run() throws {
+      // Ctrl-C mid-conversion removes the temporary files being written (main may have done this already).
+      TemporaryFiles.installSignalHandlers()
       let descriptor = DatasetCatalog.mnist(dataRoot: location.resolvedRoot)
       // A fetch killed with -9 leaves its temporary files (named with its pid) and its scratch directory.
       for path in TemporaryFiles.removeStale(in: descriptor.directory) { print("removed stale temporary file \(path)") }
