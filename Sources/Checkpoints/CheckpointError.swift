@@ -10,7 +10,7 @@ public enum CheckpointError: Error, Equatable, CustomStringConvertible {
 
   public var description: String {
     switch self {
-    case .missing(let path, let hint): "\(path): no such checkpoint. \(hint)"
+    case .missing(let path, let hint): "\(path): no such checkpoint" + (hint.isEmpty ? "" : ". \(hint)")
     case .malformed(let path, let reason): "\(path): malformed checkpoint: \(reason)"
     case .missingArray(let path, let name): "\(path): checkpoint has no array '\(name)'"
     case .mismatch(let path, let reason): "\(path): checkpoint does not match its metadata: \(reason)"

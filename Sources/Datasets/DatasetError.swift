@@ -23,7 +23,7 @@ public enum DatasetError: Error, Equatable, CustomStringConvertible {
   public var description: String {
     switch self {
     case .missingFile(let path, let hint):
-      return "\(path): no such file. \(hint)"
+      return "\(path): no such file" + (hint.isEmpty ? "" : ". \(hint)")
     case .unreadable(let path, let reason):
       return "\(path): cannot be read: \(reason)"
     case .badMagic(let path, let expected, let found):

@@ -124,9 +124,23 @@ public enum TemporaryFiles {
     if kill(pid, 0) != 0 && errno == ESRCH { return true }
     // The id is in use: the file is stale if that process started after the file's last write.
     var file = stat()
-    var process = stat()
-    guard stat(path, &file) == 0, stat("/proc/\(pid)", &process) == 0 else { return false }
-    return process.st_ctim.tv_sec > file.st_mtim.tv_sec + 1
+    guard stat(path, &file) == 0, let started = processStartTime(pid) else { return false }
+    return started > Double(file.st_mtim.tv_sec) + 1
+  }
+
+  /// When process `pid` started, in seconds since 1970, from /proc (nil where there is no /proc).
+  /// (/proc/PID's own time stamps are not the start: they are set when the entry is first looked at.)
+  static func processStartTime(_ pid: pid_t) -> Double? {
+    guard let stat = try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8),
+      let close = stat.lastIndex(of: ")"),
+      let system = try? String(contentsOfFile: "/proc/stat", encoding: .utf8),
+      let bootLine = system.split(separator: "\n").first(where: { $0.hasPrefix("btime ") }),
+      let boot = Double(bootLine.dropFirst(6).trimmingCharacters(in: .whitespaces))
+    else { return nil }
+    // Fields after the command name: state is field 3, starttime field 22 (clock ticks after boot).
+    let fields = stat[stat.index(after: close)...].split(separator: " ")
+    guard fields.count > 19, let ticks = Double(fields[19]) else { return nil }
+    return boot + ticks / Double(sysconf(Int32(_SC_CLK_TCK)))
   }
 }
 

@@ -132,3 +132,18 @@ import Testing
     #expect(!FileManager.default.fileExists(atPath: temporary))
   }
 }
+
+@Suite struct ProcessStartTimeTests {
+  @Test(.enabled(if: FileManager.default.fileExists(atPath: "/proc/self/stat"), "needs /proc"))
+  func thisProcessStartedBeforeNowAndAfterBoot() throws {
+    let started = try #require(TemporaryFiles.processStartTime(getpid()))
+    let now = Date().timeIntervalSince1970
+    #expect(started <= now + 1 && started > now - 86_400 * 365)
+    // A live writer's fresh temporary file is not stale, however recently /proc was looked at.
+    let directory = makeTemporaryDirectory()
+    defer { try? FileManager.default.removeItem(atPath: directory) }
+    let path = directory + "/.x.1.abc.tmp"
+    FileManager.default.createFile(atPath: path, contents: Data())
+    #expect(!TemporaryFiles.isStale(path, ownerPID: 1))
+  }
+}
