@@ -32,6 +32,12 @@ public struct ZipArchive {
 
   /// Reads an archive held in memory; `path` names it in errors.
   public init(data: Data, path: String) throws(FileFormatError) {
+    // ZIPFoundation 0.9.20 leaks its in-memory file (and a copy of the data) when it finds no end
+    // record, and scans the whole input byte by byte for one; check first, as it will, but only in
+    // the last 64 KiB where the format puts it.
+    guard Self.hasEndRecord(data) else {
+      throw .malformed(path: path, format: "zip", reason: "no readable end-of-central-directory record (truncated, or not a zip)")
+    }
     let archive: Archive
     do {
       archive = try Archive(data: data, accessMode: .read)
@@ -45,6 +51,25 @@ public struct ZipArchive {
     self.archive = archive
     self.path = path
     entries = Array(archive)
+  }
+
+  /// Whether the last end-of-central-directory signature within the final 22 + 65,535 bytes
+  /// starts a complete record (its comment included), which is what ZIPFoundation accepts.
+  static func hasEndRecord(_ data: Data) -> Bool {
+    let recordSize = 22
+    guard data.count >= recordSize else { return false }
+    return data.withUnsafeBytes { (raw: UnsafeRawBufferPointer) -> Bool in
+      func uint16(_ offset: Int) -> Int { Int(raw[offset]) | Int(raw[offset + 1]) << 8 }
+      let lowest = max(0, raw.count - recordSize - 65_535)
+      var offset = raw.count - recordSize
+      while offset >= lowest {
+        if raw[offset] == 0x50 && raw[offset + 1] == 0x4b && raw[offset + 2] == 0x05 && raw[offset + 3] == 0x06 {
+          return offset + recordSize + uint16(offset + 20) <= raw.count
+        }
+        offset -= 1
+      }
+      return false
+    }
   }
 
   /// The members, in archive order.

@@ -28,6 +28,22 @@ import Testing
     #expect(throws: FileFormatError.missing(path: "/nonexistent/w.whl")) { try ZipArchive(path: "/nonexistent/w.whl") }
   }
 
+  /// Regression (FuzzNumpy, Tests/FuzzRegressions/Numpy/leak-zipfoundation-no-end-record.npy): input
+  /// without an end record is refused before ZIPFoundation, which leaked its in-memory file on it.
+  @Test func inputWithoutACompleteEndRecordIsRefusedBeforeZIPFoundation() throws {
+    let leak = try #require(FuzzInputs.all("Numpy").first { $0.name.hasSuffix("leak-zipfoundation-no-end-record.npy") })
+    #expect(!ZipArchive.hasEndRecord(leak.data))
+    #expect(throws: FileFormatError.self) { try ZipArchive(data: leak.data, path: "x.npz") }
+    let archive = try ZipArchive.storedArchive([("a", Data("b".utf8))])
+    #expect(ZipArchive.hasEndRecord(archive))
+    // An end record whose comment runs past the end of the data is incomplete.
+    var cut = archive
+    cut[cut.count - 2] = 10
+    #expect(!ZipArchive.hasEndRecord(cut))
+    // An end record more than 64 KiB before the end (a comment cannot be that long) is not found.
+    #expect(!ZipArchive.hasEndRecord(archive + Data(count: 70_000)))
+  }
+
   @Test(.enabled(if: Python.hasNumpy, "needs python3"))
   func readsDeflatedMembersPythonWrote() throws {
     let directory = makeTemporaryDirectory("zip")
