@@ -1,3 +1,8 @@
+#if canImport(Glibc)
+  import Glibc
+#elseif canImport(Darwin)
+  import Darwin
+#endif
 import Foundation
 import ZIPFoundation
 
@@ -31,20 +36,55 @@ public struct ZipArchive {
   }
 
   /// Reads an archive held in memory; `path` names it in errors.
+  ///
+  /// ZIPFoundation's in-memory backend (0.9.20) traps when a hostile archive points past the end of
+  /// the data (`MemoryFile.readData` makes a negative range) and leaks itself when there is no end
+  /// record; its file backend just reads short. So the bytes go to a private temporary file, which
+  /// ZIPFoundation opens and which is unlinked at once (the open file lives on until the archive is
+  /// released). Found by FuzzNumpy; see Tests/FuzzRegressions/Numpy.
   public init(data: Data, path: String) throws(FileFormatError) {
-    // ZIPFoundation 0.9.20 leaks its in-memory file (and a copy of the data) when it finds no end
-    // record, and scans the whole input byte by byte for one; check first, as it will, but only in
-    // the last 64 KiB where the format puts it.
-    guard Self.hasEndRecord(data) else {
+    // Garbage is refused here, without a temporary file and without ZIPFoundation's byte-by-byte
+    // scan of the whole input for an end record.
+    guard let declared = Self.declaredMemberCount(data) else {
       throw .malformed(path: path, format: "zip", reason: "no readable end-of-central-directory record (truncated, or not a zip)")
+    }
+    let copy = TemporaryFiles.temporaryPath(for: "zip-read", in: NSTemporaryDirectory())
+    let descriptor = open(copy, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o600)
+    guard descriptor >= 0 else {
+      throw .cannotRead(path: path, reason: "cannot make a temporary copy in \(NSTemporaryDirectory()): \(SystemErrorText.current)")
+    }
+    TemporaryFiles.register(copy)
+    defer {
+      unlink(copy)
+      TemporaryFiles.unregister(copy)
+    }
+    let complete = data.withUnsafeBytes { raw -> Bool in
+      var written = 0
+      while written < raw.count {
+        let n = systemWrite(descriptor, raw.baseAddress! + written, raw.count - written)
+        if n < 0 && errno == EINTR { continue }
+        if n <= 0 { return false }
+        written += n
+      }
+      return true
+    }
+    let reason = SystemErrorText.current
+    _ = systemClose(descriptor)
+    guard complete else {
+      throw .cannotRead(path: path, reason: "cannot make a temporary copy in \(NSTemporaryDirectory()): \(reason)")
     }
     let archive: Archive
     do {
-      archive = try Archive(data: data, accessMode: .read)
+      archive = try Archive(url: URL(fileURLWithPath: copy), accessMode: .read)
     } catch {
       throw .malformed(path: path, format: "zip", reason: "no readable end-of-central-directory record (truncated, or not a zip)")
     }
     self.init(archive: archive, path: path)
+    // ZIPFoundation stops listing at the first member it cannot read, silently.
+    if declared != 0xFFFF && entries.count != declared {
+      throw .malformed(
+        path: path, format: "zip", reason: "the central directory lists \(declared) members but only \(entries.count) can be read (damaged or truncated)")
+    }
   }
 
   private init(archive: Archive, path: String) {
@@ -55,20 +95,24 @@ public struct ZipArchive {
 
   /// Whether the last end-of-central-directory signature within the final 22 + 65,535 bytes
   /// starts a complete record (its comment included), which is what ZIPFoundation accepts.
-  static func hasEndRecord(_ data: Data) -> Bool {
+  static func hasEndRecord(_ data: Data) -> Bool { declaredMemberCount(data) != nil }
+
+  /// The member count the end record declares (0xFFFF means "see the zip64 record"), or nil when
+  /// there is no complete end record in the final 22 + 65,535 bytes.
+  static func declaredMemberCount(_ data: Data) -> Int? {
     let recordSize = 22
-    guard data.count >= recordSize else { return false }
-    return data.withUnsafeBytes { (raw: UnsafeRawBufferPointer) -> Bool in
+    guard data.count >= recordSize else { return nil }
+    return data.withUnsafeBytes { (raw: UnsafeRawBufferPointer) -> Int? in
       func uint16(_ offset: Int) -> Int { Int(raw[offset]) | Int(raw[offset + 1]) << 8 }
       let lowest = max(0, raw.count - recordSize - 65_535)
       var offset = raw.count - recordSize
       while offset >= lowest {
         if raw[offset] == 0x50 && raw[offset + 1] == 0x4b && raw[offset + 2] == 0x05 && raw[offset + 3] == 0x06 {
-          return offset + recordSize + uint16(offset + 20) <= raw.count
+          return offset + recordSize + uint16(offset + 20) <= raw.count ? uint16(offset + 10) : nil
         }
         offset -= 1
       }
-      return false
+      return nil
     }
   }
 

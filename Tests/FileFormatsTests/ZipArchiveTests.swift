@@ -44,6 +44,17 @@ import Testing
     #expect(!ZipArchive.hasEndRecord(archive + Data(count: 70_000)))
   }
 
+  /// Regression (FuzzNumpy, Tests/FuzzRegressions/Numpy/crash-zipfoundation-memoryfile-range.npz): headers
+  /// that point past the end trapped ZIPFoundation's in-memory backend; now they are a named error.
+  @Test func headersPointingPastTheEndAreAnError() throws {
+    let crash = try #require(FuzzInputs.all("Numpy").first { $0.name.hasSuffix("crash-zipfoundation-memoryfile-range.npz") })
+    #expect(throws: FileFormatError.self) { try NumpyArchive.read(crash.data, path: "x.npz") }
+    // No temporary copy is left behind.
+    let leftovers = try FileManager.default.contentsOfDirectory(atPath: NSTemporaryDirectory())
+      .filter { $0.hasPrefix(".zip-read.\(getpid()).") }
+    #expect(leftovers.isEmpty)
+  }
+
   @Test(.enabled(if: Python.hasNumpy, "needs python3"))
   func readsDeflatedMembersPythonWrote() throws {
     let directory = makeTemporaryDirectory("zip")
