@@ -29,7 +29,7 @@ MNIST_DIR   := $(DATA)/mnist
 MNIST_FILES := $(addprefix $(MNIST_DIR)/,train-images-idx3-ubyte.gz train-labels-idx1-ubyte.gz \
                  t10k-images-idx3-ubyte.gz t10k-labels-idx1-ubyte.gz)
 
-.PHONY: help deps build test data data-fashion verify figures train ship reproduce stamp bench clean distclean
+.PHONY: help deps build test data data-fashion verify figures train ship reproduce stamp bench clean distclean fuzz
 
 help: ## List the targets
 	@echo "softmax-margins — make targets (variables: CONFIG=$(CONFIG) PROFILE=$(PROFILE) DATA=$(DATA))"
@@ -120,6 +120,31 @@ reproduce: deps data $(MARGINS) ## Retrain shipped runs from scratch (EXPERIMENT
 
 stamp: ## Regenerate the training-code stamp (Sources/Training/TrainingCodeStamp.swift)
 	@scripts/training-code-stamp.sh --write
+
+# Fuzzing: one libFuzzer target per reader, built with the Swift toolchain's -sanitize=fuzzer (plus
+# AddressSanitizer) in a build folder of its own. Committed seeds (Tests/FuzzCorpus/NAME) are read,
+# never written; new inputs go to $(FUZZ_BUILD)/corpus/NAME, crashes to $(FUZZ_BUILD)/crashes/.
+# A crash input becomes a regression test under Tests/ (see README "Testing").
+FUZZ_SECONDS ?= 600
+FUZZ_TARGETS ?= FuzzIDX FuzzGzip FuzzNumpy FuzzCheckpointMetadata FuzzExperiment
+FUZZ_BUILD   ?= .build-fuzz
+FUZZ_FLAGS   := -c debug --scratch-path $(FUZZ_BUILD) -Xswiftc -sanitize=fuzzer,address -Xswiftc -parse-as-library -Xswiftc -DFUZZING
+
+fuzz: deps ## Fuzz each reader for FUZZ_SECONDS seconds (default 600); fails if any input crashes one
+	@failed=""; \
+	for target in $(FUZZ_TARGETS); do \
+	  mkdir -p $(FUZZ_BUILD)/corpus/$$target $(FUZZ_BUILD)/crashes; \
+	  $(SWIFT) build $(FUZZ_FLAGS) --product $$target >$(FUZZ_BUILD)/build-$$target.log 2>&1 || { \
+	    cat $(FUZZ_BUILD)/build-$$target.log >&2; echo "error: cannot build $$target" >&2; exit 1; }; \
+	  seeds=Tests/FuzzCorpus/$${target#Fuzz}; \
+	  echo "fuzzing $$target for $(FUZZ_SECONDS) s (seeds: $$seeds)"; \
+	  $$($(SWIFT) build $(FUZZ_FLAGS) --show-bin-path)/$$target $(FUZZ_BUILD)/corpus/$$target $$seeds \
+	    -max_total_time=$(FUZZ_SECONDS) -rss_limit_mb=2048 -timeout=10 -print_final_stats=1 \
+	    -artifact_prefix=$(FUZZ_BUILD)/crashes/$$target- 2>$(FUZZ_BUILD)/$$target.log \
+	    && tail -n 12 $(FUZZ_BUILD)/$$target.log | grep -E '^(stat::|Done)' \
+	    || { failed="$$failed $$target"; tail -n 40 $(FUZZ_BUILD)/$$target.log >&2; }; \
+	done; \
+	if [ -n "$$failed" ]; then echo "error: crashes in$$failed (inputs in $(FUZZ_BUILD)/crashes/)" >&2; exit 1; fi
 
 clean: ## Remove build products (keeps data and runs)
 	rm -rf .build

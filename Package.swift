@@ -20,24 +20,33 @@ let package = Package(
   ],
   dependencies: [
     .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+    .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
+    .package(url: "https://github.com/weichsel/ZIPFoundation", from: "0.9.20"),
   ],
   targets: [
     // MARK: - System libraries (found through pkg-config; `make deps` installs them)
     // oneDNN ships no pkg-config file; its module map links `dnnl` from the default library path.
     .systemLibrary(name: "CDNNL", providers: [.apt(["libdnnl-dev"]), .brew(["onednn"])]),
     .systemLibrary(
-      name: "CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"]), .brew(["zlib"])]),
+      name: "SystemZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"]), .brew(["zlib"])]),
     .systemLibrary(
       name: "CCairo", pkgConfig: "cairo", providers: [.apt(["libcairo2-dev"]), .brew(["cairo"])]),
 
+    // MARK: - File formats (atomic writes, checksums, gzip, zip/npz, npy; used by both sides)
+    .target(
+      name: "FileFormats",
+      dependencies: [
+        "SystemZlib", .product(name: "Crypto", package: "swift-crypto"), .product(name: "ZIPFoundation", package: "ZIPFoundation"),
+      ]),
+
     // MARK: - Training side
-    .target(name: "Datasets", dependencies: ["CZlib", "Randomness"]),
+    .target(name: "Datasets", dependencies: ["FileFormats", "Randomness"]),
     .target(name: "Engine", dependencies: ["CDNNL", "Randomness"], exclude: ["README.md"]),
-    .target(name: "Checkpoints", dependencies: ["Datasets", "MarginMath"]),
+    .target(name: "Checkpoints", dependencies: ["FileFormats", "MarginMath"]),
     .target(name: "Losses", dependencies: ["Engine", "MarginMath"], exclude: ["README.md"]),
     .target(name: "Training", dependencies: ["Datasets", "Engine", "Losses", "Checkpoints", "MarginMath"]),
     // Shipped results (results/<profile>/): install, ship, compare with a reproduction.
-    .target(name: "Results", dependencies: ["Training", "Checkpoints", "Datasets"]),
+    .target(name: "Results", dependencies: ["Training", "Checkpoints", "FileFormats"]),
 
     // MARK: - Shared (pure functions, no engine types; used by Losses and the renderer)
     .target(name: "MarginMath", exclude: ["README.md"]),
@@ -46,9 +55,9 @@ let package = Package(
     // MARK: - Rendering side (never imports the training engine)
     .target(name: "Graphics2D"),
     .target(name: "PlotKit", dependencies: ["Graphics2D", "Randomness"], exclude: ["README.md"]),
-    .target(name: "CairoGraphics", dependencies: ["CCairo", "Graphics2D"], exclude: ["README.md"]),
-    .target(name: "CairoBackend", dependencies: ["PlotKit", "CairoGraphics"], exclude: ["README.md"]),
-    .target(name: "Figures", dependencies: ["PlotKit", "MarginMath", "Checkpoints"], exclude: ["README.md"]),
+    .target(name: "CairoGraphics", dependencies: ["CCairo", "Graphics2D", "FileFormats"], exclude: ["README.md"]),
+    .target(name: "CairoBackend", dependencies: ["PlotKit", "CairoGraphics", "FileFormats"], exclude: ["README.md"]),
+    .target(name: "Figures", dependencies: ["PlotKit", "MarginMath", "Checkpoints", "FileFormats"], exclude: ["README.md"]),
 
     // MARK: - Test support (a regular target so every test bundle can share it)
     .target(name: "TestSupport", dependencies: ["Engine", "CairoGraphics"]),
@@ -57,23 +66,35 @@ let package = Package(
     .executableTarget(
       name: "margins",
       dependencies: [
-        "Datasets", "Engine", "Training", "Results", "Checkpoints", "Figures", "PlotKit", "CairoBackend",
+        "FileFormats", "Datasets", "Engine", "Training", "Results", "Checkpoints", "Figures", "PlotKit", "CairoBackend",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
       ]),
 
+    // MARK: - Fuzz targets (libFuzzer entry points; built by `make fuzz` with -sanitize=fuzzer)
+    .target(name: "CFuzzer", path: "Fuzz/CFuzzer"),
+    .target(name: "FuzzSupport", dependencies: ["CFuzzer"], path: "Fuzz/FuzzSupport"),
+    .executableTarget(name: "FuzzIDX", dependencies: ["FuzzSupport", "Datasets"], path: "Fuzz/FuzzIDX"),
+    .executableTarget(name: "FuzzGzip", dependencies: ["FuzzSupport", "FileFormats"], path: "Fuzz/FuzzGzip"),
+    .executableTarget(name: "FuzzNumpy", dependencies: ["FuzzSupport", "FileFormats"], path: "Fuzz/FuzzNumpy"),
+    .executableTarget(name: "FuzzCheckpointMetadata", dependencies: ["FuzzSupport", "Checkpoints"], path: "Fuzz/FuzzCheckpointMetadata"),
+    .executableTarget(name: "FuzzExperiment", dependencies: ["FuzzSupport", "Training"], path: "Fuzz/FuzzExperiment"),
+
     // MARK: - Tests
-    .testTarget(name: "DatasetsTests", dependencies: ["Datasets"]),
-    .testTarget(name: "CheckpointsTests", dependencies: ["Checkpoints"]),
+    .target(name: "FileFormatsTestSupport", path: "Tests/FileFormatsTestSupport"),
+    .executableTarget(name: "SignalProbe", dependencies: ["FileFormats"], path: "Tests/SignalProbe"),
+    .testTarget(name: "FileFormatsTests", dependencies: ["FileFormats", "FileFormatsTestSupport", "SignalProbe"]),
+    .testTarget(name: "DatasetsTests", dependencies: ["Datasets", "FileFormats", "FileFormatsTestSupport"]),
+    .testTarget(name: "CheckpointsTests", dependencies: ["Checkpoints", "FileFormats", "FileFormatsTestSupport"]),
     .testTarget(name: "EngineTests", dependencies: ["Engine", "TestSupport"]),
     .testTarget(name: "MarginMathTests", dependencies: ["MarginMath"]),
     .testTarget(name: "LossesTests", dependencies: ["Losses", "Engine", "TestSupport"]),
-    .testTarget(name: "TrainingTests", dependencies: ["Training", "Checkpoints", "MarginMath", "Datasets", "TestSupport"]),
+    .testTarget(name: "TrainingTests", dependencies: ["Training", "Checkpoints", "MarginMath", "Datasets", "FileFormats", "TestSupport"]),
     .testTarget(name: "ResultsTests", dependencies: ["Results", "Training", "Checkpoints", "MarginMath"]),
     .testTarget(name: "CairoGraphicsTests", dependencies: ["CairoGraphics", "TestSupport"]),
     // Runs the built `margins` executable (no module dependency: `swift test` builds every product first).
     .testTarget(name: "CLITests"),
     .testTarget(name: "PlotKitTests", dependencies: ["PlotKit"]),
-    .testTarget(name: "FiguresTests", dependencies: ["Figures", "PlotKit", "CairoBackend", "CairoGraphics", "Checkpoints", "MarginMath", "TestSupport"]),
+    .testTarget(name: "FiguresTests", dependencies: ["Figures", "PlotKit", "CairoBackend", "CairoGraphics", "Checkpoints", "FileFormats", "MarginMath", "TestSupport"]),
   ],
   swiftLanguageModes: [.v6]
 )

@@ -1,4 +1,5 @@
 import CairoGraphics
+import FileFormats
 import Foundation
 import PlotKit
 

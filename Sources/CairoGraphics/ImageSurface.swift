@@ -113,6 +113,6 @@ public final class ImageSurface: Surface {
     } catch {
       throw CairoError(code: error.code, operation: "write PNG", path: path, detail: error.detail)
     }
-    try AtomicFile.write(bytes, to: path)
+    try writeAtomically(bytes, to: path)
   }
 }

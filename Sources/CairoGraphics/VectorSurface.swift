@@ -37,7 +37,7 @@ public class VectorSurface: Surface {
     } catch {
       throw CairoError(code: error.code, operation: error.operation, path: path, detail: error.detail)
     }
-    try AtomicFile.write(bytes, to: path)
+    try writeAtomically(bytes, to: path)
   }
 }
 

@@ -1,4 +1,4 @@
-import Datasets
+import FileFormats
 import Foundation
 
 /// The on-disk layout of one run: `runs/<experiment>/<run>/` holding, per saved epoch,
@@ -36,19 +36,39 @@ public struct RunDirectory: Sendable {
   }
 
   /// Saves the resumable training state of an epoch (every epoch has one, features or not).
+  /// Also removes temporary files that killed writers left in the run directory.
   public func writeState(_ state: [(name: String, array: NumpyArray)], epoch: Int) throws {
-    try AtomicFile.write(NumpyArchive.data(state), to: statePath(epoch: epoch))
+    removeStaleTemporaryFiles()
+    try Self.translatingFileErrors { try AtomicFile.write(NumpyArchive.data(state), to: statePath(epoch: epoch)) }
+  }
+
+  /// Deletes `.NAME.PID.RANDOM.tmp` files of writers that no longer run (a kill -9 mid-write).
+  /// - Returns: the paths removed.
+  @discardableResult
+  public func removeStaleTemporaryFiles() -> [String] {
+    TemporaryFiles.removeStale(in: path)
   }
 
   /// Saves an epoch's features, then its metadata (with the features' sha256), then `latest`.
   public func writeFeatures(_ checkpoint: FeatureCheckpoint) throws {
     let epoch = checkpoint.metadata.epoch
-    let features = NumpyArchive.data(checkpoint.arrays())
-    try AtomicFile.write(features, to: featuresPath(epoch: epoch))
-    var metadata = checkpoint.metadata
-    metadata.arraysSHA256 = SHA256.hexDigest(of: features)
-    try AtomicFile.write(try Self.encoder.encode(metadata), to: metadataPath(epoch: epoch))
-    try AtomicFile.write(Data((stem(epoch: epoch) + "\n").utf8), to: latestPath)
+    try Self.translatingFileErrors {
+      let features = try NumpyArchive.data(checkpoint.arrays())
+      try AtomicFile.write(features, to: featuresPath(epoch: epoch))
+      var metadata = checkpoint.metadata
+      metadata.arraysSHA256 = Checksum.sha256(features)
+      try AtomicFile.write(try Self.encoder.encode(metadata), to: metadataPath(epoch: epoch))
+      try AtomicFile.write(Data((stem(epoch: epoch) + "\n").utf8), to: latestPath)
+    }
+  }
+
+  /// Runs `body`, turning file-format errors into checkpoint errors naming the same file.
+  static func translatingFileErrors<T>(_ body: () throws -> T) throws -> T {
+    do {
+      return try body()
+    } catch let error as FileFormatError {
+      throw CheckpointError(error)
+    }
   }
 
   /// The epochs with a complete checkpoint (JSON present), ascending.
@@ -87,7 +107,7 @@ public struct RunDirectory: Sendable {
   }
 
   public func readState(epoch: Int) throws -> [String: NumpyArray] {
-    try NumpyArchive.read(contentsOf: statePath(epoch: epoch))
+    try Self.translatingFileErrors { try NumpyArchive.read(contentsOf: statePath(epoch: epoch)) }
   }
 
   static let encoder: JSONEncoder = {
@@ -96,38 +116,39 @@ public struct RunDirectory: Sendable {
     return encoder
   }()
 
+  /// Metadata files are small; anything larger is not one (and is not read into memory).
+  static let metadataSizeLimit = 64 << 20
+
   static func readMetadata(at path: String) throws -> CheckpointMetadata {
-    guard let data = FileManager.default.contents(atPath: path) else {
-      throw CheckpointError.missing(path: path, hint: "Run `margins train` to create it.")
-    }
-    // Check the version first, so an old checkpoint gets the right message rather than a decoding error.
-    struct Version: Decodable { let formatVersion: Int }
-    guard let version = try? JSONDecoder().decode(Version.self, from: data) else {
-      throw CheckpointError.malformed(path: path, reason: "not checkpoint metadata (truncated or not JSON)")
-    }
-    guard version.formatVersion == CheckpointMetadata.currentFormatVersion else {
-      throw CheckpointError.unsupportedVersion(
-        path: path, found: version.formatVersion, supported: CheckpointMetadata.currentFormatVersion)
-    }
+    let data: Data
     do {
-      return try JSONDecoder().decode(CheckpointMetadata.self, from: data)
+      data = try FileBytes.read(path, limit: metadataSizeLimit)
+    } catch .missing {
+      throw CheckpointError.missing(path: path, hint: "Run `margins train` to create it.")
     } catch {
-      throw CheckpointError.malformed(path: path, reason: "metadata does not decode: \(error)")
+      throw CheckpointError(error)
     }
+    return try CheckpointMetadata(decoding: data, path: path)
   }
 
   static func readCheckpoint(metadataPath: String) throws -> FeatureCheckpoint {
     let metadata = try readMetadata(at: metadataPath)
     let arraysPath = String(metadataPath.dropLast(5)) + ".npz"
-    guard let data = FileManager.default.contents(atPath: arraysPath) else {
+    let data: Data
+    do {
+      data = try FileBytes.read(arraysPath)
+    } catch .missing {
       throw CheckpointError.missing(path: arraysPath, hint: "Its metadata \(metadataPath) exists; the run may have been copied incompletely.")
+    } catch {
+      throw CheckpointError(error)
     }
-    let digest = SHA256.hexDigest(of: data)
+    let digest = Checksum.sha256(data)
     guard digest == metadata.arraysSHA256 else {
       throw CheckpointError.mismatch(
         path: arraysPath, reason: "sha256 \(digest) differs from \(metadata.arraysSHA256) recorded in \(metadataPath)")
     }
-    return try FeatureCheckpoint(metadata: metadata, arrays: try NumpyArchive.read(data, path: arraysPath), path: arraysPath)
+    let arrays = try translatingFileErrors { try NumpyArchive.read(data, path: arraysPath) }
+    return try FeatureCheckpoint(metadata: metadata, arrays: arrays, path: arraysPath)
   }
 }
 

@@ -1,3 +1,4 @@
+import FileFormats
 import Foundation
 
 /// A split of a dataset: the training or the test images.
@@ -64,19 +65,43 @@ public enum DatasetCatalog {
   /// The descriptor for a dataset name (`mnist`, `fashion-mnist`) or, for anything
   /// else, a directory of standard IDX files with classes named by number (or by
   /// the lines of a `classes.txt` there).
-  public static func descriptor(for nameOrPath: String, dataRoot: String) -> DatasetDescriptor {
+  /// - Throws: `DatasetError` when a `classes.txt` exists but cannot be read, is not UTF-8 text,
+  ///   repeats a name or names more than 256 classes (labels are bytes).
+  public static func descriptor(for nameOrPath: String, dataRoot: String) throws -> DatasetDescriptor {
     switch nameOrPath {
     case "mnist": return mnist(dataRoot: dataRoot)
     case "fashion-mnist", "fashion": return fashionMNIST
     default:
       let namesFile = (nameOrPath as NSString).appendingPathComponent("classes.txt")
-      let names = (try? String(contentsOfFile: namesFile, encoding: .utf8))?
-        .split(whereSeparator: \.isNewline).map(String.init).filter { !$0.isEmpty }
       return DatasetDescriptor(
         name: (nameOrPath as NSString).lastPathComponent, directory: nameOrPath,
-        classNames: names ?? [], fileChecksums: [:], classHistograms: [:],
+        classNames: try classNames(in: namesFile) ?? [], fileChecksums: [:], classHistograms: [:],
         fetchHint: "Put the four standard IDX files (train-images-idx3-ubyte, train-labels-idx1-ubyte, "
           + "t10k-images-idx3-ubyte, t10k-labels-idx1-ubyte, optionally .gz) in that directory.")
     }
+  }
+
+  /// The non-empty lines of a `classes.txt`, or nil when there is none.
+  static func classNames(in path: String) throws -> [String]? {
+    let data: Data
+    do {
+      data = try FileBytes.read(path, limit: 1 << 20)
+    } catch .missing {
+      return nil
+    } catch {
+      throw DatasetError(error)
+    }
+    guard let text = String(data: data, encoding: .utf8) else {
+      throw DatasetError.unreadable(path: path, reason: "not UTF-8 text (expected one class name per line)")
+    }
+    let names = text.split(whereSeparator: \.isNewline).map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+    guard !names.isEmpty, names.count <= 256 else {
+      throw DatasetError.badDimensions(path: path, expected: "1 to 256 class names, one per line", found: "\(names.count)")
+    }
+    var seen = Set<String>()
+    if let repeated = names.first(where: { !seen.insert($0).inserted }) {
+      throw DatasetError.badDimensions(path: path, expected: "distinct class names", found: "'\(repeated)' more than once")
+    }
+    return names
   }
 }

@@ -13,11 +13,17 @@ public enum DatasetError: Error, Equatable, CustomStringConvertible {
   case badCSV(path: String, line: Int, reason: String)
   case badLabel(path: String, index: Int, label: Int, classCount: Int)
   case invalidSelection(reason: String)
+  case tooLarge(path: String, reason: String)
+  case unwritable(path: String, reason: String)
+  /// Both `NAME` and `NAME.gz` exist and hold different data.
+  case conflictingCopies(raw: String, gzip: String)
+  /// Without a classes.txt the classes are 0...largest label, and each must have training images.
+  case undeclaredClasses(path: String, largestLabel: Int, missing: [Int], classesFile: String)
 
   public var description: String {
     switch self {
     case .missingFile(let path, let hint):
-      return "\(path): no such file. \(hint)"
+      return "\(path): no such file" + (hint.isEmpty ? "" : ". \(hint)")
     case .unreadable(let path, let reason):
       return "\(path): cannot be read: \(reason)"
     case .badMagic(let path, let expected, let found):
@@ -40,6 +46,16 @@ public enum DatasetError: Error, Equatable, CustomStringConvertible {
       return "\(path): label \(label) at item \(index) is outside 0..<\(classCount)"
     case .invalidSelection(let reason):
       return "invalid dataset selection: \(reason)"
+    case .tooLarge(let path, let reason):
+      return "\(path): too large: \(reason)"
+    case .unwritable(let path, let reason):
+      return "\(path): cannot be written: \(reason)"
+    case .conflictingCopies(let raw, let gzip):
+      return "\(raw) and \(gzip) both exist but hold different data: remove the one that is wrong"
+    case .undeclaredClasses(let path, let largestLabel, let missing, let classesFile):
+      let shown = missing.prefix(8).map(String.init).joined(separator: ", ") + (missing.count > 8 ? ", ..." : "")
+      return "\(path): labels go up to \(largestLabel), but \(missing.count) of the classes 0...\(largestLabel) have no "
+        + "training images (\(shown)); list the classes, one name per line, in \(classesFile), or fix the labels"
     }
   }
 }

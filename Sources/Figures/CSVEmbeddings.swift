@@ -1,4 +1,5 @@
 import Checkpoints
+import FileFormats
 import Foundation
 
 /// Embeddings as a CSV table: a header row, then one row per feature. Feature columns are `x`,

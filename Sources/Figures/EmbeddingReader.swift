@@ -1,4 +1,5 @@
 import Checkpoints
+import FileFormats
 import Foundation
 import MarginMath
 

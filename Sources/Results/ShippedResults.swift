@@ -1,5 +1,5 @@
 import Checkpoints
-import Datasets
+import FileFormats
 import Foundation
 import Training
 
@@ -60,7 +60,7 @@ public struct ShippedResults: Sendable {
       guard let data = FileManager.default.contents(atPath: path) else {
         throw ShippedResultsError.damaged(path: path, reason: "listed in \(manifestPath) but missing", plan: plan)
       }
-      let digest = SHA256.hexDigest(of: data)
+      let digest = Checksum.sha256(data)
       guard digest == manifest[relative] else {
         throw ShippedResultsError.damaged(
           path: path, reason: "sha256 \(digest) differs from \(manifest[relative] ?? "") in \(manifestPath)", plan: plan)
@@ -191,7 +191,7 @@ public struct ShippedResults: Sendable {
           throw ShippedResultsError.unwritable(path: path, reason: "could not be read")
         }
         try data.write(to: URL(fileURLWithPath: (staging as NSString).appendingPathComponent(name)))
-        manifest[prefix + name] = SHA256.hexDigest(of: data)
+        manifest[prefix + name] = Checksum.sha256(data)
         bytes += data.count
       }
       if manager.fileExists(atPath: target.path) { try manager.removeItem(atPath: target.path) }

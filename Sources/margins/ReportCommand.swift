@@ -1,7 +1,7 @@
 import ArgumentParser
-import Datasets
 import CairoBackend
 import CairoGraphics
+import FileFormats
 import Figures
 import PlotKit
 import Foundation

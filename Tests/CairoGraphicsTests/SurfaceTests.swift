@@ -93,7 +93,7 @@ struct SurfaceTests {
   @Test func malformedPNGIsRejected() throws {
     let directory = try TemporaryDirectory()
     defer { directory.remove() }
-    try AtomicFile.write(Array("not a png at all".utf8), to: directory.file("bad.png"))
+    try Data("not a png at all".utf8).write(to: URL(fileURLWithPath: directory.file("bad.png")))
     #expect(throws: CairoError.self) { try ImageSurface(contentsOfPNG: directory.file("bad.png")) }
   }
 

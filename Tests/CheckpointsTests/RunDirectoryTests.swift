@@ -1,3 +1,4 @@
+import FileFormatsTestSupport
 import Foundation
 import MarginMath
 import Testing
@@ -100,11 +101,8 @@ import Testing
     #expect(throws: CheckpointError.self) { try CheckpointReader.read(run.path + "/nothing.npz") }
   }
 
-  @Test func numpyLoadsAWrittenCheckpoint() throws {
-    guard let python = Python.withNumpy() else {
-      print("skipped: python3 with numpy is not available")
-      return
-    }
+  @Test(.enabled(if: Python.hasNumpy, "needs python3 with numpy"))
+  func numpyLoadsAWrittenCheckpoint() throws {
     let run = Self.temporaryRun()
     defer { try? FileManager.default.removeItem(atPath: run.path) }
     try run.write(Self.sample(), state: [])
@@ -118,6 +116,6 @@ import Testing
       assert meta['loss'] == 'l-softmax' and meta['seed'] == 1701 and meta['dataset']['checksum'] == 'abc'
       print('ok')
       """
-    #expect(try python.run(script) == "ok")
+    #expect(try Python.shared.run(script) == "ok")
   }
 }

@@ -33,7 +33,7 @@ import Testing
     let directory = Synthetic.temporaryDirectory()
     defer { try? FileManager.default.removeItem(atPath: directory) }
     try Synthetic.writeDataset(in: directory, gzip: gzip)
-    let descriptor = DatasetCatalog.descriptor(for: directory, dataRoot: "unused")
+    let descriptor = try DatasetCatalog.descriptor(for: directory, dataRoot: "unused")
     let dataset = try DatasetLoader.load(descriptor)
     #expect(dataset.train.count == 20 && dataset.test.count == 10)
     #expect(dataset.train.classNames == (0..<10).map(String.init))

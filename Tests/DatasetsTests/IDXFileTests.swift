@@ -1,3 +1,4 @@
+import FileFormats
 import Foundation
 import Testing
 @testable import Datasets
@@ -44,7 +45,7 @@ import Testing
     defer { try? FileManager.default.removeItem(atPath: directory) }
     let (images, _) = Synthetic.split(count: 7)
     try images.encoded().write(to: URL(fileURLWithPath: directory + "/plain"))
-    try Compression.gzip(images.encoded()).write(to: URL(fileURLWithPath: directory + "/packed.gz"))
+    try Gzip.compress(images.encoded()).write(to: URL(fileURLWithPath: directory + "/packed.gz"))
     let plain = try IDXFile(contentsOf: directory + "/plain", expectedMagic: IDXFile.imageMagic)
     let packed = try IDXFile(contentsOf: directory + "/packed.gz", expectedMagic: IDXFile.imageMagic)
     #expect(plain == images && packed == images)
@@ -54,7 +55,7 @@ import Testing
     let directory = Synthetic.temporaryDirectory()
     defer { try? FileManager.default.removeItem(atPath: directory) }
     let (images, _) = Synthetic.split(count: 200)
-    let packed = Compression.gzip(images.encoded())
+    let packed = Gzip.compress(images.encoded())
     try packed.prefix(packed.count / 2).write(to: URL(fileURLWithPath: directory + "/cut.gz"))
     do {
       _ = try IDXFile(contentsOf: directory + "/cut.gz", expectedMagic: IDXFile.imageMagic)

@@ -1,3 +1,5 @@
+import FileFormats
+import FileFormatsTestSupport
 import Foundation
 @testable import Datasets
 
@@ -10,18 +12,14 @@ enum Synthetic {
     return (IDXFile(dimensions: [count, rows, columns], bytes: pixels), IDXFile(dimensions: [count], bytes: labels))
   }
 
-  static func temporaryDirectory() -> String {
-    let path = NSTemporaryDirectory() + "margins-tests-\(UUID().uuidString)"
-    try? FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
-    return path
-  }
+  static func temporaryDirectory() -> String { makeTemporaryDirectory("datasets") }
 
   /// Writes a complete dataset directory (both splits), gzipped or not.
   static func writeDataset(in directory: String, train: Int = 20, test: Int = 10, gzip: Bool) throws {
     for (split, count) in [(Split.train, train), (Split.test, test)] {
       let (images, labels) = Synthetic.split(count: count)
       for (name, file) in [(split.imagesFileName, images), (split.labelsFileName, labels)] {
-        let bytes = gzip ? Compression.gzip(file.encoded()) : file.encoded()
+        let bytes = gzip ? Gzip.compress(file.encoded()) : file.encoded()
         try bytes.write(to: URL(fileURLWithPath: directory + "/" + name + (gzip ? ".gz" : "")))
       }
     }
@@ -35,7 +33,7 @@ enum Synthetic {
       let payload: Data
       if member.deflate {
         // zlib's gzip member is a 10-byte header, the raw deflate stream, and an 8-byte trailer.
-        let gz = Compression.gzip(member.data)
+        let gz = Gzip.compress(member.data)
         payload = gz.subdata(in: 10..<(gz.count - 8))
       } else {
         payload = member.data
@@ -43,15 +41,16 @@ enum Synthetic {
       let offset = archive.count
       let name = Data(member.name.utf8)
       let method: UInt16 = member.deflate ? 8 : 0
+      let crc = Checksum.crc32(member.data)
       archive.append(le32(0x0403_4b50))
       archive.append(le16(20)); archive.append(le16(0)); archive.append(le16(method))
-      archive.append(le16(0)); archive.append(le16(0)); archive.append(le32(0))
+      archive.append(le16(0)); archive.append(le16(0)); archive.append(le32(crc))
       archive.append(le32(UInt32(payload.count))); archive.append(le32(UInt32(member.data.count)))
       archive.append(le16(UInt16(name.count))); archive.append(le16(0))
       archive.append(name); archive.append(payload)
       directory.append(le32(0x0201_4b50))
       directory.append(le16(20)); directory.append(le16(20)); directory.append(le16(0)); directory.append(le16(method))
-      directory.append(le16(0)); directory.append(le16(0)); directory.append(le32(0))
+      directory.append(le16(0)); directory.append(le16(0)); directory.append(le32(crc))
       directory.append(le32(UInt32(payload.count))); directory.append(le32(UInt32(member.data.count)))
       directory.append(le16(UInt16(name.count))); directory.append(le16(0)); directory.append(le16(0))
       directory.append(le16(0)); directory.append(le16(0)); directory.append(le32(0)); directory.append(le32(UInt32(offset)))

@@ -1,6 +1,7 @@
 import CairoBackend
 import CairoGraphics
 import Checkpoints
+import FileFormats
 import Foundation
 import MarginMath
 import TestSupport

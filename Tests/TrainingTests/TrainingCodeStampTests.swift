@@ -1,5 +1,5 @@
 import Checkpoints
-import Datasets
+import FileFormats
 import Foundation
 import Testing
 import Training
@@ -34,9 +34,9 @@ import Training
     var listing = ""
     for path in paths {
       let data = try Data(contentsOf: root.appendingPathComponent(path))
-      listing += "\(path)\n\(SHA256.hexDigest(of: data))\n"
+      listing += "\(path)\n\(Checksum.sha256(data))\n"
     }
-    return String(SHA256.hexDigest(of: Data(listing.utf8)).prefix(16))
+    return String(Checksum.sha256(Data(listing.utf8)).prefix(16))
   }
 
   @Test func committedStampMatchesTheSources() throws {

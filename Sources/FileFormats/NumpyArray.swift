@@ -77,66 +77,122 @@ public struct NumpyArray: Equatable, Sendable {
     return data
   }
 
-  /// Parses `.npy` bytes.
+  /// The largest array a reader accepts, in bytes (far above any checkpoint of this project).
+  public static let maximumBytes = 1 << 30
+
+  /// Parses `.npy` bytes, checking the header and that the shape, multiplied out without
+  /// overflow, matches the bytes present before anything is allocated.
   /// - Parameter name: names the array in errors (`file.npz!train_features`).
-  public init(npyData data: Data, name: String) throws {
+  public init(npyData data: Data, name: String) throws(FileFormatError) {
+    func malformed(_ reason: String) -> FileFormatError { .malformed(path: name, format: ".npy", reason: reason) }
     let bytes = [UInt8](data)
     guard bytes.count >= 10, bytes[0] == 0x93, Array(bytes[1...5]) == Array("NUMPY".utf8) else {
-      throw CheckpointError.malformed(path: name, reason: "not a .npy array (bad magic)")
+      throw malformed("bad magic (expected \\x93NUMPY)")
     }
     let major = bytes[6]
     let headerLength: Int
     let headerStart: Int
-    if major == 1 {
+    switch major {
+    case 1:
       headerLength = Int(bytes[8]) | Int(bytes[9]) << 8
       headerStart = 10
-    } else {
-      guard bytes.count >= 12 else { throw CheckpointError.malformed(path: name, reason: "truncated .npy header") }
+    case 2, 3:
+      guard bytes.count >= 12 else { throw malformed("truncated header") }
       headerLength = Int(bytes[8]) | Int(bytes[9]) << 8 | Int(bytes[10]) << 16 | Int(bytes[11]) << 24
       headerStart = 12
+    default:
+      throw malformed("format version \(major) is not supported (1, 2 and 3 are)")
     }
-    guard bytes.count >= headerStart + headerLength else {
-      throw CheckpointError.malformed(path: name, reason: "truncated .npy header")
-    }
+    guard headerLength <= bytes.count - headerStart else { throw malformed("truncated header") }
     let header = String(decoding: bytes[headerStart..<(headerStart + headerLength)], as: UTF8.self)
     guard let descr = Self.field("descr", in: header), let shapeText = Self.field("shape", in: header) else {
-      throw CheckpointError.malformed(path: name, reason: "unreadable .npy header \(header)")
+      throw malformed("unreadable header \(header.prefix(200))")
     }
     guard Self.field("fortran_order", in: header) == "False" else {
-      throw CheckpointError.malformed(path: name, reason: "Fortran-ordered arrays are not supported")
+      throw malformed("Fortran-ordered arrays are not supported")
     }
-    let shape = shapeText.trimmingCharacters(in: CharacterSet(charactersIn: "()"))
-      .split(separator: ",").compactMap { Int($0.trimmingCharacters(in: .whitespaces)) }
-    let count = shape.reduce(1, *)
-    let payload = Array(bytes[(headerStart + headerLength)...])
-    func need(_ width: Int) throws {
-      guard payload.count == count * width else {
-        throw CheckpointError.malformed(
-          path: name, reason: "truncated array: expected \(count * width) bytes for shape \(shape), found \(payload.count)")
+    let shape = try Self.parseShape(shapeText, name: name)
+    let width: Int
+    switch descr {
+    case "<f4", "<i4": width = 4
+    case "<f8", "<i8": width = 8
+    case "|u1", "<u1": width = 1
+    case let text where text.hasPrefix("<U"):
+      guard let characters = Int(text.dropFirst(2)), characters > 0, characters <= 1 << 20 else {
+        throw malformed("bad dtype \(text.prefix(40))")
       }
+      width = 4 * characters
+    default:
+      throw malformed("unsupported dtype \(descr.prefix(40))")
+    }
+    var count = 1
+    for size in shape {
+      let (product, overflow) = count.multipliedReportingOverflow(by: size)
+      guard !overflow, product <= Self.maximumBytes else {
+        throw FileFormatError.tooLarge(path: name, reason: "shape \(shape) needs more than the \(Self.maximumBytes) bytes a reader accepts")
+      }
+      count = product
+    }
+    let (byteCount, overflow) = count.multipliedReportingOverflow(by: width)
+    guard !overflow, byteCount <= Self.maximumBytes else {
+      throw FileFormatError.tooLarge(path: name, reason: "shape \(shape) of \(descr) needs more than the \(Self.maximumBytes) bytes a reader accepts")
+    }
+    let payloadStart = headerStart + headerLength
+    guard bytes.count - payloadStart == byteCount else {
+      throw malformed(
+        "expected \(byteCount) bytes of data for shape \(shape) of \(descr), found \(bytes.count - payloadStart)"
+          + (bytes.count - payloadStart < byteCount ? " (truncated)" : ""))
     }
     func load<T>(_ type: T.Type, elements: Int = count) -> [T] {
-      payload.withUnsafeBytes { raw in (0..<elements).map { raw.loadUnaligned(fromByteOffset: $0 * MemoryLayout<T>.size, as: T.self) } }
+      bytes.withUnsafeBytes { raw in
+        (0..<elements).map { raw.loadUnaligned(fromByteOffset: payloadStart + $0 * MemoryLayout<T>.size, as: T.self) }
+      }
     }
     let values: Values
     switch descr {
-    case "<f4": try need(4); values = .float32(load(Float.self))
-    case "<f8": try need(8); values = .float64(load(Double.self))
-    case "|u1", "<u1": try need(1); values = .uint8(payload)
-    case "<i4": try need(4); values = .int32(load(Int32.self))
-    case "<i8": try need(8); values = .int64(load(Int64.self))
-    case let text where text.hasPrefix("<U"):
-      guard let width = Int(text.dropFirst(2)) else { throw CheckpointError.malformed(path: name, reason: "bad dtype \(text)") }
-      try need(4 * width)
-      let scalars = load(UInt32.self, elements: count * width)
-      values = .strings(
-        (0..<count).map { i in
-          String(String.UnicodeScalarView(scalars[(i * width)..<((i + 1) * width)].prefix { $0 != 0 }.compactMap(UnicodeScalar.init)))
-        })
+    case "<f4": values = .float32(load(Float.self))
+    case "<f8": values = .float64(load(Double.self))
+    case "|u1", "<u1": values = .uint8(Array(bytes[payloadStart...]))
+    case "<i4": values = .int32(load(Int32.self))
+    case "<i8": values = .int64(load(Int64.self))
     default:
-      throw CheckpointError.malformed(path: name, reason: "unsupported dtype \(descr)")
+      let characters = width / 4
+      let scalars = load(UInt32.self, elements: count * characters)
+      var strings: [String] = []
+      strings.reserveCapacity(count)
+      for i in 0..<count {
+        let text = scalars[(i * characters)..<((i + 1) * characters)].prefix { $0 != 0 }
+        let decoded = text.compactMap(UnicodeScalar.init)
+        guard decoded.count == text.count else {
+          throw malformed("string \(i) holds a code point that is not Unicode")
+        }
+        strings.append(String(String.UnicodeScalarView(decoded)))
+      }
+      values = .strings(strings)
     }
     self.init(shape: shape, values: values)
+  }
+
+  /// The sizes in a header's shape tuple: `()`, `(n,)` or `(n, m, ...)`, each a non-negative integer.
+  private static func parseShape(_ text: String, name: String) throws(FileFormatError) -> [Int] {
+    guard text.hasPrefix("("), text.hasSuffix(")") else {
+      throw .malformed(path: name, format: ".npy", reason: "shape \(text.prefix(80)) is not a tuple")
+    }
+    var parts = text.dropFirst().dropLast().split(separator: ",", omittingEmptySubsequences: false)
+      .map { $0.trimmingCharacters(in: .whitespaces) }
+    if parts.last == "" && parts.count > 1 { parts.removeLast() }  // "(n,)"
+    if parts == [""] { return [] }
+    var shape: [Int] = []
+    for part in parts {
+      guard let size = Int(part), size >= 0 else {
+        throw .malformed(path: name, format: ".npy", reason: "shape \(text.prefix(80)) has a size that is not a non-negative integer")
+      }
+      shape.append(size)
+    }
+    guard shape.count <= 32 else {
+      throw .malformed(path: name, format: ".npy", reason: "shape has \(shape.count) dimensions (at most 32)")
+    }
+    return shape
   }
 
   /// The text of `key`'s value in a NumPy header dictionary (quotes stripped).
