@@ -1,4 +1,5 @@
 import ArgumentParser
+import FileFormats
 import Foundation
 import Training
 
@@ -14,7 +15,9 @@ struct Margins: ParsableCommand {
     subcommands: [DataCommand.self, TrainCommand.self, PlotCommand.self, RenderCommand.self, MetricsCommand.self, ReportCommand.self, ResultsCommand.self, Bench.self, RenderBenchCommand.self])
 
   /// Runs the command, turning operating-system errors into a sentence that names the path.
+  /// Ctrl-C or a kill removes the temporary files of writes still under way before the process ends.
   static func main() {
+    TemporaryFiles.installSignalHandlers()
     do {
       var command = try parseAsRoot()
       try command.run()
