@@ -8,9 +8,6 @@ SWIFT   ?= $(shell command -v swift 2>/dev/null || echo /opt/swift/usr/bin/swift
 CONFIG  ?= release
 PROFILE ?= default
 DATA    ?= data
-# BLAS threads are pinned so a seed reproduces a run bit for bit; the engine splits
-# batches across cores itself (see README "Reproducibility").
-export OPENBLAS_NUM_THREADS ?= 1
 # oneDNN's kernels are JIT-generated for the CPU's ISA, capped here so a seed reproduces a run bit for
 # bit on any CPU with at least this ISA (the effective one is recorded in each checkpoint; see README
 # "Engine"). Its threads per kernel call are set by the engine itself (`--threads`), not by OMP_NUM_THREADS.
@@ -24,7 +21,7 @@ EXPERIMENTS := $(basename $(notdir $(wildcard experiments/*.json)))
 export MARGINS_CODE_VERSION := $(shell scripts/code-version.sh)
 SOURCES := Package.swift $(shell find Sources -type f 2>/dev/null)
 # Build-time and run-time system packages (Debian names).
-SYSTEM_PACKAGES := pkg-config libcairo2-dev libdnnl-dev zlib1g-dev fonts-dejavu-core
+SYSTEM_PACKAGES := pkg-config libcairo2-dev libdnnl-dev libgif-dev zlib1g-dev fonts-dejavu-core
 MNIST_DIR   := $(DATA)/mnist
 MNIST_FILES := $(addprefix $(MNIST_DIR)/,train-images-idx3-ubyte.gz train-labels-idx1-ubyte.gz \
                  t10k-images-idx3-ubyte.gz t10k-labels-idx1-ubyte.gz)
@@ -41,9 +38,9 @@ deps: ## Install missing system packages (apt-get as root, sudo otherwise)
 	  for p in $(SYSTEM_PACKAGES); do \
 	    dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q "ok installed" || missing="$$missing $$p"; \
 	  done; \
-	elif ! pkg-config --exists cairo openblas zlib 2>/dev/null; then \
-	  echo "error: cairo, openblas and zlib development files are missing and this is not a Debian system;" >&2; \
-	  echo "       install them with your package manager (pkg-config must find cairo, openblas, zlib)." >&2; \
+	elif ! pkg-config --exists cairo zlib 2>/dev/null || ! printf '#include <dnnl.h>\n#include <gif_lib.h>\n' | $${CC:-cc} -E - >/dev/null 2>&1; then \
+	  echo "error: the development files of cairo, zlib, oneDNN (dnnl.h) or giflib (gif_lib.h) are missing and this is not a Debian system;" >&2; \
+	  echo "       install them with your package manager (pkg-config must find cairo and zlib; the compiler dnnl.h and gif_lib.h)." >&2; \
 	  exit 1; \
 	fi; \
 	[ -z "$$missing" ] && exit 0; \
