@@ -56,7 +56,7 @@ let package = Package(
     .target(name: "Graphics2D"),
     .target(name: "PlotKit", dependencies: ["Graphics2D", "Randomness"], exclude: ["README.md"]),
     .target(name: "CairoGraphics", dependencies: ["CCairo", "Graphics2D", "FileFormats"], exclude: ["README.md"]),
-    .target(name: "CairoBackend", dependencies: ["PlotKit", "CairoGraphics", "FileFormats"], exclude: ["README.md"]),
+    .target(name: "CairoBackend", dependencies: ["PlotKit", "CairoGraphics"], exclude: ["README.md"]),
     .target(name: "Figures", dependencies: ["PlotKit", "MarginMath", "Checkpoints", "FileFormats"], exclude: ["README.md"]),
 
     // MARK: - Test support (a regular target so every test bundle can share it)

@@ -1,5 +1,4 @@
 import CairoGraphics
-import FileFormats
 import Foundation
 import PlotKit
 
@@ -51,7 +50,7 @@ extension Figure {
 
   /// Writes an SVG atomically (see ``svgData(pointMode:rasterDPI:)``).
   public func writeSVG(to path: String, pointMode: PointMode = Figure.defaultVectorPointMode, rasterDPI: Double = 300) throws {
-    try AtomicFile.write(svgData(pointMode: pointMode, rasterDPI: rasterDPI), to: path)
+    try FileOutput.write(svgData(pointMode: pointMode, rasterDPI: rasterDPI), to: path)
   }
 
   /// PDF bytes (one page). `rasterDPI` is the resolution of raster point layers.
@@ -61,7 +60,7 @@ extension Figure {
 
   /// Writes a PDF atomically (see ``pdfData(pointMode:rasterDPI:)``).
   public func writePDF(to path: String, pointMode: PointMode = Figure.defaultVectorPointMode, rasterDPI: Double = 300) throws {
-    try AtomicFile.write(pdfData(pointMode: pointMode, rasterDPI: rasterDPI), to: path)
+    try FileOutput.write(pdfData(pointMode: pointMode, rasterDPI: rasterDPI), to: path)
   }
 
   private func vectorData(

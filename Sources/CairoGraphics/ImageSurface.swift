@@ -113,6 +113,6 @@ public final class ImageSurface: Surface {
     } catch {
       throw CairoError(code: error.code, operation: "write PNG", path: path, detail: error.detail)
     }
-    try writeAtomically(bytes, to: path)
+    try FileOutput.write(bytes, to: path)
   }
 }

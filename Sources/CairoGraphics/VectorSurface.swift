@@ -37,7 +37,7 @@ public class VectorSurface: Surface {
     } catch {
       throw CairoError(code: error.code, operation: error.operation, path: path, detail: error.detail)
     }
-    try writeAtomically(bytes, to: path)
+    try FileOutput.write(bytes, to: path)
   }
 }
 

@@ -1,6 +1,7 @@
 import ArgumentParser
 import CairoBackend
 import CairoGraphics
+import Checkpoints
 import FileFormats
 import Figures
 import PlotKit
@@ -24,8 +25,37 @@ struct ReportCommand: ParsableCommand {
   var profile = "default"
 
   func run() throws {
+    try verifyCheckpoints()
     let text = try ResultsReport.markdown(source: try CheckpointSource(runsRoot: runsDir, experimentsDirectory: experimentsDir), profile: profile)
     try AtomicFile.write(Array(text.utf8), to: out)
     print("wrote \(out)")
   }
+
+  /// Reads every checkpoint under the runs directory in full against its recorded sha256 before
+  /// anything is reported, so a corrupt or deleted checkpoint is named instead of listed.
+  private func verifyCheckpoints() throws {
+    var isDirectory: ObjCBool = false
+    guard FileManager.default.fileExists(atPath: runsDir, isDirectory: &isDirectory), isDirectory.boolValue else {
+      throw ReportFailure(description: "\(runsDir): no such runs directory (train first, or install the shipped results with `make figures`)")
+    }
+    let manager = FileManager.default
+    var bad: [String] = []
+    for experiment in ((try? manager.contentsOfDirectory(atPath: runsDir)) ?? []).sorted() where !experiment.hasPrefix(".") {
+      let experimentPath = (runsDir as NSString).appendingPathComponent(experiment)
+      for run in ((try? manager.contentsOfDirectory(atPath: experimentPath)) ?? []).sorted() where !run.hasPrefix(".") {
+        let directory = RunDirectory(path: (experimentPath as NSString).appendingPathComponent(run))
+        bad += directory.verifyCheckpoints().compactMap { $0.problem?.description }
+      }
+    }
+    guard bad.isEmpty else {
+      throw ReportFailure(
+        description: "\(bad.count) damaged checkpoint(s) under \(runsDir); no report written (retrain with "
+          + "`margins train EXPERIMENT --run RUN --fresh`):\n" + bad.map { "  " + $0 }.joined(separator: "\n"))
+    }
+  }
+}
+
+/// Why no report was written.
+struct ReportFailure: Error, CustomStringConvertible {
+  let description: String
 }
