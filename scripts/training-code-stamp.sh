@@ -7,9 +7,12 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 TRAINING_CODE_MODULES="CBLAS CDNNL Datasets Engine Losses MarginMath Randomness Training"
+# Render-only files inside those modules: the sphere geometry in MarginMath (drawing only; the trainer
+# never calls it), so redrawing code does not make shipped results stale.
+RENDER_ONLY_PATTERN='^Sources/MarginMath/Sphere[^/]*\.swift$'
 stamp_file=Sources/Training/TrainingCodeStamp.swift
 files=$(for m in $TRAINING_CODE_MODULES; do [ -d "Sources/$m" ] && find "Sources/$m" -type f \
-  \( -name '*.swift' -o -name '*.h' -o -name '*.c' -o -name '*.modulemap' \); done | grep -v -x "$stamp_file" | LC_ALL=C sort)
+  \( -name '*.swift' -o -name '*.h' -o -name '*.c' -o -name '*.modulemap' \); done | grep -v -x "$stamp_file" | grep -v -E "$RENDER_ONLY_PATTERN" | LC_ALL=C sort)
 stamp=$(for f in $files; do printf '%s\n%s\n' "$f" "$(sha256sum < "$f" | cut -d' ' -f1)"; done | sha256sum | cut -c1-16)
 if [ "${1:-}" = "--write" ]; then
   new=$(cat <<SWIFT
@@ -21,6 +24,8 @@ if [ "${1:-}" = "--write" ]; then
 public enum TrainingCode {
   public static let stamp = "$stamp"
   public static let modules = [$(for m in $TRAINING_CODE_MODULES; do printf '"%s", ' "$m"; done | sed 's/, $//')]
+  /// Files inside those modules that only the renderer uses (a regular expression on the path).
+  public static let renderOnlyPattern = #"$RENDER_ONLY_PATTERN"#
 }
 SWIFT
 )

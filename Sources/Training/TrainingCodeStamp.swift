@@ -6,4 +6,6 @@
 public enum TrainingCode {
   public static let stamp = "7fcca834db32695d"
   public static let modules = ["CBLAS", "CDNNL", "Datasets", "Engine", "Losses", "MarginMath", "Randomness", "Training"]
+  /// Files inside those modules that only the renderer uses (a regular expression on the path).
+  public static let renderOnlyPattern = #"^Sources/MarginMath/Sphere[^/]*\.swift$"#
 }

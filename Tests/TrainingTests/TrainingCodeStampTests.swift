@@ -24,7 +24,8 @@ import Training
         let path = "Sources/\(module)/\(relative)"
         var isDirectory: ObjCBool = false
         if manager.fileExists(atPath: root.appendingPathComponent(path).path, isDirectory: &isDirectory),
-          !isDirectory.boolValue, path != "Sources/Training/TrainingCodeStamp.swift"
+          !isDirectory.boolValue, path != "Sources/Training/TrainingCodeStamp.swift",
+          path.range(of: TrainingCode.renderOnlyPattern, options: .regularExpression) == nil
         {
           paths.append(path)
         }
