@@ -1,0 +1,52 @@
+import Foundation
+import Testing
+
+/// `margins results` and `margins report` end to end on a tiny trained run: ship, install into a
+/// fresh runs directory, compare a reproduction bit for bit, and refuse damaged files by name.
+@Suite(.serialized) struct ResultsCommandTests {
+  @Test func shipInstallCompareAndDamage() throws {
+    let data = try TinyIDXData()
+    defer { data.remove() }
+    try data.experiment()
+    let selection = ["--experiments-dir", data.root, "--experiment", "tiny", "--shipped-dir", data.root + "/results"]
+    func margins(_ arguments: [String]) throws -> MarginsProcess.Result {
+      try MarginsProcess.run(arguments, in: data.root)
+    }
+    let trained = try margins(["train", "tiny.json", "--runs-dir", data.runs, "--workers", "1"])
+    #expect(trained.status == 0, "\(trained.text)")
+
+    let shipped = try margins(["results", "ship", "--runs-dir", data.runs] + selection)
+    #expect(shipped.status == 0 && shipped.output.contains("tiny/r: "), "\(shipped.text)")
+    let manifest = try String(contentsOfFile: data.root + "/results/SHA256SUMS", encoding: .utf8)
+    #expect(manifest.contains("tiny/r/epoch-001.npz") && !manifest.contains("state.npz"), "\(manifest)")
+
+    let clone = data.root + "/clone"
+    let installed = try margins(["results", "install", "--runs-dir", clone] + selection)
+    #expect(installed.status == 0 && installed.output.isEmpty, "\(installed.text)")
+    #expect(FileManager.default.fileExists(atPath: clone + "/tiny/r/epoch-001.npz"))
+
+    // A reproduction with the same seed, threads and ISA: byte-identical arrays.
+    let repro = data.root + "/repro"
+    #expect(try margins(["train", "tiny.json", "--runs-dir", repro, "--workers", "1"]).status == 0)
+    let compared = try margins(["results", "compare", "--runs-dir", repro] + selection)
+    #expect(compared.status == 0 && compared.output.contains("byte-identical"), "\(compared.text)")
+
+    let report = try margins(["report", "--runs-dir", clone, "--experiments-dir", data.root, "--out", data.root + "/r.md"])
+    #expect(report.status == 0, "\(report.text)")
+
+    // Damage: a flipped byte in the shipped copy and in the installed copy.
+    for path in [data.root + "/results/tiny/r/epoch-001.npz", clone + "/tiny/r/epoch-001.npz"] {
+      var bytes = try Data(contentsOf: URL(fileURLWithPath: path))
+      bytes[bytes.count - 30] ^= 0x01
+      try bytes.write(to: URL(fileURLWithPath: path))
+    }
+    let refused = try margins(["results", "install", "--runs-dir", data.root + "/clone2"] + selection)
+    #expect(refused.status != 0 && refused.errors.contains("epoch-001.npz") && refused.errors.contains("margins train tiny"), "\(refused.text)")
+    #expect(!FileManager.default.fileExists(atPath: data.root + "/clone2/tiny/r"))
+    let badReport = try margins(["report", "--runs-dir", clone, "--experiments-dir", data.root, "--out", data.root + "/bad.md"])
+    #expect(badReport.status != 0 && badReport.errors.contains("epoch-001.npz"), "\(badReport.text)")
+    #expect(!FileManager.default.fileExists(atPath: data.root + "/bad.md"))
+    let missing = try margins(["report", "--runs-dir", data.root + "/nowhere", "--out", data.root + "/none.md"])
+    #expect(missing.status != 0 && missing.errors.contains("nowhere"), "\(missing.text)")
+  }
+}
