@@ -25,6 +25,8 @@ let package = Package(
       name: "CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"]), .brew(["zlib"])]),
     .systemLibrary(
       name: "CCairo", pkgConfig: "cairo", providers: [.apt(["libcairo2-dev"]), .brew(["cairo"])]),
+    // giflib: Debian's libgif-dev ships no .pc file, so the header and `-lgif` come from the default paths.
+    .systemLibrary(name: "CGif", providers: [.apt(["libgif-dev"]), .brew(["giflib"])]),
 
     // MARK: - Training side
     .target(name: "Datasets", dependencies: ["CZlib", "Randomness"]),
@@ -40,6 +42,7 @@ let package = Package(
     // MARK: - Rendering side (never imports the training engine)
     .target(name: "CairoGraphics", dependencies: ["CCairo"], exclude: ["README.md"]),
     .target(name: "Figures", dependencies: ["CairoGraphics", "MarginMath", "Checkpoints", "Randomness"], exclude: ["README.md"]),
+    .target(name: "GIFEncoding", dependencies: ["CGif"], exclude: ["README.md"]),
 
     // MARK: - Test support (a regular target so every test bundle can share it)
     .target(name: "TestSupport", dependencies: ["Engine", "CairoGraphics"]),
@@ -51,6 +54,8 @@ let package = Package(
         "Datasets", "Engine", "Training", "Checkpoints", "Figures",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
       ]),
+    // Encoding benchmark of the animation goal (`swift run -c release gif-bench`).
+    .executableTarget(name: "gif-bench", dependencies: ["GIFEncoding"]),
 
     // MARK: - Tests
     .testTarget(name: "DatasetsTests", dependencies: ["Datasets"]),
@@ -61,6 +66,7 @@ let package = Package(
     .testTarget(name: "TrainingTests", dependencies: ["Training", "Checkpoints", "MarginMath", "Datasets", "TestSupport"]),
     .testTarget(name: "CairoGraphicsTests", dependencies: ["CairoGraphics", "TestSupport"]),
     .testTarget(name: "FiguresTests", dependencies: ["Figures", "CairoGraphics", "TestSupport"]),
+    .testTarget(name: "GIFEncodingTests", dependencies: ["GIFEncoding"]),
   ],
   swiftLanguageModes: [.v6]
 )
