@@ -43,6 +43,7 @@ let package = Package(
     .target(name: "CairoGraphics", dependencies: ["CCairo"], exclude: ["README.md"]),
     .target(name: "Figures", dependencies: ["CairoGraphics", "MarginMath", "Checkpoints", "Randomness"], exclude: ["README.md"]),
     .target(name: "GIFEncoding", dependencies: ["CGif"], exclude: ["README.md"]),
+    .target(name: "SphereScene", dependencies: ["MarginMath"], exclude: ["README.md"]),
 
     // MARK: - Test support (a regular target so every test bundle can share it)
     .target(name: "TestSupport", dependencies: ["Engine", "CairoGraphics"]),
@@ -67,6 +68,7 @@ let package = Package(
     .testTarget(name: "CairoGraphicsTests", dependencies: ["CairoGraphics", "TestSupport"]),
     .testTarget(name: "FiguresTests", dependencies: ["Figures", "CairoGraphics", "TestSupport"]),
     .testTarget(name: "GIFEncodingTests", dependencies: ["GIFEncoding"]),
+    .testTarget(name: "SphereSceneTests", dependencies: ["SphereScene", "MarginMath"]),
   ],
   swiftLanguageModes: [.v6]
 )

@@ -1,0 +1,141 @@
+import Foundation
+import MarginMath
+
+/// Builds backend-neutral pictures of 3-D embeddings: the unit-sphere view and the raw-feature view.
+///
+/// Sphere view, back to front: back-hemisphere boundaries (dashed, faint) and points (dimmed), the
+/// translucent shaded sphere and its outline, margin zones on the front hemisphere (even-odd rings of
+/// each class's decision and acceptance regions, so each loss's own rule shapes them), the decision
+/// boundaries (great-circle arcs), the class-weight arrows with labels, and the front points last.
+public enum SphereScene {
+  /// The features projected onto the unit sphere, seen orthographically.
+  public static func sphere(_ input: SphereSceneInput, options: SphereSceneOptions = SphereSceneOptions()) throws -> SceneDescription {
+    guard options.classColors.count >= input.classCount else {
+      throw SphereSceneError.colors(needed: input.classCount, found: options.classColors.count)
+    }
+    let view = options.sphereView(for: input)
+    var notes: [String] = []
+    var back = DepthSortedPoints()
+    var front = DepthSortedPoints()
+    var undirected = 0
+    for (f, y) in zip(input.features, input.labels) {
+      guard let d = f.direction else { undirected += 1; continue }
+      let p = view.project(d)
+      if p.isFront { front.append(p, y) } else { back.append(p, y) }
+    }
+    if undirected > 0 { notes.append("\(undirected) features of (near) zero norm have no direction and are left out") }
+    if input.weights == nil { notes.append("no class weights: no boundaries, margin zones or weight arrows") }
+
+    var primitives: [ScenePrimitive] = []
+    let boundaries = boundaryPieces(input, view: view, options: options)
+    if options.showBack {
+      primitives += boundaries.filter { !$0.isFront }.map { piece in
+        .polyline(ScenePolyline(
+          points: piece.points.map(scenePoint), closed: false, stroke: options.boundaryColor.withAlpha(0.35),
+          width: options.lineWidth * 0.7, dash: [2, 2], role: .backBoundary))
+      }
+      primitives.append(back.batch(alpha: options.backAlpha, radius: options.pointRadius, role: .backPoints))
+    }
+    primitives += sphereDisc(view: view, options: options)
+    primitives += marginZones(input, view: view, options: options)
+    primitives += boundaries.filter(\.isFront).map { piece in
+      .polyline(ScenePolyline(
+        points: piece.points.map(scenePoint), closed: false, stroke: options.boundaryColor, width: options.lineWidth,
+        dash: [], role: .boundary))
+    }
+    if options.showWeights, let weights = input.weights {
+      for (k, w) in weights.enumerated() {
+        guard let d = w.direction else { continue }
+        primitives += arrow(to: view.project(d), color: options.classColors[k], label: "W" + options.name(of: k), options: options)
+      }
+    }
+    primitives.append(front.batch(alpha: options.frontAlpha, radius: options.pointRadius, role: .frontPoints))
+    return SceneDescription(
+      primitives: primitives, minX: -1.15, maxX: 1.15, minY: -1.15, maxY: 1.15,
+      palette: Array(options.classColors.prefix(input.classCount)), notes: notes)
+  }
+
+  static func scenePoint(_ p: ViewPoint) -> ScenePoint { ScenePoint(x: p.x, y: p.y) }
+
+  /// The decision-boundary arcs cut into front and back pieces.
+  static func boundaryPieces(_ input: SphereSceneInput, view: SphereView, options: SphereSceneOptions) -> [ViewPolyline] {
+    guard options.showBoundaries, let weights = input.weights, let rule = input.rule else { return [] }
+    return SphereBoundaries.decisionArcs(weights: weights, rule: rule, samples: options.boundarySamples)
+      .flatMap { $0.samples() }
+      .flatMap { view.polylines($0) }
+  }
+
+  /// A lit, translucent disc (nested discs towards the light, brighter inwards) and the outline.
+  static func sphereDisc(view: SphereView, options: SphereSceneOptions) -> [ScenePrimitive] {
+    let outline = view.outline(segments: 180).map(scenePoint)
+    let steps = 6
+    var layers: [ScenePrimitive] = [
+      .polygon(ScenePolygon(rings: [outline], fill: options.sphereColor.withAlpha(options.sphereAlpha / 2), stroke: nil, width: 0, role: .sphereShading)),
+    ]
+    for s in 1...steps {
+      let f = Double(s) / Double(steps + 1)
+      let radius = 1 - f
+      // Highlights drift towards the upper left, where the light comes from.
+      let centre = ScenePoint(x: -0.35 * f, y: 0.35 * f)
+      let ring = outline.map { ScenePoint(x: centre.x + radius * $0.x, y: centre.y + radius * $0.y) }
+      let color = options.sphereColor.mixed(with: .white, fraction: f).withAlpha(options.sphereAlpha / Double(2 * steps))
+      layers.append(.polygon(ScenePolygon(rings: [ring], fill: color, stroke: nil, width: 0, role: .sphereShading)))
+    }
+    layers.append(.polyline(ScenePolyline(points: outline, closed: true, stroke: options.outlineColor, width: options.lineWidth, dash: [], role: .sphereOutline)))
+    return layers
+  }
+
+  /// Front-hemisphere margin zones: the decision region minus the acceptance region of every class.
+  static func marginZones(_ input: SphereSceneInput, view: SphereView, options: SphereSceneOptions) -> [ScenePrimitive] {
+    guard options.showMarginZones, let weights = input.weights, let rule = input.rule, rule.transform != .identity else { return [] }
+    return SphereRegions.regions(weights: weights, rule: rule, azimuths: options.zoneAzimuths).compactMap { regions in
+      guard let decision = regions.decision, regions.acceptance != regions.decision else { return nil }
+      let outer = view.rings(of: decision, front: true)
+      let inner = regions.acceptance.map { view.rings(of: $0, front: true) } ?? []
+      guard !outer.isEmpty else { return nil }
+      return .polygon(ScenePolygon(
+        rings: (outer + inner).map { $0.map(scenePoint) }, fill: options.zoneColor, stroke: nil, width: 0, role: .marginZone))
+    }
+  }
+
+  /// An arrow from the centre to `tip` with a head and a label; dashed and faint when it points away.
+  static func arrow(to tip: ViewPoint, color: SceneColor, label: String, options: SphereSceneOptions, from origin: ScenePoint = ScenePoint(x: 0, y: 0)) -> [ScenePrimitive] {
+    let alpha = tip.isFront ? 1 : 0.45
+    let shaft = ScenePolyline(
+      points: [origin, scenePoint(tip)], closed: false, stroke: color.withAlpha(alpha), width: options.lineWidth * 1.6,
+      dash: tip.isFront ? [] : [3, 2], role: .weightArrow)
+    var result: [ScenePrimitive] = [.polyline(shaft)]
+    let dx = tip.x - origin.x, dy = tip.y - origin.y
+    let length = (dx * dx + dy * dy).squareRoot()
+    if length > 0.02 {
+      let (ux, uy) = (dx / length, dy / length)
+      let size = min(0.07, 0.5 * length)
+      let base = ScenePoint(x: tip.x - size * ux, y: tip.y - size * uy)
+      let head = [
+        scenePoint(tip),
+        ScenePoint(x: base.x - 0.45 * size * uy, y: base.y + 0.45 * size * ux),
+        ScenePoint(x: base.x + 0.45 * size * uy, y: base.y - 0.45 * size * ux),
+      ]
+      result.append(.polygon(ScenePolygon(rings: [head], fill: color.withAlpha(alpha), stroke: nil, width: 0, role: .weightArrow)))
+    }
+    let (lx, ly) = length > 1e-9 ? (dx / length, dy / length) : (0.0, 1.0)
+    result.append(.text(SceneText(
+      position: ScenePoint(x: tip.x + 0.06 * lx, y: tip.y + 0.06 * ly), text: label, size: options.labelSize,
+      color: SceneColor.black.withAlpha(alpha), anchor: .centre, role: .weightLabel)))
+    return result
+  }
+}
+
+/// Points collected for one batch, drawn far to near.
+struct DepthSortedPoints {
+  var items: [(depth: Double, point: ScenePoint, label: Int)] = []
+
+  mutating func append(_ p: ViewPoint, _ label: Int) {
+    items.append((p.depth, ScenePoint(x: p.x, y: p.y), label))
+  }
+
+  func batch(alpha: Double, radius: Double, role: SceneRole) -> ScenePrimitive {
+    let sorted = items.sorted { $0.depth < $1.depth }
+    return .points(ScenePointBatch(positions: sorted.map(\.point), colorIndices: sorted.map(\.label), alpha: alpha, radius: radius, role: role))
+  }
+}
