@@ -23,10 +23,10 @@ extension SphereScene {
     for (i, axis) in [Vector3(1, 0, 0), Vector3(0, 1, 0), Vector3(0, 0, 1)].enumerated() {
       let tip = view.project(axis)
       primitives.append(.polyline(ScenePolyline(
-        points: [ScenePoint(x: 0, y: 0), ScenePoint(x: tip.x, y: tip.y)], closed: false, stroke: options.outlineColor,
+        points: [Point2(x: 0, y: 0), Point2(x: tip.x, y: tip.y)], closed: false, stroke: options.outlineColor,
         width: options.lineWidth, dash: tip.isFront ? [] : [3, 2], role: .axis)))
       primitives.append(.text(SceneText(
-        position: ScenePoint(x: tip.x * 1.08, y: tip.y * 1.08), text: names[i], size: options.labelSize,
+        position: Point2(x: tip.x * 1.08, y: tip.y * 1.08), text: names[i], size: options.labelSize,
         color: options.outlineColor, anchor: .centre, role: .axisLabel)))
     }
     var back = DepthSortedPoints()
@@ -36,13 +36,7 @@ extension SphereScene {
       if p.isFront { front.append(p, y) } else { back.append(p, y) }
     }
     primitives.append(back.batch(alpha: options.backAlpha * 2, radius: options.pointRadius, role: .backPoints))
-    if options.showWeights, let weights = input.weights {
-      for (k, w) in weights.enumerated() {
-        guard let d = w.direction else { continue }
-        primitives += arrow(to: view.project(d), color: options.classColors[k], label: "W" + options.name(of: k), options: options)
-      }
-    }
-    primitives.append(front.batch(alpha: options.frontAlpha, radius: options.pointRadius, role: .frontPoints))
+    primitives += weightArrows(input, view: view, options: options, front: front)
     let notes = [String(format: "radius 1 = ‖x‖ of %.4g (the %.0f %% quantile of the feature norms)", extent, options.rawExtentQuantile * 100)]
     return SceneDescription(
       primitives: primitives, minX: -1.2, maxX: 1.2, minY: -1.2, maxY: 1.2,

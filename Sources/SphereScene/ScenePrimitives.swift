@@ -1,3 +1,5 @@
+import MarginMath
+
 /// A colour with straight alpha, components in [0, 1].
 public struct SceneColor: Sendable, Equatable, Hashable, Codable {
   public var red: Double
@@ -32,17 +34,6 @@ public struct SceneColor: Sendable, Equatable, Hashable, Codable {
   public static let white = SceneColor(red: 1, green: 1, blue: 1)
 }
 
-/// A position in a scene's unit view coordinates: x to the right, y up; the sphere is the unit disc.
-public struct ScenePoint: Sendable, Equatable, Codable {
-  public var x: Double
-  public var y: Double
-
-  public init(x: Double, y: Double) {
-    self.x = x
-    self.y = y
-  }
-}
-
 /// What a primitive shows, so an adapter or a test can pick layers out (never needed to draw them).
 public enum SceneRole: String, Sendable, Codable, CaseIterable {
   case backBoundary, backPoints, sphereShading, sphereOutline, marginZone, boundary
@@ -51,7 +42,7 @@ public enum SceneRole: String, Sendable, Codable, CaseIterable {
 
 /// An open (or closed) stroked line. Widths are in points (1/72 in) of the finished figure.
 public struct ScenePolyline: Sendable, Equatable {
-  public var points: [ScenePoint]
+  public var points: [Point2]
   public var closed: Bool
   public var stroke: SceneColor
   public var width: Double
@@ -63,7 +54,7 @@ public struct ScenePolyline: Sendable, Equatable {
 /// A filled (and optionally stroked) region of one or more closed rings, filled by the even-odd rule,
 /// so a ring inside another cuts a hole (a margin zone is the decision region minus the acceptance region).
 public struct ScenePolygon: Sendable, Equatable {
-  public var rings: [[ScenePoint]]
+  public var rings: [[Point2]]
   public var fill: SceneColor?
   public var stroke: SceneColor?
   public var width: Double
@@ -72,7 +63,7 @@ public struct ScenePolygon: Sendable, Equatable {
 
 /// Round dots of one radius (points) and one opacity, each coloured from the scene's palette, drawn in order.
 public struct ScenePointBatch: Sendable, Equatable {
-  public var positions: [ScenePoint]
+  public var positions: [Point2]
   /// Index into `SceneDescription.palette` per point.
   public var colorIndices: [Int]
   public var alpha: Double
@@ -87,7 +78,7 @@ public enum SceneTextAnchor: String, Sendable, Codable {
 
 /// A short text label at a position; size in points.
 public struct SceneText: Sendable, Equatable {
-  public var position: ScenePoint
+  public var position: Point2
   public var text: String
   public var size: Double
   public var color: SceneColor
@@ -95,7 +86,8 @@ public struct SceneText: Sendable, Equatable {
   public var role: SceneRole
 }
 
-/// One drawing instruction; scenes list them back to front.
+/// One drawing instruction; scenes list them back to front. Positions are `Point2`s in the scene's unit
+/// view coordinates: x to the right, y up; the sphere is the unit disc.
 public enum ScenePrimitive: Sendable, Equatable {
   case polyline(ScenePolyline)
   case polygon(ScenePolygon)

@@ -80,7 +80,9 @@ func batches(_ scene: SceneDescription, _ role: SceneRole) -> [ScenePointBatch] 
     #expect(firsts == firsts.sorted())
     let lasts = order.map { role in scene.primitives.lastIndex { $0.role == role }! }
     for (a, b) in zip(lasts, firsts.dropFirst()) { #expect(a < b) }
-    #expect(scene.primitives.last?.role == .frontPoints)
+    // Weight labels stay readable on top of the front points.
+    let labels = scene.primitives.indices.filter { scene.primitives[$0].role == .weightLabel }
+    #expect(labels.count == 4 && labels.allSatisfy { $0 > lasts.last! })
   }
 
   @Test func backPointsAreDimmedAndFrontPointsDrawnFarToNear() throws {
@@ -143,6 +145,14 @@ func batches(_ scene: SceneDescription, _ role: SceneRole) -> [ScenePointBatch] 
     let scene = try SphereScene.sphere(input, options: fastOptions(view: .automatic))
     let shafts = scene.primitives(.weightArrow).compactMap { if case .polyline(let p) = $0 { p } else { nil } }
     #expect(shafts.count == 4 && shafts.allSatisfy(\.dash.isEmpty))
+  }
+
+  @Test func precomputedGeometryGivesTheSameScene() throws {
+    let input = try Fixture().input()
+    let options = fastOptions(view: .direction(Vector3(1, 2, 0.5)))
+    let geometry = SphereSceneGeometry(input, options: options)
+    #expect(geometry.regions.count == 4 && !geometry.arcs.isEmpty)
+    #expect(try SphereScene.sphere(input, options: options, geometry: geometry) == SphereScene.sphere(input, options: options))
   }
 
   @Test func withoutWeightsTheSceneSaysSoAndDrawsOnlyPointsAndSphere() throws {
