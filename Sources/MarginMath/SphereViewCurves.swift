@@ -46,18 +46,26 @@ extension SphereView {
   public func rings(of region: SphereRegion, front: Bool, rimStep: Double = Double.pi / 90) -> [[ViewPoint]] {
     rings(
       ofBoundary: region.boundary(), front: front, containsPole: region.contains(front ? direction : -direction),
-      rimStep: rimStep)
+      containsRim: region.contains(right), rimStep: rimStep)
   }
 
   /// `rings(of:front:)` for any closed boundary (counter-clockwise seen from outside, first point not repeated).
-  public func rings(ofBoundary loop: [Vector3], front: Bool, containsPole: Bool, rimStep: Double = Double.pi / 90) -> [[ViewPoint]] {
+  /// `containsPole` and `containsRim` say whether the region holds the hemisphere's pole and the rim point
+  /// `right`; they decide the cases where the boundary never crosses the rim. A region whose boundary lies
+  /// wholly on this side but which holds the rim is the whole disc minus the loop: two rings, even-odd.
+  public func rings(
+    ofBoundary loop: [Vector3], front: Bool, containsPole: Bool, containsRim: Bool = false, rimStep: Double = Double.pi / 90
+  ) -> [[ViewPoint]] {
     let side: Double = front ? 1 : -1
     let projected = loop.map(project)
     let inside = projected.map { side * $0.depth >= 0 }
-    guard inside.contains(false) else { return projected.isEmpty ? [] : [projected] }
+    let circle = outline(segments: Int((2 * Double.pi / rimStep).rounded(.up)))
+    guard inside.contains(false) else {
+      guard !projected.isEmpty else { return [] }
+      return containsRim ? [front ? circle : circle.reversed(), projected] : [projected]
+    }
     guard inside.contains(true) else {
       guard containsPole else { return [] }
-      let circle = outline(segments: Int((2 * Double.pi / rimStep).rounded(.up)))
       return [front ? circle : circle.reversed()]
     }
     // Pieces inside the hemisphere, each from an entry point on the rim to an exit point on the rim.

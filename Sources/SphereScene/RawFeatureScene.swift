@@ -13,7 +13,7 @@ extension SphereScene {
     guard options.classColors.count >= input.classCount else {
       throw SphereSceneError.colors(needed: input.classCount, found: options.classColors.count)
     }
-    let view = options.sphereView(for: input)
+    let view = try options.sphereView(for: input)
     let norms = input.features.map(\.norm).sorted()
     let q = min(norms.count - 1, max(0, Int((options.rawExtentQuantile * Double(norms.count - 1)).rounded())))
     let extent = norms[q] > 0 ? norms[q] : 1

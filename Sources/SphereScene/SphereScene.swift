@@ -18,7 +18,7 @@ public enum SphereScene {
     guard options.classColors.count >= input.classCount else {
       throw SphereSceneError.colors(needed: input.classCount, found: options.classColors.count)
     }
-    let view = options.sphereView(for: input)
+    let view = try options.sphereView(for: input)
     let geometry = geometry ?? SphereSceneGeometry(input, options: options)
     var notes: [String] = []
     var back = DepthSortedPoints()

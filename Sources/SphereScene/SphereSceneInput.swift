@@ -8,6 +8,7 @@ public enum SphereSceneError: Error, Equatable, CustomStringConvertible {
   case nonFinite(array: String, rows: Int)
   case empty
   case colors(needed: Int, found: Int)
+  case viewDirection(Vector3)
 
   public var description: String {
     switch self {
@@ -23,6 +24,8 @@ public enum SphereSceneError: Error, Equatable, CustomStringConvertible {
       return "features: no rows"
     case .colors(let needed, let found):
       return "class colours: \(needed) classes but \(found) colours"
+    case .viewDirection(let d):
+      return "view direction (\(d.x), \(d.y), \(d.z)): expected a non-zero, finite vector"
     }
   }
 }

@@ -49,10 +49,13 @@ public struct SphereSceneOptions: Sendable {
   }
 
   /// The view these options select for `input`.
-  public func sphereView(for input: SphereSceneInput) -> SphereView {
+  public func sphereView(for input: SphereSceneInput) throws -> SphereView {
     switch view {
-    case .direction(let d): SphereView(direction: d, upHint: upHint)
-    case .automatic: SphereView.showingMost(of: input.classDirections, upHint: upHint)
+    case .direction(let d):
+      guard d.direction != nil else { throw SphereSceneError.viewDirection(d) }
+      return SphereView(direction: d, upHint: upHint)
+    case .automatic:
+      return SphereView.showingMost(of: input.classDirections, upHint: upHint)
     }
   }
 }

@@ -165,6 +165,18 @@ func rule(_ kind: LossKind, m: Double? = nil) -> MarginRule {
     #expect(view.rings(of: small, front: true).isEmpty)
     #expect(view.rings(of: small, front: false).count == 1)
   }
+
+  @Test func regionHoldingTheRimWithAHoleInFrontIsTheDiscMinusTheHole() {
+    // Everything more than 0.3 rad from +z, grown from −z: seen from +z, the disc minus the projected cap
+    // of radius sin 0.3, i.e. area π cos² 0.3 by the even-odd rule.
+    let view = SphereView(direction: Vector3(0, 0, 1))
+    let region = SphereRegions.region(where: { $0.direction!.z < cos(0.3) ? 1 : -1 }, preferredCentre: Vector3(0, 0, -1), azimuths: 360)!
+    let front = view.rings(of: region, front: true, rimStep: Double.pi / 720)
+    #expect(front.count == 2)
+    let area = abs(signedArea(front[0])) - abs(signedArea(front[1]))
+    #expect(abs(area - Double.pi * cos(0.3) * cos(0.3)) < 1e-3)
+    #expect(view.rings(of: region, front: false).count == 1)
+  }
 }
 
 @Suite struct SphereAutomaticViewTests {

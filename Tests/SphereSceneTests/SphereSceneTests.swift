@@ -166,6 +166,9 @@ func batches(_ scene: SceneDescription, _ role: SceneRole) -> [ScenePointBatch] 
     var options = fastOptions()
     options.classColors = [.black]
     #expect(throws: SphereSceneError.colors(needed: 4, found: 1)) { try SphereScene.sphere(try Fixture().input(), options: options) }
+    #expect(throws: SphereSceneError.viewDirection(.zero)) {
+      try SphereScene.rawFeatures(try Fixture().input(), options: fastOptions(view: .direction(.zero)))
+    }
   }
 }
 
