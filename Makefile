@@ -21,7 +21,7 @@ TRAINED     := $(foreach e,$(EXPERIMENTS),$(RUNS)/$(e)/.trained)
 export MARGINS_CODE_VERSION := $(shell git describe --always --dirty 2>/dev/null || echo unknown)
 SOURCES := Package.swift $(shell find Sources -type f 2>/dev/null)
 # Build-time and run-time system packages (Debian names).
-SYSTEM_PACKAGES := pkg-config libcairo2-dev libopenblas-dev zlib1g-dev fonts-dejavu-core
+SYSTEM_PACKAGES := pkg-config libcairo2-dev libopenblas-dev zlib1g-dev libgif-dev fonts-dejavu-core
 MNIST_DIR   := $(DATA)/mnist
 MNIST_FILES := $(addprefix $(MNIST_DIR)/,train-images-idx3-ubyte.gz train-labels-idx1-ubyte.gz \
                  t10k-images-idx3-ubyte.gz t10k-labels-idx1-ubyte.gz)

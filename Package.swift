@@ -29,6 +29,8 @@ let package = Package(
       name: "CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"]), .brew(["zlib"])]),
     .systemLibrary(
       name: "CCairo", pkgConfig: "cairo", providers: [.apt(["libcairo2-dev"]), .brew(["cairo"])]),
+    // giflib: Debian's libgif-dev ships no .pc file, so the header and `-lgif` come from the default paths.
+    .systemLibrary(name: "CGif", providers: [.apt(["libgif-dev"]), .brew(["giflib"])]),
 
     // MARK: - Training side
     .target(name: "Datasets", dependencies: ["CZlib", "Randomness"]),
@@ -47,6 +49,8 @@ let package = Package(
     .target(name: "CairoGraphics", dependencies: ["CCairo", "Graphics2D"], exclude: ["README.md"]),
     .target(name: "CairoBackend", dependencies: ["PlotKit", "CairoGraphics"], exclude: ["README.md"]),
     .target(name: "Figures", dependencies: ["PlotKit", "MarginMath", "Checkpoints"], exclude: ["README.md"]),
+    .target(name: "GIFEncoding", dependencies: ["CGif"], exclude: ["README.md"]),
+    .target(name: "SphereScene", dependencies: ["MarginMath"], exclude: ["README.md"]),
 
     // MARK: - Test support (a regular target so every test bundle can share it)
     .target(name: "TestSupport", dependencies: ["Engine", "CairoGraphics"]),
@@ -58,6 +62,8 @@ let package = Package(
         "Datasets", "Engine", "Training", "Checkpoints", "Figures", "PlotKit", "CairoBackend",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
       ]),
+    // Encoding benchmark of the animation goal (`swift run -c release gif-bench`).
+    .executableTarget(name: "gif-bench", dependencies: ["GIFEncoding"]),
 
     // MARK: - Tests
     .testTarget(name: "DatasetsTests", dependencies: ["Datasets"]),
@@ -69,6 +75,8 @@ let package = Package(
     .testTarget(name: "CairoGraphicsTests", dependencies: ["CairoGraphics", "TestSupport"]),
     .testTarget(name: "PlotKitTests", dependencies: ["PlotKit"]),
     .testTarget(name: "FiguresTests", dependencies: ["Figures", "PlotKit", "CairoBackend", "CairoGraphics", "Checkpoints", "MarginMath", "TestSupport"]),
+    .testTarget(name: "GIFEncodingTests", dependencies: ["GIFEncoding"]),
+    .testTarget(name: "SphereSceneTests", dependencies: ["SphereScene", "MarginMath"]),
   ],
   swiftLanguageModes: [.v6]
 )
