@@ -48,9 +48,10 @@ let package = Package(
     .target(name: "PlotKit", dependencies: ["Graphics2D", "Randomness"], exclude: ["README.md"]),
     .target(name: "CairoGraphics", dependencies: ["CCairo", "Graphics2D"], exclude: ["README.md"]),
     .target(name: "CairoBackend", dependencies: ["PlotKit", "CairoGraphics"], exclude: ["README.md"]),
-    .target(name: "Figures", dependencies: ["PlotKit", "MarginMath", "Checkpoints"], exclude: ["README.md"]),
+    .target(name: "Figures", dependencies: ["PlotKit", "MarginMath", "Checkpoints", "SphereScene"], exclude: ["README.md"]),
     .target(name: "GIFEncoding", dependencies: ["CGif"], exclude: ["README.md"]),
-    .target(name: "SphereScene", dependencies: ["MarginMath"], exclude: ["README.md"]),
+    .target(name: "SphereScene", dependencies: ["MarginMath", "Graphics2D"], exclude: ["README.md"]),
+    .target(name: "FigureAnimation", dependencies: ["Figures", "PlotKit", "CairoBackend", "GIFEncoding", "SphereScene", "Checkpoints", "MarginMath"], exclude: ["README.md"]),
 
     // MARK: - Test support (a regular target so every test bundle can share it)
     .target(name: "TestSupport", dependencies: ["Engine", "CairoGraphics"]),
@@ -59,7 +60,7 @@ let package = Package(
     .executableTarget(
       name: "margins",
       dependencies: [
-        "Datasets", "Engine", "Training", "Checkpoints", "Figures", "PlotKit", "CairoBackend",
+        "Datasets", "Engine", "Training", "Checkpoints", "Figures", "PlotKit", "CairoBackend", "FigureAnimation", "SphereScene",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
       ]),
     // Encoding benchmark of the animation goal (`swift run -c release gif-bench`).
@@ -77,6 +78,7 @@ let package = Package(
     .testTarget(name: "FiguresTests", dependencies: ["Figures", "PlotKit", "CairoBackend", "CairoGraphics", "Checkpoints", "MarginMath", "TestSupport"]),
     .testTarget(name: "GIFEncodingTests", dependencies: ["GIFEncoding"]),
     .testTarget(name: "SphereSceneTests", dependencies: ["SphereScene", "MarginMath"]),
+    .testTarget(name: "FigureAnimationTests", dependencies: ["FigureAnimation", "Figures", "PlotKit", "CairoBackend", "CairoGraphics", "SphereScene", "MarginMath"]),
   ],
   swiftLanguageModes: [.v6]
 )

@@ -1,4 +1,5 @@
 import Foundation
+import Graphics2D
 import MarginMath
 
 extension SphereScene {
@@ -16,7 +17,7 @@ extension SphereScene {
     let view = try options.sphereView(for: input)
     let norms = input.features.map(\.norm).sorted()
     let q = min(norms.count - 1, max(0, Int((options.rawExtentQuantile * Double(norms.count - 1)).rounded())))
-    let extent = norms[q] > 0 ? norms[q] : 1
+    let extent = options.rawExtent.flatMap { $0 > 0 && $0.isFinite ? $0 : nil } ?? (norms[q] > 0 ? norms[q] : 1)
     let scale = 1 / extent
     var primitives: [ScenePrimitive] = []
     let names = ["x₁", "x₂", "x₃"]
@@ -37,7 +38,9 @@ extension SphereScene {
     }
     primitives.append(back.batch(alpha: options.backAlpha * 2, radius: options.pointRadius, role: .backPoints))
     primitives += weightArrows(input, view: view, options: options, front: front)
-    let notes = [String(format: "radius 1 = ‖x‖ of %.4g (the %.0f %% quantile of the feature norms)", extent, options.rawExtentQuantile * 100)]
+    let notes = [options.rawExtent != nil
+      ? String(format: "radius 1 = ‖x‖ of %.4g (fixed)", extent)
+      : String(format: "radius 1 = ‖x‖ of %.4g (the %.0f %% quantile of the feature norms)", extent, options.rawExtentQuantile * 100)]
     return SceneDescription(
       primitives: primitives, minX: -1.2, maxX: 1.2, minY: -1.2, maxY: 1.2,
       palette: Array(options.classColors.prefix(input.classCount)), notes: notes)

@@ -1,37 +1,13 @@
+import Graphics2D
 import MarginMath
 
-/// A colour with straight alpha, components in [0, 1].
-public struct SceneColor: Sendable, Equatable, Hashable, Codable {
-  public var red: Double
-  public var green: Double
-  public var blue: Double
-  public var alpha: Double
-
-  public init(red: Double, green: Double, blue: Double, alpha: Double = 1) {
-    self.red = red
-    self.green = green
-    self.blue = blue
-    self.alpha = alpha
-  }
-
-  /// The colour of 8-bit components (`0x0072B2` style palettes).
-  public init(hex: UInt32, alpha: Double = 1) {
-    self.init(
-      red: Double((hex >> 16) & 0xff) / 255, green: Double((hex >> 8) & 0xff) / 255, blue: Double(hex & 0xff) / 255,
-      alpha: alpha)
-  }
-
-  public func withAlpha(_ a: Double) -> SceneColor { SceneColor(red: red, green: green, blue: blue, alpha: a) }
-
+extension Color {
   /// `self` moved the fraction `f` of the way towards `other` (alpha kept).
-  public func mixed(with other: SceneColor, fraction f: Double) -> SceneColor {
-    SceneColor(
+  func mixed(with other: Color, fraction f: Double) -> Color {
+    Color(
       red: red + (other.red - red) * f, green: green + (other.green - green) * f, blue: blue + (other.blue - blue) * f,
       alpha: alpha)
   }
-
-  public static let black = SceneColor(red: 0, green: 0, blue: 0)
-  public static let white = SceneColor(red: 1, green: 1, blue: 1)
 }
 
 /// What a primitive shows, so an adapter or a test can pick layers out (never needed to draw them).
@@ -44,7 +20,7 @@ public enum SceneRole: String, Sendable, Codable, CaseIterable {
 public struct ScenePolyline: Sendable, Equatable {
   public var points: [Point2]
   public var closed: Bool
-  public var stroke: SceneColor
+  public var stroke: Color
   public var width: Double
   /// Dash and gap lengths in points; empty for a solid line.
   public var dash: [Double]
@@ -55,8 +31,8 @@ public struct ScenePolyline: Sendable, Equatable {
 /// so a ring inside another cuts a hole (a margin zone is the decision region minus the acceptance region).
 public struct ScenePolygon: Sendable, Equatable {
   public var rings: [[Point2]]
-  public var fill: SceneColor?
-  public var stroke: SceneColor?
+  public var fill: Color?
+  public var stroke: Color?
   public var width: Double
   public var role: SceneRole
 }
@@ -81,7 +57,7 @@ public struct SceneText: Sendable, Equatable {
   public var position: Point2
   public var text: String
   public var size: Double
-  public var color: SceneColor
+  public var color: Color
   public var anchor: SceneTextAnchor
   public var role: SceneRole
 }
@@ -113,7 +89,7 @@ public struct SceneDescription: Sendable, Equatable {
   public var minY: Double
   public var maxY: Double
   /// The class colours `ScenePointBatch.colorIndices` refer to.
-  public var palette: [SceneColor]
+  public var palette: [Color]
   /// Facts the figure should state (features without a direction left out, no weights given, ...).
   public var notes: [String]
 

@@ -1,4 +1,5 @@
 import Foundation
+import Graphics2D
 import MarginMath
 
 /// Builds backend-neutral pictures of 3-D embeddings: the unit-sphere view and the raw-feature view.
@@ -104,7 +105,7 @@ public enum SphereScene {
   }
 
   /// An arrow from the centre to `tip` with a head and a label; dashed and faint when it points away.
-  static func arrow(to tip: ViewPoint, color: SceneColor, label: String, options: SphereSceneOptions, from origin: Point2 = Point2(x: 0, y: 0)) -> [ScenePrimitive] {
+  static func arrow(to tip: ViewPoint, color: Color, label: String, options: SphereSceneOptions, from origin: Point2 = Point2(x: 0, y: 0)) -> [ScenePrimitive] {
     let alpha = tip.isFront ? 1 : 0.45
     let shaft = ScenePolyline(
       points: [origin, scenePoint(tip)], closed: false, stroke: color.withAlpha(alpha), width: options.lineWidth * 1.6,
@@ -126,7 +127,7 @@ public enum SphereScene {
     let (lx, ly) = length > 1e-9 ? (dx / length, dy / length) : (0.0, 1.0)
     result.append(.text(SceneText(
       position: Point2(x: tip.x + 0.06 * lx, y: tip.y + 0.06 * ly), text: label, size: options.labelSize,
-      color: SceneColor.black.withAlpha(alpha), anchor: .centre, role: .weightLabel)))
+      color: Color.black.withAlpha(alpha), anchor: .centre, role: .weightLabel)))
     return result
   }
 }

@@ -1,3 +1,4 @@
+import Graphics2D
 import MarginMath
 
 /// Why a scene cannot be built; every case names the array at fault.
