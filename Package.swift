@@ -75,10 +75,9 @@ let package = Package(
     .testTarget(name: "TrainingTests", dependencies: ["Training", "Checkpoints", "MarginMath", "Datasets", "TestSupport"]),
     .testTarget(name: "CairoGraphicsTests", dependencies: ["CairoGraphics", "TestSupport"]),
     .testTarget(name: "PlotKitTests", dependencies: ["PlotKit"]),
-    .testTarget(name: "FiguresTests", dependencies: ["Figures", "PlotKit", "CairoBackend", "CairoGraphics", "Checkpoints", "MarginMath", "TestSupport"]),
-    .testTarget(name: "GIFEncodingTests", dependencies: ["GIFEncoding"]),
+    .testTarget(name: "FiguresTests", dependencies: ["Figures", "PlotKit", "CairoBackend", "CairoGraphics", "Checkpoints", "MarginMath", "SphereScene", "TestSupport"]),
+    .testTarget(name: "GIFEncodingTests", dependencies: ["GIFEncoding", "FigureAnimation", "Figures", "Checkpoints"]),
     .testTarget(name: "SphereSceneTests", dependencies: ["SphereScene", "MarginMath"]),
-    .testTarget(name: "FigureAnimationTests", dependencies: ["FigureAnimation", "Figures", "PlotKit", "CairoBackend", "CairoGraphics", "SphereScene", "MarginMath"]),
   ],
   swiftLanguageModes: [.v6]
 )

@@ -42,7 +42,7 @@ public enum Animation {
   public static func figures(_ frames: [AnimationFrame], settings: AnimationSettings) throws -> [Figure] {
     guard let last = frames.last else { return [] }
     let all = frames.map(\.embeddings)
-    let caption = CheckpointViews.caption(all) + [("frames", "\(frames.count)")]
+    let caption = CheckpointViews.caption(all)
     var figures: [Figure]
     switch settings.content {
     case .plane(let kind):

@@ -102,6 +102,8 @@ public final class GIFWriter {
       let closed = EGifCloseFile(file, &status)
       file = nil
       guard closed == GIF_OK else { throw giflibError("close the file", status) }
+      // giflib creates the file owner-only (0600); a figure is meant to be read like the PNGs beside it.
+      chmod(temporaryPath, 0o644)
       guard rename(temporaryPath, path) == 0 else {
         throw GIFEncodingError.giflib(file: path, step: "move the finished file into place", message: String(cString: strerror(errno)))
       }

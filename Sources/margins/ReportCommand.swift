@@ -2,6 +2,7 @@ import ArgumentParser
 import Datasets
 import CairoBackend
 import CairoGraphics
+import FigureAnimation
 import Figures
 import PlotKit
 import Foundation
@@ -24,7 +25,8 @@ struct ReportCommand: ParsableCommand {
   var profile = "default"
 
   func run() throws {
-    let text = try ResultsReport.markdown(source: try CheckpointSource(runsRoot: runsDir, experimentsDirectory: experimentsDir), profile: profile)
+    let text = try ResultsReport.markdown(source: try CheckpointSource(runsRoot: runsDir, experimentsDirectory: experimentsDir), profile: profile,
+      animations: PaperAnimation.all.map { ($0.name, $0.summary) })
     try AtomicFile.write(Array(text.utf8), to: out)
     print("wrote \(out)")
   }
