@@ -28,8 +28,9 @@ public struct AnimationSettings: Sendable {
   public var finalDelay = 150
   /// Scan densities of the sphere's boundaries and zones per frame (every frame has new weights, so
   /// they are computed per frame; coarser than a still figure's defaults of 720 and 180).
-  public var boundarySamples = 360
-  public var zoneAzimuths = 72
+  public var boundarySamples = 240
+  public var zoneAzimuths = 48
+  public var zoneRadialStep = Double.pi / 36
 
   public init() {}
 }
@@ -51,6 +52,8 @@ public enum Animation {
       options.palette = settings.palette
       figures = try frames.map { frame in
         var f = try Figure.checkpointFigure(kind, embeddings: [frame.embeddings], options: options)
+        // One caption for every frame (below), so the layout does not change between frames.
+        f.caption = []
         if kind.hasSplitRows && settings.splits.count > 1 { f = f.reflowed(columns: settings.splits.count) }
         return labelled(f, frame: frame, splits: kind.hasSplitRows ? settings.splits : [])
       }
@@ -61,13 +64,16 @@ public enum Animation {
       sceneOptions.view = try SphereViews.fixedView(try SphereViews.input(last.embeddings, split: reference), options: sceneOptions, path: last.embeddings.path)
       sceneOptions.boundarySamples = settings.boundarySamples
       sceneOptions.zoneAzimuths = settings.zoneAzimuths
+      sceneOptions.zoneRadialStep = settings.zoneRadialStep
       sceneOptions.rawExtent = try rawExtent(frames, splits: settings.splits, quantile: sceneOptions.rawExtentQuantile)
-      figures = try frames.map { frame in
+      // Every frame has new weights, so boundaries and zones are computed per frame, on every core.
+      figures = try concurrentMap(frames) { frame in
         let e = frame.embeddings
         var f = Figure(rows: 1, columns: 2 * settings.splits.count, panelWidth: 150, panelHeight: 150)
         for (k, choice) in settings.splits.enumerated() {
           let s = try split(e, choice)
-          let panels = try SphereViews.panels(e, split: s, input: try SphereViews.input(e, split: s), options: sceneOptions, title: "\(s.setName) (\(CheckpointViews.lossLabel(e) ?? e.label))")
+          let panels = try SphereViews.panels(e, split: s, input: try SphereViews.input(e, split: s), options: sceneOptions, title: "\(s.setName) (\(CheckpointViews.lossLabel(e) ?? e.label))",
+            accuracySubtitle: false)  // the frame label states it
           f[0, 2 * k] = panels.sphere
           f[0, 2 * k + 1] = panels.raw
         }
@@ -127,18 +133,11 @@ public enum Animation {
   /// Straight RGBA bytes of each figure at `dpi`, padded or cropped (white, top left kept) to
   /// `width` × `height` should a frame's layout come out a pixel different.
   static func renderRGBA(_ figures: [Figure], width: Int, height: Int, dpi: Double) throws -> [[UInt8]] {
-    let results = ResultSlots(count: figures.count)
     // Figures are values whose layers are read-only structs; each worker renders its own on its own surface.
-    let shared = UncheckedSendable(figures)
-    DispatchQueue.concurrentPerform(iterations: figures.count) { i in
-      do {
-        let image = try shared.value[i].renderImage(dpi: dpi)
-        results.set(i, .success(rgba(image.premultipliedARGB(), width: image.width, height: image.height, into: (width, height))))
-      } catch {
-        results.set(i, .failure(error))
-      }
+    try concurrentMap(figures) { figure in
+      let image = try figure.renderImage(dpi: dpi)
+      return rgba(image.premultipliedARGB(), width: image.width, height: image.height, into: (width, height))
     }
-    return try results.values.map { try $0!.get() }
   }
 
   static func rgba(_ words: [UInt32], width w: Int, height h: Int, into size: (width: Int, height: Int)) -> [UInt8] {
@@ -223,21 +222,22 @@ public enum Animation {
   }
 }
 
-/// Results written by concurrent workers, one slot each.
-final class ResultSlots: @unchecked Sendable {
-  private let lock = NSLock()
-  private(set) var values: [Result<[UInt8], any Error>?]
-
-  init(count: Int) { values = Array(repeating: nil, count: count) }
-
-  func set(_ i: Int, _ value: Result<[UInt8], any Error>) {
-    lock.lock()
-    values[i] = value
-    lock.unlock()
-  }
-}
-
 struct UncheckedSendable<Value>: @unchecked Sendable {
   let value: Value
   init(_ value: Value) { self.value = value }
+}
+
+/// `transform` applied to every element on all cores, results in order; the first error is thrown.
+func concurrentMap<T, U>(_ items: [T], _ transform: (T) throws -> U) throws -> [U] {
+  let slots = UncheckedSendable(UnsafeMutableBufferPointer<Result<U, any Error>?>.allocate(capacity: items.count))
+  slots.value.initialize(repeating: nil)
+  defer { slots.value.deallocate() }
+  let input = UncheckedSendable(items)
+  withoutActuallyEscaping(transform) { transform in
+    let work = UncheckedSendable(transform)
+    DispatchQueue.concurrentPerform(iterations: items.count) { i in
+      slots.value[i] = Result { try work.value(input.value[i]) }
+    }
+  }
+  return try slots.value.map { try $0!.get() }
 }

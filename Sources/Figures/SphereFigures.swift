@@ -44,7 +44,8 @@ public enum SphereViews {
 
   /// The sphere panel and the raw-feature panel of one split, and the notes the scenes make.
   public static func panels(
-    _ e: Embeddings, split: Embeddings.Split, input: SphereSceneInput, options: SphereSceneOptions, title: String
+    _ e: Embeddings, split: Embeddings.Split, input: SphereSceneInput, options: SphereSceneOptions, title: String,
+    accuracySubtitle: Bool = true
   ) throws -> (sphere: Panel, raw: Panel, notes: [String]) {
     let sphere: SceneDescription, raw: SceneDescription
     do {
@@ -54,7 +55,7 @@ public enum SphereViews {
       throw EmbeddingError(path: e.path, reason: error.description)
     }
     return (
-      .scene(sphere, title: "\(title): sphere", subtitle: CheckpointViews.accuracyLine(e, split: split), classNames: e.classNames),
+      .scene(sphere, title: "\(title): sphere", subtitle: accuracySubtitle ? CheckpointViews.accuracyLine(e, split: split) : nil, classNames: e.classNames),
       .scene(raw, title: "\(title): raw 3-D", subtitle: raw.notes.first),
       sphere.notes
     )

@@ -146,7 +146,7 @@ public struct SphereSceneGeometry: Sendable {
     }
     arcs = options.showBoundaries ? SphereBoundaries.decisionArcs(weights: weights, rule: rule, samples: options.boundarySamples) : []
     let hasMargin = rule.transform != .identity
-    regions = options.showMarginZones && hasMargin ? SphereRegions.regions(weights: weights, rule: rule, azimuths: options.zoneAzimuths) : []
+    regions = options.showMarginZones && hasMargin ? SphereRegions.regions(weights: weights, rule: rule, azimuths: options.zoneAzimuths, radialStep: options.zoneRadialStep) : []
   }
 }
 

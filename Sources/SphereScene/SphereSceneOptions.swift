@@ -35,6 +35,8 @@ public struct SphereSceneOptions: Sendable {
   /// Scan density of boundaries and zones (see `SphereBoundaries` and `SphereRegions`).
   public var boundarySamples = 720
   public var zoneAzimuths = 180
+  /// Radial march step of the zone search (radians) before bisection; animations use a coarser one.
+  public var zoneRadialStep = Double.pi / 90
   /// Raw-feature view: the radius the plot spans, as a quantile of the feature norms (outliers left out).
   public var rawExtentQuantile = 0.99
   /// Raw-feature view: a fixed norm that maps to radius 1 (nil: the quantile above). Animations fix it
