@@ -78,7 +78,7 @@ struct AnimationOptions: ParsableArguments {
     let figures = try Animation.figures(frames, settings: settings).map(output.apply(to:))
     try FileManager.default.createDirectory(atPath: (path as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
     let written = try Animation.write(figures, to: path + ".gif", settings: settings)
-    print("wrote \(path).gif (\(written.frames) frames, \(written.width) × \(written.height) px)")
+    print("wrote \(path).gif (\(written.frames) frame\(written.frames == 1 ? "" : "s"), \(written.width) × \(written.height) px)")
     let provenance = CheckpointViews.provenance(
       frames.map(\.embeddings),
       options: output.record(figures[0], record.merging([
