@@ -98,7 +98,7 @@ public enum CheckpointViews {
     let now = rule.lambda
     // A disabled schedule (λ = 0 throughout) says nothing worth a label.
     if now == 0 && loss.parameters.lambda == .disabled { return nil }
-    return abs(now - final) > 1e-9 * max(1, final) ? "λ=\(number(now)) (final \(number(final)))" : "λ=\(number(now))"
+    return abs(now - final) > 1e-9 * max(1, final) ? "λ=\(number(now)) (→ \(number(final)))" : "λ=\(number(now))"
   }
 
   /// The loss label with λ, or the file's name when no loss is given.

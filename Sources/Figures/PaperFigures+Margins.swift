@@ -21,6 +21,8 @@ extension PaperFigure {
         directions: CheckpointViews.directions(e), sectors: sectors)
     }
     figure.legendTitle = "digit"
+    // Four columns at report width: the legend goes below so the panels keep the width.
+    figure.style.legend = .bottom
     figure.caption = CheckpointViews.caption(all)
     return figure
   }

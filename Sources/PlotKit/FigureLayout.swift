@@ -109,9 +109,10 @@ public struct FigureLayout {
 
     // Titles and subtitles are centred on their axes and wrap to the room on both sides (up to
     // the neighbours' axes, or the figure's edge), so long ones never run into a neighbour or off.
+    // Between two columns each title gets half of the space between their axes.
     let room = (0..<figure.columns).map { c -> Double in
-      let left = gutters[c] + (c > 0 ? columnGap : margin)
-      let right = c + 1 < figure.columns ? columnGap + gutters[c + 1] : (rightLegendWidth > 0 ? 4 * u : margin)
+      let left = c > 0 ? (columnGap + gutters[c]) / 2 : gutters[c] + margin
+      let right = c + 1 < figure.columns ? (columnGap + gutters[c + 1]) / 2 : (rightLegendWidth > 0 ? 4 * u : margin)
       return panelWidth + 2 * min(left, right) - 2 * u
     }
     var titleLines = [[String]](repeating: [], count: figure.panels.count)
@@ -250,19 +251,18 @@ public struct FigureLayout {
 /// Tick positions and labels of one axis: 1/2/5 × 10^k steps on linear axes, powers of ten on
 /// log axes. The layout measures them and the drawing uses the same list.
 struct AxisTicks {
-  /// x ticks with fewer steps where the labels would otherwise touch (narrow panels).
-  static func fitting(_ range: AxisRange, _ scale: AxisScale, width: Double, measure: (String) -> Double) -> [AxisTicks] {
-    var target = 5
-    while true {
-      let ticks = ticks(range, scale, targetCount: target)
-      let needed = ticks.map { measure($0.label) }.reduce(0, +) * 1.4
-      if needed <= width || target <= 2 || scale == .log10 { return ticks }
-      target -= 1
-    }
-  }
-
   let value: Double
   let label: String
+
+  /// x ticks whose labels do not touch: the usual 1/2/5 steps, or, in a narrow panel, every other
+  /// one of them (keeping 0), rather than a coarser step that might leave a single tick.
+  static func fitting(_ range: AxisRange, _ scale: AxisScale, width: Double, measure: (String) -> Double) -> [AxisTicks] {
+    let all = ticks(range, scale)
+    func fits(_ t: [AxisTicks]) -> Bool { t.map { measure($0.label) }.reduce(0, +) * 1.4 <= width }
+    guard scale == .linear, !fits(all), all.count > 2 else { return all }
+    let zero = all.firstIndex { $0.value == 0 } ?? 0
+    return all.enumerated().filter { ($0.offset - zero) % 2 == 0 }.map(\.element)
+  }
 
   static func ticks(_ range: AxisRange, _ scale: AxisScale, targetCount: Int = 5) -> [AxisTicks] {
     switch scale {
