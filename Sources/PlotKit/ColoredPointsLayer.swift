@@ -37,22 +37,14 @@ public struct ColoredPointsLayer: PlotLayer {
   }
 
   private func drawRaster(in canvas: PlotCanvas) {
-    let s = canvas.rasterScale
-    let box = canvas.mapping.box
-    let x0 = floor(box.minX * s), y0 = floor(box.minY * s)
-    let width = Int(ceil(box.maxX * s) - x0), height = Int(ceil(box.maxY * s) - y0)
-    guard width > 0, height > 0 else { return }
-    var raster = PointRaster(width: width, height: height)
-    let marker = PointRaster.Marker(radius: diameter * s / 2)
     let rgb = palette.map { (Float($0.red), Float($0.green), Float($0.blue)) }
     let a = Float(alpha)
-    for (p, k) in zip(positions, colorIndices) where rgb.indices.contains(k) {
-      let d = canvas.mapping.device(p)
-      raster.stamp(marker, x: d.x * s - x0, y: d.y * s - y0, rgb: rgb[k], alpha: a)
+    PointRaster.paint(in: canvas, diameter: diameter) { raster, marker, pixel in
+      for (p, k) in zip(positions, colorIndices) where rgb.indices.contains(k) {
+        let q = pixel(canvas.mapping.device(p))
+        raster.stamp(marker, x: q.x, y: q.y, rgb: rgb[k], alpha: a)
+      }
     }
-    canvas.drawImage(
-      RasterImage(width: width, height: height, premultipliedARGB: raster.premultipliedARGB()),
-      in: Rect(x: x0 / s, y: y0 / s, width: Double(width) / s, height: Double(height) / s))
   }
 
   private func drawVector(in canvas: PlotCanvas) {
