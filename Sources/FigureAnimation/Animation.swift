@@ -72,13 +72,15 @@ public enum Animation {
         var f = Figure(rows: 1, columns: 2 * settings.splits.count, panelWidth: 150, panelHeight: 150)
         for (k, choice) in settings.splits.enumerated() {
           let s = try split(e, choice)
-          let panels = try SphereViews.panels(e, split: s, input: try SphereViews.input(e, split: s), options: sceneOptions, title: "\(s.setName) (\(CheckpointViews.lossLabel(e) ?? e.label))",
+          let panels = try SphereViews.panels(e, split: s, input: try SphereViews.input(e, split: s), options: sceneOptions, title: s.setName,
             accuracySubtitle: false)  // the frame label states it
           f[0, 2 * k] = panels.sphere
           f[0, 2 * k + 1] = panels.raw
         }
         f.legendTitle = e.metadata?.dataset.name ?? "class"
-        return labelled(f, frame: frame, splits: settings.splits.flatMap { [$0, $0] })
+        // The loss (with the margin in force) once over the panels, so narrow panels keep short titles.
+        f.title = CheckpointViews.panelLabel(e)
+        return labelled(f, frame: frame, splits: settings.splits, panelsPerSplit: 2)
       }
       figures = figures.map { f in
         var copy = f
@@ -198,8 +200,9 @@ public enum Animation {
     return extent > 0 ? extent : 1
   }
 
-  /// The frame label, in every panel that shows a split (its own accuracy) or, without splits, in the first.
-  static func labelled(_ figure: Figure, frame: AnimationFrame, splits: [CheckpointViews.SplitChoice]) -> Figure {
+  /// The frame label, in the first panel of every split (with that split's accuracy) or, without
+  /// splits, in the first panel: epoch and iteration, loss, accuracy on three short lines.
+  static func labelled(_ figure: Figure, frame: AnimationFrame, splits: [CheckpointViews.SplitChoice], panelsPerSplit: Int = 1) -> Figure {
     let e = frame.embeddings
     var head: [String] = []
     if let epoch = e.epoch { head.append("epoch \(epoch)") }
@@ -209,13 +212,14 @@ public enum Animation {
     for i in copy.panels.indices {
       guard var panel = copy.panels[i] else { continue }
       defer { k += 1 }
-      if splits.isEmpty && k > 0 { continue }
-      var second: [String] = []
-      if let loss = frame.trainingLoss { second.append(String(format: "loss %.3f", loss)) }
-      if k < splits.count, let s = CheckpointViews.split(e, splits[k].rawValue), let a = e.accuracy(of: s) {
-        second.append(String(format: "%@ acc %.2f%%", s.name == "train" ? "train" : "test", 100 * a))
+      if splits.isEmpty ? k > 0 : !k.isMultiple(of: panelsPerSplit) { continue }
+      var lines = [head.joined(separator: " · ")]
+      if let loss = frame.trainingLoss { lines.append(String(format: "loss %.3f", loss)) }
+      let split = k / panelsPerSplit
+      if split < splits.count, let s = CheckpointViews.split(e, splits[split].rawValue), let a = e.accuracy(of: s) {
+        lines.append(String(format: "%@ accuracy %.2f%%", s.name == "train" ? "train" : "test", 100 * a))
       }
-      panel.layers.append(FrameLabelLayer(lines: [head.joined(separator: " · "), second.joined(separator: " · ")].filter { !$0.isEmpty }))
+      panel.layers.append(FrameLabelLayer(lines: lines.filter { !$0.isEmpty }))
       copy.panels[i] = panel
     }
     return copy
