@@ -31,6 +31,8 @@ let package = Package(
       name: "SystemZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"]), .brew(["zlib"])]),
     .systemLibrary(
       name: "CCairo", pkgConfig: "cairo", providers: [.apt(["libcairo2-dev"]), .brew(["cairo"])]),
+    // giflib: Debian's libgif-dev ships no .pc file, so the header and `-lgif` come from the default paths.
+    .systemLibrary(name: "CGif", providers: [.apt(["libgif-dev"]), .brew(["giflib"])]),
 
     // MARK: - File formats (atomic writes, checksums, gzip, zip/npz, npy; used by both sides)
     .target(
@@ -57,7 +59,10 @@ let package = Package(
     .target(name: "PlotKit", dependencies: ["Graphics2D", "Randomness"], exclude: ["README.md"]),
     .target(name: "CairoGraphics", dependencies: ["CCairo", "Graphics2D", "FileFormats"], exclude: ["README.md"]),
     .target(name: "CairoBackend", dependencies: ["PlotKit", "CairoGraphics"], exclude: ["README.md"]),
-    .target(name: "Figures", dependencies: ["PlotKit", "MarginMath", "Checkpoints", "FileFormats"], exclude: ["README.md"]),
+    .target(name: "Figures", dependencies: ["PlotKit", "MarginMath", "Checkpoints", "FileFormats", "SphereScene"], exclude: ["README.md"]),
+    .target(name: "GIFEncoding", dependencies: ["CGif"], exclude: ["README.md"]),
+    .target(name: "SphereScene", dependencies: ["MarginMath", "Graphics2D"], exclude: ["README.md"]),
+    .target(name: "FigureAnimation", dependencies: ["Figures", "PlotKit", "CairoBackend", "GIFEncoding", "SphereScene", "Checkpoints", "MarginMath"], exclude: ["README.md"]),
 
     // MARK: - Test support (a regular target so every test bundle can share it)
     .target(name: "TestSupport", dependencies: ["Engine", "CairoGraphics"]),
@@ -67,8 +72,11 @@ let package = Package(
       name: "margins",
       dependencies: [
         "FileFormats", "Datasets", "Engine", "Training", "Results", "Checkpoints", "Figures", "PlotKit", "CairoBackend",
+        "FigureAnimation", "SphereScene",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
       ]),
+    // Encoding benchmark of the animation goal (`swift run -c release gif-bench`).
+    .executableTarget(name: "gif-bench", dependencies: ["GIFEncoding"]),
 
     // MARK: - Fuzz targets (libFuzzer entry points; built by `make fuzz` with -sanitize=fuzzer)
     .target(name: "CFuzzer", path: "Fuzz/CFuzzer"),
@@ -94,7 +102,9 @@ let package = Package(
     // Runs the built `margins` executable (no module dependency: `swift test` builds every product first).
     .testTarget(name: "CLITests"),
     .testTarget(name: "PlotKitTests", dependencies: ["PlotKit"]),
-    .testTarget(name: "FiguresTests", dependencies: ["Figures", "PlotKit", "CairoBackend", "CairoGraphics", "Checkpoints", "FileFormats", "MarginMath", "TestSupport"]),
+    .testTarget(name: "FiguresTests", dependencies: ["Figures", "PlotKit", "CairoBackend", "CairoGraphics", "Checkpoints", "FileFormats", "MarginMath", "SphereScene", "TestSupport"]),
+    .testTarget(name: "GIFEncodingTests", dependencies: ["GIFEncoding", "FigureAnimation", "Figures", "Checkpoints"]),
+    .testTarget(name: "SphereSceneTests", dependencies: ["SphereScene", "MarginMath"]),
   ],
   swiftLanguageModes: [.v6]
 )

@@ -2,6 +2,7 @@ import Checkpoints
 import Foundation
 import MarginMath
 import PlotKit
+import SphereScene
 
 /// The figures `margins plot` and `margins render` draw from any embeddings: one column per
 /// file, one row per split where the kind has splits.
@@ -20,9 +21,11 @@ public enum CheckpointFigureKind: String, CaseIterable, Sendable {
   case log
   /// The target logit ψ(θ) of the loss in force next to plain cos θ.
   case psi
+  /// 3-D features: the unit-sphere view and the raw 3-D view side by side (see `SphereFigures.swift`).
+  case sphere
 
   /// Kinds with one row per split.
-  public var hasSplitRows: Bool { self == .scatter || self == .circle || self == .sectors || self == .rose }
+  public var hasSplitRows: Bool { self == .scatter || self == .circle || self == .sectors || self == .rose || self == .sphere }
 }
 
 public struct CheckpointFigureOptions: Sendable {
@@ -30,6 +33,8 @@ public struct CheckpointFigureOptions: Sendable {
   public var palette: Palette = .colorBlindSafe
   public var showsClassLabels = false
   public var limitSharing: Figure.LimitSharing = .independent
+  /// Where `.sphere` looks from.
+  public var sphereView: SphereSceneOptions.ViewChoice = .automatic
 
   public init() {}
 }
@@ -43,6 +48,10 @@ extension Figure {
     options: CheckpointFigureOptions = CheckpointFigureOptions()
   ) throws -> Figure {
     precondition(!embeddings.isEmpty, "a figure needs at least one file")
+    if kind == .sphere { return try sphereFigure(embeddings, options: options, view: options.sphereView) }
+    if let e = embeddings.first(where: { $0.dimension != 2 }) {
+      throw EmbeddingError(path: e.path, array: "features", reason: "has D = \(e.dimension): --kind \(kind.rawValue) draws D = 2 only; use --kind sphere (it would drop a coordinate)")
+    }
     let rows = kind.hasSplitRows ? options.splits.count : 1
     var figure = Figure(rows: rows, columns: embeddings.count)
     figure.limitSharing = options.limitSharing
@@ -102,6 +111,8 @@ extension Figure {
         let error = Polyline(xs: iterations, ys: log.rows.map { 1 - $0.batchAccuracy }, name: "batch error", color: Self.testColor, dash: [4, 2])
         figure[0, column] = .curves(
           title: label, curves: [Self.smoothed(loss), Self.smoothed(error)], xLabel: "iteration", yLabel: nil, yScale: .log10)
+      case .sphere:
+        preconditionFailure("drawn by sphereFigure above")
       case .psi:
         guard let rule = e.rule else {
           throw EmbeddingError(path: e.path, array: "loss", reason: "missing: --kind psi needs the loss (a 'loss' array, e.g. \"arcface\")")

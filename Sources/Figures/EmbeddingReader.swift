@@ -142,8 +142,7 @@ public enum EmbeddingReader {
       }
       let n = r.features.shape[0], dim = r.features.shape[1]
       guard dim == d else { throw fail(r.featuresArray, "has D = \(dim), other features have D = \(d)") }
-      if dim == 3 { throw fail(r.featuresArray, "3-D features: sphere view not yet available (only D = 2 is drawn)") }
-      guard dim == 2 else { throw fail(r.featuresArray, "has D = \(dim); only D = 2 (and, later, 3) can be drawn") }
+      guard dim == 2 || dim == 3 else { throw fail(r.featuresArray, "has D = \(dim); only D = 2 (plane) and D = 3 (--kind sphere) can be drawn, and no coordinate is dropped silently") }
       guard r.labels.shape == [n] else {
         throw fail(r.labelsArray, "has shape \(r.labels.shape); expected [\(n)] (one label per row of \(r.featuresArray))")
       }

@@ -71,39 +71,28 @@ public struct ScatterLayer: PlotLayer {
 
   private func drawRaster(in canvas: PlotCanvas) throws {
     let s = canvas.rasterScale
-    let box = canvas.mapping.box
-    // Snap the raster to the device pixel grid so PNG pixels map 1:1.
-    let x0 = floor(box.minX * s), y0 = floor(box.minY * s)
-    let width = Int(ceil(box.maxX * s) - x0), height = Int(ceil(box.maxY * s) - y0)
-    guard width > 0, height > 0 else { return }
-    var raster = PointRaster(width: width, height: height)
-    let marker = PointRaster.Marker(radius: diameter * s / 2)
     let a = Float(alpha)
     let m = canvas.mapping
-    // Inline the linear mapping: the hot loop runs once per point.
-    let sx = m.pointsPerUnitX * s, sy = m.pointsPerUnitY * s
-    let ox = (m.box.minX - m.limits.x.lower * m.pointsPerUnitX) * s - x0
-    let oy = (m.box.maxY + m.limits.y.lower * m.pointsPerUnitY) * s - y0
-    let linear = m.xScale == .linear && m.yScale == .linear
-    for (c, indices) in indicesByClass().enumerated() {
-      let color = palette.color(forClass: c)
-      let rgb = (Float(color.red), Float(color.green), Float(color.blue))
-      for i in indices {
-        let px: Double, py: Double
-        if linear {
-          px = ox + Double(cloud.xs[i]) * sx
-          py = oy - Double(cloud.ys[i]) * sy
-        } else {
-          let d = m.device(Point(x: Double(cloud.xs[i]), y: Double(cloud.ys[i])))
-          px = d.x * s - x0
-          py = d.y * s - y0
+    PointRaster.paint(in: canvas, diameter: diameter) { raster, marker, pixel in
+      // Inline the linear mapping: the hot loop runs once per point.
+      let sx = m.pointsPerUnitX * s, sy = m.pointsPerUnitY * s
+      let (ox, oy) = pixel(m.device(.zero))
+      let linear = m.xScale == .linear && m.yScale == .linear
+      for (c, indices) in indicesByClass().enumerated() {
+        let color = palette.color(forClass: c)
+        let rgb = (Float(color.red), Float(color.green), Float(color.blue))
+        for i in indices {
+          let px: Double, py: Double
+          if linear {
+            px = ox + Double(cloud.xs[i]) * sx
+            py = oy - Double(cloud.ys[i]) * sy
+          } else {
+            (px, py) = pixel(m.device(Point(x: Double(cloud.xs[i]), y: Double(cloud.ys[i]))))
+          }
+          raster.stamp(marker, x: px, y: py, rgb: rgb, alpha: a)
         }
-        raster.stamp(marker, x: px, y: py, rgb: rgb, alpha: a)
       }
     }
-    canvas.drawImage(
-      RasterImage(width: width, height: height, premultipliedARGB: raster.premultipliedARGB()),
-      in: Rect(x: x0 / s, y: y0 / s, width: Double(width) / s, height: Double(height) / s))
   }
 
   private func drawVector(in canvas: PlotCanvas) {

@@ -3,6 +3,7 @@ import Checkpoints
 import Figures
 import Foundation
 import PlotKit
+import SphereScene
 
 struct PlotCommand: ParsableCommand {
   static let configuration = CommandConfiguration(
@@ -20,8 +21,8 @@ struct PlotCommand: ParsableCommand {
   @Argument(help: "Embedding files (.npz, .npy, .csv, checkpoint .npz/.json or run directories).")
   var files: [String]
 
-  @Option(help: "What to draw: \(CheckpointFigureKind.allCases.map(\.rawValue).joined(separator: ", ")).")
-  var kind: CheckpointFigureKind = .scatter
+  @Option(help: "What to draw: \(CheckpointFigureKind.allCases.map(\.rawValue).joined(separator: ", ")) (default: scatter, sphere for 3-D features).")
+  var kind: CheckpointFigureKind?
 
   @Option(help: "Splits to show: train, test or both (a file with one unnamed split shows it either way).")
   var split: SplitOption?
@@ -37,6 +38,8 @@ struct PlotCommand: ParsableCommand {
 
   @OptionGroup var output: FigureOutputOptions
 
+  @OptionGroup var animation: AnimationOptions
+
   func validate() throws {
     guard !files.isEmpty else { throw ValidationError("give at least one embedding file") }
     let npy = files.filter { $0.lowercased().hasSuffix(".npy") }.count
@@ -46,6 +49,10 @@ struct PlotCommand: ParsableCommand {
   }
 
   func run() throws {
+    if animation.animate {
+      let options = EmbeddingReader.Options(dropNonfinite: dropNonfinite, classWeightsPath: classWeights)
+      return try animation.writeAnimation(files, kind: kind, split: split?.choices, output: output, defaultDirectory: "figures/adhoc", readOptions: options)
+    }
     var remainingLabels = labels[...]
     let embeddings = try files.map { path -> Embeddings in
       var options = EmbeddingReader.Options(dropNonfinite: dropNonfinite, classWeightsPath: classWeights)
@@ -54,12 +61,21 @@ struct PlotCommand: ParsableCommand {
       if e.droppedNonfinite > 0 { print("\(path): dropped \(e.droppedNonfinite) rows with NaN or infinite features") }
       return e
     }
-    try Self.draw(embeddings, kind: kind, split: split, output: output, defaultDirectory: "figures/adhoc")
+    try Self.draw(embeddings, kind: kind ?? Self.defaultKind(embeddings), split: split, output: output, defaultDirectory: "figures/adhoc", view: animation.view.choice)
+  }
+
+  /// Scatter for 2-D features, the sphere view for 3-D ones.
+  static func defaultKind(_ embeddings: [Embeddings]) -> CheckpointFigureKind {
+    embeddings.allSatisfy { $0.dimension == 3 } ? .sphere : .scatter
   }
 
   /// Builds, lays out and writes the figure of `kind` for `embeddings` (shared with `render`).
-  static func draw(_ embeddings: [Embeddings], kind: CheckpointFigureKind, split: SplitOption?, output: FigureOutputOptions, defaultDirectory: String) throws {
+  static func draw(
+    _ embeddings: [Embeddings], kind: CheckpointFigureKind, split: SplitOption?, output: FigureOutputOptions, defaultDirectory: String,
+    view: SphereSceneOptions.ViewChoice = .automatic
+  ) throws {
     var options = CheckpointFigureOptions()
+    options.sphereView = view
     // Files with one unnamed split show it whatever --split says; otherwise, by default, the
     // splits every file has.
     let unnamed = embeddings.allSatisfy { $0.splits.count == 1 && !["train", "test"].contains($0.splits[0].name) }

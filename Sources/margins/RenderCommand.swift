@@ -3,6 +3,7 @@ import Checkpoints
 import FileFormats
 import Figures
 import Foundation
+import FigureAnimation
 import PlotKit
 
 struct RenderCommand: ParsableCommand {
@@ -39,13 +40,15 @@ struct RenderCommand: ParsableCommand {
 
   @OptionGroup var output: FigureOutputOptions
 
+  @OptionGroup var animation: AnimationOptions
+
   func validate() throws {
     let modes = [!checkpoints.isEmpty, figure != nil, listFigures].filter { $0 }.count
     guard modes == 1 else {
       throw ValidationError("give exactly one of: checkpoints, --figure NAME, --list-figures")
     }
-    if let figure, figure != "all", PaperFigure.named(figure) == nil {
-      throw ValidationError("no figure named '\(figure)'; figures: \(PaperFigure.all.map(\.name).joined(separator: ", ")), all")
+    if let figure, figure != "all", PaperFigure.named(figure) == nil, PaperAnimation.named(figure) == nil {
+      throw ValidationError("no figure named '\(figure)'; figures: \((PaperFigure.all.map(\.name) + PaperAnimation.all.map(\.name)).joined(separator: ", ")), all")
     }
     if figure != nil || listFigures {
       if kind != nil { throw ValidationError("--kind applies to checkpoints; a paper figure has its own panels") }
@@ -63,14 +66,21 @@ struct RenderCommand: ParsableCommand {
           let runs = try figure.runs(in: source)
           if !runs.isEmpty { print("    runs: \(runs.map(\.description).joined(separator: ", "))") }
         }
+        for animation in PaperAnimation.all { print("\(animation.name) (GIF): \(animation.summary)\n    runs: \(animation.run)") }
         return
       }
       let figures = figure == "all" ? PaperFigure.all : PaperFigure.named(figure!).map { [$0] } ?? []
       for paperFigure in figures { try render(paperFigure, source: source) }
+      let animations = figure == "all" ? PaperAnimation.all : PaperAnimation.named(figure!).map { [$0] } ?? []
+      for paperAnimation in animations { try animation.write(paperAnimation, source: source, output: output) }
       return
     }
+    if animation.animate {
+      return try animation.writeAnimation(checkpoints, kind: kind, split: split?.choices, output: output, defaultDirectory: "figures/adhoc")
+    }
     let embeddings = try checkpoints.map { try EmbeddingReader.read($0) }
-    try PlotCommand.draw(embeddings, kind: kind ?? .scatter, split: split, output: output, defaultDirectory: "figures/adhoc")
+    try PlotCommand.draw(
+      embeddings, kind: kind ?? PlotCommand.defaultKind(embeddings), split: split, output: output, defaultDirectory: "figures/adhoc", view: animation.view.choice)
   }
 
   /// Renders a named figure from the runs under `--runs-dir`, with a provenance file next to it.

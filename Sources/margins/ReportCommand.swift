@@ -2,6 +2,7 @@ import ArgumentParser
 import CairoBackend
 import CairoGraphics
 import Checkpoints
+import FigureAnimation
 import FileFormats
 import Figures
 import PlotKit
@@ -26,7 +27,8 @@ struct ReportCommand: ParsableCommand {
 
   func run() throws {
     try verifyCheckpoints()
-    let text = try ResultsReport.markdown(source: try CheckpointSource(runsRoot: runsDir, experimentsDirectory: experimentsDir), profile: profile)
+    let text = try ResultsReport.markdown(source: try CheckpointSource(runsRoot: runsDir, experimentsDirectory: experimentsDir), profile: profile,
+      animations: PaperAnimation.all.map { ($0.name, $0.summary) })
     try AtomicFile.write(Array(text.utf8), to: out)
     print("wrote \(out)")
   }

@@ -1,0 +1,247 @@
+import CairoBackend
+import Dispatch
+import Figures
+import Foundation
+import GIFEncoding
+import MarginMath
+import PlotKit
+import SphereScene
+
+/// What an animation shows and how it plays.
+public struct AnimationSettings: Sendable {
+  public enum Content: Sendable, Equatable {
+    /// A plane figure kind with one panel per split (scatter, circle, sectors, rose).
+    case plane(CheckpointFigureKind)
+    /// The sphere view and the raw 3-D view, per split.
+    case sphere
+  }
+
+  public var content: Content = .plane(.scatter)
+  /// Splits shown side by side (test only by default: snapshots hold the test split).
+  public var splits: [CheckpointViews.SplitChoice] = [.test]
+  public var palette: Palette = .colorBlindSafe
+  /// Where the sphere view looks from; `.automatic` is resolved once, from the last frame.
+  public var view: SphereSceneOptions.ViewChoice = .automatic
+  public var dpi: Double = 150
+  /// Hundredths of a second per frame, and the extra pause on the last frame before the loop restarts.
+  public var frameDelay = 25
+  public var finalDelay = 150
+  /// Scan densities of the sphere's boundaries and zones per frame (every frame has new weights, so
+  /// they are computed per frame; coarser than a still figure's defaults of 720 and 180).
+  public var boundarySamples = 240
+  public var zoneAzimuths = 48
+  public var zoneRadialStep = Double.pi / 36
+
+  public init() {}
+}
+
+/// Animated GIFs of training: one figure per snapshot on fixed axes, a frame label in axes
+/// coordinates, rendered through the Cairo backend and encoded with giflib (`GIFEncoding`).
+public enum Animation {
+  /// The figure of every frame, on axes fixed over all frames (plane limits shared, the sphere's view
+  /// and the raw view's radius fixed), each panel labelled with epoch, iteration, loss and accuracy.
+  public static func figures(_ frames: [AnimationFrame], settings: AnimationSettings) throws -> [Figure] {
+    guard let last = frames.last else { return [] }
+    let all = frames.map(\.embeddings)
+    let caption = CheckpointViews.caption(all)
+    var figures: [Figure]
+    switch settings.content {
+    case .plane(let kind):
+      var options = CheckpointFigureOptions()
+      options.splits = settings.splits
+      options.palette = settings.palette
+      figures = try frames.map { frame in
+        var f = try Figure.checkpointFigure(kind, embeddings: [frame.embeddings], options: options)
+        // One caption for every frame (below), so the layout does not change between frames.
+        f.caption = []
+        if kind.hasSplitRows && settings.splits.count > 1 { f = f.reflowed(columns: settings.splits.count) }
+        return labelled(f, frame: frame, splits: kind.hasSplitRows ? settings.splits : [])
+      }
+      figures = Figure.sharingLimits(across: figures)
+    case .sphere:
+      let reference = try split(last.embeddings, settings.splits[settings.splits.count - 1])
+      var sceneOptions = SphereViews.options(last.embeddings, palette: settings.palette, view: settings.view)
+      sceneOptions.view = try SphereViews.fixedView(try SphereViews.input(last.embeddings, split: reference), options: sceneOptions, path: last.embeddings.path)
+      sceneOptions.boundarySamples = settings.boundarySamples
+      sceneOptions.zoneAzimuths = settings.zoneAzimuths
+      sceneOptions.zoneRadialStep = settings.zoneRadialStep
+      sceneOptions.rawExtent = try rawExtent(frames, splits: settings.splits, quantile: sceneOptions.rawExtentQuantile)
+      // Every frame has new weights, so boundaries and zones are computed per frame, on every core.
+      figures = try concurrentMap(frames) { frame in
+        let e = frame.embeddings
+        var f = Figure(rows: 1, columns: 2 * settings.splits.count, panelWidth: 150, panelHeight: 150)
+        for (k, choice) in settings.splits.enumerated() {
+          let s = try split(e, choice)
+          let panels = try SphereViews.panels(e, split: s, input: try SphereViews.input(e, split: s), options: sceneOptions, title: s.setName,
+            accuracySubtitle: false)  // the frame label states it
+          f[0, 2 * k] = panels.sphere
+          f[0, 2 * k + 1] = panels.raw
+        }
+        f.legendTitle = e.metadata?.dataset.name ?? "class"
+        // The loss (with the margin in force) once over the panels, so narrow panels keep short titles.
+        f.title = CheckpointViews.panelLabel(e)
+        return labelled(f, frame: frame, splits: settings.splits, panelsPerSplit: 2)
+      }
+      figures = figures.map { f in
+        var copy = f
+        copy.caption.append(("view", SphereViews.describe(sceneOptions.view)))
+        return copy
+      }
+    }
+    return figures.map { f in
+      var copy = f
+      copy.caption = caption + f.caption
+      return copy
+    }
+  }
+
+  /// Renders `figures` (already laid out the same way) and writes them as one looping GIF at `path`.
+  /// - Returns: the GIF's frame count and pixel size.
+  /// - Throws: `GIFEncodingError` naming `path` for too many frames or a size over the limits (checked
+  ///   before any frame is encoded); no partial file is left on any error.
+  @discardableResult
+  public static func write(_ figures: [Figure], to path: String, settings: AnimationSettings) throws -> (frames: Int, width: Int, height: Int) {
+    guard !figures.isEmpty else { throw GIFEncodingError.emptyAnimation(file: path) }
+    guard figures.count <= GIFOptions.maximumFrames else { throw GIFEncodingError.tooManyFrames(file: path, limit: GIFOptions.maximumFrames) }
+    let first = try figures[0].layout()
+    let width = pixels(first.width, dpi: settings.dpi), height = pixels(first.height, dpi: settings.dpi)
+    guard (1...GIFOptions.maximumSide).contains(width), (1...GIFOptions.maximumSide).contains(height) else {
+      throw GIFEncodingError.frameTooLarge(file: path, width: width, height: height, limit: GIFOptions.maximumSide)
+    }
+    let palette = try GIFPalette.figure(classColors: classColors(settings), extra: extraColors)
+    let options = GIFOptions(delayCentiseconds: settings.frameDelay, finalDelayCentiseconds: settings.finalDelay, loopCount: 0)
+    let writer = try GIFWriter(path: path, width: width, height: height, palette: palette, options: options)
+    do {
+      // Render a few frames at a time on every core, encode them in order.
+      let chunk = max(2, ProcessInfo.processInfo.activeProcessorCount * 2)
+      var start = 0
+      while start < figures.count {
+        let batch = Array(figures[start..<min(figures.count, start + chunk)])
+        for rgba in try renderRGBA(batch, width: width, height: height, dpi: settings.dpi) {
+          try writer.add(GIFFrame(width: width, height: height, rgba: rgba))
+        }
+        start += chunk
+      }
+      try writer.finish()
+    } catch {
+      writer.cancel()
+      throw error
+    }
+    return (figures.count, width, height)
+  }
+
+  static func pixels(_ points: Double, dpi: Double) -> Int { Int((points * dpi / 72 - 1e-6).rounded(.up)) }
+
+  /// Straight RGBA bytes of each figure at `dpi`, padded or cropped (white, top left kept) to
+  /// `width` × `height` should a frame's layout come out a pixel different.
+  static func renderRGBA(_ figures: [Figure], width: Int, height: Int, dpi: Double) throws -> [[UInt8]] {
+    // Figures are values whose layers are read-only structs; each worker renders its own on its own surface.
+    try concurrentMap(figures) { figure in
+      let image = try figure.renderImage(dpi: dpi)
+      return rgba(image.premultipliedARGB(), width: image.width, height: image.height, into: (width, height))
+    }
+  }
+
+  static func rgba(_ words: [UInt32], width w: Int, height h: Int, into size: (width: Int, height: Int)) -> [UInt8] {
+    var out = [UInt8](repeating: 255, count: size.width * size.height * 4)
+    for y in 0..<min(h, size.height) {
+      for x in 0..<min(w, size.width) {
+        let word = words[y * w + x]
+        let a = word >> 24
+        let o = (y * size.width + x) * 4
+        func channel(_ shift: UInt32) -> UInt8 {
+          let v = (word >> shift) & 0xFF
+          return a == 255 || a == 0 ? UInt8(v) : UInt8(min(255, (v * 255 + a / 2) / a))
+        }
+        out[o] = channel(16)
+        out[o + 1] = channel(8)
+        out[o + 2] = channel(0)
+        out[o + 3] = UInt8(a)
+      }
+    }
+    return out
+  }
+
+  static func classColors(_ settings: AnimationSettings) -> [GIFColor] {
+    (0..<10).map { k in
+      let c = settings.palette.color(forClass: k)
+      return GIFColor(unitRed: c.red, green: c.green, blue: c.blue)
+    }
+  }
+
+  /// Colours the figures draw besides the classes: the sphere's fill, outline and boundaries, the
+  /// orange of test-split curves, the legend frame.
+  static let extraColors: [GIFColor] = [
+    GIFColor(red: 0xB8, green: 0xC4, blue: 0xD6), GIFColor(red: 0x4A, green: 0x4A, blue: 0x4A),
+    GIFColor(red: 0x22, green: 0x22, blue: 0x22), GIFColor(unitRed: 0.84, green: 0.37, blue: 0),
+    GIFColor(unitRed: 0.3, green: 0.3, blue: 0.3),
+  ]
+
+  static func split(_ e: Embeddings, _ choice: CheckpointViews.SplitChoice) throws -> Embeddings.Split {
+    if let s = CheckpointViews.split(e, choice.rawValue) { return s }
+    throw EmbeddingError(
+      path: e.path, array: "\(choice.rawValue)_features",
+      reason: "this frame has no \(choice.rawValue) split (it has: \(e.splits.map(\.name).joined(separator: ", "))); snapshots hold the test split only, use --split test")
+  }
+
+  /// The largest per-frame raw radius (the quantile of ‖x‖), so the raw view keeps one scale.
+  static func rawExtent(_ frames: [AnimationFrame], splits: [CheckpointViews.SplitChoice], quantile: Double) throws -> Double {
+    var extent = 0.0
+    for frame in frames {
+      for choice in splits {
+        let s = try split(frame.embeddings, choice)
+        let d = frame.embeddings.dimension
+        var norms = (0..<s.count).map { i in (0..<d).reduce(0.0) { $0 + Double(s.features[i * d + $1] * s.features[i * d + $1]) }.squareRoot() }
+        norms.sort()
+        guard !norms.isEmpty else { continue }
+        extent = max(extent, norms[min(norms.count - 1, Int((quantile * Double(norms.count - 1)).rounded()))])
+      }
+    }
+    return extent > 0 ? extent : 1
+  }
+
+  /// The frame label, in the first panel of every split (with that split's accuracy) or, without
+  /// splits, in the first panel: epoch and iteration, loss, accuracy on three short lines.
+  static func labelled(_ figure: Figure, frame: AnimationFrame, splits: [CheckpointViews.SplitChoice], panelsPerSplit: Int = 1) -> Figure {
+    let e = frame.embeddings
+    var head: [String] = []
+    if let epoch = e.epoch { head.append("epoch \(epoch)") }
+    if let iteration = e.iteration { head.append("iteration \(iteration)") }
+    var copy = figure
+    var k = 0
+    for i in copy.panels.indices {
+      guard var panel = copy.panels[i] else { continue }
+      defer { k += 1 }
+      if splits.isEmpty ? k > 0 : !k.isMultiple(of: panelsPerSplit) { continue }
+      var lines = [head.joined(separator: " · ")]
+      if let loss = frame.trainingLoss { lines.append(String(format: "loss %.3f", loss)) }
+      let split = k / panelsPerSplit
+      if split < splits.count, let s = CheckpointViews.split(e, splits[split].rawValue), let a = e.accuracy(of: s) {
+        lines.append(String(format: "%@ accuracy %.2f%%", s.name == "train" ? "train" : "test", 100 * a))
+      }
+      panel.layers.append(FrameLabelLayer(lines: lines.filter { !$0.isEmpty }))
+      copy.panels[i] = panel
+    }
+    return copy
+  }
+}
+
+struct UncheckedSendable<Value>: @unchecked Sendable {
+  let value: Value
+  init(_ value: Value) { self.value = value }
+}
+
+/// `transform` applied to every element on all cores, results in order; the first error is thrown.
+func concurrentMap<T, U>(_ items: [T], _ transform: (T) throws -> U) throws -> [U] {
+  let slots = UncheckedSendable(UnsafeMutableBufferPointer<Result<U, any Error>?>.allocate(capacity: items.count))
+  slots.value.initialize(repeating: nil)
+  defer { slots.value.deallocate() }
+  let input = UncheckedSendable(items)
+  withoutActuallyEscaping(transform) { transform in
+    let work = UncheckedSendable(transform)
+    DispatchQueue.concurrentPerform(iterations: items.count) { i in
+      slots.value[i] = Result { try work.value(input.value[i]) }
+    }
+  }
+  return try slots.value.map { try $0!.get() }
+}

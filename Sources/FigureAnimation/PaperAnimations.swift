@@ -1,0 +1,43 @@
+import Figures
+import Foundation
+
+/// The named animations `margins render --figure NAME|all` and `make figures` write (`figures/NAME.gif`),
+/// each declaring its run once; the frames are every epoch checkpoint and iteration snapshot it saved.
+public struct PaperAnimation: Sendable {
+  public let name: String
+  public let summary: String
+  public let run: RunReference
+  public let settings: AnimationSettings
+
+  public static let all: [PaperAnimation] = [arcFaceTraining, sphereArcFaceTraining]
+
+  public static func named(_ name: String) -> PaperAnimation? { all.first { $0.name == name } }
+
+  /// The run's frames, oldest first.
+  /// - Throws: `CheckpointError.missing` (with the command that trains it) when the run has no checkpoint,
+  ///   as the still figures do.
+  public func frames(from source: CheckpointSource) throws -> [AnimationFrame] {
+    _ = try source.experiments.run(run)
+    _ = try source.latest(run)
+    return try AnimationFrames.run(source.directory(run))
+  }
+
+  static let arcFaceTraining: PaperAnimation = {
+    var s = AnimationSettings()
+    s.content = .plane(.sectors)
+    s.splits = [.train, .test]
+    return PaperAnimation(
+      name: "arcface-training",
+      summary: "The ArcFace toy run as an animated GIF: training and test features on the unit circle with decision sectors and margin zones after every saved epoch (and iteration snapshot), on fixed axes, labelled with epoch, iteration, loss and accuracy.",
+      run: RunReference("arcface", "arcface"), settings: s)
+  }()
+
+  static let sphereArcFaceTraining: PaperAnimation = {
+    var s = AnimationSettings()
+    s.content = .sphere
+    return PaperAnimation(
+      name: "sphere-arcface-training",
+      summary: "ArcFace with a 3-D feature layer as an animated GIF: test features on the sphere and raw, from one fixed view, after every saved epoch (and iteration snapshot), labelled with epoch, iteration, loss and accuracy.",
+      run: RunReference("sphere-arcface", "arcface"), settings: s)
+  }()
+}

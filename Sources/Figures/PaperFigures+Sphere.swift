@@ -1,0 +1,40 @@
+import Foundation
+import PlotKit
+import SphereScene
+
+extension PaperFigure {
+  /// One column per run of a 3-D experiment: test features on the sphere (top) and raw (bottom),
+  /// each run seen from the automatic view of its own weights.
+  static func sphereColumns(_ all: [Embeddings]) throws -> Figure {
+    var figure = Figure(rows: 2, columns: all.count, panelWidth: 150, panelHeight: 150)
+    for (column, (e, label)) in zip(all, labels(all)).enumerated() {
+      let split = test(e)
+      let input = try SphereViews.input(e, split: split)
+      var options = SphereViews.options(e, palette: .colorBlindSafe, view: .automatic)
+      options.view = try SphereViews.fixedView(input, options: options, path: e.path)
+      let panels = try SphereViews.panels(e, split: split, input: input, options: options, title: label)
+      figure[0, column] = panels.sphere
+      figure[1, column] = panels.raw
+      figure.caption.append(("view", "\(e.label) \(SphereViews.describe(options.view))"))
+    }
+    figure.legendTitle = "digit"
+    figure.caption = CheckpointViews.caption(all) + figure.caption
+    return figure
+  }
+
+  static let sphereAMSoftmax = PaperFigure(
+    name: "sphere-am-softmax",
+    summary: "AM-Softmax Fig. 1 look: 3-D MNIST test features on the unit sphere (top) and raw (bottom) for softmax, NormFace, SphereFace and AM-Softmax (m = 0.2, 0.5), with class-weight arrows, great-circle decision boundaries and each loss's margin zones.",
+    runs: .experiment("sphere-am-softmax"), maximumRasterDPI: 200
+  ) { source, runs in
+    try sphereColumns(try runs.map(source.latest))
+  }
+
+  static let sphereArcFace = PaperFigure(
+    name: "sphere-arcface",
+    summary: "SphereFace (A-Softmax, m = 4) and ArcFace (m = 0.5) with a 3-D feature layer: test features on the unit sphere and raw, with weight arrows, boundaries and margin zones.",
+    runs: .experiment("sphere-arcface"), maximumRasterDPI: 200
+  ) { source, runs in
+    try sphereColumns(try runs.map(source.latest))
+  }
+}
