@@ -62,7 +62,7 @@ let package = Package(
     .target(name: "Figures", dependencies: ["PlotKit", "MarginMath", "Checkpoints", "FileFormats", "SphereScene"], exclude: ["README.md"]),
     .target(name: "GIFEncoding", dependencies: ["CGif"], exclude: ["README.md"]),
     .target(name: "SphereScene", dependencies: ["MarginMath", "Graphics2D"], exclude: ["README.md"]),
-    .target(name: "FigureAnimation", dependencies: ["Figures", "PlotKit", "CairoBackend", "GIFEncoding", "SphereScene", "Checkpoints", "MarginMath"], exclude: ["README.md"]),
+    .target(name: "FigureAnimation", dependencies: ["Figures", "PlotKit", "CairoBackend", "GIFEncoding", "SphereScene", "Checkpoints", "FileFormats", "MarginMath"], exclude: ["README.md"]),
 
     // MARK: - Test support (a regular target so every test bundle can share it)
     .target(name: "TestSupport", dependencies: ["Engine", "CairoGraphics"]),
@@ -103,7 +103,7 @@ let package = Package(
     .testTarget(name: "CLITests"),
     .testTarget(name: "PlotKitTests", dependencies: ["PlotKit"]),
     .testTarget(name: "FiguresTests", dependencies: ["Figures", "PlotKit", "CairoBackend", "CairoGraphics", "Checkpoints", "FileFormats", "MarginMath", "SphereScene", "TestSupport"]),
-    .testTarget(name: "GIFEncodingTests", dependencies: ["GIFEncoding", "FigureAnimation", "Figures", "Checkpoints"]),
+    .testTarget(name: "GIFEncodingTests", dependencies: ["GIFEncoding", "FigureAnimation", "Figures", "Checkpoints", "FileFormats"]),
     .testTarget(name: "SphereSceneTests", dependencies: ["SphereScene", "MarginMath"]),
   ],
   swiftLanguageModes: [.v6]

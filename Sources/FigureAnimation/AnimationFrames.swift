@@ -1,5 +1,6 @@
 import Checkpoints
 import Figures
+import FileFormats
 import Foundation
 
 /// One snapshot of a run: its embeddings and the training loss reported with it.

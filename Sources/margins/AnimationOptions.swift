@@ -3,6 +3,7 @@ import FigureAnimation
 import Figures
 import CairoGraphics
 import Checkpoints
+import FileFormats
 import Foundation
 import MarginMath
 import SphereScene

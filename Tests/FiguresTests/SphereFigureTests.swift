@@ -1,5 +1,6 @@
 import CairoGraphics
 import Checkpoints
+import FileFormats
 import Foundation
 import MarginMath
 import SphereScene

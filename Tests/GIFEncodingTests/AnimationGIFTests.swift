@@ -1,6 +1,7 @@
 import Checkpoints
 import FigureAnimation
 import Figures
+import FileFormats
 import Foundation
 import GIFEncoding
 import Testing
