@@ -6,6 +6,7 @@ import FileFormats
 import Figures
 import Foundation
 import PlotKit
+import Training
 
 enum OutputFormat: String, CaseIterable, ExpressibleByArgument {
   case png
@@ -224,6 +225,9 @@ struct FigureOutputOptions: ParsableArguments {
     o["titles"] = titles.map(JSONValue.string) ?? .null
     o["xlim"] = xlim.map { .array([.number($0.range.lower), .number($0.range.upper)]) } ?? .null
     o["ylim"] = ylim.map { .array([.number($0.range.lower), .number($0.range.upper)]) } ?? .null
+    // The code that drew the figure (each panel's `codeVersion` is the code that trained its run):
+    // a commit, or "... with uncommitted changes (tree ...)" when drawn from a dirty tree.
+    o["renderCode"] = .string(CodeVersion.current)
     return o.merging(extra) { $1 }
   }
 
