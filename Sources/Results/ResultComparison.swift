@@ -94,9 +94,9 @@ public struct ResultComparison: Sendable {
   public var row: String {
     func margin(_ value: Double?) -> String { value.map { String(format: "%5.1f°", $0) } ?? "    —" }
     let verdict = mismatch().map { "MISMATCH: \($0)" } ?? (byteIdentical ? "ok, arrays byte-identical" : "ok, within tolerance (other ISA)")
-    return String(
-      format: "%-16@ %-18@ %6.2f%% %6.2f%%   %5.2f° %5.2f°   %@ %@   %@",
-      experiment, run, shipped.testAccuracy, reproduced.testAccuracy, shipped.angleToOwnWeight,
+    func padded(_ text: String, _ width: Int) -> String { text.padding(toLength: max(width, text.count), withPad: " ", startingAt: 0) }
+    return padded(experiment, 16) + " " + padded(run, 18) + String(
+      format: " %6.2f%% %6.2f%%   %5.2f° %5.2f°   %@ %@   %@", shipped.testAccuracy, reproduced.testAccuracy, shipped.angleToOwnWeight,
       reproduced.angleToOwnWeight, margin(shipped.achievedMargin), margin(reproduced.achievedMargin), verdict)
   }
 
