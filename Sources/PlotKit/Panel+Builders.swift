@@ -90,7 +90,7 @@ extension Panel {
   /// Overlaid histograms (e.g. angle to own class weight, train vs test).
   public static func histogram(
     title: String? = nil, subtitle: String? = nil, series: [HistogramSeries], style: HistogramLayer.Style = .steps,
-    xLabel: String? = "angle to own class weight (degrees)", yLabel: String? = nil
+    xLabel: String? = "angle to own class weight (°)", yLabel: String? = nil
   ) -> Panel {
     Panel(
       title: title, subtitle: subtitle, layers: [HistogramLayer(series: series, style: style)], limits: .nice,
