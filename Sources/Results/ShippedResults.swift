@@ -101,11 +101,12 @@ public struct ShippedResults: Sendable {
       return .needsTraining(reason: "nothing shipped for it; locally: \(targetStale)")
     }
     let shipped = directory(for: plan)
+    let shippedStale = Self.staleness(of: shipped, for: plan)
     guard Self.sameConfiguration(shipped, plan) else {
-      return .needsTraining(reason: "the shipped result is stale (\(Self.staleness(of: shipped, for: plan) ?? ""))")
+      return .needsTraining(reason: "the shipped result is stale (\(shippedStale ?? ""))")
     }
     let exists = FileManager.default.fileExists(atPath: target.path)
-    guard let shippedState = shipped.stateEpochs().last, Self.staleness(of: shipped, for: plan) != nil else {
+    guard shippedStale != nil, let shippedState = shipped.stateEpochs().last else {
       try copy(files, to: target)
       return .installed(replacedStale: exists ? targetStale : nil)
     }
