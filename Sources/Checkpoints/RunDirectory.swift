@@ -3,8 +3,10 @@ import Foundation
 
 /// The on-disk layout of one run: `runs/<experiment>/<run>/` holding, per saved epoch,
 /// `epoch-NNN.npz` (features), `epoch-NNN.json` (metadata), `epoch-NNN.state.npz`
-/// (network, head and optimiser state for resuming and re-extracting features), and a
-/// `latest` file naming the newest complete epoch.
+/// (network, head and optimiser state for resuming and re-extracting features, with the run's
+/// configuration), a `latest` file naming the newest complete epoch, and, when the run saves them,
+/// iteration snapshots in `snapshots/` (RunDirectory+Snapshots.swift, which also holds the one list
+/// of what a run directory may contain).
 ///
 /// Files are written one by one, each atomically, JSON last: an epoch counts as saved only
 /// once its JSON exists, so an interrupted write never looks like a checkpoint.
@@ -42,11 +44,13 @@ public struct RunDirectory: Sendable {
     try Self.translatingFileErrors { try AtomicFile.write(NumpyArchive.data(state), to: statePath(epoch: epoch)) }
   }
 
-  /// Deletes `.NAME.PID.RANDOM.tmp` files of writers that no longer run (a kill -9 mid-write).
+  /// Deletes `.NAME.PID.RANDOM.tmp` files of writers that no longer run (a kill -9 mid-write), in the
+  /// run directory and its `snapshots/`.
   /// - Returns: the paths removed.
   @discardableResult
   public func removeStaleTemporaryFiles() -> [String] {
-    TemporaryFiles.removeStale(in: path)
+    let snapshots = FileManager.default.fileExists(atPath: snapshotDirectory) ? TemporaryFiles.removeStale(in: snapshotDirectory) : []
+    return TemporaryFiles.removeStale(in: path) + snapshots
   }
 
   /// Saves an epoch's features, then its metadata (with the features' sha256), then `latest`.

@@ -4,7 +4,8 @@ import Foundation
 import Training
 
 /// The results the repository carries, `results/<profile>/<experiment>/<run>/`: per run the
-/// feature checkpoints its figures draw (`epoch-NNN.npz` + `.json`), `log.csv` and `latest`, and
+/// feature checkpoints its figures draw (`epoch-NNN.npz` + `.json`), its iteration snapshots
+/// (`snapshots/iter-NNNNNNN.npz`, for the animations), `log.csv` and `latest`, and
 /// for a run still in progress its newest training state, so training resumes on any machine.
 /// `SHA256SUMS` at the profile root lists every file, so a corrupt or edited file is named, never
 /// used.
@@ -117,26 +118,16 @@ public struct ShippedResults: Sendable {
     return .needsTraining(reason: "unfinished; resuming the shipped run from epoch \(shippedState)")
   }
 
-  private static func sameConfiguration(_ run: RunDirectory, _ plan: RunPlan) -> Bool {
-    guard let epoch = run.savedEpochs().last, let metadata = try? run.readMetadata(epoch: epoch) else { return false }
-    return plan.difference(from: metadata.configuration) == nil
-  }
-
-  /// A run directory may be replaced only when it holds nothing but files this tool writes there
-  /// (checkpoints, state, log, `latest`, the trainer's marker, interrupted temporary files).
-  static func foreignEntry(in run: RunDirectory) -> String? {
-    let entries = (try? FileManager.default.contentsOfDirectory(atPath: run.path)) ?? []
-    return entries.sorted().first { name in
-      let known = name == "latest" || name == "log.csv" || name == ".margins-run.json"
-        || (name.hasPrefix("epoch-") && (name.hasSuffix(".npz") || name.hasSuffix(".json")))
-        || (name.hasPrefix(".") && name.hasSuffix(".tmp"))
-      return !known
-    }
+  /// Whether the run records `plan`'s configuration: in its newest feature checkpoint, or (a run with
+  /// training state only, an unfinished one) in its newest state file.
+  static func sameConfiguration(_ run: RunDirectory, _ plan: RunPlan) -> Bool {
+    guard let configuration = run.recordedConfiguration() else { return false }
+    return plan.difference(from: configuration) == nil
   }
 
   private func copy(_ files: [String], to target: RunDirectory) throws {
     let manager = FileManager.default
-    if let foreign = Self.foreignEntry(in: target) {
+    if let foreign = target.foreignEntry() {
       throw ShippedResultsError.unwritable(
         path: target.path, reason: "holds '\(foreign)', which margins did not write; not replacing it with the shipped result")
     }
@@ -147,7 +138,10 @@ public struct ShippedResults: Sendable {
       try manager.createDirectory(atPath: staging, withIntermediateDirectories: true)
       for relative in files {
         let source = (root as NSString).appendingPathComponent(relative)
-        let destination = (staging as NSString).appendingPathComponent((relative as NSString).lastPathComponent)
+        // Relative to the run: `epoch-NNN.npz`, or `snapshots/iter-NNNNNNN.npz`.
+        let inRun = relative.split(separator: "/").dropFirst(2).joined(separator: "/")
+        let destination = (staging as NSString).appendingPathComponent(inRun)
+        try manager.createDirectory(atPath: (destination as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
         try manager.copyItem(atPath: source, toPath: destination)
       }
       if manager.fileExists(atPath: target.path) { try manager.removeItem(atPath: target.path) }
@@ -159,8 +153,8 @@ public struct ShippedResults: Sendable {
   }
 
   /// Copies the finished (or, with `includeUnfinished`, the in-progress) runs of `plans` from
-  /// `runsRoot` into the shipped results and rewrites the manifest: feature checkpoints, log and
-  /// `latest`; the newest training state only for an unfinished run.
+  /// `runsRoot` into the shipped results and rewrites the manifest: feature checkpoints, iteration
+  /// snapshots, log and `latest`; the newest training state only for an unfinished run.
   /// - Returns: one line per plan saying what was shipped.
   public func ship(_ plans: [RunPlan], from runsRoot: String, includeUnfinished: Bool) throws -> [String] {
     let manager = FileManager.default
@@ -178,6 +172,7 @@ public struct ShippedResults: Sendable {
         [source.featuresPath(epoch: epoch), source.metadataPath(epoch: epoch)]
       }
       names += [source.logPath, source.latestPath].filter { manager.fileExists(atPath: $0) }
+      names += source.snapshotIterations().map(source.snapshotPath(iteration:))
       if unfinished, let epoch = source.stateEpochs().last { names.append(source.statePath(epoch: epoch)) }
       let prefix = "\(plan.experiment)/\(plan.run)/"
       let target = directory(for: plan)
@@ -187,11 +182,14 @@ public struct ShippedResults: Sendable {
       for key in manifest.keys where key.hasPrefix(prefix) { manifest.removeValue(forKey: key) }
       var bytes = 0
       for path in names {
-        let name = (path as NSString).lastPathComponent
+        // The path inside the run: a file name, or `snapshots/` and a file name.
+        let name = String(path.dropFirst(source.path.count + 1))
         guard let data = manager.contents(atPath: path) else {
           throw ShippedResultsError.unwritable(path: path, reason: "could not be read")
         }
-        try data.write(to: URL(fileURLWithPath: (staging as NSString).appendingPathComponent(name)))
+        let destination = (staging as NSString).appendingPathComponent(name)
+        try manager.createDirectory(atPath: (destination as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
+        try data.write(to: URL(fileURLWithPath: destination))
         manifest[prefix + name] = Checksum.sha256(data)
         bytes += data.count
       }

@@ -1,5 +1,6 @@
 import Checkpoints
 import Foundation
+import MarginMath
 
 #if canImport(Glibc)
   import Glibc
@@ -11,7 +12,7 @@ import Foundation
 /// resolved), an advisory lock (`flock`) beside it is held until `release`, and it carries a marker
 /// file saying `margins train` created it, the only kind of directory `--fresh` ever deletes.
 final class RunClaim {
-  static let markerName = ".margins-run.json"
+  static let markerName = RunDirectory.markerName
 
   let directory: RunDirectory
   let lockPath: String
@@ -72,10 +73,11 @@ final class RunClaim {
     if let marker { try writeMarker(Marker(experiment: marker.experiment, run: marker.run, warnings: [])) }
   }
 
-  /// Records the run's advisory warnings in its marker (the checkpoints' metadata carries them too).
-  func record(warnings: [String]) throws {
+  /// Records the run's advisory warnings in its marker as printable lines (the checkpoints' metadata
+  /// carries them too).
+  func record(warnings: [LossWarning]) throws {
     guard var marker = readMarker() else { return }
-    marker.warnings = warnings
+    marker.warnings = warnings.map(\.description)
     try writeMarker(marker)
   }
 
@@ -136,27 +138,18 @@ final class RunClaim {
   // MARK: - Ownership
 
   /// A directory is the tool's when it has the marker, or (runs trained before markers existed) when
-  /// every entry is a file the trainer writes; anything else is a stranger's and is left alone.
+  /// every entry is one the trainer writes (`RunDirectory.foreignEntry`); anything else is a stranger's
+  /// and is left alone.
   private static func checkOwnership(_ path: String) throws {
     if FileManager.default.fileExists(atPath: (path as NSString).appendingPathComponent(markerName)) { return }
-    let entries: [String]
     do {
-      entries = try FileManager.default.contentsOfDirectory(atPath: path)
+      _ = try FileManager.default.contentsOfDirectory(atPath: path)
     } catch {
       throw TrainingError.fileSystem(path: path, action: "list", error: error)
     }
-    if let foreign = entries.sorted().first(where: { !isTrainerFile($0, in: path) }) {
+    if let foreign = RunDirectory(path: path).foreignEntry() {
       throw TrainingError.notARunDirectory(path: path, foreignEntry: foreign)
     }
-  }
-
-  private static func isTrainerFile(_ name: String, in directory: String) -> Bool {
-    var isDirectory: ObjCBool = false
-    let full = (directory as NSString).appendingPathComponent(name)
-    guard FileManager.default.fileExists(atPath: full, isDirectory: &isDirectory), !isDirectory.boolValue else { return false }
-    if name == "latest" || name == "log.csv" { return true }
-    if name.hasPrefix("."), name.hasSuffix(".tmp") { return true }  // an interrupted atomic write
-    return name.hasPrefix("epoch-") && (name.hasSuffix(".npz") || name.hasSuffix(".json"))
   }
 
   // MARK: - Lock

@@ -1,4 +1,5 @@
 import Checkpoints
+import Datasets
 import Engine
 import Foundation
 import MarginMath
@@ -30,12 +31,18 @@ public struct RunPlan: Codable, Equatable, Sendable {
   public var seed: UInt64
   public var checkpointEpochs: [Int]?
   public var softmaxWarmupEpochs: Int
+  /// Iteration snapshots (`snapshots/iter-NNNNNNN.npz`) every this many iterations, and their split;
+  /// both nil when off. Not part of the compared configuration: snapshots never change the training.
+  public var snapshotEvery: Int?
+  public var snapshotSplit: RunSettings.SnapshotSplit?
   /// The training-code stamp of the build that made the plan: part of the recorded configuration,
   /// so a run trained by other training code counts as changed.
   public var trainingCode: String
   /// Where the plan came from, so errors found once the data is loaded still name the file and field.
   /// Not part of the recorded configuration (moving a file does not change a run).
   public var origin = Origin(file: "", runField: "", datasetField: "dataset")
+  /// A `snapshotSplit` given without `snapshotEvery` (refused by `validate`, which can name the field).
+  var unusedSnapshotSplit: RunSettings.SnapshotSplit?
 
   public struct Origin: Equatable, Sendable {
     public var file: String
@@ -49,8 +56,15 @@ public struct RunPlan: Codable, Equatable, Sendable {
   enum CodingKeys: String, CodingKey {
     case experiment, run, profile, dataset, loss, lossParameters, classWeighting, network, featureDimension, featureBias
     case optimizer, learningRate, momentum, nesterov, weightDecay, schedule, stepEpochs, milestoneEpochs, gamma
-    case warmupEpochs, epochs, batchSize, seed, checkpointEpochs, softmaxWarmupEpochs, trainingCode
+    case warmupEpochs, epochs, batchSize, seed, checkpointEpochs, softmaxWarmupEpochs, snapshotEvery, snapshotSplit
+    case trainingCode
   }
+
+  /// The recorded fields that say what is saved, not how it trains: `difference(from:)` ignores them.
+  static let outputOnlyKeys: [CodingKeys] = [.checkpointEpochs, .snapshotEvery, .snapshotSplit]
+
+  /// The most bytes a run's iteration snapshots may take together (README "Animations").
+  public static let snapshotBytesLimit = 256_000_000
 
   init(
     experiment: String, run: String, profile: String, dataset: DatasetSelection, loss: LossKind,
@@ -83,6 +97,14 @@ public struct RunPlan: Codable, Equatable, Sendable {
     seed = UInt64(try s.resolved(.seed, \.seed))
     checkpointEpochs = s.checkpointEpochs
     softmaxWarmupEpochs = try s.resolved(.softmaxWarmupEpochs, \.softmaxWarmupEpochs)
+    if let every = s.snapshotEvery, every > 0 {
+      snapshotEvery = every
+      snapshotSplit = s.snapshotSplit ?? .test
+    } else {
+      snapshotEvery = nil
+      snapshotSplit = nil
+      if let split = s.snapshotSplit { unusedSnapshotSplit = split }
+    }
     trainingCode = TrainingCode.stamp
   }
 
@@ -107,6 +129,9 @@ public struct RunPlan: Codable, Equatable, Sendable {
     if let bad = checkpointEpochs?.first(where: { $0 > epochs }) {
       throw fail("settings.checkpointEpochs", "epoch \(bad) is beyond the \(epochs) epochs of the run")
     }
+    if let split = unusedSnapshotSplit {
+      throw fail("settings.snapshotSplit", "\"\(split.rawValue)\" needs snapshotEvery (iterations between snapshots, > 0)")
+    }
     if softmaxWarmupEpochs >= epochs {
       throw fail("settings.softmaxWarmupEpochs", "expected fewer than the \(epochs) epochs of the run, found \(softmaxWarmupEpochs)")
     }
@@ -119,8 +144,8 @@ public struct RunPlan: Codable, Equatable, Sendable {
 
   /// The checks that need the loaded data: the real class count (margin bounds, class weights, caps),
   /// the split sizes against the batch, and the image size against the network's input.
-  /// - Returns: the advisory warnings about the loss parameters, one line each (a run still trains with them).
-  func validate(against data: PreparedData) throws -> [String] {
+  /// - Returns: the advisory warnings about the loss parameters (a run still trains with them).
+  func validate(against data: PreparedData) throws -> [LossWarning] {
     if dataset.classes == nil {
       let count = data.originalClassCount
       try validateCaps(isClass: { (0..<count).contains($0) }, classes: "the \(count) classes of \(data.name)")
@@ -134,7 +159,31 @@ public struct RunPlan: Codable, Equatable, Sendable {
         "settings.network",
         "\(network.rawValue) takes \(expected[1])x\(expected[2]) images, but the \(split) images of \(data.name) are \(images.rows)x\(images.columns)")
     }
+    try validateSnapshots(against: data)
     return try validateLoss(classCount: data.train.classCount)
+  }
+
+  /// Bytes of one iteration snapshot of `data` (see README "Animations"): per row D float32 features
+  /// and a uint8 label, per class D float32 weights and a bias, and a few KB of scalars and zip headers.
+  func snapshotBytes(against data: PreparedData) -> Int {
+    guard let split = snapshotSplit else { return 0 }
+    let rows = (split == .test ? 0 : data.train.count) + (split == .train ? 0 : data.test.count)
+    return rows * (4 * featureDimension + 1) + data.train.classCount * (4 * featureDimension + 4) + 4096
+  }
+
+  private func validateSnapshots(against data: PreparedData) throws {
+    guard let every = snapshotEvery else { return }
+    let iterations = epochs * EpochSchedule(count: data.train.count, batchSize: batchSize).batchesPerEpoch
+    if every > iterations {
+      throw fail("settings.snapshotEvery", "a snapshot every \(every) iterations is beyond the \(iterations) iterations of the run")
+    }
+    let count = iterations / every, bytes = count * snapshotBytes(against: data)
+    if bytes > Self.snapshotBytesLimit {
+      throw fail(
+        "settings.snapshotEvery",
+        "\(count) snapshots of \(snapshotBytes(against: data)) bytes each make \(bytes / 1_000_000) MB, over the limit of "
+          + "\(Self.snapshotBytesLimit / 1_000_000) MB per run; save fewer (a larger snapshotEvery) or the test split only")
+    }
   }
 
   private func validateCaps(isClass: (Int) -> Bool, classes: String) throws {
@@ -143,14 +192,14 @@ public struct RunPlan: Codable, Equatable, Sendable {
     }
   }
 
-  private func validateLoss(classCount: Int) throws -> [String] {
+  private func validateLoss(classCount: Int) throws -> [LossWarning] {
     if case .explicit(let weights) = classWeighting, weights.count != classCount {
       throw fail("parameters.classWeights", "expected \(classCount) weights (one per class), found \(weights.count)")
     }
     do {
       var parameters = lossParameters
       if case .explicit(let weights) = classWeighting { parameters.classWeights = weights }
-      return try parameters.validated(for: loss, classCount: classCount, featureDimension: featureDimension).map(\.description)
+      return try parameters.validated(for: loss, classCount: classCount, featureDimension: featureDimension)
     } catch let error as LossParameterError {
       throw fail("parameters", error.description)
     }
@@ -178,11 +227,13 @@ public struct RunPlan: Codable, Equatable, Sendable {
   }
 
   /// The first setting that differs from a saved run's configuration, or nil when they agree
-  /// (which epochs keep features may change: that does not alter the training).
+  /// (which epochs keep features and whether snapshots are saved may change: that does not alter the training).
   public func difference(from saved: JSONValue) -> String? {
     guard case .object(var old) = saved, case .object(var new) = jsonValue else { return "unreadable saved settings" }
-    old.removeValue(forKey: "checkpointEpochs")
-    new.removeValue(forKey: "checkpointEpochs")
+    for key in Self.outputOnlyKeys {
+      old.removeValue(forKey: key.rawValue)
+      new.removeValue(forKey: key.rawValue)
+    }
     for key in Set(old.keys).union(new.keys).sorted() where old[key] != new[key] {
       return "\(key) was \(Self.text(old[key])), now \(Self.text(new[key]))"
     }

@@ -9,6 +9,13 @@ public struct RunSettings: Codable, Equatable, Sendable {
     case adam
   }
 
+  /// Which split an iteration snapshot holds (`snapshots/iter-NNNNNNN.npz`).
+  public enum SnapshotSplit: String, Codable, CaseIterable, Sendable {
+    case test
+    case train
+    case both
+  }
+
   public enum ScheduleKind: String, Codable, CaseIterable, Sendable {
     case constant
     case step
@@ -42,6 +49,9 @@ public struct RunSettings: Codable, Equatable, Sendable {
   public var checkpointEpochs: [Int]?
   /// Train the first epochs with plain (modified) softmax before the margin loss takes over.
   public var softmaxWarmupEpochs: Int?
+  /// Save the chosen split's features every this many iterations, for smooth animations (0: off).
+  public var snapshotEvery: Int?
+  public var snapshotSplit: SnapshotSplit?
 
   public init() {}
 
@@ -49,7 +59,7 @@ public struct RunSettings: Codable, Equatable, Sendable {
   public enum CodingKeys: String, CodingKey, CaseIterable, Sendable {
     case network, featureDimension, featureBias, optimizer, learningRate, momentum, nesterov, weightDecay, schedule
     case stepEpochs, milestoneEpochs, gamma, warmupEpochs, epochs, batchSize, seed, checkpointEpochs
-    case softmaxWarmupEpochs
+    case softmaxWarmupEpochs, snapshotEvery, snapshotSplit
   }
 
   static let fieldNames = Set(CodingKeys.allCases.map(\.rawValue))
@@ -91,6 +101,8 @@ public struct RunSettings: Codable, Equatable, Sendable {
       throw reader.fail("checkpointEpochs", "epochs \(epochs) repeat an epoch")
     }
     softmaxWarmupEpochs = try reader.int("softmaxWarmupEpochs", minimum: 0)
+    snapshotEvery = try reader.int("snapshotEvery", minimum: 0)
+    snapshotSplit = try reader.choice("snapshotSplit", SnapshotSplit.self)
   }
 
   /// `self` with every field that `other` sets replaced by `other`'s value.
@@ -114,6 +126,8 @@ public struct RunSettings: Codable, Equatable, Sendable {
     merged.seed = other.seed ?? seed
     merged.checkpointEpochs = other.checkpointEpochs ?? checkpointEpochs
     merged.softmaxWarmupEpochs = other.softmaxWarmupEpochs ?? softmaxWarmupEpochs
+    merged.snapshotEvery = other.snapshotEvery ?? snapshotEvery
+    merged.snapshotSplit = other.snapshotSplit ?? snapshotSplit
     return merged
   }
 

@@ -10,7 +10,8 @@ import MarginMath
 public struct TrainerOptions: Sendable {
   public var runsRoot: String
   public var dataRoot: String
-  /// Batch-split worker threads and OpenBLAS threads (with the seed they fix the result bit for bit).
+  /// Batch-split worker threads and oneDNN kernel threads per worker (`--kernel-threads`; with the seed
+  /// they fix the result bit for bit).
   public var workers: Int
   public var blasThreads: Int
   /// Stop after this epoch even if the plan has more (resume continues later); nil = the plan's epochs.
@@ -39,7 +40,7 @@ public struct TrainerOptions: Sendable {
     if let untilEpoch, untilEpoch < 1 {
       throw TrainingError.invalidOption(name: "--until-epoch", reason: "expected an epoch >= 1, found \(untilEpoch)")
     }
-    for (name, count) in [("--workers", workers), ("--blas-threads", blasThreads)] where !(1...64).contains(count) {
+    for (name, count) in [("--workers", workers), ("--kernel-threads", blasThreads)] where !(1...64).contains(count) {
       throw TrainingError.invalidOption(name: name, reason: "expected 1...64 threads, found \(count)")
     }
   }
@@ -83,13 +84,13 @@ public final class Trainer {
     let name = "\(plan.experiment)/\(plan.run)"
     if options.startsAfresh {
       try claim.startAfresh()
-    } else if options.retrainsChangedRuns, let epoch = directory.savedEpochs().last,
-      let difference = plan.difference(from: try directory.readMetadata(epoch: epoch).configuration)
+    } else if options.retrainsChangedRuns, let recorded = directory.recordedConfiguration(),
+      let difference = plan.difference(from: recorded)
     {
       progress.line("\(name): settings changed (\(difference)); training it again from scratch")
       try claim.startAfresh()
     }
-    for warning in warnings { progress.line("\(name): \(warning)") }
+    for warning in warnings { progress.line("\(name): \(warning.description)") }
     try claim.record(warnings: warnings)
     let session = try TrainingSession(plan: plan, data: data, directory: directory, options: options, warnings: warnings)
     let lastEpoch = min(plan.epochs, options.untilEpoch ?? plan.epochs)

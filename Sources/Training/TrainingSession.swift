@@ -26,10 +26,12 @@ final class TrainingSession {
   private var epochLoss = 0.0
   private(set) var lastMetadata: CheckpointMetadata?
   private let log: TrainingLog
+  /// The training loss since the last iteration snapshot (its sum, over how many iterations).
+  private var snapshotLoss = (sum: 0.0, count: 0)
   /// The plan's advisory warnings, recorded in every checkpoint's metadata.
-  let warnings: [String]
+  let warnings: [LossWarning]
 
-  init(plan: RunPlan, data: PreparedData, directory: RunDirectory, options: TrainerOptions, warnings: [String] = []) throws {
+  init(plan: RunPlan, data: PreparedData, directory: RunDirectory, options: TrainerOptions, warnings: [LossWarning] = []) throws {
     self.plan = plan
     self.warnings = warnings
     self.data = data
@@ -90,6 +92,7 @@ final class TrainingSession {
   private func resume() throws {
     guard let epoch = resumableEpoch() else {
       try log.truncate(afterIteration: 0)
+      try directory.removeSnapshots(afterIteration: 0)
       return
     }
     let path = directory.statePath(epoch: epoch)
@@ -102,6 +105,9 @@ final class TrainingSession {
       try checkThreads(workers: saved.threads, blasThreads: saved.blasThreads, recordedIn: directory.metadataPath(epoch: saved.epoch))
     }
     let arrays = try directory.readState(epoch: epoch)
+    if let recorded = try RunDirectory.stateConfiguration(in: arrays, path: path), let difference = plan.difference(from: recorded) {
+      throw TrainingError.incompatibleState(path: path, reason: "the run's settings changed since it was trained (\(difference))")
+    }
     if let workers = try? TrainingState.counter(arrays, "trainer.workers", path: path),
       let blasThreads = try? TrainingState.counter(arrays, "trainer.blas_threads", path: path)
     {
@@ -131,8 +137,16 @@ final class TrainingSession {
     completedEpochs = Int(try TrainingState.counter(arrays, "trainer.epoch", path: path))
     iteration = Int(try TrainingState.counter(arrays, "trainer.iteration", path: path))
     wallTime = try TrainingState.counter(arrays, "trainer.wall_time", path: path)
+    // State from before snapshots were switched on has no running sum: the first snapshot's mean starts here.
+    if let sum = try? TrainingState.counter(arrays, TrainingState.snapshotLossSum, path: path),
+      let count = try? TrainingState.counter(arrays, TrainingState.snapshotLossCount, path: path)
+    {
+      snapshotLoss = (sum, Int(count))
+    }
     lastMetadata = try latestMetadata()
     try log.truncate(afterIteration: iteration)
+    // Snapshots after the state's iteration come from a run that was cut off; they are written again.
+    try directory.removeSnapshots(afterIteration: iteration)
   }
 
   /// Hands the warmed-up class directions to the margin head.
@@ -147,8 +161,8 @@ final class TrainingSession {
     guard workers != options.workers || blasThreads != options.blasThreads else { return }
     throw TrainingError.incompatibleState(
       path: path,
-      reason: "it was trained with --workers \(workers) --blas-threads \(blasThreads), now --workers \(options.workers) "
-        + "--blas-threads \(options.blasThreads); the thread split changes the summation order, so the result would differ "
+      reason: "it was trained with --workers \(workers) --kernel-threads \(blasThreads), now --workers \(options.workers) "
+        + "--kernel-threads \(options.blasThreads); the thread split changes the summation order, so the result would differ "
         + "from an uninterrupted run. Resume with the recorded counts (or --fresh)")
   }
 
@@ -183,6 +197,7 @@ final class TrainingSession {
       optimizer.step(parameters, learningRate: learningRate)
       lossSum += loss
       wallTime += Double(DispatchTime.now().uptimeNanoseconds - batchStart) / 1e9
+      try saveSnapshotIfDue(loss: loss, head: currentHead, epoch: epoch)
       let output = currentHead.lastOutput
       let rule = output?.rule ?? currentHead.rule(at: iteration)
       log.append(
@@ -203,6 +218,20 @@ final class TrainingSession {
     if epoch == plan.softmaxWarmupEpochs { copyWarmupWeights() }
   }
 
+  /// Every `snapshotEvery` iterations: the chosen split in evaluation mode, written as
+  /// `snapshots/iter-NNNNNNN.npz`. Evaluation reads the weights and changes no state, so the training
+  /// is the same with snapshots as without.
+  private func saveSnapshotIfDue(loss: Double, head: any ClassificationHead, epoch: Int) throws {
+    guard let every = plan.snapshotEvery, let split = plan.snapshotSplit else { return }
+    snapshotLoss.sum += loss
+    snapshotLoss.count += 1
+    guard iteration % every == 0 else { return }
+    let arrays = try IterationSnapshot.arrays(
+      session: self, head: head, epoch: epoch, split: split, trainingLoss: snapshotLoss.sum / Double(max(1, snapshotLoss.count)))
+    try directory.writeSnapshot(arrays, iteration: iteration)
+    snapshotLoss = (0, 0)
+  }
+
   private func nonFinite(_ quantity: String, epoch: Int) -> TrainingError {
     let lastGood = directory.savedEpochs().last.map { directory.featuresPath(epoch: $0) }
     return .nonFinite(
@@ -216,13 +245,14 @@ final class TrainingSession {
     // A run stopped early with --until-epoch keeps its features too, so partial runs can be drawn.
     if plan.savesFeatures(afterEpoch: epoch) || epoch == options.untilEpoch {
       var checkpoint = try FeatureExtraction.checkpoint(session: self, epoch: epoch, meanLoss: epochLoss)
-      checkpoint.metadata.warnings = warnings
+      checkpoint.metadata.warnings = warnings.map(\.description)
       try directory.writeFeatures(checkpoint)
       lastMetadata = checkpoint.metadata
     }
     let state = TrainingState.arrays(
       network: network.state, head: activeHead(forEpoch: epoch + 1).parameters, optimizer: optimizer.state,
-      epoch: epoch, iteration: iteration, wallTime: wallTime, workers: options.workers, blasThreads: options.blasThreads)
+      epoch: epoch, iteration: iteration, wallTime: wallTime, workers: options.workers, blasThreads: options.blasThreads,
+      configuration: plan.jsonValue, snapshotLoss: plan.snapshotEvery == nil ? nil : snapshotLoss)
     try directory.writeState(state, epoch: epoch)
   }
 }

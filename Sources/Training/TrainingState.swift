@@ -5,10 +5,14 @@ import Engine
 /// from the named arrays of an `epoch-NNN.state.npz`.
 enum TrainingState {
   static let counterNames = ["trainer.epoch", "trainer.iteration", "trainer.wall_time", "trainer.workers", "trainer.blas_threads"]
+  /// The training loss summed since the last iteration snapshot, and over how many iterations (only
+  /// in the state of runs that save snapshots, so a resume reports the same `train_loss`).
+  static let snapshotLossSum = "trainer.snapshot_loss_sum"
+  static let snapshotLossCount = "trainer.snapshot_loss_count"
 
   static func arrays(
     network: [NamedTensor], head: [Parameter], optimizer: [NamedTensor], epoch: Int, iteration: Int, wallTime: Double,
-    workers: Int, blasThreads: Int
+    workers: Int, blasThreads: Int, configuration: JSONValue, snapshotLoss: (sum: Double, count: Int)?
   ) -> [(name: String, array: NumpyArray)] {
     func array(_ tensor: Tensor) -> NumpyArray { NumpyArray(shape: tensor.shape, values: .float32(tensor.scalars)) }
     return network.map { ("network." + $0.name, array($0.tensor)) }
@@ -21,7 +25,15 @@ enum TrainingState {
         // The thread counts the state was trained with (a resume must use the same; see TrainingSession).
         ("trainer.workers", NumpyArray(shape: [1], values: .int64([Int64(workers)]))),
         ("trainer.blas_threads", NumpyArray(shape: [1], values: .int64([Int64(blasThreads)]))),
+        // The plan's configuration, checked on resume (and read by `RunDirectory.recordedConfiguration`).
+        RunDirectory.stateConfiguration(configuration),
       ]
+      + (snapshotLoss.map { loss in
+        [
+          (snapshotLossSum, NumpyArray(shape: [1], values: .float64([loss.sum]))),
+          (snapshotLossCount, NumpyArray(shape: [1], values: .int64([Int64(loss.count)]))),
+        ]
+      } ?? [])
   }
 
   /// The tensors saved under `prefix.`, with the prefix removed, in name order.

@@ -51,11 +51,11 @@ struct TrainCommand: ParsableCommand {
 
   @OptionGroup var location: DataLocation
 
-  @Option(help: "Batch-split worker threads (with --blas-threads and the seed, fixes the result bit for bit).")
+  @Option(help: "Batch-split worker threads (with --kernel-threads and the seed, fixes the result bit for bit).")
   var workers = 2
 
-  @Option(help: "OpenBLAS threads inside each matrix product.")
-  var blasThreads = 1
+  @Option(help: "oneDNN threads inside each kernel (convolution, matrix product) of a worker.")
+  var kernelThreads = 1
 
   @Flag(help: "Delete the runs' existing checkpoints (only in directories margins train created) and train from scratch.")
   var fresh = false
@@ -66,7 +66,7 @@ struct TrainCommand: ParsableCommand {
   private var options: TrainerOptions {
     TrainerOptions(
       runsRoot: runsDir ?? "runs/\(profile.rawValue)", dataRoot: location.resolvedRoot, workers: workers,
-      blasThreads: blasThreads, untilEpoch: untilEpoch, retrainsChangedRuns: retrainChanged, startsAfresh: fresh)
+      blasThreads: kernelThreads, untilEpoch: untilEpoch, retrainsChangedRuns: retrainChanged, startsAfresh: fresh)
   }
 
   func validate() throws {

@@ -1,0 +1,62 @@
+import Foundation
+import Testing
+
+/// `margins train` with `snapshotEvery`, then `margins render --animate` on the run: end to end.
+@Suite(.serialized) struct SnapshotAnimationTests {
+  @Test func aRunWithSnapshotsAnimatesEveryEpochAndSnapshotInIterationOrder() throws {
+    let data = try TinyIDXData()
+    defer { data.remove() }
+    // 40 training images in batches of 20: 2 iterations per epoch, 6 in 3 epochs; a snapshot every 2.
+    try data.experiment(text: """
+      { "name": "tiny", "dataset": { "name": "\(data.data)" },
+        "settings": { "network": "mlp", "epochs": 3, "batchSize": 20, "learningRate": 0.05, "schedule": "constant",
+                      "snapshotEvery": 2 },
+        "runs": [ { "name": "r", "loss": "softmax" } ] }
+      """)
+    let trained = try MarginsProcess.run(["train", "tiny.json", "--runs-dir", data.runs, "--workers", "1"], in: data.root)
+    #expect(trained.status == 0, "\(trained.text)")
+    let snapshots = try FileManager.default.contentsOfDirectory(atPath: data.runs + "/tiny/r/snapshots").sorted()
+    #expect(snapshots == ["iter-0000002.npz", "iter-0000004.npz", "iter-0000006.npz"])
+
+    let rendered = try MarginsProcess.run(
+      ["render", data.runs + "/tiny/r", "--animate", "--out", data.root + "/out", "--name", "training", "--dpi", "40"], in: data.root)
+    #expect(rendered.status == 0, "\(rendered.text)")
+    // Three epoch checkpoints and three snapshots; the snapshots at iterations 2, 4 and 6 are the
+    // epochs' last iterations, so each pair is one frame: three frames.
+    #expect(rendered.text.contains("training.gif (3 frames"), "\(rendered.text)")
+    let gif = try Data(contentsOf: URL(fileURLWithPath: data.root + "/out/training.gif"))
+    #expect(gif.prefix(6) == Data("GIF89a".utf8))
+    #expect(gif.range(of: Data("NETSCAPE2.0".utf8)) != nil)
+  }
+
+  @Test func snapshotsBetweenEpochsAddFrames() throws {
+    let data = try TinyIDXData()
+    defer { data.remove() }
+    // 2 iterations per epoch, 2 epochs, a snapshot every iteration: 4 snapshots (2 at epoch ends).
+    try data.experiment(text: """
+      { "name": "tiny", "dataset": { "name": "\(data.data)" },
+        "settings": { "network": "mlp", "epochs": 2, "batchSize": 20, "learningRate": 0.05, "schedule": "constant",
+                      "snapshotEvery": 1 },
+        "runs": [ { "name": "r", "loss": "softmax" } ] }
+      """)
+    let trained = try MarginsProcess.run(["train", "tiny.json", "--runs-dir", data.runs, "--workers", "1"], in: data.root)
+    #expect(trained.status == 0, "\(trained.text)")
+    let rendered = try MarginsProcess.run(
+      ["render", data.runs + "/tiny/r", "--animate", "--out", data.root + "/out", "--name", "smooth", "--dpi", "40"], in: data.root)
+    #expect(rendered.status == 0, "\(rendered.text)")
+    #expect(rendered.text.contains("smooth.gif (4 frames"), "\(rendered.text)")
+  }
+
+  @Test func aSnapshotIntervalBeyondTheRunNamesTheField() throws {
+    let data = try TinyIDXData()
+    defer { data.remove() }
+    try data.experiment(text: """
+      { "name": "tiny", "dataset": { "name": "\(data.data)" },
+        "settings": { "network": "mlp", "epochs": 1, "batchSize": 20, "snapshotEvery": 5 },
+        "runs": [ { "name": "r", "loss": "softmax" } ] }
+      """)
+    let result = try MarginsProcess.run(["train", "tiny.json", "--runs-dir", data.runs, "--kernel-threads", "1"], in: data.root)
+    #expect(result.status != 0)
+    #expect(result.errors.contains("settings.snapshotEvery") && result.errors.contains("2 iterations"), "\(result.errors)")
+  }
+}
