@@ -8,11 +8,13 @@ import CDNNL
 /// y[n][o][oy][ox] = b[o] + Σ_{c,ky,kx} W[o][c][ky][kx] · x[n][c][oy·s − p + ky][ox·s − p + kx]
 /// ```
 ///
-/// The batch is split into `Threading.workerCount` contiguous ranges; each worker runs its own
+/// The batch is split into `workers` contiguous ranges; each worker runs its own
 /// primitives (built once per shape and kept) on its range and writes its own weight-gradient
 /// partial, and the partials are added in worker order. Tensors stay NCHW at the layer's edges;
 /// inside, oneDNN picks the blocked layouts its kernels want and the layer reorders to them.
-public final class Conv2D: Layer {
+public final class Conv2D: Layer, WorkerSplitting {
+  /// How many threads the batch (or channel) split uses; set through `Sequential.workers`.
+  public var workers = 1
   public let inChannels: Int
   public let outChannels: Int
   public let kernel: Int
@@ -66,7 +68,7 @@ public final class Conv2D: Layer {
 
   /// One plan per worker and shape, so every worker reorders into buffers of its own.
   private func plans(batch n: Int, geometry g: ConvolutionGeometry) -> [ConvolutionPlan] {
-    let workers = max(1, min(Threading.workerCount, n))
+    let workers = max(1, min(self.workers, n))
     return (0..<workers).map { worker in
       let key = ConvolutionPlan.Key(
         worker: worker, batch: Threading.range(worker, of: workers, splitting: n).count, height: g.height,
