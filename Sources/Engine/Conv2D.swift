@@ -27,6 +27,7 @@ public final class Conv2D: Layer, WorkerSplitting {
   public var propagatesInputGradient = true
 
   private var cachedInput: Tensor?
+  private var zeroInputGradient = ZeroTensorCache()
   private var plans: [ConvolutionPlan.Key: ConvolutionPlan] = [:]
   private var weightGradientScratch: [ScratchBuffer] = []
   private var biasGradientScratch: [ScratchBuffer] = []
@@ -149,7 +150,7 @@ public final class Conv2D: Layer, WorkerSplitting {
       inputGradient = Tensor(shape: input.shape) { buffer in work(buffer.baseAddress) }
     } else {
       work(nil)
-      inputGradient = Tensor(zeros: input.shape)
+      inputGradient = zeroInputGradient.zeros(input.shape)
     }
     accumulate(weightGradients, count: weightCount, into: weight)
     if let bias { accumulate(biasGradients, count: outChannels, into: bias) }

@@ -18,6 +18,7 @@ public final class Linear: Layer, WorkerSplitting {
   public var propagatesInputGradient = true
 
   private var cachedInput: Tensor?
+  private var zeroInputGradient = ZeroTensorCache()
   private var weightGradientScratch: [ScratchBuffer] = []
   private var biasGradientScratch: [ScratchBuffer] = []
 
@@ -130,7 +131,7 @@ public final class Linear: Layer, WorkerSplitting {
       inputGradient = Tensor(shape: input.shape) { buffer in work(buffer.baseAddress) }
     } else {
       work(nil)
-      inputGradient = Tensor(zeros: input.shape)
+      inputGradient = zeroInputGradient.zeros(input.shape)
     }
     accumulate(weightGradients, count: outFeatures * inFeatures, into: weight)
     if let bias { accumulate(biasGradients, count: outFeatures, into: bias) }

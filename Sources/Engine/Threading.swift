@@ -97,6 +97,18 @@ final class ScratchBuffer {
   }
 }
 
+/// The all-zero input gradient a layer that does not propagate one (the network's first layer)
+/// returns, kept between steps: a copy-on-write `Tensor`, so returning the same one each step
+/// costs no fill, and a caller that writes into it gets its own copy.
+struct ZeroTensorCache {
+  private var cached = Tensor(zeros: [0])
+
+  mutating func zeros(_ shape: [Int]) -> Tensor {
+    if cached.shape != shape { cached = Tensor(zeros: shape) }
+    return cached
+  }
+}
+
 /// Adds per-worker partial gradients into `parameter.gradient`, in worker order.
 func accumulate(_ partials: [UnsafeMutablePointer<Float>], count: Int, into parameter: Parameter) {
   precondition(
