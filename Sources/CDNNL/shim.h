@@ -2,6 +2,9 @@
 // The inline helpers take plain integers so Swift never has to build `dnnl_dims_t` tuples.
 #include <dnnl.h>
 
+// glibc's allocator knobs (`mallopt`), which the engine sets once so that freed activations are reused.
+#include <malloc.h>
+
 // oneDNN is built on OpenMP here: a primitive uses as many threads as the calling thread's
 // OpenMP setting allows, so the engine sets it before each call.
 extern void omp_set_num_threads(int count);

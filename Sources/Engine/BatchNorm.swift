@@ -12,10 +12,12 @@ import Foundation
 /// variance. Evaluation uses the running statistics. The running statistics are `buffers`, so
 /// checkpoints carry them.
 ///
-/// Channels are split across `Threading.workerCount` workers; each channel's sums run in one
+/// Channels are split across `workers` workers; each channel's sums run in one
 /// thread in a fixed order (16-lane Float sums per plane, added across planes in Double), so
 /// results do not depend on the worker count.
-public final class BatchNorm: StatefulLayer {
+public final class BatchNorm: StatefulLayer, WorkerSplitting {
+  /// How many threads the batch (or channel) split uses; set through `Sequential.workers`.
+  public var workers = 1
   public let channels: Int
   public let momentum: Float
   public let epsilon: Float
@@ -66,7 +68,7 @@ public final class BatchNorm: StatefulLayer {
     var batchVariance = [Float](repeating: 0, count: channels)
     let runningMeanValues = runningMean.value.scalars
     let runningVarianceValues = runningVariance.value.scalars
-    let workers = max(1, min(Threading.workerCount, channels))
+    let workers = max(1, min(self.workers, channels))
     var normalized = Tensor(zeros: [])
     let output = Tensor(shape: input.shape) { y in
       normalized = Tensor(shape: input.shape) { xHat in
@@ -151,7 +153,7 @@ public final class BatchNorm: StatefulLayer {
     let inverseDeviation = cachedInverseDeviation
     var scaleGradient = [Float](repeating: 0, count: channels)
     var shiftGradient = [Float](repeating: 0, count: channels)
-    let workers = max(1, min(Threading.workerCount, channels))
+    let workers = max(1, min(self.workers, channels))
     let inputGradient = Tensor(shape: normalized.shape) { dx in
       normalized.withUnsafePointer { xHat in
         outputGradient.withUnsafePointer { dy in

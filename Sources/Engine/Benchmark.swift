@@ -1,3 +1,4 @@
+import CDNNL
 import Foundation
 
 /// Throughput and memory measurements for `margins bench`.
@@ -37,6 +38,52 @@ public enum Benchmark {
     return Double(batchSize * iterations) / seconds(since: start)
   }
 
+  /// Multiply-add FLOPs (2 per multiply-add) of one training step per image: the forward pass of
+  /// every convolution and Linear layer, plus the same again for the weight gradient and, where
+  /// the layer propagates it, for the input gradient. Counted from the layer shapes by running one
+  /// evaluation forward on a single image.
+  public static func trainingFLOPsPerImage(of network: Network) -> Double {
+    var x = Tensor(zeros: [1] + Network.itemShape)
+    var flops = 0.0
+    for layer in network.body.layers {
+      let y = layer.forward(x, mode: .evaluation)
+      let passes: (forward: Double, backward: Double)
+      switch layer {
+      case let conv as Conv2D:
+        let multiplyAdds = Double(y.count * conv.inChannels * conv.kernel * conv.kernel)
+        passes = (2 * multiplyAdds, 2 * multiplyAdds * (conv.propagatesInputGradient ? 2 : 1))
+      case let linear as Linear:
+        let multiplyAdds = Double(linear.inFeatures * linear.outFeatures)
+        passes = (2 * multiplyAdds, 2 * multiplyAdds * (linear.propagatesInputGradient ? 2 : 1))
+      default:
+        passes = (0, 0)
+      }
+      flops += passes.forward + passes.backward
+      x = y
+    }
+    return flops
+  }
+
+  /// The best sgemm rate (FLOP/s) of oneDNN's `dnnl_sgemm` on `threads` threads, for square
+  /// `size`-wide matrices, best of `repeats` calls after one untimed call: the machine's limit
+  /// that `margins bench` relates the training rate to.
+  public static func sgemmRate(threads: Int, size: Int = 1024, repeats: Int = 5) -> Double {
+    var generator = SeededGenerator(seed: 1703)
+    let a = (0..<(size * size)).map { _ in generator.nextUniform() }
+    let b = (0..<(size * size)).map { _ in generator.nextUniform() }
+    var c = [Float](repeating: 0, count: size * size)
+    omp_set_num_threads(Int32(threads))
+    defer { omp_set_num_threads(Int32(Threading.kernelThreadCount)) }
+    let n = Int64(size)
+    var best = Double.infinity
+    for repetition in 0...repeats {
+      let start = DispatchTime.now().uptimeNanoseconds
+      Kernels.check(dnnl_sgemm(78, 78, n, n, n, 1, a, n, b, n, 0, &c, n), "multiply for the sgemm benchmark")
+      if repetition > 0 { best = min(best, seconds(since: start)) }
+    }
+    return 2 * Double(size * size * size) / best
+  }
+
   /// The process's peak resident set size in bytes (`VmHWM` of `/proc/self/status`), or nil
   /// where that file does not exist.
   public static func peakResidentBytes() -> Int? {
@@ -65,7 +112,7 @@ public enum Benchmark {
 
   /// One line naming what a measurement ran on: CPU model, its widest vector ISA, cores, and the
   /// kernel ISA and thread setting the engine uses (from `/proc/cpuinfo`; "unknown" elsewhere).
-  public static var machine: String {
+  public static func machine(workers: Int) -> String {
     let info = (try? String(contentsOfFile: "/proc/cpuinfo", encoding: .utf8)) ?? ""
     let lines = info.split(separator: "\n")
     func field(_ name: String) -> String? {
@@ -76,7 +123,7 @@ public enum Benchmark {
     let cpuISA = ["amx_tile", "avx512f", "avx2", "avx", "sse4_1"].filter { flags.contains($0) }.joined(separator: "+")
     return "machine: \(field("model name") ?? "unknown CPU"), \(ProcessInfo.processInfo.activeProcessorCount) cores, "
       + "ISA: \(cpuISA.isEmpty ? "unknown" : cpuISA); kernel ISA \(Kernels.isa), "
-      + "\(Threading.workerCount) workers x \(Threading.kernelThreadCount) kernel threads"
+      + "\(workers) workers x \(Threading.kernelThreadCount) kernel threads"
   }
 
   private static func randomBatch(batchSize: Int, seed: UInt64) -> Tensor {

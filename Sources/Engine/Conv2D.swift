@@ -8,11 +8,13 @@ import CDNNL
 /// y[n][o][oy][ox] = b[o] + Σ_{c,ky,kx} W[o][c][ky][kx] · x[n][c][oy·s − p + ky][ox·s − p + kx]
 /// ```
 ///
-/// The batch is split into `Threading.workerCount` contiguous ranges; each worker runs its own
+/// The batch is split into `workers` contiguous ranges; each worker runs its own
 /// primitives (built once per shape and kept) on its range and writes its own weight-gradient
 /// partial, and the partials are added in worker order. Tensors stay NCHW at the layer's edges;
 /// inside, oneDNN picks the blocked layouts its kernels want and the layer reorders to them.
-public final class Conv2D: Layer {
+public final class Conv2D: Layer, WorkerSplitting {
+  /// How many threads the batch (or channel) split uses; set through `Sequential.workers`.
+  public var workers = 1
   public let inChannels: Int
   public let outChannels: Int
   public let kernel: Int
@@ -25,6 +27,7 @@ public final class Conv2D: Layer {
   public var propagatesInputGradient = true
 
   private var cachedInput: Tensor?
+  private var zeroInputGradient = ZeroTensorCache()
   private var plans: [ConvolutionPlan.Key: ConvolutionPlan] = [:]
   private var weightGradientScratch: [ScratchBuffer] = []
   private var biasGradientScratch: [ScratchBuffer] = []
@@ -66,7 +69,7 @@ public final class Conv2D: Layer {
 
   /// One plan per worker and shape, so every worker reorders into buffers of its own.
   private func plans(batch n: Int, geometry g: ConvolutionGeometry) -> [ConvolutionPlan] {
-    let workers = max(1, min(Threading.workerCount, n))
+    let workers = max(1, min(self.workers, n))
     return (0..<workers).map { worker in
       let key = ConvolutionPlan.Key(
         worker: worker, batch: Threading.range(worker, of: workers, splitting: n).count, height: g.height,
@@ -147,7 +150,7 @@ public final class Conv2D: Layer {
       inputGradient = Tensor(shape: input.shape) { buffer in work(buffer.baseAddress) }
     } else {
       work(nil)
-      inputGradient = Tensor(zeros: input.shape)
+      inputGradient = zeroInputGradient.zeros(input.shape)
     }
     accumulate(weightGradients, count: weightCount, into: weight)
     if let bias { accumulate(biasGradients, count: outChannels, into: bias) }

@@ -5,10 +5,12 @@
 /// y[n][o][oy][ox] = b[o] + Σ_{c,ky,kx} W[o][c][ky][kx] · x[n][c][oy·s − p + ky][ox·s − p + kx]
 /// ```
 ///
-/// The batch is split into `Threading.workerCount` contiguous ranges processed concurrently;
+/// The batch is split into `workers` contiguous ranges processed concurrently;
 /// each worker unrolls a few images at a time into its own column buffer and accumulates its own
 /// weight gradient, and the workers' gradients are added in worker order.
-final class Im2colConv2D: Layer {
+final class Im2colConv2D: Layer, WorkerSplitting {
+  /// How many threads the batch (or channel) split uses; set through `Sequential.workers`.
+  var workers = 1
   let inChannels: Int
   let outChannels: Int
   let kernel: Int
@@ -64,7 +66,7 @@ final class Im2colConv2D: Layer {
     let g = geometry(for: input)
     cachedInput = mode == .training ? input : nil
     let n = input.shape[0]
-    let workers = max(1, min(Threading.workerCount, n))
+    let workers = max(1, min(self.workers, n))
     let chunk = chunkSize(g)
     let plane = g.outputPlane
     let patch = g.patchSize
@@ -116,7 +118,7 @@ final class Im2colConv2D: Layer {
       outputGradient.shape == [n, outChannels, g.outputHeight, g.outputWidth],
       "Im2colConv2D.backward expects gradient \([n, outChannels, g.outputHeight, g.outputWidth]), got \(outputGradient.shape)"
     )
-    let workers = max(1, min(Threading.workerCount, n))
+    let workers = max(1, min(self.workers, n))
     let chunk = chunkSize(g)
     let plane = g.outputPlane
     let patch = g.patchSize

@@ -4,10 +4,12 @@
 /// y = x · Wᵀ + b        (W is out x in, as in Caffe's InnerProduct and PyTorch's Linear)
 /// ```
 ///
-/// With `Threading.workerCount > 1` the batch rows are split across workers (each runs its own
+/// With `workers > 1` the batch rows are split across workers (each runs its own
 /// `gemm` on its rows and its own weight-gradient partial, added in worker order); otherwise one
 /// `gemm` covers the batch and the OpenBLAS threads do the splitting.
-public final class Linear: Layer {
+public final class Linear: Layer, WorkerSplitting {
+  /// How many threads the batch (or channel) split uses; set through `Sequential.workers`.
+  public var workers = 1
   public let inFeatures: Int
   public let outFeatures: Int
   public let weight: Parameter
@@ -16,6 +18,7 @@ public final class Linear: Layer {
   public var propagatesInputGradient = true
 
   private var cachedInput: Tensor?
+  private var zeroInputGradient = ZeroTensorCache()
   private var weightGradientScratch: [ScratchBuffer] = []
   private var biasGradientScratch: [ScratchBuffer] = []
 
@@ -51,7 +54,7 @@ public final class Linear: Layer {
     let n = input.shape[0]
     let inFeatures = self.inFeatures
     let outFeatures = self.outFeatures
-    let workers = max(1, min(Threading.workerCount, n))
+    let workers = max(1, min(self.workers, n))
     let biasValues = bias?.value.scalars
     return Tensor(shape: [n, outFeatures]) { output in
       guard let y = output.baseAddress else { return }
@@ -87,7 +90,7 @@ public final class Linear: Layer {
     precondition(
       outputGradient.shape == [n, outFeatures],
       "Linear.backward expects gradient \([n, outFeatures]), got \(outputGradient.shape)")
-    let workers = max(1, min(Threading.workerCount, n))
+    let workers = max(1, min(self.workers, n))
     while weightGradientScratch.count < workers {
       weightGradientScratch.append(ScratchBuffer())
       biasGradientScratch.append(ScratchBuffer())
@@ -128,7 +131,7 @@ public final class Linear: Layer {
       inputGradient = Tensor(shape: input.shape) { buffer in work(buffer.baseAddress) }
     } else {
       work(nil)
-      inputGradient = Tensor(zeros: input.shape)
+      inputGradient = zeroInputGradient.zeros(input.shape)
     }
     accumulate(weightGradients, count: outFeatures * inFeatures, into: weight)
     if let bias { accumulate(biasGradients, count: outFeatures, into: bias) }

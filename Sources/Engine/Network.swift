@@ -47,14 +47,23 @@ public final class Network: StatefulLayer {
   /// The input shape of one item.
   public static let itemShape = [1, 28, 28]
 
-  /// Builds `configuration` with weights drawn from a generator seeded with `seed`.
-  public init(configuration: NetworkConfiguration, seed: UInt64) {
+  /// How many threads the layers split each batch across (1 = none). Part of what fixes the
+  /// bits of a result, with the seed, `Threading.kernelThreadCount` and `Kernels.isa`.
+  public var workers: Int {
+    get { body.workers }
+    set { body.workers = newValue }
+  }
+
+  /// Builds `configuration` with weights drawn from a generator seeded with `seed`, its layers
+  /// splitting each batch across `workers` threads.
+  public init(configuration: NetworkConfiguration, seed: UInt64, workers: Int = 1) {
     precondition(
       (2...3).contains(configuration.featureDimension),
       "feature dimension must be 2 or 3, got \(configuration.featureDimension)")
     var generator = SeededGenerator(seed: seed)
     self.configuration = configuration
     body = Sequential(Network.layers(for: configuration, generator: &generator))
+    body.workers = workers
   }
 
   public var parameters: [Parameter] { body.parameters }

@@ -7,9 +7,11 @@
 /// ```
 ///
 /// Slopes start at 0.25 and have weight-decay multiplier 0, as in the paper (decay would push
-/// them toward ReLU). Work is split by channel across `Threading.workerCount` workers, so each
+/// them toward ReLU). Work is split by channel across `workers` workers, so each
 /// slope's gradient is summed by one thread in a fixed order whatever the worker count.
-public final class PReLU: Layer {
+public final class PReLU: Layer, WorkerSplitting {
+  /// How many threads the batch (or channel) split uses; set through `Sequential.workers`.
+  public var workers = 1
   public let channels: Int
   public let shared: Bool
   public let slope: Parameter
@@ -40,7 +42,7 @@ public final class PReLU: Layer {
     cachedInput = mode == .training ? input : nil
     let channels = self.channels
     let shared = self.shared
-    let workers = max(1, min(Threading.workerCount, channels))
+    let workers = max(1, min(self.workers, channels))
     return Tensor(shape: input.shape) { output in
       guard let y = output.baseAddress else { return }
       input.withUnsafePointer { x in
@@ -101,7 +103,7 @@ public final class PReLU: Layer {
     let (n, plane) = layout(input)
     let channels = self.channels
     let shared = self.shared
-    let workers = max(1, min(Threading.workerCount, channels))
+    let workers = max(1, min(self.workers, channels))
     var slopeGradient = [Float](repeating: 0, count: channels)
     let inputGradient = Tensor(shape: input.shape) { output in
       guard let dx = output.baseAddress else { return }

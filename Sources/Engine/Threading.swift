@@ -4,22 +4,20 @@ import Synchronization
 /// How the engine uses the machine's cores.
 ///
 /// Two independent knobs, because which one wins depends on the network (see the README):
-/// - `workerCount`: layers split the batch into that many contiguous ranges and run them on
-///   separate threads (per-worker buffers; parameter gradients reduced in worker order);
+/// - the worker count, a property of each network (`Network.workers`, set on every layer that
+///   splits work by `Sequential`): layers split the batch into that many contiguous ranges and run
+///   them on separate threads (per-worker buffers; parameter gradients reduced in worker order);
 /// - `kernelThreadCount`: the OpenMP threads oneDNN may use inside each kernel call
-///   (convolution, pooling, `gemm`) made by one worker.
+///   (convolution, pooling, `gemm`) made by one worker. This one is process-wide because it is
+///   oneDNN's (an OpenMP setting), so it is set explicitly and recorded beside the worker count.
 ///
 /// For a fixed pair of settings (and kernel ISA, see `Kernels.isa`) every result is bit-identical
-/// run to run: the batch ranges are a pure function of the batch size and `workerCount`, oneDNN
+/// run to run: the batch ranges are a pure function of the batch size and the worker count, oneDNN
 /// partitions its work statically by thread count, and every reduction runs in a fixed order.
 public enum Threading {
-  /// Atomics so that reading them from any layer needs no isolation; they are meant to be set
+  /// An atomic so that reading it from any worker needs no isolation; it is meant to be set
   /// once before training, not while a forward or backward pass runs.
-  private static let storedWorkerCount = Atomic<Int>(1)
   private static let storedKernelThreadCount = Atomic<Int>(1)
-
-  /// How many threads layers split the batch across (1 = no batch split).
-  public static var workerCount: Int { storedWorkerCount.load(ordering: .relaxed) }
 
   /// How many threads each oneDNN kernel call may use.
   public static var kernelThreadCount: Int { storedKernelThreadCount.load(ordering: .relaxed) }
@@ -27,11 +25,9 @@ public enum Threading {
   /// The setting that measured fastest on the 2-core machine (see the Engine README).
   public static let fastest = (workers: 2, kernelThreads: 1)
 
-  /// Sets the batch-split worker count and the per-call kernel thread count together.
-  public static func configure(workers: Int, kernelThreads: Int) {
-    precondition(workers >= 1, "worker count must be at least 1, got \(workers)")
+  /// Sets the per-call kernel thread count (the worker count is the network's: `Network.workers`).
+  public static func configure(kernelThreads: Int) {
     precondition(kernelThreads >= 1, "kernel thread count must be at least 1, got \(kernelThreads)")
-    storedWorkerCount.store(workers, ordering: .relaxed)
     storedKernelThreadCount.store(kernelThreads, ordering: .relaxed)
   }
 
@@ -43,6 +39,13 @@ public enum Threading {
     let start = index * base + min(index, extra)
     return start..<(start + base + (index < extra ? 1 : 0))
   }
+}
+
+/// A layer that splits its work over worker threads; `Sequential` (and so `Network`) sets the
+/// count on each of its layers, so the setting belongs to the network, not the process.
+public protocol WorkerSplitting: AnyObject {
+  /// How many threads the layer splits its work across (1 = no split).
+  var workers: Int { get set }
 }
 
 /// Runs `body(0)`, ..., `body(count - 1)`, concurrently when `count > 1`, and returns when all are done.
@@ -91,6 +94,18 @@ final class ScratchBuffer {
       capacity = count
     }
     return pointer
+  }
+}
+
+/// The all-zero input gradient a layer that does not propagate one (the network's first layer)
+/// returns, kept between steps: a copy-on-write `Tensor`, so returning the same one each step
+/// costs no fill, and a caller that writes into it gets its own copy.
+struct ZeroTensorCache {
+  private var cached = Tensor(zeros: [0])
+
+  mutating func zeros(_ shape: [Int]) -> Tensor {
+    if cached.shape != shape { cached = Tensor(zeros: shape) }
+    return cached
   }
 }
 

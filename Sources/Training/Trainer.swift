@@ -75,7 +75,7 @@ public final class Trainer {
   public func train(_ plan: RunPlan) throws -> RunOutcome {
     let started = DispatchTime.now().uptimeNanoseconds
     try options.validate()
-    Threading.configure(workers: options.workers, kernelThreads: options.blasThreads)
+    Threading.configure(kernelThreads: options.blasThreads)
     let data = try PreparedData.load(plan.dataset, dataRoot: options.dataRoot, seed: plan.seed, cache: cache)
     let warnings = try plan.validate(against: data)
     let claim = try RunClaim(root: options.runsRoot, experiment: plan.experiment, run: plan.run)
@@ -93,6 +93,7 @@ public final class Trainer {
     for warning in warnings { progress.line("\(name): \(warning.description)") }
     try claim.record(warnings: warnings)
     let session = try TrainingSession(plan: plan, data: data, directory: directory, options: options, warnings: warnings)
+    session.network.workers = options.workers
     let lastEpoch = min(plan.epochs, options.untilEpoch ?? plan.epochs)
     let firstEpoch = session.completedEpochs + 1
     if firstEpoch > lastEpoch {

@@ -40,15 +40,16 @@ struct Bench: ParsableCommand {
   }
 
   func run() throws {
-    Threading.configure(workers: threads.workers, kernelThreads: threads.kernelThreads)
-    print(Benchmark.machine + ", batch \(batchSize)")
+    Threading.configure(kernelThreads: threads.kernelThreads)
+    print(Benchmark.machine(workers: threads.workers) + ", batch \(batchSize)")
     var trainingRates: [Architecture: Double] = [:]
     print(
       pad("network", 11) + pad("threads", 8, right: true) + pad("train img/s", 13, right: true)
         + pad("infer img/s", 13, right: true) + pad("peak MB", 9, right: true))
     for architecture in network.architectures {
       let isolatedPeak = Benchmark.resetPeakResident()
-      let net = Network(configuration: NetworkConfiguration(architecture: architecture), seed: 1701)
+      let net = Network(
+        configuration: NetworkConfiguration(architecture: architecture), seed: 1701, workers: threads.workers)
       let count = iterations ?? Self.defaultIterations(for: architecture)
       // Warm-up only before the first repetition: later ones run on warm caches and buffers.
       let train =
@@ -69,6 +70,19 @@ struct Bench: ParsableCommand {
         pad(architecture.rawValue, 11) + pad(threads.description, 8, right: true)
           + pad(String(format: "%.0f", train), 13, right: true) + pad(String(format: "%.0f", infer), 13, right: true)
           + pad(peak, 9, right: true))
+    }
+    // The machine's limit, measured in this run: sgemm on all cores the setting uses.
+    let threadCount = threads.workers * threads.kernelThreads
+    let sgemm = Benchmark.sgemmRate(threads: threadCount)
+    print(String(format: "sgemm: %.1f GFLOPS (dnnl_sgemm 1024x1024x1024, %d threads, best of 5, this run)", sgemm / 1e9, threadCount))
+    for architecture in network.architectures {
+      guard let rate = trainingRates[architecture] else { continue }
+      let flops = Benchmark.trainingFLOPsPerImage(
+        of: Network(configuration: NetworkConfiguration(architecture: architecture), seed: 1701))
+      print(
+        String(
+          format: "%@ training: %.1f MFLOP/img (conv + linear), so sgemm's rate allows %.0f img/s; measured %.0f = %.0f %%",
+          architecture.rawValue, flops / 1e6, sgemm / flops, rate, 100 * rate * flops / sgemm))
     }
     if let compact = trainingRates[.compact], let lenet = trainingRates[.lenetpp] {
       print("compact trains \(String(format: "%.1f", compact / lenet))x faster than lenetpp")

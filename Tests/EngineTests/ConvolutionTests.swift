@@ -44,7 +44,8 @@ import Testing
       padding: geometry.padding, generator: &generator)
     for o in 0..<4 { conv.bias?.value[o] = 0.1 * Float(o + 1) }
     let x = uniformTensor([5, 3, 7, 6], seed: 22)
-    let y = withThreading(workers: workers) { conv.forward(x, mode: .evaluation) }
+    conv.workers = workers
+    let y = withKernelThreads(1) { conv.forward(x, mode: .evaluation) }
     let expected = Self.naiveConvolution(x, conv)
     #expect(y.count == expected.count)
     let worst = zip(y.scalars, expected).map { abs(Double($0) - $1) }.max() ?? 0
@@ -65,7 +66,8 @@ import Testing
     let x = uniformTensor([6, 2, 5, 5], seed: 25)
     let dy = uniformTensor([6, 3, 5, 5], seed: 26)
     func gradients(workers: Int) -> (Tensor, Tensor, Tensor) {
-      withThreading(workers: workers) {
+      conv.workers = workers
+      return withKernelThreads(1) {
         for parameter in conv.parameters { parameter.zeroGradient() }
         _ = conv.forward(x, mode: .training)
         let dx = conv.backward(dy)
@@ -99,7 +101,8 @@ import Testing
     let oracle = Im2colConv2D(sharingParametersOf: conv)
     let x = uniformTensor([5, 3, 11, 9], seed: 32)
     func run(_ layer: any Layer) -> [Tensor] {
-      withThreading(workers: workers) {
+      (conv.workers, oracle.workers) = (workers, workers)
+      return withKernelThreads(1) {
         for parameter in conv.parameters { parameter.zeroGradient() }
         let y = layer.forward(x, mode: .training)
         let dy = uniformTensor(y.shape, seed: 33)

@@ -27,7 +27,8 @@ import Testing
     let conv = Conv2D(
       name: "conv", inChannels: 2, outChannels: 3, kernel: c.kernel, stride: c.stride, padding: c.padding,
       bias: c.bias, generator: &generator)
-    withThreading(workers: c.workers) {
+    conv.workers = c.workers
+    withKernelThreads(1) {
       expectGradientsMatch(conv, input: uniformTensor([3, 2, 5, 6], seed: 7), checker: Self.tight)
     }
   }
@@ -36,7 +37,8 @@ import Testing
   func linearGradientsMatchFiniteDifferences(bias: Bool, workers: Int) {
     var generator = SeededGenerator(seed: 1701)
     let linear = Linear(name: "fc", inFeatures: 4, outFeatures: 3, bias: bias, generator: &generator)
-    withThreading(workers: workers) {
+    linear.workers = workers
+    withKernelThreads(1) {
       expectGradientsMatch(linear, input: uniformTensor([3, 4], seed: 8), checker: Self.tight)
     }
   }
@@ -50,7 +52,8 @@ import Testing
     let prelu = PReLU(name: "prelu", channels: 3, shared: shared)
     // Different slopes per channel so a channel mix-up would show.
     for i in 0..<prelu.slope.value.count { prelu.slope.value[i] = 0.1 + 0.2 * Float(i) }
-    withThreading(workers: workers) {
+    prelu.workers = workers
+    withKernelThreads(1) {
       expectGradientsMatch(prelu, input: awayFromZero([2, 3, 5, 5], seed: 10))
       expectGradientsMatch(prelu, input: awayFromZero([3, 3], seed: 11))
     }
@@ -81,7 +84,8 @@ import Testing
       bn.runningVariance.value[c] = 0.5 + Float(c)
     }
     // Inputs with a spread well above ε so the batch statistics are well conditioned.
-    withThreading(workers: 2) {
+    bn.workers = 2
+    withKernelThreads(1) {
       expectGradientsMatch(bn, input: uniformTensor(shape, in: -2...2, seed: 14), mode: mode)
     }
   }
@@ -110,12 +114,12 @@ import Testing
 @Suite struct NetworkGradientTests {
   @Test(arguments: [Architecture.compact, .anchorCNN, .mlp])
   func networkGradientsMatchFiniteDifferences(architecture: Architecture) {
-    let network = Network(configuration: NetworkConfiguration(architecture: architecture), seed: 41)
+    let network = Network(configuration: NetworkConfiguration(architecture: architecture), seed: 41, workers: 2)
     let input = uniformTensor([3, 1, 28, 28], seed: 42)
     // A small step: with BatchNorm over 3 items some PReLU inputs sit near 0, and a 1e-3 step
     // already crosses those kinks. Rounding stays small: ulp(objective ≈ 6) / 2e-4 ≈ 2.5e-3.
     let checker = GradientChecker(step: 1e-4, tolerance: 2e-2)
-    withThreading(workers: 2) {
+    withKernelThreads(1) {
       let output = network.forward(input, mode: .training)
       let projection = RandomProjection(count: output.count)
       network.zeroGradients()

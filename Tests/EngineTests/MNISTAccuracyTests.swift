@@ -43,10 +43,7 @@ import Testing
     let architecture = Architecture(rawValue: environment["MARGINS_MNIST_NETWORK"] ?? "compact") ?? .compact
     let train = try Self.load("train", directory: directory)
     let test = try Self.load("t10k", directory: directory)
-    Threading.configure(workers: 2, kernelThreads: 1)
-    defer { Threading.configure(workers: 1, kernelThreads: 1) }
-
-    let network = Network(configuration: NetworkConfiguration(architecture: architecture), seed: 1701)
+    let network = Network(configuration: NetworkConfiguration(architecture: architecture), seed: 1701, workers: 2)
     var generator = SeededGenerator(seed: 1702)
     let head = Linear(
       name: "head", inFeatures: 2, outFeatures: 10, bias: false, initializer: .xavier, generator: &generator)

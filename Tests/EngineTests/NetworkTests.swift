@@ -47,6 +47,18 @@ import Testing
       Network(configuration: configuration, seed: 5).state != Network(configuration: configuration, seed: 6).state)
   }
 
+  @Test(arguments: Architecture.allCases)
+  func workerCountReachesEveryLayerThatSplitsWork(architecture: Architecture) {
+    let network = Network(configuration: NetworkConfiguration(architecture: architecture), seed: 1, workers: 3)
+    let splitting = network.body.layers.compactMap { $0 as? any WorkerSplitting }
+    #expect(!splitting.isEmpty)
+    #expect(network.workers == 3 && splitting.allSatisfy { $0.workers == 3 })
+    network.workers = 2
+    #expect(splitting.allSatisfy { $0.workers == 2 })
+    // Another network in the same process keeps its own setting.
+    #expect(Network(configuration: NetworkConfiguration(architecture: architecture), seed: 1).workers == 1)
+  }
+
   @Test func stateRestoreRejectsForeignState() {
     let compact = Network(configuration: NetworkConfiguration(architecture: .compact), seed: 1)
     let mlp = Network(configuration: NetworkConfiguration(architecture: .mlp), seed: 1)

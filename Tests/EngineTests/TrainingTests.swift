@@ -36,8 +36,9 @@ import Testing
     let schedule = LearningRateSchedule.warmup(
       iterations: 5, startFactor: 0.1, then: .cosine(base: 0.05, minimum: 0.005, iterations: 400))
 
-    init(_ architecture: Architecture, seed: UInt64) {
-      network = Network(configuration: NetworkConfiguration(architecture: architecture), seed: seed)
+    init(_ architecture: Architecture, seed: UInt64, workers: Int = 1) {
+      network = Network(
+        configuration: NetworkConfiguration(architecture: architecture), seed: seed, workers: workers)
       var headGenerator = SeededGenerator(seed: seed &+ 1)
       head = Linear(name: "head", inFeatures: 2, outFeatures: 10, bias: false, generator: &headGenerator)
       optimizer = SGD(momentum: 0.9, weightDecay: 5e-4, nesterov: true)
@@ -64,8 +65,8 @@ import Testing
   @Test(arguments: [(1, 1), (2, 1), (1, 2)])
   func sameSeedAndThreadsGiveBitIdenticalWeights(threads: (workers: Int, blas: Int)) {
     let states = (0..<2).map { _ in
-      withThreading(workers: threads.workers, kernelThreads: threads.blas) {
-        let run = Run(.compact, seed: 11)
+      withKernelThreads(threads.blas) {
+        let run = Run(.compact, seed: 11, workers: threads.workers)
         for _ in 0..<4 { run.step(batchSize: 8) }
         return run.state + run.optimizer.state
       }
@@ -76,8 +77,8 @@ import Testing
   }
 
   @Test func restoredStateContinuesIdentically() throws {
-    try withThreading(workers: 2) {
-      let original = Run(.compact, seed: 12)
+    try withKernelThreads(1) {
+      let original = Run(.compact, seed: 12, workers: 2)
       for _ in 0..<3 { original.step(batchSize: 8) }
       let savedNetwork = original.network.state
       let savedHead = original.head.parameters.map { NamedTensor(name: $0.name, tensor: $0.value) }
@@ -85,7 +86,7 @@ import Testing
       let (savedIteration, savedGenerator) = (original.iteration, original.generator)
       for _ in 0..<3 { original.step(batchSize: 8) }
 
-      let resumed = Run(.compact, seed: 99)
+      let resumed = Run(.compact, seed: 99, workers: 2)
       try resumed.network.restore(savedNetwork)
       for (parameter, saved) in zip(resumed.head.parameters, savedHead) { parameter.value = saved.tensor }
       try resumed.optimizer.restore(savedOptimizer, for: resumed.parameters)
