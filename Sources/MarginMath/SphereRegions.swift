@@ -67,14 +67,10 @@ public enum SphereRegions {
   ) -> [SphereClassRegions] {
     precondition(azimuths >= 8, "need at least 8 azimuths, got \(azimuths)")
     precondition(radialStep > 0 && radialStep < 1, "radialStep must lie in (0, 1) rad")
-    let rows = weights.map(\.array)
+    let logits = SphereLogits(weights: weights, rule: rule)
     return weights.indices.map { y in
-      let decisionGap: (Vector3) -> Double = { p in
-        SectorGeometry.gap(rule.labelFreeLogits(feature: p.array, weights: rows), target: y)
-      }
-      let acceptanceGap: (Vector3) -> Double = { p in
-        SectorGeometry.gap(rule.marginLogits(feature: p.array, weights: rows, target: y), target: y)
-      }
+      let decisionGap: (Vector3) -> Double = { p in logits.gap(p, target: y, margin: false) }
+      let acceptanceGap: (Vector3) -> Double = { p in logits.gap(p, target: y, margin: true) }
       let preferred = weights[y].direction ?? Vector3(0, 0, 1)
       return SphereClassRegions(
         classIndex: y,
