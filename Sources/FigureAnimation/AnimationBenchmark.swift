@@ -97,24 +97,22 @@ public enum AnimationBenchmark {
   }
 
   /// The figures at `width` px wide (at `dpi`) with the panels' aspect ratio chosen so the layout is
-  /// `height` px tall (the layout's height is affine in the panel aspect at a fixed width).
+  /// `height` px tall: the layout's height grows with the aspect, so bisection finds it (to a pixel when
+  /// the panels, not the legend, set the height).
   static func sized(_ figures: [Figure], width: Int, height: Int, dpi: Double) throws -> [Figure] {
     guard let first = figures.first else { return figures }
-    func layoutHeight(_ aspect: Double) throws -> Double {
-      var f = first
-      f.width = Double(width) * 72 / dpi
-      f.panelHeight = f.panelWidth * aspect
-      return try f.layout().height * dpi / 72
-    }
-    let a = 1.0, b = 0.5
-    let ha = try layoutHeight(a), hb = try layoutHeight(b)
-    let aspect = max(0.05, a + (Double(height) - ha) * (a - b) / (ha - hb))
-    return figures.map { f in
+    func resized(_ f: Figure, _ aspect: Double) -> Figure {
       var copy = f
       copy.width = Double(width) * 72 / dpi
       copy.panelHeight = copy.panelWidth * aspect
       return copy
     }
+    var (low, high) = (0.05, 4.0)
+    for _ in 0..<30 {
+      let mid = (low + high) / 2
+      if try resized(first, mid).layout().height * dpi / 72 > Double(height) { high = mid } else { low = mid }
+    }
+    return figures.map { resized($0, low) }
   }
 
   static func processCPUSeconds() -> Double {

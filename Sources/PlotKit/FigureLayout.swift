@@ -203,8 +203,10 @@ public struct FigureLayout {
       legendBox = nil
     } else if style.legend == .right {
       let h = Double(entries.count + (figure.legendTitle != nil ? 1 : 0)) * legendRow + padding
-      let anchorTop = boxTop[figure.rows - 1] + panelHeight / 2 - h / 2
+      // Centred on the last row, but never reaching below the grid into the caption.
+      let anchorTop = min(boxTop[figure.rows - 1] + panelHeight / 2 - h / 2, gridBottom - rowGap - h)
       let box = Rect(x: gridRight + 4 * u, y: max(margin, anchorTop), width: rightLegendWidth, height: h)
+      gridBottom = max(gridBottom, box.maxY + rowGap)
       var rowTop = box.minY + padding / 2
       if figure.legendTitle != nil {
         legendTitleOrigin = Point(x: box.minX + padding, y: rowTop + legendRow * 0.72)
