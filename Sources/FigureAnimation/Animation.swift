@@ -69,13 +69,14 @@ public enum Animation {
       // Every frame has new weights, so boundaries and zones are computed per frame, on every core.
       figures = try concurrentMap(frames) { frame in
         let e = frame.embeddings
-        var f = Figure(rows: 1, columns: 2 * settings.splits.count, panelWidth: 150, panelHeight: 150)
+        // A band above each scene holds the frame label clear of the sphere (same size in every frame).
+        var f = Figure(rows: 1, columns: 2 * settings.splits.count, panelWidth: 150, panelHeight: 150 * (1 + Self.labelBand))
         for (k, choice) in settings.splits.enumerated() {
           let s = try split(e, choice)
           let panels = try SphereViews.panels(e, split: s, input: try SphereViews.input(e, split: s), options: sceneOptions, title: s.setName,
             accuracySubtitle: false)  // the frame label states it
-          f[0, 2 * k] = panels.sphere
-          f[0, 2 * k + 1] = panels.raw
+          f[0, 2 * k] = Self.withLabelBand(panels.sphere)
+          f[0, 2 * k + 1] = Self.withLabelBand(panels.raw)
         }
         f.legendTitle = e.metadata?.dataset.name ?? "class"
         // The loss (with the margin in force) once over the panels, so narrow panels keep short titles.
@@ -93,6 +94,17 @@ public enum Animation {
       copy.caption = caption + f.caption
       return copy
     }
+  }
+
+  /// The height of the band over a sphere frame's scenes, as a fraction of the scene's height.
+  static let labelBand = 0.3
+
+  /// A scene panel with its exact limits raised at the top by `labelBand`.
+  static func withLabelBand(_ panel: Panel) -> Panel {
+    guard case .exactly(let l) = panel.limits else { return panel }
+    var copy = panel
+    copy.limits = .exactly(AxisLimits(xMin: l.x.lower, xMax: l.x.upper, yMin: l.y.lower, yMax: l.y.upper + labelBand * l.y.span))
+    return copy
   }
 
   /// Renders `figures` (already laid out the same way) and writes them as one looping GIF at `path`.
