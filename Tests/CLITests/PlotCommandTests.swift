@@ -55,6 +55,10 @@ enum Numpy {
     #expect(png.starts(with: [0x89, 0x50, 0x4E, 0x47]))
     let provenance = try String(contentsOfFile: dir + "/out/s.json", encoding: .utf8)
     #expect(provenance.contains("\"sphere\""), "the 3-D file should default to --kind sphere: \(provenance.prefix(400))")
+    // The automatic view is resolved and recorded (the caption says the same).
+    let options = try #require(try JSONSerialization.jsonObject(with: Data(provenance.utf8)) as? [String: Any])["options"] as? [String: Any]
+    let views = try #require(options?["view"] as? [String])
+    #expect(views.count == 1 && views[0].contains("from ("), "\(views)")
     let svg = try String(contentsOfFile: dir + "/out/s.svg", encoding: .utf8)
     #expect(svg.contains("<svg") && svg.contains("<image"), "sphere points are an image layer in the SVG")
   }
