@@ -75,8 +75,8 @@ let package = Package(
         "FigureAnimation", "SphereScene",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
       ]),
-    // Encoding benchmark of the animation goal (`swift run -c release gif-bench`).
-    .executableTarget(name: "gif-bench", dependencies: ["GIFEncoding"]),
+    // The animation goal's benchmark, plane and sphere view end to end (`swift run -c release gif-bench`).
+    .executableTarget(name: "gif-bench", dependencies: ["FigureAnimation", "Figures"]),
 
     // MARK: - Fuzz targets (libFuzzer entry points; built by `make fuzz` with -sanitize=fuzzer)
     .target(name: "CFuzzer", path: "Fuzz/CFuzzer"),
@@ -103,7 +103,7 @@ let package = Package(
     .testTarget(name: "CLITests"),
     .testTarget(name: "PlotKitTests", dependencies: ["PlotKit"]),
     .testTarget(name: "FiguresTests", dependencies: ["Figures", "PlotKit", "CairoBackend", "CairoGraphics", "Checkpoints", "FileFormats", "MarginMath", "SphereScene", "TestSupport"]),
-    .testTarget(name: "GIFEncodingTests", dependencies: ["GIFEncoding", "FigureAnimation", "Figures", "Checkpoints", "FileFormats"]),
+    .testTarget(name: "GIFEncodingTests", dependencies: ["GIFEncoding", "FigureAnimation", "Figures", "PlotKit", "Checkpoints", "FileFormats"]),
     .testTarget(name: "SphereSceneTests", dependencies: ["SphereScene", "MarginMath"]),
   ],
   swiftLanguageModes: [.v6]

@@ -21,12 +21,19 @@ public struct FontExtents: Hashable, Sendable {
 }
 
 extension Context {
-  /// Selects `font` for subsequent text.
+  /// Selects `font` for subsequent text, with metric hinting off: advances then scale exactly with the
+  /// device scale, so a layout measured on a 1 × 1 surface holds on a 150 dpi image (hinted, a 7 pt
+  /// monospace glyph advances 4 pt when measured but 9 px = 4.3 pt when drawn, and long lines overran).
   public func setFont(_ font: Font) {
     cairo_select_font_face(
       handle, font.family, font.isItalic ? CAIRO_FONT_SLANT_ITALIC : CAIRO_FONT_SLANT_NORMAL,
       font.isBold ? CAIRO_FONT_WEIGHT_BOLD : CAIRO_FONT_WEIGHT_NORMAL)
     cairo_set_font_size(handle, font.size)
+    if let options = cairo_font_options_create() {
+      cairo_font_options_set_hint_metrics(options, CAIRO_HINT_METRICS_OFF)
+      cairo_set_font_options(handle, options)
+      cairo_font_options_destroy(options)
+    }
   }
 
   /// Draws `text` with its baseline starting at `origin` in the current colour.

@@ -85,6 +85,39 @@ public final class ImageSurface: Surface {
     return result
   }
 
+  /// Straight (un-premultiplied) RGBA bytes of a `width` × `height` window at the top left, in one pass
+  /// over Cairo's data: cropped where the image is larger, padded with opaque white where it is smaller
+  /// (what an animation frame needs when a layout comes out a pixel different).
+  public func straightRGBA(width w: Int, height h: Int) -> [UInt8] {
+    flush()
+    var out = [UInt8](repeating: 255, count: w * h * 4)
+    guard let data = cairo_image_surface_get_data(handle) else { return out }
+    let stride = Int(cairo_image_surface_get_stride(handle))
+    let opaque = isOpaqueFormat
+    out.withUnsafeMutableBufferPointer { target in
+      for row in 0..<min(h, height) {
+        let source = UnsafeRawPointer(data + row * stride).assumingMemoryBound(to: UInt32.self)
+        var o = row * w * 4
+        for column in 0..<min(w, width) {
+          let word = source[column]
+          let a = opaque ? 255 : word >> 24
+          var r = (word >> 16) & 0xFF, g = (word >> 8) & 0xFF, b = word & 0xFF
+          if a != 255 && a != 0 {
+            r = min(255, (r * 255 + a / 2) / a)
+            g = min(255, (g * 255 + a / 2) / a)
+            b = min(255, (b * 255 + a / 2) / a)
+          }
+          target[o] = UInt8(r)
+          target[o + 1] = UInt8(g)
+          target[o + 2] = UInt8(b)
+          target[o + 3] = UInt8(a)
+          o += 4
+        }
+      }
+    }
+    return out
+  }
+
   /// The pixel at column `x`, row `y` (row 0 at the top), or `nil` outside the image.
   public func pixel(x: Int, y: Int) -> Pixel? {
     guard x >= 0, y >= 0, x < width, y < height else { return nil }

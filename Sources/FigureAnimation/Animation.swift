@@ -50,7 +50,7 @@ public enum Animation {
       var options = CheckpointFigureOptions()
       options.splits = settings.splits
       options.palette = settings.palette
-      figures = try frames.map { frame in
+      figures = try concurrentMap(frames) { frame in
         var f = try Figure.checkpointFigure(kind, embeddings: [frame.embeddings], options: options)
         // One caption for every frame (below), so the layout does not change between frames.
         f.caption = []
@@ -69,13 +69,14 @@ public enum Animation {
       // Every frame has new weights, so boundaries and zones are computed per frame, on every core.
       figures = try concurrentMap(frames) { frame in
         let e = frame.embeddings
-        var f = Figure(rows: 1, columns: 2 * settings.splits.count, panelWidth: 150, panelHeight: 150)
+        // A band above each scene holds the frame label clear of the sphere (same size in every frame).
+        var f = Figure(rows: 1, columns: 2 * settings.splits.count, panelWidth: 150, panelHeight: 150 * (1 + Self.labelBand))
         for (k, choice) in settings.splits.enumerated() {
           let s = try split(e, choice)
           let panels = try SphereViews.panels(e, split: s, input: try SphereViews.input(e, split: s), options: sceneOptions, title: s.setName,
             accuracySubtitle: false)  // the frame label states it
-          f[0, 2 * k] = panels.sphere
-          f[0, 2 * k + 1] = panels.raw
+          f[0, 2 * k] = Self.withLabelBand(panels.sphere)
+          f[0, 2 * k + 1] = Self.withLabelBand(panels.raw)
         }
         f.legendTitle = e.metadata?.dataset.name ?? "class"
         // The loss (with the margin in force) once over the panels, so narrow panels keep short titles.
@@ -95,6 +96,17 @@ public enum Animation {
     }
   }
 
+  /// The height of the band over a sphere frame's scenes, as a fraction of the scene's height.
+  static let labelBand = 0.3
+
+  /// A scene panel with its exact limits raised at the top by `labelBand`.
+  static func withLabelBand(_ panel: Panel) -> Panel {
+    guard case .exactly(let l) = panel.limits else { return panel }
+    var copy = panel
+    copy.limits = .exactly(AxisLimits(xMin: l.x.lower, xMax: l.x.upper, yMin: l.y.lower, yMax: l.y.upper + labelBand * l.y.span))
+    return copy
+  }
+
   /// Renders `figures` (already laid out the same way) and writes them as one looping GIF at `path`.
   /// - Returns: the GIF's frame count and pixel size.
   /// - Throws: `GIFEncodingError` naming `path` for too many frames or a size over the limits (checked
@@ -112,15 +124,20 @@ public enum Animation {
     let options = GIFOptions(delayCentiseconds: settings.frameDelay, finalDelayCentiseconds: settings.finalDelay, loopCount: 0)
     let writer = try GIFWriter(path: path, width: width, height: height, palette: palette, options: options)
     do {
-      // Render a few frames at a time on every core, encode them in order.
-      let chunk = max(2, ProcessInfo.processInfo.activeProcessorCount * 2)
-      var start = 0
-      while start < figures.count {
-        let batch = Array(figures[start..<min(figures.count, start + chunk)])
-        for rgba in try renderRGBA(batch, width: width, height: height, dpi: settings.dpi) {
-          try writer.add(GIFFrame(width: width, height: height, rgba: rgba))
+      // Frames are rendered a batch at a time on every core while the previous batch is quantised and
+      // encoded here, in order: the output does not depend on which worker rendered which frame.
+      let batch = max(2, ProcessInfo.processInfo.activeProcessorCount * 2)
+      let batches = stride(from: 0, to: figures.count, by: batch).map { Array(figures[$0..<min(figures.count, $0 + batch)]) }
+      var next: RenderedBatch? = RenderedBatch(batches[0], width: width, height: height, dpi: settings.dpi)
+      for k in batches.indices {
+        let frames = try next!.wait()
+        next = k + 1 < batches.count ? RenderedBatch(batches[k + 1], width: width, height: height, dpi: settings.dpi) : nil
+        do {
+          for rgba in frames { try writer.add(GIFFrame(width: width, height: height, rgba: rgba)) }
+        } catch {
+          _ = try? next?.wait()
+          throw error
         }
-        start += chunk
       }
       try writer.finish()
     } catch {
@@ -136,30 +153,27 @@ public enum Animation {
   /// `width` × `height` should a frame's layout come out a pixel different.
   static func renderRGBA(_ figures: [Figure], width: Int, height: Int, dpi: Double) throws -> [[UInt8]] {
     // Figures are values whose layers are read-only structs; each worker renders its own on its own surface.
-    try concurrentMap(figures) { figure in
-      let image = try figure.renderImage(dpi: dpi)
-      return rgba(image.premultipliedARGB(), width: image.width, height: image.height, into: (width, height))
-    }
+    try concurrentMap(figures) { figure in try figure.renderImage(dpi: dpi).straightRGBA(width: width, height: height) }
   }
 
-  static func rgba(_ words: [UInt32], width w: Int, height h: Int, into size: (width: Int, height: Int)) -> [UInt8] {
-    var out = [UInt8](repeating: 255, count: size.width * size.height * 4)
-    for y in 0..<min(h, size.height) {
-      for x in 0..<min(w, size.width) {
-        let word = words[y * w + x]
-        let a = word >> 24
-        let o = (y * size.width + x) * 4
-        func channel(_ shift: UInt32) -> UInt8 {
-          let v = (word >> shift) & 0xFF
-          return a == 255 || a == 0 ? UInt8(v) : UInt8(min(255, (v * 255 + a / 2) / a))
-        }
-        out[o] = channel(16)
-        out[o + 1] = channel(8)
-        out[o + 2] = channel(0)
-        out[o + 3] = UInt8(a)
+  /// A batch of frames being rendered on a background queue (on every core) while the caller encodes.
+  final class RenderedBatch: @unchecked Sendable {
+    private let done = DispatchSemaphore(value: 0)
+    private var result: Result<[[UInt8]], any Error> = .success([])
+
+    init(_ figures: [Figure], width: Int, height: Int, dpi: Double) {
+      let work = UncheckedSendable(figures)
+      DispatchQueue.global().async { [self] in
+        result = Result { try Animation.renderRGBA(work.value, width: width, height: height, dpi: dpi) }
+        done.signal()
       }
     }
-    return out
+
+    /// The frames, once rendered; call once.
+    func wait() throws -> [[UInt8]] {
+      done.wait()
+      return try result.get()
+    }
   }
 
   static func classColors(_ settings: AnimationSettings) -> [GIFColor] {

@@ -56,7 +56,8 @@ extension Figure {
     var figure = Figure(rows: rows, columns: embeddings.count)
     figure.limitSharing = options.limitSharing
     figure.caption = CheckpointViews.caption(embeddings)
-    figure.legendTitle = embeddings[0].metadata?.dataset.name ?? "class"
+    // The class legend's heading; the curve and histogram kinds' legends name splits and curves instead.
+    figure.legendTitle = [.log, .hist].contains(kind) ? nil : embeddings[0].metadata?.dataset.name ?? "class"
     let withEpoch = CheckpointViews.epochsDiffer(embeddings)
     for (column, e) in embeddings.enumerated() {
       let label = CheckpointViews.panelLabel(e) + (withEpoch ? ", " + (CheckpointViews.epochNote(e) ?? "no epoch") : "")
@@ -99,8 +100,13 @@ extension Figure {
         try needWeights()
         let chosen = try options.splits.map(split)
         figure[0, column] = .histogram(
-          title: label, subtitle: chosen.map { CheckpointViews.accuracyLine(e, split: $0) }.joined(separator: "; "),
+          title: label,
+          subtitle: (chosen.map { CheckpointViews.accuracyLine(e, split: $0) } + [Self.angleRangeNote(e, splits: chosen)].compactMap { $0 })
+            .joined(separator: "; "),
           series: Self.angleSeries(e, splits: chosen), yLabel: "density")
+        // Every panel's series are the same splits: one legend under the grid, not over the bars.
+        figure[0, column]?.legend = .shared
+        figure.style.legend = .bottom
       case .log:
         guard column < logs.count, let log = logs[column] else {
           throw EmbeddingError(path: e.path, reason: "--kind log needs a run directory with log.csv (this tool's checkpoints)")
@@ -111,6 +117,9 @@ extension Figure {
         let error = Polyline(xs: iterations, ys: log.rows.map { 1 - $0.batchAccuracy }, name: "batch error", color: Self.testColor, dash: [4, 2])
         figure[0, column] = .curves(
           title: label, curves: [Self.smoothed(loss), Self.smoothed(error)], xLabel: "iteration", yLabel: nil, yScale: .log10)
+        // The same two curves in every panel: one legend under the grid, not over the curves.
+        figure[0, column]?.legend = .shared
+        figure.style.legend = .bottom
       case .sphere:
         preconditionFailure("drawn by sphereFigure above")
       case .psi:
@@ -129,16 +138,35 @@ extension Figure {
     return figure
   }
 
-  /// Angle histograms (density) of `splits` against their own class weights, over a range that
-  /// fits the data: 0 to the largest angle rounded up to 10°, at most 180°.
+  /// Angle histograms (density) of `splits` against their own class weights, over `angleRange`.
   public static func angleSeries(_ e: Embeddings, splits: [Embeddings.Split], binCount: Int = 60) -> [HistogramSeries] {
     let directions = CheckpointViews.directions(e)
-    let clouds = splits.map { CheckpointViews.cloud(e, split: $0) }
-    let largest = clouds.flatMap { $0.anglesToOwnClass(directions: directions) }.max() ?? 90
-    let upper = min(180, max(10, (largest / 10).rounded(.up) * 10))
-    return zip(splits, clouds).map { s, cloud in
-      HistogramSeries.anglesPooled(of: cloud, directions: directions, name: s.setName, color: splitColor(s.name), binCount: binCount, range: 0...upper)
+    let upper = angleRange(e, splits: splits).upper
+    return splits.map { s in
+      HistogramSeries.anglesPooled(
+        of: CheckpointViews.cloud(e, split: s), directions: directions, name: s.setName, color: splitColor(s.name), binCount: binCount,
+        range: 0...upper)
     }
+  }
+
+  /// The range an angle histogram shows: 0 to the 99.5th percentile of the pooled angles rounded up to
+  /// 10° (at least 10°, at most 180°), so the few misclassified features near 180° do not squash the bulk
+  /// into the first bins. `beyond` counts the angles past `upper`, which `angleRangeNote` states.
+  public static func angleRange(_ e: Embeddings, splits: [Embeddings.Split]) -> (upper: Double, beyond: Int) {
+    let directions = CheckpointViews.directions(e)
+    let angles = splits.flatMap { CheckpointViews.cloud(e, split: $0).anglesToOwnClass(directions: directions) }.filter(\.isFinite).sorted()
+    guard !angles.isEmpty else { return (90, 0) }
+    let quantile = angles[min(angles.count - 1, Int((0.995 * Double(angles.count - 1)).rounded(.up)))]
+    let upper = min(180, max(10, (quantile / 10).rounded(.up) * 10))
+    return (upper, angles.filter { $0 > upper }.count)
+  }
+
+  /// "0.3 % beyond 40° not drawn", or nil when the histogram shows every angle.
+  public static func angleRangeNote(_ e: Embeddings, splits: [Embeddings.Split]) -> String? {
+    let (upper, beyond) = angleRange(e, splits: splits)
+    guard beyond > 0 else { return nil }
+    let total = splits.map(\.count).reduce(0, +)
+    return String(format: "%.1f %% beyond %.0f° not drawn", 100 * Double(beyond) / Double(max(1, total)), upper)
   }
 
   /// Black for training data, orange for test data (Okabe–Ito vermillion-orange).

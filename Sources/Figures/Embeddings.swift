@@ -100,13 +100,23 @@ public struct Embeddings: Sendable {
     let rows = (0..<c).map { j in (0..<d).map { Double(w[j * d + $0]) } }
     let biases = classBias.map { $0.map(Double.init) }
     let rule = self.rule ?? MarginRule(kind: .softmax, parameters: LossParameters(), iteration: 0)
+    // `rule.logit` term by term (the same sums in the same order, so the same bits), with the weight
+    // norms computed once and the feature norm once per row: this runs for every animation frame.
+    let weightNorms = rows.map(Norms.guarded)
     var correct = 0
     var x = [Double](repeating: 0, count: d)
     for i in 0..<split.count {
-      for k in 0..<d { x[k] = Double(split.features[i * d + k]) }
+      var squared = 0.0
+      for k in 0..<d {
+        x[k] = Double(split.features[i * d + k])
+        squared += x[k] * x[k]
+      }
+      let featureNorm = Norms.guarded(squaredNorm: squared)
       var best = 0, bestLogit = -Double.infinity
       for j in 0..<c {
-        let z = rule.logit(feature: x, weight: rows[j], bias: biases?[j] ?? 0, isTarget: false)
+        var dot = 0.0
+        for k in 0..<d { dot += x[k] * rows[j][k] }
+        let z = rule.logitTerms(dot: dot, featureNorm: featureNorm, weightNorm: weightNorms[j], bias: biases?[j] ?? 0, isTarget: false).value
         if z > bestLogit { best = j; bestLogit = z }
       }
       if best == split.labels[i] { correct += 1 }

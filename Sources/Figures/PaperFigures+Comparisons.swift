@@ -44,7 +44,7 @@ extension PaperFigure {
 
   static let overview = PaperFigure(
     name: "overview",
-    summary: "Every loss of the family on 2-D MNIST, one row per loss: training features, test features, and the test features on the unit circle with decision sectors and margin zones.",
+    summary: "Every loss of the family on 2-D MNIST, two losses per row: test features, and the test features on the unit circle with decision sectors and margin zones (training features: lsoftmax-fig2 and the report's table).",
     runs: .runs([
       RunReference("lsoftmax-fig2", "m1"), RunReference("weighted-softmax", "weighted"), RunReference("lsoftmax-fig2", "m4"),
       RunReference("all-losses", "modified-softmax"), RunReference("all-losses", "a-softmax"),
@@ -54,16 +54,22 @@ extension PaperFigure {
     maximumRasterDPI: 110
   ) { source, runs in
     let all = try runs.map(source.latest)
-    var figure = Figure(rows: all.count, columns: 3, panelWidth: 150, panelHeight: 150)
-    for (row, (e, label)) in zip(all, labels(all)).enumerated() {
-      figure[row, 0] = .scatter(
-        title: "\(label): train", subtitle: CheckpointViews.accuracyLine(e, split: train(e)), cloud: CheckpointViews.cloud(e, split: train(e)))
-      figure[row, 1] = .scatter(
-        title: "\(label): test", subtitle: CheckpointViews.accuracyLine(e, split: test(e)), cloud: CheckpointViews.cloud(e, split: test(e)))
+    // Two losses per row (test features, sectors) keep ten losses on one page: 5 rows of 4 panels,
+    // about 8.5 in tall at 6.5 in wide, where one row per loss with train, test and sectors was 22 in.
+    let perRow = 2
+    var figure = Figure(rows: (all.count + perRow - 1) / perRow, columns: 2 * perRow, panelWidth: 150, panelHeight: 150)
+    // Narrow panels: the loss over the features, the epoch (when epochs differ) over the sectors, short subtitles.
+    let withEpoch = CheckpointViews.epochsDiffer(all)
+    for (k, e) in all.enumerated() {
+      let row = k / perRow, column = 2 * (k % perRow)
+      let accuracy = e.accuracy(of: test(e)).map { String(format: "test: %.2f%%", 100 * $0) } ?? "no class weights"
+      figure[row, column] = .scatter(
+        title: CheckpointViews.panelLabel(e), subtitle: accuracy, cloud: CheckpointViews.cloud(e, split: test(e)))
       let sectors = CheckpointViews.sectors(e)
-      figure[row, 2] = .angular(
-        title: "\(label): sectors", subtitle: marginNote(sectors), cloud: CheckpointViews.cloud(e, split: test(e)),
-        directions: CheckpointViews.directions(e), sectors: sectors)
+      let epoch = withEpoch ? (CheckpointViews.epochNote(e) ?? "no epoch") + ": " : ""
+      figure[row, column + 1] = .angular(
+        title: epoch + "sectors", subtitle: marginNote(sectors).replacingOccurrences(of: "margin zone ", with: "margin "),
+        cloud: CheckpointViews.cloud(e, split: test(e)), directions: CheckpointViews.directions(e), sectors: sectors)
     }
     // Independent limits: a row holds raw features and a unit-circle panel, whose scales differ.
     figure.limitSharing = .independent

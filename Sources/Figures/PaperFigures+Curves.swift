@@ -18,10 +18,14 @@ extension PaperFigure {
       let splits = [train(e), test(e)]
       // Mean angles computed from the arrays here, not read from the checkpoint's metadata.
       let means = splits.map { e.metrics(of: $0)?.meanAngleToOwnWeightDegrees ?? .nan }
+      let note = Figure.angleRangeNote(e, splits: splits).map { "; " + $0 } ?? ""
       figure[index / 3, index % 3] = .histogram(
-        title: label, subtitle: String(format: "mean angle: train %.1f°, test %.1f°", means[0], means[1]),
+        title: label, subtitle: String(format: "mean angle: train %.1f°, test %.1f°", means[0], means[1]) + note,
         series: Figure.angleSeries(e, splits: splits), yLabel: "density")
+      figure[index / 3, index % 3]?.legend = .shared
     }
+    // Every panel shows the same two splits: one legend under the grid, not over the bars.
+    figure.style.legend = .bottom
     figure.caption = CheckpointViews.caption(all)
     return figure
   }
@@ -42,10 +46,13 @@ extension PaperFigure {
     }
     figure[0, 0] = .curves(
       title: "AM-Softmax's comparison", curves: lines(TargetCurve.amSoftmaxFigure, from: 0, to: 180),
-      xLabel: "θ (degrees)", yLabel: "target logit ψ(θ)", legendCorner: .bottomLeft)
+      xLabel: "θ (degrees)", yLabel: "target logit ψ(θ)")
     figure[0, 1] = .curves(
       title: "ArcFace's comparison", curves: lines(TargetCurve.arcFaceFigure, from: 20, to: 100),
-      xLabel: "θ (degrees)", yLabel: "target logit", legendCorner: .bottomLeft)
+      xLabel: "θ (degrees)", yLabel: "target logit")
+    // The curves fill every corner of their axes, and the two panels name different curves: each
+    // panel's legend goes under it.
+    for c in 0..<2 { figure[0, c]?.legend = .below }
     figure.caption = [("source", "MarginMath.TargetCurve (no training)")]
     return figure
   }

@@ -13,11 +13,16 @@ extension PaperFigure {
       var options = SphereViews.options(e, palette: .colorBlindSafe, view: .automatic)
       options.view = try SphereViews.fixedView(input, options: options, path: e.path)
       let panels = try SphereViews.panels(e, split: split, input: input, options: options, title: label)
+      // Narrow columns: the loss once, over the sphere; the raw view under it says only what it is.
       figure[0, column] = panels.sphere
+      figure[0, column]?.title = label
       figure[1, column] = panels.raw
+      figure[1, column]?.title = "raw 3-D"
       figure.caption.append(("view", "\(e.label) \(SphereViews.describe(options.view))"))
     }
     figure.legendTitle = "digit"
+    // With five or more columns the panels need the width a legend on the right would take.
+    if all.count > 3 { figure.style.legend = .bottom }
     figure.caption = CheckpointViews.caption(all) + figure.caption
     return figure
   }
@@ -25,7 +30,7 @@ extension PaperFigure {
   static let sphereAMSoftmax = PaperFigure(
     name: "sphere-am-softmax",
     summary: "AM-Softmax Fig. 1 look: 3-D MNIST test features on the unit sphere (top) and raw (bottom) for softmax, NormFace, SphereFace and AM-Softmax (m = 0.2, 0.5), with class-weight arrows, great-circle decision boundaries and each loss's margin zones.",
-    runs: .experiment("sphere-am-softmax"), maximumRasterDPI: 200
+    runs: .experiment("sphere-am-softmax"), maximumRasterDPI: 160
   ) { source, runs in
     try sphereColumns(try runs.map(source.latest))
   }

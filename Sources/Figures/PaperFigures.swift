@@ -8,8 +8,7 @@ extension PaperFigure {
   public static let all: [PaperFigure] = [
     lSoftmaxFigure2, sphereFaceFigure2, cosFaceMarginSweep, arcFaceToy, decisionBoundaryTable, l2Softmax,
     weightedSoftmax, overview, angleHistograms, targetLogitCurves, lambdaSchedules, trainingCurves, arcFaceEvolution,
-    sphereArcFace,
-    // sphereAMSoftmax joins once experiments/pending/sphere-am-softmax.json is trained and shipped.
+    sphereAMSoftmax, sphereArcFace,
   ]
 
   public static func named(_ name: String) -> PaperFigure? { all.first { $0.name == name } }

@@ -68,7 +68,8 @@ public struct SceneLayer: PlotLayer {
     canvas.renderer.drawText(
       label.text, at: origin,
       style: TextStyle(font: font, color: label.color, halo: Stroke(color: .white.withAlpha(label.color.alpha), width: label.size * 0.25)),
-      clip: canvas.clip)
+      // Unclipped: a weight label at the rim may stand past the scene's square (into the column gap).
+      clip: [])
   }
 
   /// The scene's even-odd rings oriented so that the kit's (non-zero winding) fill gives the same

@@ -37,17 +37,12 @@ public enum SphereBoundaries {
   /// Every edge of the label-free decision diagram (each pair of classes whose tie circle has a part
   /// where both lead), found like `SectorGeometry`: a scan of `samples` points per circle and bisection.
   public static func decisionArcs(weights: [Vector3], rule: MarginRule, samples: Int = 1440) -> [SphereBoundaryArc] {
-    let rows = weights.map(\.array)
+    let logits = SphereLogits(weights: weights, rule: rule)
     var arcs: [SphereBoundaryArc] = []
     for i in weights.indices {
       for j in weights.indices where j > i {
         guard let circle = decisionCircle(between: i, and: j, weights: weights, rule: rule) else { continue }
-        let lead: (Double) -> Double = { t in
-          let z = rule.labelFreeLogits(feature: circle.point(at: t).array, weights: rows)
-          var others = -Double.infinity
-          for k in z.indices where k != i && k != j { others = max(others, z[k]) }
-          return min(z[i], z[j]) - others
-        }
+        let lead: (Double) -> Double = { t in logits.lead(circle.point(at: t), i, j) }
         let intervals = SectorGeometry.intervals(where: lead, samples: samples)
         if !intervals.isEmpty { arcs.append(SphereBoundaryArc(first: i, second: j, circle: circle, intervals: intervals)) }
       }

@@ -67,14 +67,10 @@ public enum SphereRegions {
   ) -> [SphereClassRegions] {
     precondition(azimuths >= 8, "need at least 8 azimuths, got \(azimuths)")
     precondition(radialStep > 0 && radialStep < 1, "radialStep must lie in (0, 1) rad")
-    let rows = weights.map(\.array)
+    let logits = SphereLogits(weights: weights, rule: rule)
     return weights.indices.map { y in
-      let decisionGap: (Vector3) -> Double = { p in
-        SectorGeometry.gap(rule.labelFreeLogits(feature: p.array, weights: rows), target: y)
-      }
-      let acceptanceGap: (Vector3) -> Double = { p in
-        SectorGeometry.gap(rule.marginLogits(feature: p.array, weights: rows, target: y), target: y)
-      }
+      let decisionGap: (Vector3) -> Double = { p in logits.gap(p, target: y, margin: false) }
+      let acceptanceGap: (Vector3) -> Double = { p in logits.gap(p, target: y, margin: true) }
       let preferred = weights[y].direction ?? Vector3(0, 0, 1)
       return SphereClassRegions(
         classIndex: y,
@@ -97,14 +93,17 @@ public enum SphereRegions {
     var region = SphereRegion(centre: centre, e1: e1, e2: e2, radii: [])
     region.radii = (0..<azimuths).map { k in
       let phi = 2 * Double.pi * Double(k) / Double(azimuths)
+      // `region.point(azimuth: phi, distance: t)` with the ray's direction computed once (same operations).
+      let ray = cos(phi) * e1 + sin(phi) * e2
+      func point(_ t: Double) -> Vector3 { cos(t) * centre + sin(t) * ray }
       var inside = 0.0
       while inside < Double.pi {
         let next = min(Double.pi, inside + radialStep)
-        if gap(region.point(azimuth: phi, distance: next)) <= 0 {
+        if gap(point(next)) <= 0 {
           var (lo, hi) = (inside, next)
           for _ in 0..<32 {
             let mid = (lo + hi) / 2
-            if gap(region.point(azimuth: phi, distance: mid)) > 0 { lo = mid } else { hi = mid }
+            if gap(point(mid)) > 0 { lo = mid } else { hi = mid }
           }
           return (lo + hi) / 2
         }

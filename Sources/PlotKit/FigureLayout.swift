@@ -16,6 +16,9 @@ public struct FigureLayout {
     public let subtitleLines: [String]
     /// Right edge of the y tick labels' gutter (where the y label sits to the left of).
     public let gutterLeft: Double
+    /// The box of a `.below` legend and where each entry's symbol is centred.
+    public var legendBox: Rect? = nil
+    public var legendEntryCenters: [Point] = []
   }
 
   public let style: FigureStyle
@@ -53,7 +56,7 @@ public struct FigureLayout {
 
     let margin = 8 * u, columnGap = 10 * u, rowGap = 6 * u, tickLength = 3 * u
     let titleFont = style.font(style.panelTitleSize), subtitleFont = style.font(style.subtitleSize)
-    let tickFont = style.font(style.tickSize), axisFont = style.font(style.axisLabelSize)
+    let tickFont = style.font(style.tickSize)
     let legendFont = style.font(style.legendSize), legendTitleFont = style.font(style.legendSize, bold: true)
     let titleLine = style.panelTitleSize * 1.25, subtitleLine = style.subtitleSize * 1.25
     let tickBand = tickLength + style.tickSize * 1.35, axisBand = style.axisLabelSize * 1.4
@@ -110,9 +113,11 @@ public struct FigureLayout {
     // Titles and subtitles are centred on their axes and wrap to the room on both sides (up to
     // the neighbours' axes, or the figure's edge), so long ones never run into a neighbour or off.
     // Between two columns each title gets half of the space between their axes.
+    // At the figure's edges a title stays over its column (gutter and axes) and out of the margin, so
+    // a long one wraps rather than running up to the paper's edge.
     let room = (0..<figure.columns).map { c -> Double in
-      let left = c > 0 ? (columnGap + gutters[c]) / 2 : gutters[c] + margin
-      let right = c + 1 < figure.columns ? (columnGap + gutters[c + 1]) / 2 : (rightLegendWidth > 0 ? 4 * u : margin)
+      let left = c > 0 ? (columnGap + gutters[c]) / 2 : gutters[c]
+      let right = c + 1 < figure.columns ? (columnGap + gutters[c + 1]) / 2 : (rightLegendWidth > 0 ? 4 * u : u)
       return panelWidth + 2 * min(left, right) - 2 * u
     }
     var titleLines = [[String]](repeating: [], count: figure.panels.count)
@@ -124,8 +129,32 @@ public struct FigureLayout {
       subtitleLines[i] = panel.subtitle.map { Self.wrap($0, width: pitch, font: subtitleFont, measure: measure) } ?? []
     }
 
+    // `.below` legends: entries flow in rows across the panel's column (gutter and axes).
+    let columnWidth = (0..<figure.columns).map { gutters[$0] + panelWidth }
+    var belowRows = [[[Int]]](repeating: [], count: figure.panels.count)
+    var belowWidths = [[Double]](repeating: [], count: figure.panels.count)
+    for i in present {
+      guard let panel = figure.panels[i], panel.legend == .below, style.legend != .none else { continue }
+      let widths = panel.layers.flatMap(\.legendEntries).map { symbolWidth + measure($0.label, legendFont).advance + 2 * padding }
+      guard !widths.isEmpty else { continue }
+      var rows: [[Int]] = [[]]
+      var used = 0.0
+      for (k, w) in widths.enumerated() {
+        if used + w > columnWidth[i % figure.columns], !rows[rows.count - 1].isEmpty {
+          rows.append([])
+          used = 0
+        }
+        rows[rows.count - 1].append(k)
+        used += w
+      }
+      belowRows[i] = rows
+      belowWidths[i] = widths
+    }
+    func belowHeight(_ i: Int) -> Double { belowRows[i].isEmpty ? 0 : Double(belowRows[i].count) * legendRow + padding + 2 * u }
+
     var y = margin + (figure.title != nil ? style.titleSize * 1.6 : 0)
     var boxTop = [Double]()
+    var legendTop = [Double]()
     for r in 0..<figure.rows {
       let indices = (0..<figure.columns).map { r * figure.columns + $0 }
       let ps = rowPanels(r)
@@ -137,6 +166,8 @@ public struct FigureLayout {
       y += ps.contains { $0.xLabel != nil } ? axisBand : 0
       let subtitleCount = indices.map { subtitleLines[$0].count }.max() ?? 0
       y += Double(subtitleCount) * subtitleLine + (subtitleCount > 0 ? 2 * u : 0)
+      legendTop.append(y)
+      y += indices.map(belowHeight).max() ?? 0
       y += rowGap
     }
     var gridBottom = y
@@ -145,12 +176,24 @@ public struct FigureLayout {
       guard let panel = figure.panels[i] else { return nil }
       let r = i / figure.columns, c = i % figure.columns
       let available = Rect(x: boxLeft[c], y: boxTop[r], width: panelWidth, height: panelHeight)
-      return PanelFrame(
+      var frame = PanelFrame(
         index: i, row: r, column: c,
         mapping: DeviceMapping(
           limits: limits[i] ?? AxisLimits(xMin: -1, xMax: 1, yMin: -1, yMax: 1), available: available,
           equalAspect: panel.equalAspect, xScale: panel.xScale, yScale: panel.yScale),
         titleLines: titleLines[i], subtitleLines: subtitleLines[i], gutterLeft: gutterLeft[c])
+      if !belowRows[i].isEmpty {
+        let box = Rect(x: gutterLeft[c], y: legendTop[r] + 2 * u, width: columnWidth[c], height: belowHeight(i) - 2 * u)
+        for (row, items) in belowRows[i].enumerated() {
+          var cx = box.minX + padding
+          for k in items {
+            frame.legendEntryCenters.append(Point(x: cx + symbolWidth / 2 - 3 * u, y: box.minY + padding / 2 + (Double(row) + 0.5) * legendRow))
+            cx += belowWidths[i][k]
+          }
+        }
+        frame.legendBox = box
+      }
+      return frame
     }
 
     // Shared legend.
@@ -160,8 +203,10 @@ public struct FigureLayout {
       legendBox = nil
     } else if style.legend == .right {
       let h = Double(entries.count + (figure.legendTitle != nil ? 1 : 0)) * legendRow + padding
-      let anchorTop = boxTop[figure.rows - 1] + panelHeight / 2 - h / 2
+      // Centred on the last row, but never reaching below the grid into the caption.
+      let anchorTop = min(boxTop[figure.rows - 1] + panelHeight / 2 - h / 2, gridBottom - rowGap - h)
       let box = Rect(x: gridRight + 4 * u, y: max(margin, anchorTop), width: rightLegendWidth, height: h)
+      gridBottom = max(gridBottom, box.maxY + rowGap)
       var rowTop = box.minY + padding / 2
       if figure.legendTitle != nil {
         legendTitleOrigin = Point(x: box.minX + padding, y: rowTop + legendRow * 0.72)

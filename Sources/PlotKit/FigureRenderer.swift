@@ -129,6 +129,9 @@ struct FigureDrawing {
         note, at: Point(x: box.minX + 4 * u, y: box.minY + style.tickSize * 1.5),
         style: TextStyle(font: style.font(style.tickSize + 0.5), color: .gray(0.2)), clip: [])
     }
+    if panel.legend == .below, let box = frame.legendBox {
+      drawLegend(panel.layers.flatMap(\.legendEntries), title: nil, box: box, centers: frame.legendEntryCenters, titleOrigin: nil)
+    }
     if case .inside(let corner) = panel.legend {
       let entries = panel.layers.flatMap(\.legendEntries)
       if !entries.isEmpty {

@@ -9,6 +9,9 @@ public struct Panel {
     case shared
     /// A legend box inside the axes at a corner (curves, histograms).
     case inside(Corner)
+    /// A legend box under the panel (below its subtitle), entries flowing in rows as wide as the
+    /// panel's column: for curves that fill every corner of their axes.
+    case below
     case hidden
   }
 

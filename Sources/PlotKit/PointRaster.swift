@@ -23,6 +23,9 @@ struct PointRaster {
     let half: Int
     /// masks[phaseY * 4 + phaseX][row * size + column]
     let masks: [[Float]]
+    /// Per phase, the rows and columns holding non-zero coverage (half-open), so a stamp skips the
+    /// empty rim of its mask (most of a small marker's square).
+    let extents: [(rows: Range<Int>, columns: Range<Int>)]
 
     init(radius: Double) {
       half = Int(ceil(radius + 1))
@@ -45,6 +48,13 @@ struct PointRaster {
         }
       }
       masks = all
+      let size = self.size
+      extents = all.map { mask in
+        let rows = (0..<size).filter { r in (0..<size).contains { mask[r * size + $0] > 0 } }
+        let columns = (0..<size).filter { c in (0..<size).contains { mask[$0 * size + c] > 0 } }
+        guard let r0 = rows.first, let r1 = rows.last, let c0 = columns.first, let c1 = columns.last else { return (0..<0, 0..<0) }
+        return (r0..<(r1 + 1), c0..<(c1 + 1))
+      }
     }
   }
 
@@ -57,8 +67,9 @@ struct PointRaster {
     let cellX = ix >> 2, cellY = iy >> 2
     let phase = (iy & 3) * 4 + (ix & 3)
     let left = cellX - marker.half, top = cellY - marker.half
-    let c0 = max(0, -left), c1 = min(marker.size, width - left)
-    let r0 = max(0, -top), r1 = min(marker.size, height - top)
+    let extent = marker.extents[phase]
+    let c0 = max(extent.columns.lowerBound, -left), c1 = min(extent.columns.upperBound, width - left)
+    let r0 = max(extent.rows.lowerBound, -top), r1 = min(extent.rows.upperBound, height - top)
     guard c0 < c1, r0 < r1 else { return }
     let w = width
     marker.masks[phase].withUnsafeBufferPointer { mask in

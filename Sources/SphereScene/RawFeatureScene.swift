@@ -39,8 +39,8 @@ extension SphereScene {
     primitives.append(back.batch(alpha: options.backAlpha * 2, radius: options.pointRadius, role: .backPoints))
     primitives += weightArrows(input, view: view, options: options, front: front)
     let notes = [options.rawExtent != nil
-      ? String(format: "radius 1 = ‖x‖ of %.4g (fixed)", extent)
-      : String(format: "radius 1 = ‖x‖ of %.4g (the %.0f %% quantile of the feature norms)", extent, options.rawExtentQuantile * 100)]
+      ? String(format: "radius 1: ‖x‖ = %.4g (fixed)", extent)
+      : String(format: "radius 1: ‖x‖ = %.4g (%.0f %% quantile)", extent, options.rawExtentQuantile * 100)]
     return SceneDescription(
       primitives: primitives, minX: -1.2, maxX: 1.2, minY: -1.2, maxY: 1.2,
       palette: Array(options.classColors.prefix(input.classCount)), notes: notes)

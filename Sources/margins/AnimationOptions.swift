@@ -84,7 +84,7 @@ struct AnimationOptions: ParsableArguments {
       frames.map(\.embeddings),
       options: output.record(figures[0], record.merging([
         "animate": .bool(true), "frameDelayCentiseconds": .number(Double(frameDelay)),
-        "view": .string(view.description), "split": .array(settings.splits.map { .string($0.rawValue) }),
+        "view": .string(view.description), "viewInForce": .array(figures[0].caption.filter { $0.key == "view" }.map { .string($0.value) }), "split": .array(settings.splits.map { .string($0.rawValue) }),
         "frames": .number(Double(written.frames)), "pixels": .array([.number(Double(written.width)), .number(Double(written.height))]),
       ]) { $1 }))
     try AtomicFile.write([UInt8](provenance), to: path + ".json")

@@ -91,8 +91,11 @@ struct PlotCommand: ParsableCommand {
     let figure = output.apply(to: try Figure.checkpointFigure(kind, embeddings: embeddings, logs: logs, options: options))
     let stem = embeddings.count == 1 ? embeddings[0].label.replacingOccurrences(of: "/", with: "-") + (embeddings[0].epoch.map { "-e\($0)" } ?? "") : "\(embeddings.count)files"
     let base = ((output.out ?? defaultDirectory) as NSString).appendingPathComponent(output.name ?? "\(stem)-\(kind.rawValue)")
-    let provenance = CheckpointViews.provenance(
-      embeddings, options: output.record(figure, ["kind": .string(kind.rawValue), "split": .array(options.splits.map { .string($0.rawValue) })]))
+    var record: [String: JSONValue] = ["kind": .string(kind.rawValue), "split": .array(options.splits.map { .string($0.rawValue) })]
+    // The sphere view in force (the automatic one resolved), as the caption states it.
+    let views = figure.caption.filter { $0.key == "view" }.map { JSONValue.string($0.value) }
+    if !views.isEmpty { record["view"] = .array(views) }
+    let provenance = CheckpointViews.provenance(embeddings, options: output.record(figure, record))
     try output.write(figure, to: base, provenance: provenance)
   }
 }

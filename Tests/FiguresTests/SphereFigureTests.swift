@@ -94,4 +94,78 @@ struct SphereFigureTests {
     let apart = SceneLayer.windingRings([inner, inner.map { Point2(x: $0.x + 10, y: $0.y) }])
     #expect(apart.allSatisfy { SceneLayer.signedArea($0) > 0 })
   }
+
+  /// A 3-D checkpoint of `run`: ten classes around golden-spiral directions (the weights), 60 test points each.
+  static func sphereCheckpoint(_ run: ExperimentCatalog.Run) -> FeatureCheckpoint {
+    let directions: [[Float]] = (0..<10).map { c in
+      let z = 1 - 2 * (Float(c) + 0.5) / 10, r = (1 - z * z).squareRoot(), a = Float(c) * 2.399963
+      return [r * cos(a), r * sin(a), z]
+    }
+    var features: [Float] = [], labels: [UInt8] = []
+    for (c, d) in directions.enumerated() {
+      for k in 0..<60 {
+        let wobble = Float(k % 7) * 0.03 - 0.09, norm = 4 + Float(k % 5)
+        features += [norm * (d[0] + wobble), norm * (d[1] - wobble), norm * d[2]]
+        labels.append(UInt8(c))
+      }
+    }
+    let weights = directions.flatMap { $0 }
+    let metrics = FeatureMetrics(features: features, labels: labels.map(Int.init), classWeights: weights, dimension: 3, accuracy: 1)
+    var parameters = LossParameters.defaults(for: run.loss ?? .softmax)
+    if let lambda = run.lambda { parameters.lambda = lambda }
+    let metadata = CheckpointMetadata(
+      experiment: run.experiment, run: run.name, profile: "default", loss: run.loss ?? .softmax, lossParameters: parameters, lambda: 0.5,
+      margin: parameters.m, epoch: 4, iteration: 628, plannedEpochs: 4,
+      accuracy: .init(test: 1, train: 1, trainMarginRule: 1), meanLoss: 0.1, seed: 1701, threads: 2, blasThreads: 1,
+      dataset: .init(name: "mnist", checksum: "abcdef0123456789", classes: nil, trainCaps: nil, trainCount: 600, testCount: 600),
+      network: .init(architecture: "compact", featureDimension: 3, featureBias: false, parameterCount: 10),
+      classNames: (0..<10).map(String.init), codeVersion: "test", wallTimeSeconds: 1, metrics: ["train": metrics, "test": metrics])
+    return FeatureCheckpoint(
+      metadata: metadata, trainFeatures: features, trainLabels: labels, testFeatures: features, testLabels: labels, classWeights: weights)
+  }
+
+  /// AM-Softmax Fig. 1 from five synthetic 3-D runs laid out as `make figures` draws it: a sphere and a
+  /// raw panel per run, at 6.5 in wide, every text inside the figure and the page-sized whole.
+  @Test func theAMSoftmaxSphereFigureDrawsItsFiveRunsAtReportWidth() throws {
+    let root = NSTemporaryDirectory() + "sphere-am-\(UUID().uuidString)"
+    defer { try? FileManager.default.removeItem(atPath: root) }
+    let source = try CheckpointSource(runsRoot: root)
+    let figure = try #require(PaperFigure.named("sphere-am-softmax"))
+    let runs = try figure.runs(in: source)
+    #expect(runs.map(\.run) == ["softmax", "normface", "sphereface", "am-m0.2", "am-m0.5"])
+    for reference in runs {
+      try source.directory(reference).write(Self.sphereCheckpoint(try source.experiments.run(reference)), state: [])
+    }
+    var built = try figure.figure(from: source)
+    built.width = 6.5 * 72
+    #expect(built.rows == 2 && built.columns == 5 && built.panels.allSatisfy { $0 != nil })
+    #expect(built.style.legend == .bottom)
+    #expect(built[0, 2]?.title?.hasPrefix("A-Softmax") == true && built[1, 2]?.title == "raw 3-D")
+    let layout = try built.layout()
+    #expect(layout.height < 9 * 72, "\(layout.height / 72) in tall")
+    let measurer = try CairoRenderer.measuring()
+    for line in layout.captionLines {
+      #expect(measurer.measureText(line, font: built.style.captionFont).advance <= layout.width - 8, "caption line overruns: \(line)")
+    }
+    for frame in layout.panels {
+      #expect(frame.mapping.box.width > 60, "panel \(frame.index) is \(frame.mapping.box.width) pt wide")
+      #expect(frame.titleLines.count <= 3, "\(frame.titleLines)")
+    }
+    let dpi = 150.0
+    let image = try built.renderImage(dpi: dpi)
+    #expect(image.width == 975)
+    // Each sphere panel shows its class colours: some pixel of the panel is near the colour of a class in front.
+    let palette = Palette.colorBlindSafe
+    for column in 0..<5 {
+      let box = try #require(layout.frame(row: 0, column: column)).mapping.box
+      var seen = Set<Int>()
+      for y in stride(from: box.minY, to: box.maxY, by: 1) {
+        for x in stride(from: box.minX, to: box.maxX, by: 1) {
+          guard let p = image.pixel(x: Int(x * dpi / 72), y: Int(y * dpi / 72)) else { continue }
+          for c in 0..<10 where distance(p, palette.color(forClass: c)) < 12 { seen.insert(c) }
+        }
+      }
+      #expect(seen.count >= 4, "column \(column) shows classes \(seen.sorted())")
+    }
+  }
 }

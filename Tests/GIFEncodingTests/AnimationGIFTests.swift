@@ -4,15 +4,18 @@ import Figures
 import FileFormats
 import Foundation
 import GIFEncoding
+import PlotKit
 import Testing
 
 @Suite struct AnimationGIFTests {
   let directory = NSTemporaryDirectory() + "animation-\(UUID().uuidString)"
 
   /// A snapshot in the format README "Animations" gives the trainer: test split, class weights, scalars.
-  func writeSnapshot(_ path: String, iteration: Int, dimension d: Int = 3, classes: Int = 4, points: Int = 400) throws {
+  func writeSnapshot(
+    _ path: String, iteration: Int?, dimension d: Int = 3, classes: Int = 4, points: Int = 400, withTrainSplit: Bool = false
+  ) throws {
     var features: [Float] = [], labels: [Int64] = []
-    let t = Float(iteration) / 300
+    let t = Float(iteration ?? 150) / 300
     for i in 0..<points {
       let c = i % classes
       for k in 0..<d { features.append((k == c % d ? 4 * t + 1 : 0) + (c >= d && k == 0 ? -3 : 0) + Float((i * 7 + k * 3) % 11) * 0.08 * (1 - t)) }
@@ -20,15 +23,28 @@ import Testing
     }
     let weights = (0..<classes).flatMap { c in (0..<d).map { k -> Float in (k == c % d ? 1 : 0) + (c >= d && k == 0 ? -1 : 0) } }
     try FileManager.default.createDirectory(atPath: (path as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
-    try NumpyArchive.data([
+    var arrays: [(name: String, array: NumpyArray)] = [
       (name: "test_features", array: NumpyArray(shape: [points, d], values: .float32(features))),
       (name: "test_labels", array: NumpyArray(shape: [points], values: .int64(labels))),
       (name: "class_weights", array: NumpyArray(shape: [classes, d], values: .float32(weights))),
-      (name: "epoch", array: NumpyArray(shape: [], values: .int64([Int64(1 + iteration / 200)]))),
-      (name: "iteration", array: NumpyArray(shape: [], values: .int64([Int64(iteration)]))),
       (name: "loss", array: NumpyArray(shape: [], values: .strings(["arcface"]))),
-      (name: "train_loss", array: NumpyArray(shape: [], values: .float64([2.0 / Double(iteration)]))),
-    ]).write(to: URL(fileURLWithPath: path))
+    ]
+    if let iteration {
+      arrays += [
+        (name: "epoch", array: NumpyArray(shape: [], values: .int64([Int64(1 + iteration / 200)]))),
+        (name: "iteration", array: NumpyArray(shape: [], values: .int64([Int64(iteration)]))),
+        (name: "train_loss", array: NumpyArray(shape: [], values: .float64([2.0 / Double(iteration)]))),
+      ]
+    }
+    if withTrainSplit {
+      // The train split: the same points, every third label moved on by one (so its accuracy differs).
+      let trainLabels = labels.enumerated().map { i, l in i % 3 == 0 ? (l + 1) % Int64(classes) : l }
+      arrays += [
+        (name: "train_features", array: NumpyArray(shape: [points, d], values: .float32(features))),
+        (name: "train_labels", array: NumpyArray(shape: [points], values: .int64(trainLabels))),
+      ]
+    }
+    try NumpyArchive.data(arrays).write(to: URL(fileURLWithPath: path))
   }
 
   @Test func snapshotsOfARunBecomeALoopingGIFInIterationOrder() throws {
@@ -88,5 +104,85 @@ import Testing
     #expect(!FileManager.default.fileExists(atPath: path))
     let leftovers = try FileManager.default.contentsOfDirectory(atPath: directory).filter { $0.hasSuffix(".tmp") || $0.hasSuffix(".gif") }
     #expect(leftovers.isEmpty)
+  }
+
+  /// Frame labels read back from a frame figure: the lines of each panel's `FrameLabelLayer`, in panel order.
+  func labelLines(_ figure: Figure) -> [[String]] {
+    figure.panels.compactMap { $0 }.map { panel in panel.layers.compactMap { $0 as? FrameLabelLayer }.flatMap(\.lines) }
+  }
+
+  @Test func trainAndTestSideBySideWithFrameLabelsInPlaneAndSphereViews() throws {
+    defer { try? FileManager.default.removeItem(atPath: directory) }
+    for (d, content) in [(2, AnimationSettings.Content.plane(.scatter)), (3, .sphere)] {
+      for iteration in [100, 200] {
+        try writeSnapshot(directory + "/both\(d)/snapshots/iter-\(String(format: "%07d", iteration)).npz", iteration: iteration, dimension: d, withTrainSplit: true)
+      }
+      let frames = try AnimationFrames.load([directory + "/both\(d)"])
+      var settings = AnimationSettings()
+      settings.content = content
+      settings.splits = [.train, .test]
+      settings.dpi = 72
+      let figures = try Animation.figures(frames, settings: settings)
+      #expect(figures.count == 2)
+      let perSplit = d == 3 ? 2 : 1
+      for (figure, frame) in zip(figures, frames) {
+        #expect(figure.panels.compactMap { $0 }.count == 2 * perSplit)
+        let e = frame.embeddings
+        let train = try #require(e.split("train")), test = try #require(e.split("test"))
+        let trainAccuracy = try #require(e.accuracy(of: train)), testAccuracy = try #require(e.accuracy(of: test))
+        #expect(abs(trainAccuracy - testAccuracy) > 0.1, "the fixture's splits should differ")
+        let expectedHead = "epoch \(e.epoch!) · iteration \(e.iteration!)"
+        let loss = String(format: "loss %.3f", frame.trainingLoss!)
+        var expected: [[String]] = [[expectedHead, loss, String(format: "train accuracy %.2f%%", 100 * trainAccuracy)]]
+        expected += Array(repeating: [], count: perSplit - 1)
+        expected += [[expectedHead, loss, String(format: "test accuracy %.2f%%", 100 * testAccuracy)]]
+        expected += Array(repeating: [], count: perSplit - 1)
+        #expect(labelLines(figure) == expected)
+      }
+      let path = directory + "/both\(d).gif"
+      let written = try Animation.write(figures, to: path, settings: settings)
+      let gif = try GIFReader(data: [UInt8](try Data(contentsOf: URL(fileURLWithPath: path))))
+      #expect(gif.frames.count == 2 && gif.width == written.width && gif.loopCount == 0)
+      // Side by side: wider than tall.
+      #expect(written.width > written.height)
+    }
+  }
+
+  @Test func aSnapshotWithoutTheTrainSplitIsNamedWhenBothAreAsked() throws {
+    defer { try? FileManager.default.removeItem(atPath: directory) }
+    try writeSnapshot(directory + "/t/iter-0000100.npz", iteration: 100, dimension: 2)
+    var settings = AnimationSettings()
+    settings.splits = [.train, .test]
+    do {
+      _ = try Animation.figures(try AnimationFrames.load([directory + "/t/iter-0000100.npz"]), settings: settings)
+      Issue.record("a test-only snapshot was animated with a train split")
+    } catch let error as EmbeddingError {
+      #expect(error.path.hasSuffix("iter-0000100.npz") && error.description.contains("no train split"), "\(error)")
+    }
+  }
+
+  @Test func framesWithoutIterationOrEpochFollowTheNumbersInTheirNames() throws {
+    defer { try? FileManager.default.removeItem(atPath: directory) }
+    for n in [10, 9, 100] { try writeSnapshot(directory + "/n/frame-\(n).npz", iteration: nil, dimension: 2) }
+    let names = try ["frame-10", "frame-100", "frame-9"].map { directory + "/n/\($0).npz" }
+    let frames = try AnimationFrames.load(names)
+    #expect(frames.map { ($0.embeddings.path as NSString).lastPathComponent } == ["frame-9.npz", "frame-10.npz", "frame-100.npz"])
+  }
+
+  @Test func tooManyFramesFailBeforeAnythingIsRendered() throws {
+    defer { try? FileManager.default.removeItem(atPath: directory) }
+    try writeSnapshot(directory + "/m/iter-0000100.npz", iteration: 100, dimension: 2, points: 20)
+    var settings = AnimationSettings()
+    settings.dpi = 72
+    let one = try Animation.figures(try AnimationFrames.load([directory + "/m/iter-0000100.npz"]), settings: settings)
+    let path = directory + "/many.gif"
+    do {
+      try Animation.write(Array(repeating: one[0], count: GIFOptions.maximumFrames + 1), to: path, settings: settings)
+      Issue.record("\(GIFOptions.maximumFrames + 1) frames were written")
+    } catch let error as GIFEncodingError {
+      guard case .tooManyFrames(let file, let limit) = error else { Issue.record("\(error)"); return }
+      #expect(file == path && limit == GIFOptions.maximumFrames)
+    }
+    #expect(!FileManager.default.fileExists(atPath: path))
   }
 }

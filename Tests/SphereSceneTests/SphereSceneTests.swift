@@ -1,5 +1,5 @@
 import Foundation
-import MarginMath
+@testable import MarginMath
 import Testing
 @testable import SphereScene
 
@@ -184,5 +184,32 @@ func batches(_ scene: SceneDescription, _ role: SceneRole) -> [ScenePointBatch] 
     #expect(front.positions.contains { abs($0.x - 1) < 1e-12 && abs($0.y) < 1e-12 })
     #expect(front.positions.contains { abs($0.x - 2) < 1e-12 })
     #expect(scene.notes.first?.contains("50") == true)
+  }
+}
+
+@Suite struct SphereLogitsTests {
+  /// The allocation-free scan logits must give the bits `MarginRule`'s array functions give.
+  @Test func gapsAndLeadsEqualTheRulesOwnLogitsBitForBit() {
+    let weights = [Vector3(1.5, 0.2, -0.3), Vector3(-0.4, 2, 0.1), Vector3(0.3, -0.5, 1.2), Vector3(-1, -1, -1), Vector3(0.01, 0.7, -2)]
+    let rows = weights.map(\.array)
+    var state: UInt64 = 7
+    func uniform() -> Double {
+      state = state &* 6364136223846793005 &+ 1442695040888963407
+      return Double(state >> 11) / Double(1 << 53) * 2 - 1
+    }
+    for r in [rule(.softmax), rule(.aSoftmax, m: 4), rule(.arcFace, m: 0.5), rule(.cosFace, m: 0.35), rule(.normFace), rule(.lSoftmax, m: 2)] {
+      let logits = SphereLogits(weights: weights, rule: r)
+      for _ in 0..<200 {
+        guard let p = Vector3(uniform(), uniform(), uniform()).direction else { continue }
+        for y in weights.indices {
+          let free = r.labelFreeLogits(feature: p.array, weights: rows)
+          let margin = r.marginLogits(feature: p.array, weights: rows, target: y)
+          #expect(logits.gap(p, target: y, margin: false) == free[y] - free.indices.filter { $0 != y }.map { free[$0] }.max()!)
+          #expect(logits.gap(p, target: y, margin: true) == margin[y] - margin.indices.filter { $0 != y }.map { margin[$0] }.max()!)
+        }
+        let free = r.labelFreeLogits(feature: p.array, weights: rows)
+        #expect(logits.lead(p, 1, 3) == min(free[1], free[3]) - [0, 2, 4].map { free[$0] }.max()!)
+      }
+    }
   }
 }
