@@ -47,11 +47,12 @@ struct ReportCommand: ParsableCommand {
       for run in ((try? manager.contentsOfDirectory(atPath: experimentPath)) ?? []).sorted() where !run.hasPrefix(".") {
         let directory = RunDirectory(path: (experimentPath as NSString).appendingPathComponent(run))
         bad += directory.verifyCheckpoints().compactMap { $0.problem?.description }
+        bad += directory.verifySnapshots().map { "\($0.path): \($0.problem)" }
       }
     }
     guard bad.isEmpty else {
       throw ReportFailure(
-        description: "\(bad.count) damaged checkpoint(s) under \(runsDir); no report written (retrain with "
+        description: "\(bad.count) damaged checkpoint(s) or snapshot(s) under \(runsDir); no report written (retrain with "
           + "`margins train EXPERIMENT --run RUN --fresh`):\n" + bad.map { "  " + $0 }.joined(separator: "\n"))
     }
   }

@@ -55,4 +55,19 @@ import Testing
     #expect(result.status != 0)
     #expect(result.errors.contains("settings.snapshotEvery") && result.errors.contains("2 iterations"), "\(result.errors)")
   }
+
+  @Test func reportNamesADamagedSnapshotAndWritesNothing() throws {
+    let data = try TinyIDXData()
+    defer { data.remove() }
+    try experiment(data, epochs: 1, snapshotEvery: 1)
+    let trained = try MarginsProcess.run(["train", "tiny.json", "--runs-dir", data.runs, "--workers", "1"], in: data.root)
+    #expect(trained.status == 0, "\(trained.text)")
+    let snapshot = data.runs + "/tiny/r/snapshots/iter-0000001.npz"
+    try Data("not a zip archive".utf8).write(to: URL(fileURLWithPath: snapshot))
+    let out = data.root + "/report.md"
+    let report = try MarginsProcess.run(["report", "--runs-dir", data.runs, "--out", out], in: data.root)
+    #expect(report.status != 0)
+    #expect(report.errors.contains(snapshot), "\(report.errors)")
+    #expect(!FileManager.default.fileExists(atPath: out))
+  }
 }
