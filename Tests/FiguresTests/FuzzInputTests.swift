@@ -1,6 +1,7 @@
 import FileFormatsTestSupport
 import Foundation
 import FuzzSupport
+import PlotKit
 import Testing
 
 @testable import Figures
