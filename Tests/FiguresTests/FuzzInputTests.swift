@@ -1,3 +1,4 @@
+import FileFormats
 import FileFormatsTestSupport
 import Foundation
 import FuzzSupport
@@ -36,5 +37,16 @@ import Testing
     try input.data.write(to: URL(fileURLWithPath: path))
     defer { try? FileManager.default.removeItem(atPath: path) }
     #expect(throws: EmbeddingError(path: path, reason: "empty file (expected a header row)")) { try EmbeddingReader.read(path) }
+  }
+
+  /// The same for an empty labels `.npy` (read through the same leak before).
+  @Test func anEmptyLabelsFileIsRefusedByName() throws {
+    let directory = NSTemporaryDirectory() + "empty-labels-\(UUID().uuidString)"
+    try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+    defer { try? FileManager.default.removeItem(atPath: directory) }
+    let features = directory + "/features.npy", labels = directory + "/labels.npy"
+    try NumpyArray(shape: [2, 2], values: .float32([0, 1, 1, 0])).npyData().write(to: URL(fileURLWithPath: features))
+    try Data().write(to: URL(fileURLWithPath: labels))
+    #expect(throws: FileFormatError.self) { try EmbeddingReader.read(features, options: .init(labelsPath: labels)) }
   }
 }
