@@ -86,7 +86,7 @@ let package = Package(
     .executableTarget(name: "FuzzNumpy", dependencies: ["FuzzSupport", "FileFormats"], path: "Fuzz/FuzzNumpy"),
     .executableTarget(name: "FuzzCheckpointMetadata", dependencies: ["FuzzSupport", "Checkpoints"], path: "Fuzz/FuzzCheckpointMetadata"),
     .executableTarget(name: "FuzzExperiment", dependencies: ["FuzzSupport", "Training"], path: "Fuzz/FuzzExperiment"),
-    .executableTarget(name: "FuzzEmbeddings", dependencies: ["FuzzSupport", "Figures", "PlotKit"], path: "Fuzz/FuzzEmbeddings"),
+    .executableTarget(name: "FuzzEmbeddings", dependencies: ["FuzzSupport", "Figures", "PlotKit", "Checkpoints", "FileFormats"], path: "Fuzz/FuzzEmbeddings"),
 
     // MARK: - Tests
     .target(name: "FileFormatsTestSupport", path: "Tests/FileFormatsTestSupport"),

@@ -1,3 +1,4 @@
+import Checkpoints
 import FileFormats
 import FileFormatsTestSupport
 import Foundation
@@ -12,7 +13,7 @@ import Testing
 @Suite struct EmbeddingFuzzInputTests {
   @Test func embeddingInputs() throws {
     let inputs = FuzzInputs.all("Embeddings")
-    #expect(inputs.count >= 7)
+    #expect(inputs.count >= 8)
     let directory = FileManager.default.temporaryDirectory.appendingPathComponent("embedding-fuzz-inputs-\(UUID().uuidString)")
     try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
     defer { try? FileManager.default.removeItem(at: directory) }
@@ -27,6 +28,17 @@ import Testing
       if options.splits.isEmpty { options.splits = [.test] }
       _ = try Figure.checkpointFigure(embeddings.dimension == 3 ? .sphere : .scatter, embeddings: [embeddings], options: options)
     }
+  }
+
+  /// FuzzEmbeddings also reads each `.npz` as a checkpoint's arrays under the metadata sample; the seed
+  /// meant for that fits it.
+  @Test func theCheckpointSeedFitsTheMetadataSample() throws {
+    let sample = try #require(FuzzInputs.all("CheckpointMetadata").first { $0.name.hasSuffix("sample.json") })
+    let metadata = try CheckpointMetadata(decoding: sample.data, path: sample.name)
+    let seed = try #require(FuzzInputs.all("Embeddings").first { $0.name.hasSuffix("checkpoint-arrays.npz") })
+    let checkpoint = try FeatureCheckpoint(metadata: metadata, arrays: NumpyArchive.read(seed.data, path: seed.name), path: seed.name)
+    let embeddings = try EmbeddingReader.embeddings(checkpoint: checkpoint, path: seed.name)
+    #expect(embeddings.splits.map(\.labels.count) == [5, 2])
   }
 
   /// Regression (FuzzEmbeddings, Tests/FuzzRegressions/Embeddings/leak-foundation-empty-csv): an empty
