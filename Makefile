@@ -121,9 +121,10 @@ stamp: ## Regenerate the training-code stamp (Sources/Training/TrainingCodeStamp
 # Fuzzing: one libFuzzer target per reader, built with the Swift toolchain's -sanitize=fuzzer (plus
 # AddressSanitizer) in a build folder of its own. Committed seeds (Tests/FuzzCorpus/NAME) are read,
 # never written; new inputs go to $(FUZZ_BUILD)/corpus/NAME, crashes to $(FUZZ_BUILD)/crashes/.
-# A crash input becomes a regression test under Tests/ (see README "Testing").
+# A crash input becomes a regression test under Tests/ (see README "Testing"). Leaks fail a run too, except
+# the third-party ones listed in Fuzz/lsan-suppressions.txt.
 FUZZ_SECONDS ?= 600
-FUZZ_TARGETS ?= FuzzIDX FuzzGzip FuzzNumpy FuzzCheckpointMetadata FuzzExperiment
+FUZZ_TARGETS ?= FuzzIDX FuzzGzip FuzzNumpy FuzzCheckpointMetadata FuzzExperiment FuzzEmbeddings
 FUZZ_BUILD   ?= .build-fuzz
 FUZZ_FLAGS   := -c debug --scratch-path $(FUZZ_BUILD) -Xswiftc -sanitize=fuzzer,address -Xswiftc -parse-as-library -Xswiftc -DFUZZING
 
@@ -135,10 +136,11 @@ fuzz: deps ## Fuzz each reader for FUZZ_SECONDS seconds (default 600); fails if 
 	    cat $(FUZZ_BUILD)/build-$$target.log >&2; echo "error: cannot build $$target" >&2; exit 1; }; \
 	  seeds=Tests/FuzzCorpus/$${target#Fuzz}; \
 	  echo "fuzzing $$target for $(FUZZ_SECONDS) s (seeds: $$seeds)"; \
-	  $$($(SWIFT) build $(FUZZ_FLAGS) --show-bin-path)/$$target $(FUZZ_BUILD)/corpus/$$target $$seeds \
+	  LSAN_OPTIONS=suppressions=$(CURDIR)/Fuzz/lsan-suppressions.txt $$($(SWIFT) build $(FUZZ_FLAGS) --show-bin-path)/$$target $(FUZZ_BUILD)/corpus/$$target $$seeds \
 	    -max_total_time=$(FUZZ_SECONDS) -rss_limit_mb=2048 -timeout=10 -print_final_stats=1 \
 	    -artifact_prefix=$(FUZZ_BUILD)/crashes/$$target- 2>$(FUZZ_BUILD)/$$target.log \
-	    && tail -n 12 $(FUZZ_BUILD)/$$target.log | grep -E '^(stat::|Done)' \
+	    && { grep -E '^(stat::|Done)' $(FUZZ_BUILD)/$$target.log | tail -n 8; \
+	         echo "corpus: $$(ls $(FUZZ_BUILD)/corpus/$$target | wc -l) inputs in $(FUZZ_BUILD)/corpus/$$target"; } \
 	    || { failed="$$failed $$target"; tail -n 40 $(FUZZ_BUILD)/$$target.log >&2; }; \
 	done; \
 	if [ -n "$$failed" ]; then echo "error: crashes in$$failed (inputs in $(FUZZ_BUILD)/crashes/)" >&2; exit 1; fi

@@ -80,12 +80,13 @@ let package = Package(
 
     // MARK: - Fuzz targets (libFuzzer entry points; built by `make fuzz` with -sanitize=fuzzer)
     .target(name: "CFuzzer", path: "Fuzz/CFuzzer"),
-    .target(name: "FuzzSupport", dependencies: ["CFuzzer"], path: "Fuzz/FuzzSupport"),
+    .target(name: "FuzzSupport", dependencies: ["CFuzzer", "FileFormats"], path: "Fuzz/FuzzSupport"),
     .executableTarget(name: "FuzzIDX", dependencies: ["FuzzSupport", "Datasets"], path: "Fuzz/FuzzIDX"),
     .executableTarget(name: "FuzzGzip", dependencies: ["FuzzSupport", "FileFormats"], path: "Fuzz/FuzzGzip"),
     .executableTarget(name: "FuzzNumpy", dependencies: ["FuzzSupport", "FileFormats"], path: "Fuzz/FuzzNumpy"),
     .executableTarget(name: "FuzzCheckpointMetadata", dependencies: ["FuzzSupport", "Checkpoints"], path: "Fuzz/FuzzCheckpointMetadata"),
     .executableTarget(name: "FuzzExperiment", dependencies: ["FuzzSupport", "Training"], path: "Fuzz/FuzzExperiment"),
+    .executableTarget(name: "FuzzEmbeddings", dependencies: ["FuzzSupport", "Figures", "PlotKit", "Checkpoints", "FileFormats"], path: "Fuzz/FuzzEmbeddings"),
 
     // MARK: - Tests
     .target(name: "FileFormatsTestSupport", path: "Tests/FileFormatsTestSupport"),
@@ -102,7 +103,7 @@ let package = Package(
     // Runs the built `margins` executable (no module dependency: `swift test` builds every product first).
     .testTarget(name: "CLITests"),
     .testTarget(name: "PlotKitTests", dependencies: ["PlotKit"]),
-    .testTarget(name: "FiguresTests", dependencies: ["Figures", "PlotKit", "CairoBackend", "CairoGraphics", "Checkpoints", "FileFormats", "MarginMath", "SphereScene", "TestSupport"]),
+    .testTarget(name: "FiguresTests", dependencies: ["Figures", "PlotKit", "CairoBackend", "CairoGraphics", "Checkpoints", "FileFormats", "MarginMath", "SphereScene", "TestSupport", "FuzzSupport", "FileFormatsTestSupport"]),
     .testTarget(name: "GIFEncodingTests", dependencies: ["GIFEncoding", "FigureAnimation", "Figures", "PlotKit", "Checkpoints", "FileFormats"]),
     .testTarget(name: "SphereSceneTests", dependencies: ["SphereScene", "MarginMath"]),
   ],

@@ -91,7 +91,8 @@ public enum EmbeddingReader {
   }
 
   private static func npy(_ path: String) throws -> NumpyArray {
-    guard let data = FileManager.default.contents(atPath: path) else {
+    // Not FileManager.contents(atPath:): Foundation leaks its 4 KiB read buffer on an empty file.
+    guard let data = try? FileBytes.read(path) else {
       throw EmbeddingError(path: path, reason: "missing or unreadable")
     }
     return try NumpyArray(npyData: data, name: path)

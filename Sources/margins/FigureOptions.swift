@@ -133,13 +133,13 @@ struct FigureOutputOptions: ParsableArguments {
   @Option(help: "File name without extension (default: derived from the inputs and kind).")
   var name: String?
 
-  @Option(help: "PNG resolution (dots per inch).")
+  @Option(parsing: .unconditional, help: "PNG resolution (dots per inch).")
   var dpi: Double = 150
 
   @Option(help: "Figure width: 6.5in, 16cm, 1200px (at --dpi) or inches. Default 6.5in, a report's text width.")
   var width = Length(inches: 6.5)
 
-  @Option(help: "Base font size in points; ticks and captions are 7/8 of it, titles larger (default 8: 7 pt ticks).")
+  @Option(parsing: .unconditional, help: "Base font size in points; ticks and captions are 7/8 of it, titles larger (default 8: 7 pt ticks).")
   var fontSize: Double = FigureStyle.defaultFontSize
 
   @Option(help: "Font family for all text but the caption.")
@@ -157,10 +157,10 @@ struct FigureOutputOptions: ParsableArguments {
   @Option(help: "Shared legend: right, bottom or none (default: the figure's own, right for most).")
   var legend: LegendOption?
 
-  @Option(help: "Explicit x limits of every panel, e.g. -50,50.")
+  @Option(parsing: .unconditional, help: "Explicit x limits of every panel, e.g. -50,50.")
   var xlim: LimitsOption?
 
-  @Option(help: "Explicit y limits of every panel, e.g. -50,50.")
+  @Option(parsing: .unconditional, help: "Explicit y limits of every panel, e.g. -50,50.")
   var ylim: LimitsOption?
 
   @Option(help: "Palette: \(Palette.all.map(\.name).joined(separator: ", ")).")
@@ -169,7 +169,7 @@ struct FigureOutputOptions: ParsableArguments {
   @Option(help: "How SVG/PDF draw points: raster (an embedded image; small) or vector (one path per class).")
   var pointMode: PointMode = .raster
 
-  @Option(help: "Resolution of the point image embedded in SVG/PDF (dots per inch).")
+  @Option(parsing: .unconditional, help: "Resolution of the point image embedded in SVG/PDF (dots per inch).")
   var rasterDpi: Double = 200
 
   @Option(help: "Share axis limits: none, rows, columns or all.")
