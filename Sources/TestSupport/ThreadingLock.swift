@@ -16,12 +16,3 @@ public func withKernelThreads<R>(_ count: Int, _ body: () throws -> R) rethrows 
   defer { Threading.configure(kernelThreads: 1) }
   return try body()
 }
-
-/// The older spelling, for callers that train through a `Trainer` (which sets the kernel thread
-/// count from its options and so must not overlap a test that changes it); `workers` is not a
-/// process setting any more and is only checked to be a valid count.
-@available(*, deprecated, message: "the worker count is the network's (Network.workers); use withKernelThreads(_:_:)")
-public func withThreading<R>(workers: Int, kernelThreads: Int = 1, _ body: () throws -> R) rethrows -> R {
-  precondition(workers >= 1, "worker count must be at least 1, got \(workers)")
-  return try withKernelThreads(kernelThreads, body)
-}

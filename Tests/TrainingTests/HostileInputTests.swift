@@ -26,7 +26,7 @@ import Testing
       options: TrainerOptions(runsRoot: runs, dataRoot: "unused", workers: workers, blasThreads: 1, untilEpoch: until,
                               codeVersion: "test", startsAfresh: fresh),
       progress: ProgressReporter(isTerminal: false, plainLineInterval: 1e9, output: { lines?.append($0) }))
-    return try withThreading(workers: workers) { try trainer.train(plan) }
+    return try withKernelThreads(1) { try trainer.train(plan) }
   }
 
   private func expectError(_ fragments: [String], _ body: () throws -> Void) {

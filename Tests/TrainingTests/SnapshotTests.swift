@@ -18,7 +18,7 @@ import Testing
     let trainer = Trainer(
       options: TrainerOptions(runsRoot: runs, dataRoot: "unused", workers: 2, blasThreads: 1, untilEpoch: until, codeVersion: "test"),
       progress: ProgressReporter(isTerminal: false, plainLineInterval: 1e9, output: { _ in }))
-    _ = try withThreading(workers: 2) { try trainer.train(plan) }
+    _ = try withKernelThreads(1) { try trainer.train(plan) }
   }
 
   private func bytes(_ path: String) throws -> Data { try Data(contentsOf: URL(fileURLWithPath: path)) }
@@ -132,7 +132,7 @@ import Testing
         options: TrainerOptions(runsRoot: root + "/runs", dataRoot: "unused", workers: 2, blasThreads: 1, untilEpoch: until, codeVersion: "test"),
         progress: ProgressReporter(isTerminal: false, plainLineInterval: 1e9, output: { _ in }))
     }
-    _ = try withThreading(workers: 2) { try trainer(until: 1).train(try plan("0.05")) }
+    _ = try withKernelThreads(1) { try trainer(until: 1).train(try plan("0.05")) }
     let run = RunDirectory(root: root + "/runs", experiment: "tiny", run: "r")
     #expect(try run.stateConfiguration(epoch: 1) == (try plan("0.05")).jsonValue)
     // Only the state is left (--until-epoch saved epoch 1's features too; a run shipped unfinished has none).
@@ -140,7 +140,7 @@ import Testing
     try FileManager.default.removeItem(atPath: run.featuresPath(epoch: 1))
     #expect(run.recordedConfiguration() == (try plan("0.05")).jsonValue)
     do {
-      _ = try withThreading(workers: 2) { try trainer().train(try plan("0.07")) }
+      _ = try withKernelThreads(1) { try trainer().train(try plan("0.07")) }
       Issue.record("a state of other settings was resumed")
     } catch let error as TrainingError {
       #expect("\(error)".contains("learningRate was 0.05, now 0.07") && "\(error)".contains(run.statePath(epoch: 1)), "\(error)")

@@ -23,7 +23,7 @@ import Testing
     let trainer: Trainer
 
     func train(_ plan: RunPlan) throws -> RunOutcome {
-      try withThreading(workers: 2) { try trainer.train(plan) }
+      try withKernelThreads(1) { try trainer.train(plan) }
     }
   }
 
