@@ -118,7 +118,8 @@ public struct FigureLayout {
     let room = (0..<figure.columns).map { c -> Double in
       let left = c > 0 ? (columnGap + gutters[c]) / 2 : gutters[c]
       let right = c + 1 < figure.columns ? (columnGap + gutters[c + 1]) / 2 : (rightLegendWidth > 0 ? 4 * u : u)
-      return panelWidth + 2 * min(left, right) - 2 * u
+      // 5 units off each side: two neighbouring subtitles on one baseline must read as two texts.
+      return panelWidth + 2 * min(left, right) - 10 * u
     }
     var titleLines = [[String]](repeating: [], count: figure.panels.count)
     var subtitleLines = [[String]](repeating: [], count: figure.panels.count)
