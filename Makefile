@@ -77,9 +77,15 @@ data-fashion: deps $(MARGINS) ## Install Fashion-MNIST (Debian's dataset-fashion
 	@$(MAKE) --no-print-directory deps SYSTEM_PACKAGES=dataset-fashion-mnist
 	$(MARGINS) data verify --dataset fashion-mnist
 
+# The paper profile (LeNet++, hours per run) covers L-Softmax Fig. 2 only: its figures target draws that
+# figure and installs or trains nothing else.
+PAPER_FIGURES := lsoftmax-fig2
+FIGURE_SET := $(if $(filter paper,$(PROFILE)),$(PAPER_FIGURES),all)
+FIGURE_EXPERIMENTS := $(or $(EXPERIMENT),$(if $(filter paper,$(PROFILE)),$(PAPER_FIGURES)))
+
 figures: deps $(MARGINS) ## Every figure from the shipped results (PROFILE=default|paper); trains only stale runs
 	@start=$$(date +%s); \
-	need=$$($(MARGINS) results install --profile $(PROFILE) --runs-dir $(RUNS)) || exit 1; \
+	need=$$($(MARGINS) results install --profile $(PROFILE) --runs-dir $(RUNS) $(foreach e,$(FIGURE_EXPERIMENTS),--experiment $(e))) || exit 1; \
 	if [ -n "$$need" ]; then \
 	  $(MAKE) --no-print-directory data || exit 1; \
 	  for e in $$(echo "$$need" | cut -d/ -f1 | uniq); do \
@@ -90,7 +96,7 @@ figures: deps $(MARGINS) ## Every figure from the shipped results (PROFILE=defau
 	  done; \
 	fi; \
 	t=$$(date +%s); \
-	$(MARGINS) render --figure all --runs-dir $(RUNS) --out $(FIGURES) --format png,svg && \
+	for f in $(FIGURE_SET); do $(MARGINS) render --figure $$f --runs-dir $(RUNS) --out $(FIGURES) --format png,svg || exit 1; done && \
 	$(MARGINS) report --runs-dir $(RUNS) --out $(FIGURES)/README.md --profile $(PROFILE) && \
 	echo "rendering: $$(( $$(date +%s) - t )) s" && \
 	echo "make figures ($(PROFILE) profile): $$(( $$(date +%s) - start )) s in all"
