@@ -1,3 +1,4 @@
+import Checkpoints
 import FileFormats
 import Foundation
 import PlotKit
@@ -53,13 +54,13 @@ public enum AnimationBenchmark {
       let norm = 2 + 8 * uniform()
       return weights[Int(labels[i])].map { norm * $0 + 0.4 * gaussian() }
     }
-    let snapshots = (directory as NSString).appendingPathComponent(AnimationFrames.snapshotDirectory)
-    try FileManager.default.createDirectory(atPath: snapshots, withIntermediateDirectories: true)
+    let run = RunDirectory(path: directory)
+    try FileManager.default.createDirectory(atPath: run.snapshotDirectory, withIntermediateDirectories: true)
     for f in 0..<frames {
       let t = frames == 1 ? 1 : Float(f) / Float(frames - 1)
       let iteration = 25 * (f + 1)
       let features = zip(start, end).map { $0 * (1 - t) + $1 * t }
-      let path = (snapshots as NSString).appendingPathComponent(String(format: "iter-%07d.npz", iteration))
+      let path = run.snapshotPath(iteration: iteration)
       try NumpyArchive.data([
         (name: "test_features", array: NumpyArray(shape: [points, d], values: .float32(features))),
         (name: "test_labels", array: NumpyArray(shape: [points], values: .uint8(labels))),

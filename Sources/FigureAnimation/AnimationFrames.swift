@@ -18,9 +18,6 @@ public struct AnimationFrame: Sendable {
 /// Finds and orders a run's snapshots: epoch checkpoints (`epoch-NNN.npz` + `.json`) and, when the run
 /// saved them, iteration snapshots (`snapshots/iter-NNNNNNN.npz`, see README "Animations").
 public enum AnimationFrames {
-  /// The directory under a run that holds iteration snapshots.
-  public static let snapshotDirectory = "snapshots"
-
   /// Every frame of `paths`: a run directory gives all its saved epochs and snapshots, a file gives
   /// itself. Frames are put in numeric order (iteration, else epoch, else the numbers in the file
   /// names); two frames at the same iteration keep the first.
@@ -47,11 +44,12 @@ public enum AnimationFrames {
       let e = try EmbeddingReader.embeddings(checkpoint: try run.readCheckpoint(epoch: epoch), path: run.metadataPath(epoch: epoch), options: options)
       return AnimationFrame(embeddings: e, trainingLoss: e.metadata?.meanLoss)
     }
-    let directory = (run.path as NSString).appendingPathComponent(snapshotDirectory)
+    // Any `iter-*.npz`, not only the trainer's 7-digit names: frames are put in iteration order later.
+    let directory = run.snapshotDirectory
     let names = ((try? FileManager.default.contentsOfDirectory(atPath: directory)) ?? []).filter { $0.hasPrefix("iter-") && $0.hasSuffix(".npz") }
     frames += try names.map { try file((directory as NSString).appendingPathComponent($0), options: options) }
     if frames.isEmpty {
-      throw EmbeddingError(path: run.path, reason: "no epoch checkpoints (epoch-NNN.json) and no \(snapshotDirectory)/iter-*.npz to animate")
+      throw EmbeddingError(path: run.path, reason: "no epoch checkpoints (epoch-NNN.json) and no \(RunDirectory.snapshotDirectoryName)/iter-*.npz to animate")
     }
     return frames
   }

@@ -13,8 +13,14 @@ public struct SphereRegion: Sendable, Equatable {
 
   /// The point at angular distance `t` from the centre in the direction of azimuth `phi`.
   public func point(azimuth phi: Double, distance t: Double) -> Vector3 {
-    cos(t) * centre + sin(t) * (cos(phi) * e1 + sin(phi) * e2)
+    point(along: ray(azimuth: phi), distance: t)
   }
+
+  /// The tangent direction of azimuth `phi` at the centre.
+  func ray(azimuth phi: Double) -> Vector3 { cos(phi) * e1 + sin(phi) * e2 }
+
+  /// The point at angular distance `t` from the centre along the tangent direction `ray`.
+  func point(along ray: Vector3, distance t: Double) -> Vector3 { cos(t) * centre + sin(t) * ray }
 
   /// The closed boundary (first point not repeated), counter-clockwise seen from outside.
   public func boundary() -> [Vector3] {
@@ -93,9 +99,9 @@ public enum SphereRegions {
     var region = SphereRegion(centre: centre, e1: e1, e2: e2, radii: [])
     region.radii = (0..<azimuths).map { k in
       let phi = 2 * Double.pi * Double(k) / Double(azimuths)
-      // `region.point(azimuth: phi, distance: t)` with the ray's direction computed once (same operations).
-      let ray = cos(phi) * e1 + sin(phi) * e2
-      func point(_ t: Double) -> Vector3 { cos(t) * centre + sin(t) * ray }
+      // The ray's direction once per azimuth, not once per probe of the bisection.
+      let ray = region.ray(azimuth: phi)
+      func point(_ t: Double) -> Vector3 { region.point(along: ray, distance: t) }
       var inside = 0.0
       while inside < Double.pi {
         let next = min(Double.pi, inside + radialStep)
