@@ -11,8 +11,10 @@ TRAINING_CODE_MODULES="CBLAS CDNNL Datasets Engine Losses MarginMath Randomness 
 # never calls it), so redrawing code does not make shipped results stale.
 RENDER_ONLY_PATTERN='^Sources/MarginMath/Sphere[^/]*\.swift$'
 stamp_file=Sources/Training/TrainingCodeStamp.swift
+# The list of earlier stamps this code reproduces bit for bit (data about the code, not code that computes).
+reproduced_file=Sources/Training/ReproducedTrainingCode.swift
 files=$(for m in $TRAINING_CODE_MODULES; do [ -d "Sources/$m" ] && find "Sources/$m" -type f \
-  \( -name '*.swift' -o -name '*.h' -o -name '*.c' -o -name '*.modulemap' \); done | grep -v -x "$stamp_file" | grep -v -E "$RENDER_ONLY_PATTERN" | LC_ALL=C sort)
+  \( -name '*.swift' -o -name '*.h' -o -name '*.c' -o -name '*.modulemap' \); done | grep -v -x -e "$stamp_file" -e "$reproduced_file" | grep -v -E "$RENDER_ONLY_PATTERN" | LC_ALL=C sort)
 stamp=$(for f in $files; do printf '%s\n%s\n' "$f" "$(sha256sum < "$f" | cut -d' ' -f1)"; done | sha256sum | cut -c1-16)
 if [ "${1:-}" = "--write" ]; then
   new=$(cat <<SWIFT

@@ -66,3 +66,16 @@ static const int cdnnl_arg_diff_bias = DNNL_ARG_DIFF_BIAS;
 static const int cdnnl_arg_workspace = DNNL_ARG_WORKSPACE;
 static const int cdnnl_arg_from = DNNL_ARG_FROM;
 static const int cdnnl_arg_to = DNNL_ARG_TO;
+static const int cdnnl_arg_scratchpad = DNNL_ARG_SCRATCHPAD;
+
+/// Attributes asking for a scratchpad the caller provides at execution. With the library's own
+/// (the default, and DNNL_ENABLE_CONCURRENT_EXEC off as in Debian's build) every primitive created
+/// on a thread shares that thread's scratchpad, so primitives created on one thread and run at once
+/// on two worker threads would share it. The caller destroys `*attr`.
+static inline dnnl_status_t cdnnl_user_scratchpad_attributes(dnnl_primitive_attr_t *attr) {
+  dnnl_status_t status = dnnl_primitive_attr_create(attr);
+  if (status != dnnl_success) return status;
+  status = dnnl_primitive_attr_set_scratchpad_mode(*attr, dnnl_scratchpad_mode_user);
+  if (status != dnnl_success) dnnl_primitive_attr_destroy(*attr);
+  return status;
+}

@@ -115,16 +115,26 @@ final class Primitive {
   let descriptor: dnnl_primitive_desc_t
   private let primitive: dnnl_primitive_t
   private let stream: dnnl_stream_t
+  private let scratchpad: (layout: Layout, buffer: UnsafeMutableRawPointer)?
 
   /// - Parameters:
   ///   - operation: a pointer to an initialised oneDNN operation descriptor.
   ///   - hint: the forward primitive descriptor a backward primitive must match.
   convenience init(operation: UnsafeRawPointer, hint: Primitive? = nil, what: String) {
     var descriptor: dnnl_primitive_desc_t?
+    let attributes = Primitive.userScratchpad()
+    defer { dnnl_primitive_attr_destroy(attributes) }
     Kernels.check(
-      dnnl_primitive_desc_create(&descriptor, operation, nil, Kernels.engine, hint?.descriptor),
+      dnnl_primitive_desc_create(&descriptor, operation, attributes, Kernels.engine, hint?.descriptor),
       "set up \(what)")
     self.init(descriptor: descriptor!, what: what)
+  }
+
+  /// Attributes for a primitive that brings its own scratchpad (see `scratchpad`).
+  private static func userScratchpad() -> dnnl_primitive_attr_t? {
+    var attributes: dnnl_primitive_attr_t?
+    Kernels.check(cdnnl_user_scratchpad_attributes(&attributes), "set up primitive attributes")
+    return attributes
   }
 
   /// A reorder from one layout to another.
@@ -132,8 +142,10 @@ final class Primitive {
     var descriptor: dnnl_primitive_desc_t?
     var source = source
     var destination = destination
+    let attributes = Primitive.userScratchpad()
+    defer { dnnl_primitive_attr_destroy(attributes) }
     Kernels.check(
-      dnnl_reorder_primitive_desc_create(&descriptor, &source, Kernels.engine, &destination, Kernels.engine, nil),
+      dnnl_reorder_primitive_desc_create(&descriptor, &source, Kernels.engine, &destination, Kernels.engine, attributes),
       "set up a reorder")
     self.init(descriptor: descriptor!, what: "a reorder")
   }
@@ -143,12 +155,22 @@ final class Primitive {
     var primitive: dnnl_primitive_t?
     Kernels.check(dnnl_primitive_create(&primitive, descriptor), "create \(what)")
     self.primitive = primitive!
+    // The primitive's own scratchpad: workers run primitives created on the calling thread, and
+    // two of them must never share one (oneDNN's default shares a scratchpad per creating thread).
+    if let layout = dnnl_primitive_desc_query_md(descriptor, dnnl_query_scratchpad_md, 0)?.pointee,
+      LayoutBridge.byteCount(layout) > 0
+    {
+      scratchpad = (layout, .allocate(byteCount: LayoutBridge.byteCount(layout), alignment: 64))
+    } else {
+      scratchpad = nil
+    }
     var stream: dnnl_stream_t?
     Kernels.check(dnnl_stream_create(&stream, Kernels.engine, dnnl_stream_default_flags.rawValue), "create a stream")
     self.stream = stream!
   }
 
   deinit {
+    scratchpad?.buffer.deallocate()
     dnnl_stream_destroy(stream)
     dnnl_primitive_destroy(primitive)
     dnnl_primitive_desc_destroy(descriptor)
@@ -164,6 +186,8 @@ final class Primitive {
 
   /// Runs the primitive on `arguments` (argument index, layout, data), synchronously.
   func execute(_ arguments: [(Int32, Layout, UnsafeMutableRawPointer)]) {
+    var arguments = arguments
+    if let scratchpad { arguments.append((cdnnl_arg_scratchpad, scratchpad.layout, scratchpad.buffer)) }
     var memories: [dnnl_memory_t?] = []
     memories.reserveCapacity(arguments.count)
     var executionArguments: [dnnl_exec_arg_t] = []
@@ -225,6 +249,15 @@ final class LayoutBridge {
 
   /// Where the kernel should write an output destined for `data`; call `finish` after.
   func output(_ data: UnsafeMutableRawPointer) -> UnsafeMutableRawPointer { buffer ?? data }
+
+  /// Writes `source`, which holds data in the kernel layout, to `data` in plain layout.
+  func moveToPlain(from source: UnsafeMutableRawPointer, into data: UnsafeMutableRawPointer) {
+    if let toPlain {
+      toPlain.execute([(cdnnl_arg_from, kernel, source), (cdnnl_arg_to, plain, data)])
+    } else if source != data {
+      data.copyMemory(from: source, byteCount: LayoutBridge.byteCount(plain))
+    }
+  }
 
   /// Moves what the kernel wrote into `output(data)` to `data`, in plain layout.
   func finish(_ data: UnsafeMutableRawPointer) {

@@ -182,13 +182,15 @@ final class PoolingPlan {
   private let source: Layout
   private let destination: Layout
 
-  init(key: Key, kernel: Int, stride: Int) {
+  /// - Parameter arrivingSource: the layout inputs come in; nil for NCHW in and out, otherwise
+  ///   oneDNN picks the output layout (the same blocking, for a `BlockedEvaluation`).
+  init(key: Key, kernel: Int, stride: Int, arrivingSource: Layout? = nil) {
     let g = ConvolutionGeometry(
       channels: key.channels, height: key.height, width: key.width, kernel: kernel, stride: stride, padding: 0)
-    var source = Kernels.layout(key.batch, key.channels, key.height, key.width)
-    var destination = Kernels.layout(key.batch, key.channels, g.outputHeight, g.outputWidth)
+    var source = arrivingSource ?? Kernels.layout(key.batch, key.channels, key.height, key.width)
+    var destination = Kernels.layout(
+      key.batch, key.channels, g.outputHeight, g.outputWidth, tag: arrivingSource == nil ? dnnl_abcd : dnnl_format_tag_any)
     self.source = source
-    self.destination = destination
     // Floor output size: the last window ends inside the input, so the far-side padding is ≤ 0.
     let padRight = (
       Int64((g.outputHeight - 1) * stride + kernel - key.height), Int64((g.outputWidth - 1) * stride + kernel - key.width)
@@ -200,7 +202,11 @@ final class PoolingPlan {
         padRight.1),
       "describe max pooling")
     primitive = withUnsafePointer(to: &operation) { Primitive(operation: $0, what: "max pooling") }
+    self.destination = primitive.layout(dnnl_query_dst_md)
   }
+
+  /// The layout `forward` writes its output in.
+  var outputLayout: Layout { destination }
 
   func forward(x: UnsafePointer<Float>, y: UnsafeMutablePointer<Float>) {
     primitive.execute([

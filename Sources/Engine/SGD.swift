@@ -34,18 +34,35 @@ public final class SGD: Optimizer {
       velocity.withUnsafeMutablePointer { v in
         gradient.withUnsafePointer { dw in
           parameter.value.withUnsafeMutablePointer { w in
-            // The branches are hoisted out of the loops so each loop vectorises.
+            // One pass per element (the same operations, in the same order, as the two passes
+            // this replaced), with the branches hoisted out so each loop vectorises.
             let count = gradient.count
-            if isNew {
-              for i in 0..<count { v[i] = dw[i] + decay * w[i] }
-            } else {
-              for i in 0..<count { v[i] = mu * v[i] + (dw[i] + decay * w[i]) }
-            }
-            if nesterov {
-              // g is recomputed from the pre-update weight: w − η·(g + μ·v).
-              for i in 0..<count { w[i] -= learningRate * ((dw[i] + decay * w[i]) + mu * v[i]) }
-            } else {
-              for i in 0..<count { w[i] -= learningRate * v[i] }
+            switch (isNew, nesterov) {
+            case (true, true):
+              for i in 0..<count {
+                let g = dw[i] + decay * w[i]
+                v[i] = g
+                w[i] -= learningRate * (g + mu * g)
+              }
+            case (false, true):
+              for i in 0..<count {
+                let g = dw[i] + decay * w[i]
+                let velocity = mu * v[i] + g
+                v[i] = velocity
+                w[i] -= learningRate * (g + mu * velocity)
+              }
+            case (true, false):
+              for i in 0..<count {
+                let g = dw[i] + decay * w[i]
+                v[i] = g
+                w[i] -= learningRate * g
+              }
+            case (false, false):
+              for i in 0..<count {
+                let velocity = mu * v[i] + (dw[i] + decay * w[i])
+                v[i] = velocity
+                w[i] -= learningRate * velocity
+              }
             }
           }
         }

@@ -1,6 +1,7 @@
 /// Layers applied in order; backward runs them in reverse.
 public final class Sequential: StatefulLayer, WorkerSplitting {
   public let layers: [any Layer]
+  private var blockedEvaluations: [Int: (BlockedEvaluation, Int)?] = [:]
 
   /// How many threads each layer splits its work across; setting it sets every layer's.
   public var workers = 1 {
@@ -19,8 +20,29 @@ public final class Sequential: StatefulLayer, WorkerSplitting {
 
   public func forward(_ input: Tensor, mode: Mode) -> Tensor {
     var x = input
-    for layer in layers { x = layer.forward(x, mode: mode) }
+    var index = 0
+    while index < layers.count {
+      // In evaluation a run of convolutions, PReLUs and poolings goes through oneDNN's blocked
+      // layout chunk by chunk: the same bits, without the round trips through NCHW.
+      if mode == .evaluation, let (evaluation, end) = blockedEvaluation(from: index),
+        let y = evaluation.forward(x, workers: workers)
+      {
+        x = y
+        index = end
+        continue
+      }
+      x = layers[index].forward(x, mode: mode)
+      index += 1
+    }
     return x
+  }
+
+  /// The blocked evaluation of the convolution run starting at layer `index`, if there is one.
+  private func blockedEvaluation(from index: Int) -> (BlockedEvaluation, Int)? {
+    if let known = blockedEvaluations[index] { return known }
+    let found = BlockedEvaluation.run(in: layers, from: index).map { (BlockedEvaluation(stages: $0.stages), $0.end) }
+    blockedEvaluations[index] = .some(found)
+    return found
   }
 
   public func backward(_ outputGradient: Tensor) -> Tensor {

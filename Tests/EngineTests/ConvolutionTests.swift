@@ -90,16 +90,20 @@ import Testing
   }
 
   /// Forward, input gradient and parameter gradients of oneDNN's convolution equal those of the
-  /// im2col + gemm oracle over the same parameters, with and without bias, strided and padded.
-  @Test(arguments: [(5, 1, 2, true), (3, 1, 1, false), (3, 2, 1, true), (4, 3, 2, false)], [1, 2])
-  func oneDNNMatchesIm2colOracle(geometry: (kernel: Int, stride: Int, padding: Int, bias: Bool), workers: Int) {
+  /// im2col + gemm oracle over the same parameters, with and without bias, strided and padded; a
+  /// batch of 37 runs each worker's range in several chunks (`Conv2D.chunkSize`), the last one short.
+  @Test(arguments: [(5, 1, 2, true), (3, 1, 1, false), (3, 2, 1, true), (4, 3, 2, false)], [(1, 5), (2, 5), (1, 37), (2, 37)])
+  func oneDNNMatchesIm2colOracle(
+    geometry: (kernel: Int, stride: Int, padding: Int, bias: Bool), split: (workers: Int, batch: Int)
+  ) {
+    let workers = split.workers
     var generator = SeededGenerator(seed: 31)
     let conv = Conv2D(
       name: "conv", inChannels: 3, outChannels: 8, kernel: geometry.kernel, stride: geometry.stride,
       padding: geometry.padding, bias: geometry.bias, generator: &generator)
     for o in 0..<8 { conv.bias?.value[o] = 0.05 * Float(o - 3) }
     let oracle = Im2colConv2D(sharingParametersOf: conv)
-    let x = uniformTensor([5, 3, 11, 9], seed: 32)
+    let x = uniformTensor([split.batch, 3, 11, 9], seed: 32)
     func run(_ layer: any Layer) -> [Tensor] {
       (conv.workers, oracle.workers) = (workers, workers)
       return withKernelThreads(1) {
@@ -114,9 +118,38 @@ import Testing
     let reference = run(oracle)
     #expect(ours.count == reference.count)
     for (index, (a, b)) in zip(ours, reference).enumerated() {
-      // Different summation orders of ≤ 75 products (forward) or ≤ 5·99 (weight gradient) of magnitude ≤ 1.
+      // Different summation orders of ≤ 75 products (forward) or ≤ batch·99 (weight gradient) of
+      // magnitude ≤ 1: the rounding bound grows with the batch.
       let worst = Self.worstDifference(a, b)
-      #expect(worst < 1e-4, "output \(index) (y, dx, dW, dB) differs by \(worst)")
+      #expect(worst < 2e-5 * Float(split.batch), "output \(index) (y, dx, dW, dB) differs by \(worst)")
     }
+  }
+
+  /// Cutting a worker's range into chunks changes no bit of the forward output, the input gradient
+  /// or the weight gradient (each image's sums are the same kernel's, in the same order, and the
+  /// weight gradient is still summed over the whole range in one call), so checkpoints do not
+  /// depend on the chunk size.
+  @Test(arguments: [1, 2])
+  func chunkingKeepsForwardAndInputGradientBits(workers: Int) {
+    var generator = SeededGenerator(seed: 51)
+    let conv = Conv2D(name: "conv", inChannels: 32, outChannels: 32, kernel: 5, padding: 2, generator: &generator)
+    conv.workers = workers
+    let x = uniformTensor([37, 32, 14, 14], seed: 52)
+    let dy = uniformTensor([37, 32, 14, 14], seed: 53)
+    func run(imagesPerCall: Int) -> [Tensor] {
+      conv.imagesPerCall = imagesPerCall
+      return withKernelThreads(1) {
+        for parameter in conv.parameters { parameter.zeroGradient() }
+        let y = conv.forward(x, mode: .training)
+        let dx = conv.backward(dy)
+        return [y, dx] + conv.parameters.map(\.gradient)
+      }
+    }
+    let whole = run(imagesPerCall: 1000)
+    let chunked = run(imagesPerCall: Conv2D.chunkSize)
+    #expect(chunked[0].scalars == whole[0].scalars, "forward differs")
+    #expect(chunked[1].scalars == whole[1].scalars, "input gradient differs")
+    #expect(chunked[2].scalars == whole[2].scalars, "weight gradient differs")
+    #expect(chunked[3].scalars == whole[3].scalars, "bias gradient differs")
   }
 }

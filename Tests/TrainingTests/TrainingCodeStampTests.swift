@@ -25,6 +25,7 @@ import Training
         var isDirectory: ObjCBool = false
         if manager.fileExists(atPath: root.appendingPathComponent(path).path, isDirectory: &isDirectory),
           !isDirectory.boolValue, path != "Sources/Training/TrainingCodeStamp.swift",
+          path != "Sources/Training/ReproducedTrainingCode.swift",
           path.range(of: TrainingCode.renderOnlyPattern, options: .regularExpression) == nil
         {
           paths.append(path)
@@ -58,5 +59,26 @@ import Training
       }
       #expect(fields["trainingCode"] == .string(TrainingCode.stamp))
     }
+  }
+
+  /// A run recorded under a stamp `TrainingCode.reproduced` lists counts as this code's (neither
+  /// stale nor refused on resume); any other stamp still makes it stale.
+  @Test func reproducedStampsCountAsCurrentAndOthersDoNot() throws {
+    let plan = try #require(
+      try Experiment(data: TinyDataset.experiment(data: "mnist"), file: "tiny.json").plans(profile: "default").first)
+    func recorded(under stamp: String) -> JSONValue {
+      guard case .object(var fields) = plan.jsonValue else { return .null }
+      fields["trainingCode"] = .string(stamp)
+      return .object(fields)
+    }
+    #expect(plan.difference(from: recorded(under: TrainingCode.stamp)) == nil)
+    for stamp in TrainingCode.reproduced.keys {
+      #expect(stamp != TrainingCode.stamp, "the current stamp needs no entry")
+      #expect(stamp.count == 16 && stamp.allSatisfy(\.isHexDigit), "'\(stamp)' is not a stamp")
+      #expect(plan.difference(from: recorded(under: stamp)) == nil, "\(stamp) is listed but refused")
+    }
+    let unlisted = "0123456789abcdef"
+    #expect(TrainingCode.reproduced[unlisted] == nil)
+    #expect(plan.difference(from: recorded(under: unlisted))?.hasPrefix("trainingCode was") == true)
   }
 }

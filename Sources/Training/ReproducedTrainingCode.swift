@@ -1,0 +1,19 @@
+extension TrainingCode {
+  /// Stamps of earlier training code whose runs this code reproduces bit for bit, with the change
+  /// and the evidence. A run recorded under one of them is neither stale nor refused on resume, so a
+  /// change that only reorganises how the same numbers are computed (a faster kernel schedule, say)
+  /// does not force hours of retraining for identical bytes.
+  ///
+  /// Add an entry only when `scripts/check-reproduction.sh OLD_BINARY NEW_BINARY` reports every
+  /// array identical for every network the shipped results train (it trains each on a subset with
+  /// both binaries), and tests pin the changed code paths bit for bit. Any change to what is
+  /// computed gets no entry: the results are retrained. This file is outside the stamp (it changes
+  /// no arithmetic).
+  public static let reproduced: [String: String] = [
+    "0f2ba5f86cac7ae0":
+      "trained by commit 7675c75; reproduced by the engine that runs convolutions in chunks of 16 images, evaluates "
+      + "convolution runs in the blocked layout and steps SGD in one pass (2026-12-01, avx512_core_amx: "
+      + "scripts/check-reproduction.sh lenetpp and compact byte-identical; ConvolutionTests."
+      + "chunkingKeepsForwardAndInputGradientBits, BlockedEvaluationTests)"
+  ]
+}
