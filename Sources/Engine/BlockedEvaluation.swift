@@ -55,6 +55,15 @@ final class BlockedEvaluation {
   func forward(_ input: Tensor, workers requested: Int) -> Tensor? {
     precondition(input.rank == 4, "a convolution run expects [N, C, H, W], got \(input.shape)")
     let (n, height, width) = (input.shape[0], input.shape[2], input.shape[3])
+    // As the layers' own evaluation forward does: nothing is kept for a backward pass, and the
+    // last training batch's activations are released.
+    for stage in stages {
+      switch stage {
+      case .convolution(let conv): conv.forgetTrainingInput()
+      case .rectifier(let prelu): prelu.forgetTrainingInput()
+      case .pooling(let pool): pool.forgetTrainingInput()
+      }
+    }
     let workers = max(1, min(requested, n))
     var chunks: [[(start: Int, pipeline: ChunkPipeline)]] = []
     for worker in 0..<workers {

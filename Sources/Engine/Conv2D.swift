@@ -106,6 +106,13 @@ public final class Conv2D: Layer, WorkerSplitting {
     }
   }
 
+  /// Drops what the last training forward kept for `backward`, as an evaluation forward does
+  /// (`BlockedEvaluation` evaluates the layer without calling `forward`).
+  func forgetTrainingInput() { cachedInput = nil }
+
+  /// Whether a training forward's input is kept for `backward`.
+  var holdsTrainingInput: Bool { cachedInput != nil }
+
   public func forward(_ input: Tensor, mode: Mode) -> Tensor {
     let g = geometry(for: input)
     cachedInput = mode == .training ? input : nil

@@ -34,6 +34,13 @@ public final class MaxPool2D: Layer, WorkerSplitting {
 
   public var parameters: [Parameter] { [] }
 
+  /// Drops what the last training forward kept for `backward`, as an evaluation forward does
+  /// (`BlockedEvaluation` evaluates the layer without calling `forward`).
+  func forgetTrainingInput() { cachedShape = nil }
+
+  /// Whether a training forward's input is kept for `backward`.
+  var holdsTrainingInput: Bool { cachedShape != nil }
+
   public func forward(_ input: Tensor, mode: Mode) -> Tensor {
     precondition(input.rank == 4, "MaxPool2D expects [N, C, H, W], got \(input.shape)")
     let (n, c, h, w) = (input.shape[0], input.shape[1], input.shape[2], input.shape[3])

@@ -37,6 +37,13 @@ public final class PReLU: Layer, WorkerSplitting {
     return (input.shape[0], input.shape.dropFirst(2).reduce(1, *))
   }
 
+  /// Drops what the last training forward kept for `backward`, as an evaluation forward does
+  /// (`BlockedEvaluation` evaluates the layer without calling `forward`).
+  func forgetTrainingInput() { cachedInput = nil }
+
+  /// Whether a training forward's input is kept for `backward`.
+  var holdsTrainingInput: Bool { cachedInput != nil }
+
   public func forward(_ input: Tensor, mode: Mode) -> Tensor {
     let (n, plane) = layout(input)
     cachedInput = mode == .training ? input : nil

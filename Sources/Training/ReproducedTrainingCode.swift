@@ -14,6 +14,10 @@ extension TrainingCode {
       "trained by commit 7675c75; reproduced by the engine that runs convolutions in chunks of 16 images, evaluates "
       + "convolution runs in the blocked layout and steps SGD in one pass (2026-12-01, avx512_core_amx: "
       + "scripts/check-reproduction.sh lenetpp and compact byte-identical; ConvolutionTests."
-      + "chunkingKeepsForwardAndInputGradientBits, BlockedEvaluationTests)"
+      + "chunkingKeepsForwardAndInputGradientBits, BlockedEvaluationTests)",
+    "910aabcf100d2ac3":
+      "trained by commit 3c0b7a1 (the paper profile from m1's epoch 17 on); reproduced once the blocked evaluation "
+      + "also releases the layers' training inputs (2026-12-01, avx512_core_amx: scripts/check-reproduction.sh "
+      + "against the binary of 7675c75 byte-identical, as it was for 3c0b7a1's)",
   ]
 }

@@ -53,9 +53,17 @@ import Testing
     let body = Sequential(layers)
     body.workers = workers
     let x = uniformTensor([37, 3, 13, 11], seed: 64)
-    let (blocked, reference) = withKernelThreads(1) {
-      (body.forward(x, mode: .evaluation), Self.layerByLayer(layers, x))
+    func holdsTrainingInput(_ layer: any Layer) -> Bool {
+      (layer as? Conv2D)?.holdsTrainingInput ?? (layer as? PReLU)?.holdsTrainingInput
+        ?? (layer as? MaxPool2D)?.holdsTrainingInput ?? false
     }
+    // A training forward first: the evaluation must release what it kept, as the layers' own does.
+    let blocked = withKernelThreads(1) {
+      _ = body.forward(x, mode: .training)
+      return body.forward(x, mode: .evaluation)
+    }
+    #expect(layers.filter(holdsTrainingInput).isEmpty, "layers still hold the training input after an evaluation")
+    let reference = withKernelThreads(1) { Self.layerByLayer(layers, x) }
     #expect(blocked.shape == reference.shape)
     #expect(blocked.scalars == reference.scalars)
     #expect(reference.scalars.contains { $0 < 0 }, "the slopes should have acted")
