@@ -105,12 +105,8 @@ final class BlockedEvaluation {
 /// One worker's primitives and buffers for one chunk size and image size: each stage writes into a
 /// buffer of its own in the layout its primitive chose, and the last output is reordered to NCHW.
 final class ChunkPipeline {
-  struct Key: Hashable {
-    var worker: Int
-    var batch: Int
-    var height: Int
-    var width: Int
-  }
+  /// Worker, chunk size and image size, as for a convolution's plans.
+  typealias Key = ConvolutionPlan.Key
 
   private enum Step {
     case convolution(ConvolutionPlan, bias: Parameter?)

@@ -75,17 +75,21 @@ public final class Conv2D: Layer, WorkerSplitting {
   /// Images per oneDNN call for this layer (`chunkSize`; tests vary it).
   var imagesPerCall = Conv2D.chunkSize
 
+  /// The kept plan for `batch` images of one worker (built on first use).
+  private func plan(worker: Int, batch: Int, geometry g: ConvolutionGeometry) -> ConvolutionPlan {
+    let key = ConvolutionPlan.Key(worker: worker, batch: batch, height: g.height, width: g.width)
+    if let plan = plans[key] { return plan }
+    let plan = ConvolutionPlan(batch: batch, geometry: g, outChannels: outChannels, hasBias: bias != nil)
+    plans[key] = plan
+    return plan
+  }
+
   /// One plan per worker for its whole image range: the backward-weights pass sums over the range
   /// in one call (so the weight gradient's summation order does not depend on the chunk size).
   private func rangePlans(batch n: Int, geometry g: ConvolutionGeometry) -> [ConvolutionPlan] {
     let workers = max(1, min(self.workers, n))
     return (0..<workers).map { worker in
-      let count = Threading.range(worker, of: workers, splitting: n).count
-      let key = ConvolutionPlan.Key(worker: worker, batch: count, height: g.height, width: g.width)
-      let plan =
-        plans[key] ?? ConvolutionPlan(batch: count, geometry: g, outChannels: outChannels, hasBias: bias != nil)
-      plans[key] = plan
-      return plan
+      plan(worker: worker, batch: Threading.range(worker, of: workers, splitting: n).count, geometry: g)
     }
   }
 
@@ -97,11 +101,7 @@ public final class Conv2D: Layer, WorkerSplitting {
       let range = Threading.range(worker, of: workers, splitting: n)
       return Swift.stride(from: range.lowerBound, to: range.upperBound, by: imagesPerCall).map { start in
         let count = min(imagesPerCall, range.upperBound - start)
-        let key = ConvolutionPlan.Key(worker: worker, batch: count, height: g.height, width: g.width)
-        let plan =
-          plans[key] ?? ConvolutionPlan(batch: count, geometry: g, outChannels: outChannels, hasBias: bias != nil)
-        plans[key] = plan
-        return ConvolutionChunk(start: start, plan: plan)
+        return ConvolutionChunk(start: start, plan: plan(worker: worker, batch: count, geometry: g))
       }
     }
   }
