@@ -12,6 +12,10 @@ cd "$(dirname "$0")/.."
 old=$(realpath "$1"); new=$(realpath "$2"); data=$(realpath "${3:-data}")
 for binary in "$old" "$new"; do [ -x "$binary" ] || { echo "$0: $binary is not an executable" >&2; exit 2; }; done
 export DNNL_MAX_CPU_ISA="${DNNL_MAX_CPU_ISA:-AVX512_CORE_AMX}" OPENBLAS_NUM_THREADS=1
+# Builds before the fix of Kernels.prepareThreads (primitives created under the creating thread's
+# OpenMP default) give thread-timing-dependent bits under load unless every thread starts at one
+# OpenMP thread; pinning it here makes an older binary's side deterministic, so a mismatch is real.
+export OMP_NUM_THREADS=1
 scratch=$(mktemp -d)
 keep=0
 trap '[ "$keep" = 1 ] || rm -rf "$scratch"' EXIT

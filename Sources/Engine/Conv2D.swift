@@ -194,7 +194,7 @@ public final class Conv2D: Layer, WorkerSplitting {
       work(nil)
       inputGradient = zeroInputGradient.zeros(input.shape)
     }
-    accumulate(weightGradients, count: weightCount, into: weight)
+    accumulate(weightGradients, count: weightCount, into: weight, workers: workers)
     if let bias { accumulate(biasGradients, count: outChannels, into: bias) }
     return inputGradient
   }

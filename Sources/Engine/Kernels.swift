@@ -69,6 +69,12 @@ public enum Kernels {
 
   /// Lets the calling thread's next kernel call use `threadCount` OpenMP threads (an OpenMP
   /// setting is per calling thread, and batch-split workers call from their own threads).
+  ///
+  /// Called before creating a primitive too, not only before running one: oneDNN fixes a
+  /// primitive's work partition (and, for backward-weights, the order it sums the batch in) from
+  /// the creating thread's OpenMP thread count. A worker thread that had not yet run a kernel
+  /// still has OpenMP's default (every core), so which thread happened to build a lazily created
+  /// backward primitive changed the bits of a 2-worker run under load.
   @inline(__always)
   static func prepareThreads() {
     _ = retainsFreedActivations
@@ -124,6 +130,7 @@ final class Primitive {
     var descriptor: dnnl_primitive_desc_t?
     let attributes = Primitive.userScratchpad()
     defer { dnnl_primitive_attr_destroy(attributes) }
+    Kernels.prepareThreads()
     Kernels.check(
       dnnl_primitive_desc_create(&descriptor, operation, attributes, Kernels.engine, hint?.descriptor),
       "set up \(what)")
@@ -144,6 +151,7 @@ final class Primitive {
     var destination = destination
     let attributes = Primitive.userScratchpad()
     defer { dnnl_primitive_attr_destroy(attributes) }
+    Kernels.prepareThreads()
     Kernels.check(
       dnnl_reorder_primitive_desc_create(&descriptor, &source, Kernels.engine, &destination, Kernels.engine, attributes),
       "set up a reorder")

@@ -133,7 +133,7 @@ public final class Linear: Layer, WorkerSplitting {
       work(nil)
       inputGradient = zeroInputGradient.zeros(input.shape)
     }
-    accumulate(weightGradients, count: outFeatures * inFeatures, into: weight)
+    accumulate(weightGradients, count: outFeatures * inFeatures, into: weight, workers: workers)
     if let bias { accumulate(biasGradients, count: outFeatures, into: bias) }
     return inputGradient
   }

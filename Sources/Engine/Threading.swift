@@ -110,13 +110,25 @@ struct ZeroTensorCache {
 }
 
 /// Adds per-worker partial gradients into `parameter.gradient`, in worker order.
-func accumulate(_ partials: [UnsafeMutablePointer<Float>], count: Int, into parameter: Parameter) {
+///
+/// Each element sees the same additions in the same order (`(g + p₀) + p₁ …`) however the
+/// elements are split, so splitting a large gradient over `workers` threads keeps every bit;
+/// small ones stay on the calling thread, where a split costs more than it saves.
+func accumulate(_ partials: [UnsafeMutablePointer<Float>], count: Int, into parameter: Parameter, workers: Int = 1) {
   precondition(
     parameter.gradient.count == count,
     "\(parameter.name): gradient has \(parameter.gradient.count) scalars, expected \(count)")
+  let parts = count >= 1 << 15 ? max(1, workers) : 1
   parameter.gradient.withUnsafeMutablePointer { gradient in
-    for partial in partials {
-      for i in 0..<count { gradient[i] += partial[i] }
+    let target = UncheckedSendable(gradient)
+    // Workers write disjoint element ranges of the gradient.
+    parallelFor(parts) { part in
+      let range = Threading.range(part, of: parts, splitting: count)
+      let gradient = target.value + range.lowerBound
+      for partial in partials {
+        let partial = partial + range.lowerBound
+        for i in 0..<range.count { gradient[i] += partial[i] }
+      }
     }
   }
 }

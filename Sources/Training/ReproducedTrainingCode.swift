@@ -9,6 +9,13 @@ extension TrainingCode {
   /// both binaries), and tests pin the changed code paths bit for bit. Any change to what is
   /// computed gets no entry: the results are retrained. This file is outside the stamp (it changes
   /// no arithmetic).
+  ///
+  /// Code before the fix that creates oneDNN primitives under the kernel thread count (Engine
+  /// README, "Primitives are created under the kernel thread count too") could, under load, build a
+  /// backward-weights primitive for OpenMP's default thread count and so give a 2-worker run other
+  /// bits. What the entries below reproduce are the runs that were not hit, which is what such a
+  /// binary computes with `OMP_NUM_THREADS=1` and what `scripts/check-reproduction.sh` (which pins
+  /// it) compares against.
   public static let reproduced: [String: String] = [
     "0f2ba5f86cac7ae0":
       "trained by commit 7675c75; reproduced by the engine that runs convolutions in chunks of 16 images, evaluates "
@@ -18,6 +25,9 @@ extension TrainingCode {
     "910aabcf100d2ac3":
       "trained by commit 3c0b7a1 (the paper profile from m1's epoch 17 on); reproduced once the blocked evaluation "
       + "also releases the layers' training inputs (2026-12-01, avx512_core_amx: scripts/check-reproduction.sh "
-      + "against the binary of 7675c75 byte-identical, as it was for 3c0b7a1's)",
+      + "against the binary of 7675c75 byte-identical, as it was for 3c0b7a1's); and by the engine that creates "
+      + "primitives under the kernel thread count and adds weight-gradient partials split over the workers "
+      + "(2026-12-01, avx512_core_amx: scripts/check-reproduction.sh against the binary of 3c0b7a1 byte-identical; "
+      + "PrimitiveThreadTests)",
   ]
 }

@@ -83,12 +83,28 @@ struct Bench: ParsableCommand {
         String(
           format: "%@ training: %.1f MFLOP/img (conv + linear), so sgemm's rate allows %.0f img/s; measured %.0f = %.0f %%",
           architecture.rawValue, flops / 1e6, sgemm / flops, rate, 100 * rate * flops / sgemm))
+      printGemmBound(of: architecture, measured: rate)
     }
     if let compact = trainingRates[.compact], let lenet = trainingRates[.lenetpp] {
       print("compact trains \(String(format: "%.1f", compact / lenet))x faster than lenetpp")
     }
     print("best of \(repeats) timed runs per cell; training = forward + backward + SGD momentum step.")
     print("peak MB: VmHWM of the process, reset before each network (* = reset unsupported, cumulative).")
+  }
+
+  /// For a network whose work is all `gemm`, the rate its own calls alone allow on this machine
+  /// (a tighter ceiling than the 1024³ sgemm's for small shapes).
+  private func printGemmBound(of architecture: Architecture, measured rate: Double) {
+    let net = Network(
+      configuration: NetworkConfiguration(architecture: architecture), seed: 1701, workers: threads.workers)
+    let count = iterations ?? Self.defaultIterations(for: architecture)
+    guard let bound = Benchmark.gemmBound(of: net, batchSize: batchSize, iterations: count, repeats: repeats)
+    else { return }
+    print(
+      String(
+        format: "%@ training: its own gemm calls alone allow %.0f img/s joined after every layer pass "
+          + "(as the engine runs them; measured %.0f = %.0f %%), %.0f img/s free-running",
+        architecture.rawValue, bound.joined, rate, 100 * rate / bound.joined, bound.freeRunning))
   }
 
   static func defaultIterations(for architecture: Architecture) -> Int {

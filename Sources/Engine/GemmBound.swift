@@ -1,0 +1,133 @@
+import Dispatch
+
+/// How fast a network of Linear layers could train if nothing but its matrix multiplies took
+/// time: its own `gemm` calls of one training step, with its batch split, replayed on its
+/// workers with nothing else in between. The ceiling `margins bench` compares the measured rate
+/// with, for networks whose work is all `gemm` (a 1024³ sgemm overstates what the small shapes of
+/// a 128-row half batch can reach).
+public struct GemmBound: Sendable {
+  /// Images per second with the step's passes joined one by one, as `Sequential` runs them
+  /// (every layer's forward or backward returns only when all workers are done).
+  public var joined: Double
+  /// Images per second with each worker running its share of the whole step without waiting
+  /// for the other.
+  public var freeRunning: Double
+  /// FLOPs (2 per multiply-add) of the replayed calls per image: the same count as
+  /// `Benchmark.trainingFLOPsPerImage` when the replay covers exactly the layers' work.
+  public var flopsPerImage: Double
+}
+
+extension Benchmark {
+  /// The `gemm` bound of `network`'s training step at `batchSize`, best of `repeats` runs of
+  /// `iterations` steps each, or nil when the network has a layer whose work is not a `gemm`
+  /// (a convolution), for which such a bound would say nothing.
+  public static func gemmBound(
+    of network: Network, batchSize: Int, iterations: Int, repeats: Int
+  ) -> GemmBound? {
+    let layers = network.body.layers
+    guard !layers.contains(where: { $0 is Conv2D || $0 is Im2colConv2D }) else { return nil }
+    let linears = layers.compactMap { $0 as? Linear }
+    guard !linears.isEmpty else { return nil }
+    let workers = max(1, min(network.workers, batchSize))
+    // The passes of one step in the order the engine makes them: forwards, then backwards in
+    // reverse; each worker's calls cover its batch rows (as `Linear` splits them).
+    let passes: [[GemmShape]] =
+      linears.map { [GemmShape(.noTranspose, .transpose, m: 0, n: $0.outFeatures, k: $0.inFeatures)] }
+      + linears.reversed().map { linear in
+        [GemmShape(.transpose, .noTranspose, m: linear.outFeatures, n: linear.inFeatures, k: 0)]
+          + (linear.propagatesInputGradient
+            ? [GemmShape(.noTranspose, .noTranspose, m: 0, n: linear.inFeatures, k: linear.outFeatures)] : [])
+      }
+    let operands = (0..<workers).map { worker in
+      GemmOperands(rows: Threading.range(worker, of: workers, splitting: batchSize).count, passes: passes)
+    }
+    func rate(_ step: () -> Void) -> Double {
+      var best = 0.0
+      for _ in 0..<repeats {
+        step()  // untimed: first-touch of the operands, oneDNN's kernel generation
+        let start = DispatchTime.now().uptimeNanoseconds
+        for _ in 0..<iterations { step() }
+        let seconds = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
+        best = max(best, Double(batchSize * iterations) / seconds)
+      }
+      return best
+    }
+    let shared = UncheckedSendable(operands)
+    let joined = rate {
+      for pass in passes.indices {
+        parallelFor(workers) { shared.value[$0].run(passes[pass]) }
+      }
+    }
+    let freeRunning = rate {
+      parallelFor(workers) { worker in
+        for pass in passes { shared.value[worker].run(pass) }
+      }
+    }
+    let flops = operands.reduce(0.0) { $0 + $1.flops(of: passes) }
+    return GemmBound(joined: joined, freeRunning: freeRunning, flopsPerImage: flops / Double(batchSize))
+  }
+}
+
+/// One `gemm` call of a pass; a zero `m` or `k` stands for the worker's row count.
+private struct GemmShape {
+  var transA: Transpose
+  var transB: Transpose
+  var m: Int
+  var n: Int
+  var k: Int
+
+  init(_ transA: Transpose, _ transB: Transpose, m: Int, n: Int, k: Int) {
+    (self.transA, self.transB, self.m, self.n, self.k) = (transA, transB, m, n, k)
+  }
+}
+
+/// One worker's operand buffers, large enough for every call, filled with small values so the
+/// kernels see ordinary floats (no denormals).
+private final class GemmOperands {
+  let rows: Int
+  private let a: UnsafeMutablePointer<Float>
+  private let b: UnsafeMutablePointer<Float>
+  private let c: UnsafeMutablePointer<Float>
+
+  init(rows: Int, passes: [[GemmShape]]) {
+    self.rows = rows
+    let shapes = passes.flatMap { $0 }.map { Self.resolved($0, rows: rows) }
+    let sizes = (
+      a: shapes.map { $0.m * $0.k }.max() ?? 1, b: shapes.map { $0.k * $0.n }.max() ?? 1,
+      c: shapes.map { $0.m * $0.n }.max() ?? 1
+    )
+    a = .allocate(capacity: max(sizes.a, 1))
+    b = .allocate(capacity: max(sizes.b, 1))
+    c = .allocate(capacity: max(sizes.c, 1))
+    for i in 0..<max(sizes.a, 1) { a[i] = Float(i % 7) * 0.01 }
+    for i in 0..<max(sizes.b, 1) { b[i] = Float(i % 5) * 0.01 }
+    c.initialize(repeating: 0, count: max(sizes.c, 1))
+  }
+
+  deinit {
+    a.deallocate()
+    b.deallocate()
+    c.deallocate()
+  }
+
+  private static func resolved(_ shape: GemmShape, rows: Int) -> GemmShape {
+    var shape = shape
+    if shape.m == 0 { shape.m = rows }
+    if shape.k == 0 { shape.k = rows }
+    return shape
+  }
+
+  func flops(of passes: [[GemmShape]]) -> Double {
+    passes.joined().reduce(0.0) { total, call in
+      let shape = Self.resolved(call, rows: rows)
+      return total + 2 * Double(shape.m * shape.n * shape.k)
+    }
+  }
+
+  func run(_ pass: [GemmShape]) {
+    for call in pass {
+      let shape = Self.resolved(call, rows: rows)
+      gemm(shape.transA, shape.transB, m: shape.m, n: shape.n, k: shape.k, alpha: 1, a: a, b: b, beta: 0, c: c)
+    }
+  }
+}
