@@ -24,7 +24,7 @@ import Testing
 
   @Test func anNpyShapeOf2To62SquaredIsAnErrorNotACrash() throws {
     let run = RunDirectoryTests.temporaryRun()
-    defer { try? FileManager.default.removeItem(atPath: (run.path as NSString).deletingLastPathComponent) }
+    defer { RunDirectoryTests.removeScratchRoot(of: run) }
     let checkpoint = RunDirectoryTests.sample()
     var header = "{'descr': '<f4', 'fortran_order': False, 'shape': (4611686018427387904, 4611686018427387904), }"
     header += String(repeating: " ", count: (64 - (10 + header.utf8.count + 1) % 64) % 64) + "\n"
@@ -69,7 +69,7 @@ import Testing
 
   @Test func verificationReportsCorruptDeletedAndMissingCheckpoints() throws {
     let run = RunDirectoryTests.temporaryRun()
-    defer { try? FileManager.default.removeItem(atPath: (run.path as NSString).deletingLastPathComponent) }
+    defer { RunDirectoryTests.removeScratchRoot(of: run) }
     for epoch in 1...4 { try run.write(RunDirectoryTests.sample(epoch: epoch), state: []) }
     #expect(run.verifyCheckpoints().allSatisfy { $0.isGood })
     // Epoch 1: one bit flipped; epoch 2: arrays deleted; epoch 4: both files deleted but `latest` names it.
@@ -89,7 +89,7 @@ import Testing
 
   @Test func writingAnEpochRemovesStaleTemporaryFilesOfDeadWriters() throws {
     let run = RunDirectoryTests.temporaryRun()
-    defer { try? FileManager.default.removeItem(atPath: (run.path as NSString).deletingLastPathComponent) }
+    defer { RunDirectoryTests.removeScratchRoot(of: run) }
     let process = Process()
     process.executableURL = URL(fileURLWithPath: "/bin/true")
     try process.run()
@@ -103,7 +103,7 @@ import Testing
 
   @Test func unreadableAndMisplacedFilesAreSentences() throws {
     let run = RunDirectoryTests.temporaryRun()
-    defer { try? FileManager.default.removeItem(atPath: (run.path as NSString).deletingLastPathComponent) }
+    defer { RunDirectoryTests.removeScratchRoot(of: run) }
     try FileBytes.createDirectories(run.metadataPath(epoch: 1))  // a directory where the JSON belongs
     #expect(throws: CheckpointError.unreadable(path: run.metadataPath(epoch: 1), reason: "it is a directory, not a file")) {
       try run.readMetadata(epoch: 1)

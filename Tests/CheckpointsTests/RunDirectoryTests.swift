@@ -26,9 +26,15 @@ import Testing
     RunDirectory(root: NSTemporaryDirectory() + "runs-\(UUID().uuidString)", experiment: "demo", run: "m2")
   }
 
+  /// Removes the scratch root `temporaryRun` made (the run's grandparent), not only the run.
+  static func removeScratchRoot(of run: RunDirectory) {
+    let root = ((run.path as NSString).deletingLastPathComponent as NSString).deletingLastPathComponent
+    try? FileManager.default.removeItem(atPath: root)
+  }
+
   @Test func writesAndReadsBackEveryEpoch() throws {
     let run = Self.temporaryRun()
-    defer { try? FileManager.default.removeItem(atPath: run.path) }
+    defer { Self.removeScratchRoot(of: run) }
     let state = [("net.weight", NumpyArray(shape: [2], values: .float32([1, 2])))]
     try run.write(Self.sample(epoch: 1), state: state)
     try run.write(Self.sample(epoch: 2), state: state)
@@ -50,7 +56,7 @@ import Testing
 
   @Test func truncatedFeaturesAreNamed() throws {
     let run = Self.temporaryRun()
-    defer { try? FileManager.default.removeItem(atPath: run.path) }
+    defer { Self.removeScratchRoot(of: run) }
     try run.write(Self.sample(), state: [])
     let data = try Data(contentsOf: URL(fileURLWithPath: run.featuresPath(epoch: 1)))
     try data.prefix(data.count / 2).write(to: URL(fileURLWithPath: run.featuresPath(epoch: 1)))
@@ -65,7 +71,7 @@ import Testing
 
   @Test func mismatchedPairIsDetected() throws {
     let run = Self.temporaryRun()
-    defer { try? FileManager.default.removeItem(atPath: run.path) }
+    defer { Self.removeScratchRoot(of: run) }
     try run.write(Self.sample(epoch: 1), state: [])
     try run.write(Self.sample(epoch: 2, trainCount: 7), state: [])
     // Copy epoch 2's arrays over epoch 1's: the metadata's sha256 no longer matches.
@@ -89,7 +95,7 @@ import Testing
 
   @Test func otherFormatVersionsAndGarbageAreRefused() throws {
     let run = Self.temporaryRun()
-    defer { try? FileManager.default.removeItem(atPath: run.path) }
+    defer { Self.removeScratchRoot(of: run) }
     try run.write(Self.sample(), state: [])
     let path = run.metadataPath(epoch: 1)
     let text = try String(contentsOfFile: path, encoding: .utf8)
@@ -104,7 +110,7 @@ import Testing
   @Test(.enabled(if: Python.hasNumpy, "needs python3 with numpy"))
   func numpyLoadsAWrittenCheckpoint() throws {
     let run = Self.temporaryRun()
-    defer { try? FileManager.default.removeItem(atPath: run.path) }
+    defer { Self.removeScratchRoot(of: run) }
     try run.write(Self.sample(), state: [])
     let script = """
       import json, numpy as np

@@ -43,6 +43,7 @@ func contents(of directory: URL) throws -> [String] {
 @Suite struct GIFWriterTests {
   @Test func headerScreenFramesDelaysAndLoopReadBack() throws {
     let dir = try scratchDirectory()
+    defer { try? FileManager.default.removeItem(at: dir) }
     let path = dir.appendingPathComponent("a.gif").path
     let palette = try GIFPalette.figure(classColors: classColors)
     let frames = (0..<3).map { stripes(width: 64, height: 48, shift: $0) }
@@ -70,6 +71,7 @@ func contents(of directory: URL) throws -> [String] {
 
   @Test func unchangedFramesAndFullFramesBothReadBack() throws {
     let dir = try scratchDirectory()
+    defer { try? FileManager.default.removeItem(at: dir) }
     let palette = try GIFPalette.figure(classColors: classColors)
     let frames = [stripes(width: 20, height: 10, shift: 0), stripes(width: 20, height: 10, shift: 0), stripes(width: 20, height: 10, shift: 5)]
     for onlyChanged in [true, false] {
@@ -84,6 +86,7 @@ func contents(of directory: URL) throws -> [String] {
 
   @Test func playingOnceWritesNoLoopingExtension() throws {
     let dir = try scratchDirectory()
+    defer { try? FileManager.default.removeItem(at: dir) }
     let path = dir.appendingPathComponent("once.gif").path
     try GIFWriter.write([stripes(width: 8, height: 8, shift: 0)], to: path, palette: try GIFPalette.figure(classColors: classColors), options: GIFOptions(loopCount: nil))
     let gif = try GIFReader(data: [UInt8](try Data(contentsOf: URL(fileURLWithPath: path))))
@@ -92,6 +95,7 @@ func contents(of directory: URL) throws -> [String] {
 
   @Test func everyClassColourSurvivesQuantisationExactly() throws {
     let dir = try scratchDirectory()
+    defer { try? FileManager.default.removeItem(at: dir) }
     let path = dir.appendingPathComponent("colours.gif").path
     let palette = try GIFPalette.figure(classColors: classColors)
     #expect(palette.colors.count <= 256)
@@ -116,6 +120,7 @@ func contents(of directory: URL) throws -> [String] {
 
   @Test func translucentPixelsAreCompositedOverTheBackground() throws {
     let dir = try scratchDirectory()
+    defer { try? FileManager.default.removeItem(at: dir) }
     let path = dir.appendingPathComponent("alpha.gif").path
     let background = GIFColor(red: 250, green: 248, blue: 240)
     let palette = try GIFPalette.figure(classColors: classColors, background: background)
@@ -129,6 +134,7 @@ func contents(of directory: URL) throws -> [String] {
 
   @Test func framesOfDifferingSizesFailAndLeaveNoFile() throws {
     let dir = try scratchDirectory()
+    defer { try? FileManager.default.removeItem(at: dir) }
     let path = dir.appendingPathComponent("mixed.gif").path
     let frames = [stripes(width: 16, height: 16, shift: 0), stripes(width: 16, height: 17, shift: 0)]
     #expect(throws: GIFEncodingError.sizeMismatch(file: path, frame: 1, expected: "16 × 16", found: "16 × 17")) {
@@ -139,6 +145,7 @@ func contents(of directory: URL) throws -> [String] {
 
   @Test func moreFramesThanTheLimitFailAndLeaveNoFile() throws {
     let dir = try scratchDirectory()
+    defer { try? FileManager.default.removeItem(at: dir) }
     let path = dir.appendingPathComponent("long.gif").path
     let writer = try GIFWriter(path: path, width: 1, height: 1, palette: try GIFPalette.figure(classColors: classColors))
     let pixel = GIFFrame(width: 1, height: 1, rgba: [0, 0, 0, 255])
@@ -150,6 +157,7 @@ func contents(of directory: URL) throws -> [String] {
 
   @Test func oversizedFramesBadBuffersAndEmptyAnimationsAreRejected() throws {
     let dir = try scratchDirectory()
+    defer { try? FileManager.default.removeItem(at: dir) }
     let path = dir.appendingPathComponent("bad.gif").path
     let palette = try GIFPalette.figure(classColors: classColors)
     #expect(throws: GIFEncodingError.frameTooLarge(file: path, width: 5000, height: 10, limit: GIFOptions.maximumSide)) {
@@ -165,6 +173,7 @@ func contents(of directory: URL) throws -> [String] {
 
   @Test func aDroppedUnfinishedWriterRemovesItsTemporaryFile() throws {
     let dir = try scratchDirectory()
+    defer { try? FileManager.default.removeItem(at: dir) }
     do {
       let writer = try GIFWriter(path: dir.appendingPathComponent("dropped.gif").path, width: 4, height: 4, palette: try GIFPalette.figure(classColors: classColors))
       try writer.add(stripes(width: 4, height: 4, shift: 0))
