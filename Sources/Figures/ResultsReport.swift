@@ -24,7 +24,8 @@ public enum ResultsReport {
   /// - Parameters:
   ///   - figureFormats: the file extensions rendered for each figure (the first is embedded).
   public static func markdown(
-    source: CheckpointSource, profile: String, figureFormats: [String] = ["png", "svg"], animations: [(name: String, summary: String)] = []
+    source: CheckpointSource, profile: String, figureFormats: [String] = ["png", "svg"],
+    figures: [PaperFigure] = PaperFigure.all, animations: [(name: String, summary: String)] = []
   ) throws -> String {
     var lines = [
       "# Results (\(profile) profile)", "",
@@ -43,10 +44,12 @@ public enum ResultsReport {
       "|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
     ]
     var totalTime = 0.0
+    var configurations: [(reference: RunReference, configuration: JSONValue)] = []
     for reference in runs(in: source) {
       let e = try source.latest(reference)
       guard let m = e.metadata, let testSplit = e.split("test"), let trainSplit = e.split("train") else { continue }
       totalTime += m.wallTimeSeconds
+      configurations.append((reference, m.configuration))
       // Accuracies and angles are computed from the arrays; the margin-rule accuracy needs the
       // training-time head and is the trainer's.
       let test = e.metrics(of: testSplit)
@@ -61,8 +64,9 @@ public enum ResultsReport {
           + " | \(m.seed) | " + String(format: "%.0f s", m.wallTimeSeconds) + " |")
     }
     lines += ["", String(format: "Training time of all runs: %.1f min (feature extraction and rendering excluded).", totalTime / 60), ""]
+    lines += settings(configurations)
     lines += ["## Figures", ""]
-    for figure in PaperFigure.all {
+    for figure in figures {
       let files = figureFormats.map { "[\($0.uppercased())](\(figure.name).\($0))" }.joined(separator: " · ")
       lines += ["### \(figure.name)", "", figure.summary, "", "![\(figure.name)](\(figure.name).\(figureFormats.first ?? "png"))", "", files, ""]
     }
@@ -70,5 +74,32 @@ public enum ResultsReport {
       lines += ["### \(animation.name)", "", animation.summary, "", "![\(animation.name)](\(animation.name).gif)", "", "[GIF](\(animation.name).gif)", ""]
     }
     return lines.joined(separator: "\n")
+  }
+
+  /// One line per experiment with its training settings, and the λ schedule of each group of its
+  /// runs that anneal one, from the runs' recorded configurations.
+  static func settings(_ configurations: [(reference: RunReference, configuration: JSONValue)]) -> [String] {
+    var lines = ["## Settings", "", "Read from each run's recorded configuration (`it` is the training iteration).", ""]
+    var experiments: [String] = []
+    for (reference, _) in configurations where !experiments.contains(reference.experiment) {
+      experiments.append(reference.experiment)
+    }
+    for experiment in experiments {
+      let runs = configurations.filter { $0.reference.experiment == experiment }
+      guard let first = runs.first else { continue }
+      var line = "- **\(experiment)**: " + TrainingSettingsSummary.schedule(first.configuration)
+      var schedules: [(lambda: String, runs: [String])] = []
+      for run in runs {
+        guard let lambda = TrainingSettingsSummary.lambdaSchedule(run.configuration) else { continue }
+        if let index = schedules.firstIndex(where: { $0.lambda == lambda }) {
+          schedules[index].runs.append(run.reference.run)
+        } else {
+          schedules.append((lambda, [run.reference.run]))
+        }
+      }
+      for schedule in schedules { line += "; \(schedule.lambda) (\(schedule.runs.joined(separator: ", ")))" }
+      lines.append(line + ".")
+    }
+    return lines + [""]
   }
 }

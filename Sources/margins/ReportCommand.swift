@@ -27,8 +27,15 @@ struct ReportCommand: ParsableCommand {
 
   func run() throws {
     try verifyCheckpoints()
-    let text = try ResultsReport.markdown(source: try CheckpointSource(runsRoot: runsDir, experimentsDirectory: experimentsDir), profile: profile,
-      animations: PaperAnimation.all.map { ($0.name, $0.summary) })
+    // Only what was drawn beside the report is linked (the paper profile draws one figure).
+    let directory = (out as NSString).deletingLastPathComponent
+    func drawn(_ file: String) -> Bool {
+      FileManager.default.fileExists(atPath: ((directory.isEmpty ? "." : directory) as NSString).appendingPathComponent(file))
+    }
+    let text = try ResultsReport.markdown(
+      source: try CheckpointSource(runsRoot: runsDir, experimentsDirectory: experimentsDir), profile: profile,
+      figures: PaperFigure.all.filter { drawn($0.name + ".png") },
+      animations: PaperAnimation.all.filter { drawn($0.name + ".gif") }.map { ($0.name, $0.summary) })
     try AtomicFile.write(Array(text.utf8), to: out)
     print("wrote \(out)")
   }

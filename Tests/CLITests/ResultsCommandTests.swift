@@ -33,6 +33,14 @@ import Testing
 
     let report = try margins(["report", "--runs-dir", clone, "--experiments-dir", data.root, "--out", data.root + "/r.md"])
     #expect(report.status == 0, "\(report.text)")
+    // The settings come from the recorded configuration; only figures drawn beside it are linked.
+    let text = try String(contentsOfFile: data.root + "/r.md", encoding: .utf8)
+    #expect(text.contains("## Settings") && text.contains("- **tiny**: "), "\(text)")
+    #expect(!text.contains("]("), "links a figure that was not drawn:\n\(text)")
+    try Data().write(to: URL(fileURLWithPath: data.root + "/lsoftmax-fig2.png"))
+    #expect(try margins(["report", "--runs-dir", clone, "--experiments-dir", data.root, "--out", data.root + "/r.md"]).status == 0)
+    let linked = try String(contentsOfFile: data.root + "/r.md", encoding: .utf8)
+    #expect(linked.contains("![lsoftmax-fig2](lsoftmax-fig2.png)") && !linked.contains("![sphereface-fig2]"), "\(linked)")
 
     // Damage: a flipped byte in the shipped copy and in the installed copy.
     for path in [data.root + "/results/tiny/r/epoch-001.npz", clone + "/tiny/r/epoch-001.npz"] {
