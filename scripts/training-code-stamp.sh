@@ -7,14 +7,15 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 TRAINING_CODE_MODULES="CBLAS CDNNL Datasets Engine Losses MarginMath Randomness Training"
-# Render-only files inside those modules: the sphere geometry in MarginMath (drawing only; the trainer
-# never calls it), so redrawing code does not make shipped results stale.
-RENDER_ONLY_PATTERN='^Sources/MarginMath/Sphere[^/]*\.swift$'
+# Files inside those modules that training never runs: the sphere geometry in MarginMath (drawing
+# only) and the engine's benchmarks (margins bench), so redrawing or measuring code does not make
+# shipped results stale.
+OUTSIDE_TRAINING_PATTERN='^Sources/MarginMath/Sphere[^/]*\.swift$|^Sources/Engine/(Benchmark|GemmBound)\.swift$'
 stamp_file=Sources/Training/TrainingCodeStamp.swift
 # The list of earlier stamps this code reproduces bit for bit (data about the code, not code that computes).
 reproduced_file=Sources/Training/ReproducedTrainingCode.swift
 files=$(for m in $TRAINING_CODE_MODULES; do [ -d "Sources/$m" ] && find "Sources/$m" -type f \
-  \( -name '*.swift' -o -name '*.h' -o -name '*.c' -o -name '*.modulemap' \); done | grep -v -x -e "$stamp_file" -e "$reproduced_file" | grep -v -E "$RENDER_ONLY_PATTERN" | LC_ALL=C sort)
+  \( -name '*.swift' -o -name '*.h' -o -name '*.c' -o -name '*.modulemap' \); done | grep -v -x -e "$stamp_file" -e "$reproduced_file" | grep -v -E "$OUTSIDE_TRAINING_PATTERN" | LC_ALL=C sort)
 stamp=$(for f in $files; do printf '%s\n%s\n' "$f" "$(sha256sum < "$f" | cut -d' ' -f1)"; done | sha256sum | cut -c1-16)
 if [ "${1:-}" = "--write" ]; then
   new=$(cat <<SWIFT
@@ -26,8 +27,9 @@ if [ "${1:-}" = "--write" ]; then
 public enum TrainingCode {
   public static let stamp = "$stamp"
   public static let modules = [$(for m in $TRAINING_CODE_MODULES; do printf '"%s", ' "$m"; done | sed 's/, $//')]
-  /// Files inside those modules that only the renderer uses (a regular expression on the path).
-  public static let renderOnlyPattern = #"$RENDER_ONLY_PATTERN"#
+  /// Files inside those modules that training never runs: drawing and benchmark code (a regular
+  /// expression on the path).
+  public static let outsideTrainingPattern = #"$OUTSIDE_TRAINING_PATTERN"#
 }
 SWIFT
 )

@@ -97,9 +97,14 @@ public enum Benchmark {
 
   /// Resets the peak resident set size to the current one (Linux ≥ 4.0: writing 5 to
   /// `/proc/self/clear_refs`), so the next `peakResidentBytes()` covers only what follows.
+  ///
+  /// The heap is trimmed first: the engine keeps freed activations in it (`Kernels`' malloc
+  /// settings), so without the trim the previous network's buffers would count as resident in the
+  /// next one's peak.
   /// - Returns: whether the kernel accepted the reset.
   @discardableResult
   public static func resetPeakResident() -> Bool {
+    malloc_trim(0)
     guard let handle = FileHandle(forWritingAtPath: "/proc/self/clear_refs") else { return false }
     defer { try? handle.close() }
     do {

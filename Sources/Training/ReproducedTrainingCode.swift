@@ -29,5 +29,10 @@ extension TrainingCode {
       + "primitives under the kernel thread count and adds weight-gradient partials split over the workers "
       + "(2026-12-01, avx512_core_amx: scripts/check-reproduction.sh against the binary of 3c0b7a1 byte-identical; "
       + "PrimitiveThreadTests)",
+    "ed2bbd26cbdfeec2":
+      "trained by commit 4b5228c (the paper profile's m4); reproduced once the stamp leaves out the benchmark-only "
+      + "files (Engine/Benchmark.swift, Engine/GemmBound.swift) and the benchmark trims the heap before measuring "
+      + "a peak (2026-12-01, avx512_core_amx: scripts/check-reproduction.sh against the binary of 4b5228c "
+      + "byte-identical)",
   ]
 }

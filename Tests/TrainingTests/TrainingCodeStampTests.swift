@@ -26,7 +26,7 @@ import Training
         if manager.fileExists(atPath: root.appendingPathComponent(path).path, isDirectory: &isDirectory),
           !isDirectory.boolValue, path != "Sources/Training/TrainingCodeStamp.swift",
           path != "Sources/Training/ReproducedTrainingCode.swift",
-          path.range(of: TrainingCode.renderOnlyPattern, options: .regularExpression) == nil
+          path.range(of: TrainingCode.outsideTrainingPattern, options: .regularExpression) == nil
         {
           paths.append(path)
         }
