@@ -138,7 +138,7 @@ public enum Benchmark {
     return input
   }
 
-  private static func seconds(since start: UInt64) -> Double {
+  static func seconds(since start: UInt64) -> Double {
     Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
   }
 }

@@ -31,44 +31,45 @@ extension Benchmark {
     let workers = max(1, min(network.workers, batchSize))
     // The passes of one step in the order the engine makes them: forwards, then backwards in
     // reverse; each worker's calls cover its batch rows (as `Linear` splits them).
-    let passes: [[GemmShape]] =
-      linears.map { [GemmShape(.noTranspose, .transpose, m: 0, n: $0.outFeatures, k: $0.inFeatures)] }
-      + linears.reversed().map { linear in
-        [GemmShape(.transpose, .noTranspose, m: linear.outFeatures, n: linear.inFeatures, k: 0)]
-          + (linear.propagatesInputGradient
-            ? [GemmShape(.noTranspose, .noTranspose, m: 0, n: linear.inFeatures, k: linear.outFeatures)] : [])
-      }
-    let operands = (0..<workers).map { worker in
-      GemmOperands(rows: Threading.range(worker, of: workers, splitting: batchSize).count, passes: passes)
+    func passes(rows: Int) -> [[GemmShape]] {
+      linears.map { [GemmShape(.noTranspose, .transpose, m: rows, n: $0.outFeatures, k: $0.inFeatures)] }
+        + linears.reversed().map { linear in
+          [GemmShape(.transpose, .noTranspose, m: linear.outFeatures, n: linear.inFeatures, k: rows)]
+            + (linear.propagatesInputGradient
+              ? [GemmShape(.noTranspose, .noTranspose, m: rows, n: linear.inFeatures, k: linear.outFeatures)] : [])
+        }
     }
+    let operands = (0..<workers).map { worker in
+      GemmOperands(passes: passes(rows: Threading.range(worker, of: workers, splitting: batchSize).count))
+    }
+    let passCount = operands[0].passes.count
     func rate(_ step: () -> Void) -> Double {
       var best = 0.0
       for _ in 0..<repeats {
         step()  // untimed: first-touch of the operands, oneDNN's kernel generation
         let start = DispatchTime.now().uptimeNanoseconds
         for _ in 0..<iterations { step() }
-        let seconds = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
-        best = max(best, Double(batchSize * iterations) / seconds)
+        best = max(best, Double(batchSize * iterations) / seconds(since: start))
       }
       return best
     }
     let shared = UncheckedSendable(operands)
     let joined = rate {
-      for pass in passes.indices {
-        parallelFor(workers) { shared.value[$0].run(passes[pass]) }
+      for pass in 0..<passCount {
+        parallelFor(workers) { shared.value[$0].run(pass: pass) }
       }
     }
     let freeRunning = rate {
       parallelFor(workers) { worker in
-        for pass in passes { shared.value[worker].run(pass) }
+        for pass in 0..<passCount { shared.value[worker].run(pass: pass) }
       }
     }
-    let flops = operands.reduce(0.0) { $0 + $1.flops(of: passes) }
+    let flops = operands.reduce(0.0) { $0 + $1.flops }
     return GemmBound(joined: joined, freeRunning: freeRunning, flopsPerImage: flops / Double(batchSize))
   }
 }
 
-/// One `gemm` call of a pass; a zero `m` or `k` stands for the worker's row count.
+/// One `gemm` call of a pass, with one worker's sizes.
 private struct GemmShape {
   var transA: Transpose
   var transB: Transpose
@@ -81,27 +82,27 @@ private struct GemmShape {
   }
 }
 
-/// One worker's operand buffers, large enough for every call, filled with small values so the
-/// kernels see ordinary floats (no denormals).
+/// One worker's passes and operand buffers, large enough for every call, filled with small values
+/// so the kernels see ordinary floats (no denormals).
 private final class GemmOperands {
-  let rows: Int
+  let passes: [[GemmShape]]
   private let a: UnsafeMutablePointer<Float>
   private let b: UnsafeMutablePointer<Float>
   private let c: UnsafeMutablePointer<Float>
 
-  init(rows: Int, passes: [[GemmShape]]) {
-    self.rows = rows
-    let shapes = passes.flatMap { $0 }.map { Self.resolved($0, rows: rows) }
+  init(passes: [[GemmShape]]) {
+    self.passes = passes
+    let shapes = passes.joined()
     let sizes = (
-      a: shapes.map { $0.m * $0.k }.max() ?? 1, b: shapes.map { $0.k * $0.n }.max() ?? 1,
-      c: shapes.map { $0.m * $0.n }.max() ?? 1
+      a: max(1, shapes.map { $0.m * $0.k }.max() ?? 1), b: max(1, shapes.map { $0.k * $0.n }.max() ?? 1),
+      c: max(1, shapes.map { $0.m * $0.n }.max() ?? 1)
     )
-    a = .allocate(capacity: max(sizes.a, 1))
-    b = .allocate(capacity: max(sizes.b, 1))
-    c = .allocate(capacity: max(sizes.c, 1))
-    for i in 0..<max(sizes.a, 1) { a[i] = Float(i % 7) * 0.01 }
-    for i in 0..<max(sizes.b, 1) { b[i] = Float(i % 5) * 0.01 }
-    c.initialize(repeating: 0, count: max(sizes.c, 1))
+    a = .allocate(capacity: sizes.a)
+    b = .allocate(capacity: sizes.b)
+    c = .allocate(capacity: sizes.c)
+    for i in 0..<sizes.a { a[i] = Float(i % 7) * 0.01 }
+    for i in 0..<sizes.b { b[i] = Float(i % 5) * 0.01 }
+    c.initialize(repeating: 0, count: sizes.c)
   }
 
   deinit {
@@ -110,24 +111,12 @@ private final class GemmOperands {
     c.deallocate()
   }
 
-  private static func resolved(_ shape: GemmShape, rows: Int) -> GemmShape {
-    var shape = shape
-    if shape.m == 0 { shape.m = rows }
-    if shape.k == 0 { shape.k = rows }
-    return shape
-  }
+  /// FLOPs (2 per multiply-add) of all of this worker's calls.
+  var flops: Double { passes.joined().reduce(0.0) { $0 + 2 * Double($1.m * $1.n * $1.k) } }
 
-  func flops(of passes: [[GemmShape]]) -> Double {
-    passes.joined().reduce(0.0) { total, call in
-      let shape = Self.resolved(call, rows: rows)
-      return total + 2 * Double(shape.m * shape.n * shape.k)
-    }
-  }
-
-  func run(_ pass: [GemmShape]) {
-    for call in pass {
-      let shape = Self.resolved(call, rows: rows)
-      gemm(shape.transA, shape.transB, m: shape.m, n: shape.n, k: shape.k, alpha: 1, a: a, b: b, beta: 0, c: c)
+  func run(pass: Int) {
+    for call in passes[pass] {
+      gemm(call.transA, call.transB, m: call.m, n: call.n, k: call.k, alpha: 1, a: a, b: b, beta: 0, c: c)
     }
   }
 }

@@ -35,7 +35,7 @@ import Testing
         padding: shape.kernel / 2, generator: &generator)
       let x = uniformTensor([32, shape.inChannels, shape.size, shape.size], seed: 62)
       let dy = uniformTensor([32, shape.outChannels, shape.size, shape.size], seed: 63)
-      let box = UncheckedBox(conv)
+      let box = UncheckedSendable(conv)
       return withKernelThreads(1) {
         let y = Self.onFreshThread(openMPThreads: 1) { [box.value.forward(x, mode: .training).scalars] }
         let gradients = Self.onFreshThread(openMPThreads: openMPThreads) {
@@ -51,12 +51,6 @@ import Testing
       #expect(differing == 0, "\(name): \(differing) of \(reference[index].count) values differ")
     }
   }
-}
-
-/// Hands a layer to the threads of one test, which use it one after the other.
-private struct UncheckedBox<Value>: @unchecked Sendable {
-  let value: Value
-  init(_ value: Value) { self.value = value }
 }
 
 /// Carries the body and its result across the thread; the semaphore orders the accesses.
