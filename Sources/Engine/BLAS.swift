@@ -23,15 +23,20 @@ public enum Transpose: Sendable {
 /// convolutions: on the Sapphire Rapids machine it measured 109–155 GFLOPS on one thread for
 /// the engine's shapes, against 20–26 for OpenBLAS 0.3.21 (which does not know that CPU and
 /// falls back to SSE3 kernels); see the Engine README.
+///
+/// `lda` overrides A's leading dimension, for a block of columns of a wider matrix (a layer's
+/// output features split across workers).
 public func gemm(
   _ transA: Transpose, _ transB: Transpose,
   m: Int, n: Int, k: Int,
-  alpha: Float, a: UnsafePointer<Float>, b: UnsafePointer<Float>,
+  alpha: Float, a: UnsafePointer<Float>, lda: Int? = nil, b: UnsafePointer<Float>,
   beta: Float, c: UnsafeMutablePointer<Float>
 ) {
   precondition(m >= 0 && n >= 0 && k >= 0, "gemm sizes must be non-negative, got M=\(m) N=\(n) K=\(k)")
   if m == 0 || n == 0 { return }
-  let lda = transA == .noTranspose ? k : m
+  let dense = transA == .noTranspose ? k : m
+  if let lda { precondition(lda >= dense, "gemm: lda \(lda) is below A's row length \(dense)") }
+  let lda = lda ?? dense
   let ldb = transB == .noTranspose ? n : k
   Kernels.prepareThreads()
   Kernels.check(

@@ -9,7 +9,7 @@ public enum Benchmark {
     network: Network, batchSize: Int, iterations: Int, warmup: Int, seed: UInt64 = 1701
   ) -> Double {
     let input = randomBatch(batchSize: batchSize, seed: seed)
-    let optimizer = SGD(momentum: 0.9, weightDecay: 5e-4)
+    let optimizer = SGD(momentum: 0.9, weightDecay: 5e-4, workers: network.workers)
     let parameters = network.parameters
     func step() {
       network.zeroGradients()

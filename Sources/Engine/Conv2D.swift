@@ -187,13 +187,7 @@ public final class Conv2D: Layer, WorkerSplitting {
         }
       }
     }
-    let inputGradient: Tensor
-    if propagatesInputGradient {
-      inputGradient = Tensor(shape: input.shape) { buffer in work(buffer.baseAddress) }
-    } else {
-      work(nil)
-      inputGradient = zeroInputGradient.zeros(input.shape)
-    }
+    let inputGradient = zeroInputGradient.inputGradient(input.shape, propagates: propagatesInputGradient, work)
     accumulate(weightGradients, count: weightCount, into: weight, workers: workers)
     if let bias { accumulate(biasGradients, count: outChannels, into: bias) }
     return inputGradient

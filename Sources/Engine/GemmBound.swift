@@ -30,17 +30,26 @@ extension Benchmark {
     guard !linears.isEmpty else { return nil }
     let workers = max(1, min(network.workers, batchSize))
     // The passes of one step in the order the engine makes them: forwards, then backwards in
-    // reverse; each worker's calls cover its batch rows (as `Linear` splits them).
-    func passes(rows: Int) -> [[GemmShape]] {
-      linears.map { [GemmShape(.noTranspose, .transpose, m: rows, n: $0.outFeatures, k: $0.inFeatures)] }
+    // reverse; each worker's calls cover its part of the batch (as `Linear` splits it).
+    func passes(worker: Int) -> [[GemmShape]] {
+      let rows = Threading.range(worker, of: workers, splitting: batchSize).count
+      return linears.map { [GemmShape(.noTranspose, .transpose, m: rows, n: $0.outFeatures, k: $0.inFeatures)] }
         + linears.reversed().map { linear in
-          [GemmShape(.transpose, .noTranspose, m: linear.outFeatures, n: linear.inFeatures, k: rows)]
+          // The weight gradient: this worker's output features over the whole batch, or all of
+          // them over its rows, as `Linear.backward` splits it.
+          let weightGradient =
+            Linear.splitsWeightGradientByOutput(outFeatures: linear.outFeatures, workers: workers)
+            ? GemmShape(
+              .transpose, .noTranspose, m: Threading.range(worker, of: workers, splitting: linear.outFeatures).count,
+              n: linear.inFeatures, k: batchSize)
+            : GemmShape(.transpose, .noTranspose, m: linear.outFeatures, n: linear.inFeatures, k: rows)
+          return [weightGradient]
             + (linear.propagatesInputGradient
               ? [GemmShape(.noTranspose, .noTranspose, m: rows, n: linear.inFeatures, k: linear.outFeatures)] : [])
         }
     }
     let operands = (0..<workers).map { worker in
-      GemmOperands(passes: passes(rows: Threading.range(worker, of: workers, splitting: batchSize).count))
+      GemmOperands(passes: passes(worker: worker))
     }
     let passCount = operands[0].passes.count
     func rate(_ step: () -> Void) -> Double {

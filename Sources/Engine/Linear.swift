@@ -18,9 +18,11 @@ public final class Linear: Layer, WorkerSplitting {
   public var propagatesInputGradient = true
 
   private var cachedInput: Tensor?
-  private var zeroInputGradient = ZeroTensorCache()
+  var zeroInputGradient = ZeroTensorCache()
   private var weightGradientScratch: [ScratchBuffer] = []
   private var biasGradientScratch: [ScratchBuffer] = []
+  private let rectifiedGradientScratch = ScratchBuffer()
+  let slopeTermScratch = ScratchBuffer()
 
   /// - Parameters:
   ///   - name: prefix of the parameter names (`name.weight`, `name.bias`).
@@ -48,7 +50,13 @@ public final class Linear: Layer, WorkerSplitting {
       input.rank == 2 && input.shape[1] == inFeatures, "Linear expects [N, \(inFeatures)], got \(input.shape)")
   }
 
-  public func forward(_ input: Tensor, mode: Mode) -> Tensor {
+  public func forward(_ input: Tensor, mode: Mode) -> Tensor { forward(input, mode: mode, activation: nil) }
+
+  /// The forward pass, followed by `activation` (a PReLU over the output features) on each
+  /// worker's rows right after its `gemm` wrote them: the same values as the two layers'
+  /// own passes, without a second pass over the batch. In training the pre-activation output is
+  /// kept as the activation's input for `backward(_:activation:)`.
+  func forward(_ input: Tensor, mode: Mode, activation: PReLU?) -> Tensor {
     checkInput(input)
     cachedInput = mode == .training ? input : nil
     let n = input.shape[0]
@@ -56,33 +64,82 @@ public final class Linear: Layer, WorkerSplitting {
     let outFeatures = self.outFeatures
     let workers = max(1, min(self.workers, n))
     let biasValues = bias?.value.scalars
-    return Tensor(shape: [n, outFeatures]) { output in
-      guard let y = output.baseAddress else { return }
+    if let activation {
+      precondition(
+        activation.channels == outFeatures, "\(weight.name): a fused PReLU needs \(outFeatures) channels")
+    }
+    // Workers write disjoint row ranges of `z` (and `y`).
+    func run(_ z: UnsafeMutablePointer<Float>, activated y: UnsafeMutablePointer<Float>?, slopes: UnsafePointer<Float>?) {
       input.withUnsafePointer { x in
         weight.value.withUnsafePointer { w in
-          // Workers write disjoint row ranges of `y`.
           parallelFor(workers) { worker in
             let rows = Threading.range(worker, of: workers, splitting: n)
-            let yRows = y + rows.lowerBound * outFeatures
+            let zRows = z + rows.lowerBound * outFeatures
             gemm(
               .noTranspose, .transpose, m: rows.count, n: outFeatures, k: inFeatures,
-              alpha: 1, a: x + rows.lowerBound * inFeatures, b: w, beta: 0, c: yRows)
+              alpha: 1, a: x + rows.lowerBound * inFeatures, b: w, beta: 0, c: zRows)
             biasValues?.withUnsafeBufferPointer { b in
               guard let b = b.baseAddress else { return }
               for r in 0..<rows.count {
-                let row = yRows + r * outFeatures
+                let row = zRows + r * outFeatures
                 for o in 0..<outFeatures { row[o] += b[o] }
+              }
+            }
+            if let y, let slopes, let activation {
+              for r in rows {
+                PReLU.activate(
+                  z + r * outFeatures, into: y + r * outFeatures, slopes: slopes, shared: activation.shared,
+                  channels: 0..<outFeatures)
               }
             }
           }
         }
       }
     }
+    guard let activation else {
+      return Tensor(shape: [n, outFeatures]) { output in
+        guard let z = output.baseAddress else { return }
+        run(z, activated: nil, slopes: nil)
+      }
+    }
+    return activation.slope.value.withUnsafePointer { slopes in
+      guard mode == .training else {
+        activation.forgetTrainingInput()
+        // Nothing needs the pre-activation: rectify in place.
+        return Tensor(shape: [n, outFeatures]) { output in
+          guard let z = output.baseAddress else { return }
+          run(z, activated: z, slopes: slopes)
+        }
+      }
+      var activated: Tensor?
+      let preactivation = Tensor(shape: [n, outFeatures]) { output in
+        guard let z = output.baseAddress else { return }
+        activated = Tensor(shape: [n, outFeatures]) { result in
+          guard let y = result.baseAddress else { return }
+          run(z, activated: y, slopes: slopes)
+        }
+      }
+      activation.cachedInput = preactivation
+      guard let activated else { preconditionFailure("\(weight.name): fused forward wrote no output") }
+      return activated
+    }
   }
 
-  public func backward(_ outputGradient: Tensor) -> Tensor {
+  public func backward(_ outputGradient: Tensor) -> Tensor { backward(outputGradient, activation: nil) }
+
+  /// The backward pass of `forward(_:mode:activation:)` with the same `activation`, given the
+  /// gradient of the activation's output: each worker back-propagates its rows through the
+  /// rectifier right before its `gemm` calls use them; the slope gradient sums the rows' terms
+  /// after the join, in item order, as `PReLU.backward` sums them.
+  func backward(_ outputGradient: Tensor, activation: PReLU?) -> Tensor {
     guard let input = cachedInput else {
       preconditionFailure("Linear.backward needs a training-mode forward first")
+    }
+    let preactivation = activation?.cachedInput
+    if let activation {
+      precondition(
+        preactivation?.shape == [input.shape[0], outFeatures],
+        "\(activation.slope.name): a fused backward needs the fused training forward first")
     }
     let n = input.shape[0]
     let inFeatures = self.inFeatures
@@ -91,6 +148,10 @@ public final class Linear: Layer, WorkerSplitting {
       outputGradient.shape == [n, outFeatures],
       "Linear.backward expects gradient \([n, outFeatures]), got \(outputGradient.shape)")
     let workers = max(1, min(self.workers, n))
+    if Linear.splitsWeightGradientByOutput(outFeatures: outFeatures, workers: workers) {
+      let fused = activation.flatMap { activation in preactivation.map { (activation, $0) } }
+      return backwardSplittingOutputs(outputGradient, input: input, activation: fused, workers: workers)
+    }
     while weightGradientScratch.count < workers {
       weightGradientScratch.append(ScratchBuffer())
       biasGradientScratch.append(ScratchBuffer())
@@ -98,13 +159,24 @@ public final class Linear: Layer, WorkerSplitting {
     let weightGradients = (0..<workers).map { weightGradientScratch[$0].reserve(outFeatures * inFeatures) }
     let biasGradients = (0..<workers).map { biasGradientScratch[$0].reserve(outFeatures) }
     let propagates = propagatesInputGradient
+    // With an activation: dL/dz and the slope-gradient terms, row by row.
+    let rectified = activation.map { _ in
+      (gradient: rectifiedGradientScratch.reserve(n * outFeatures), terms: slopeTermScratch.reserve(n * outFeatures))
+    }
     let work: (UnsafeMutablePointer<Float>?) -> Void = { dx in
       input.withUnsafePointer { x in
         self.weight.value.withUnsafePointer { w in
-          outputGradient.withUnsafePointer { dy in
-            // Workers own disjoint row ranges of `dx` and their own partial gradients.
+          outputGradient.withUnsafePointer { upstream in
+            // Workers own disjoint row ranges of `dx` (and of the rectified gradient and its
+            // terms) and their own partial gradients.
             parallelFor(workers) { worker in
               let rows = Threading.range(worker, of: workers, splitting: n)
+              var dy = upstream
+              if let activation, let rectified, let preactivation {
+                activation.backpropagate(
+                  rows: rows, of: upstream, at: preactivation, into: rectified.gradient, slopeTerms: rectified.terms)
+                dy = UnsafePointer(rectified.gradient)
+              }
               let dyRows = dy + rows.lowerBound * outFeatures
               // dW[o][i] = Σ_r dy[r][o] · x[r][i]
               gemm(
@@ -126,13 +198,8 @@ public final class Linear: Layer, WorkerSplitting {
         }
       }
     }
-    let inputGradient: Tensor
-    if propagates {
-      inputGradient = Tensor(shape: input.shape) { buffer in work(buffer.baseAddress) }
-    } else {
-      work(nil)
-      inputGradient = zeroInputGradient.zeros(input.shape)
-    }
+    let inputGradient = zeroInputGradient.inputGradient(input.shape, propagates: propagates, work)
+    if let activation, let rectified { activation.addSlopeGradient(fromTerms: rectified.terms, items: n) }
     accumulate(weightGradients, count: outFeatures * inFeatures, into: weight, workers: workers)
     if let bias { accumulate(biasGradients, count: outFeatures, into: bias) }
     return inputGradient

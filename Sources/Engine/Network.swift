@@ -102,9 +102,21 @@ public final class Network: StatefulLayer {
     return Tensor(shape: [n, configuration.featureDimension], scalars: scalars)
   }
 
-  /// Clears every parameter gradient (call before each backward pass).
+  /// Clears every parameter gradient (call before each backward pass); large ones are cleared
+  /// in `workers` element ranges at once.
   public func zeroGradients() {
-    for parameter in parameters { parameter.zeroGradient() }
+    for parameter in parameters {
+      let count = parameter.gradient.count
+      let parts = count >= 1 << 15 ? workers : 1
+      parameter.gradient.withUnsafeMutablePointer { base in
+        let gradient = UncheckedSendable(base)
+        // Workers clear disjoint element ranges.
+        parallelFor(parts) { part in
+          let range = Threading.range(part, of: parts, splitting: count)
+          (gradient.value + range.lowerBound).update(repeating: 0, count: range.count)
+        }
+      }
+    }
   }
 
   /// The number of learnable scalars.

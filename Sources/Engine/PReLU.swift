@@ -15,7 +15,9 @@ public final class PReLU: Layer, WorkerSplitting {
   public let channels: Int
   public let shared: Bool
   public let slope: Parameter
-  private var cachedInput: Tensor?
+  /// The last training forward's input, for `backward` (set by a Linear whose pass this layer
+  /// runs in, too).
+  var cachedInput: Tensor?
 
   /// - Parameters:
   ///   - channels: the size of dimension 1 of the inputs.
@@ -58,23 +60,9 @@ public final class PReLU: Layer, WorkerSplitting {
           parallelFor(workers) { worker in
             let range = Threading.range(worker, of: workers, splitting: channels)
             if plane == 1 {
-              // [N, C] rows: run along the channels, 16 at a time.
-              let (lower, count) = (range.lowerBound, range.count)
               for item in 0..<n {
-                let xRow = x + (item * channels + lower)
-                let yRow = y + (item * channels + lower)
-                var i = 0
-                while i + 16 <= count {
-                  let v = load16(xRow + i)
-                  let slopes = shared ? SIMD16<Float>(repeating: a[0]) : load16(a + (lower + i))
-                  store16(v.replacing(with: v * slopes, where: v .<= SIMD16<Float>()), yRow + i)
-                  i += 16
-                }
-                while i < count {
-                  let v = xRow[i]
-                  yRow[i] = v > 0 ? v : a[shared ? 0 : lower + i] * v
-                  i += 1
-                }
+                let offset = item * channels
+                PReLU.activate(x + offset, into: y + offset, slopes: a, shared: shared, channels: range)
               }
               return
             }
@@ -122,34 +110,14 @@ public final class PReLU: Layer, WorkerSplitting {
               parallelFor(workers) { worker in
                 let range = Threading.range(worker, of: workers, splitting: channels)
                 if plane == 1 {
-                  // [N, C] rows: run along the channels, 16 at a time; each da[c] still sums
-                  // the items in order.
+                  // Each da[c] sums the items in order, starting from zero.
                   guard let daBase = da.baseAddress else { return }
-                  let (lower, count) = (range.lowerBound, range.count)
-                  let daRange = daBase + lower
-                  daRange.update(repeating: 0, count: count)
+                  (daBase + range.lowerBound).update(repeating: 0, count: range.count)
                   for item in 0..<n {
-                    let offset = item * channels + lower
-                    let xRow = x + offset
-                    let dyRow = dy + offset
-                    let dxRow = dx + offset
-                    var i = 0
-                    while i + 16 <= count {
-                      let v = load16(xRow + i)
-                      let g = load16(dyRow + i)
-                      let slopes = shared ? SIMD16<Float>(repeating: a[0]) : load16(a + (lower + i))
-                      let negative = v .<= SIMD16<Float>()
-                      store16(g.replacing(with: g * slopes, where: negative), dxRow + i)
-                      store16(load16(daRange + i) + (g * v).replacing(with: 0, where: .!negative), daRange + i)
-                      i += 16
-                    }
-                    while i < count {
-                      let v = xRow[i]
-                      let g = dyRow[i]
-                      dxRow[i] = v > 0 ? g : a[shared ? 0 : lower + i] * g
-                      daRange[i] += v > 0 ? 0 : g * v
-                      i += 1
-                    }
+                    let offset = item * channels
+                    PReLU.backpropagate(
+                      dy + offset, at: x + offset, into: dx + offset, slopes: a, shared: shared, channels: range,
+                      slopeTerms: daBase, accumulating: true)
                   }
                   return
                 }
@@ -188,12 +156,17 @@ public final class PReLU: Layer, WorkerSplitting {
         }
       }
     }
+    addToSlopeGradient(slopeGradient)
+    return inputGradient
+  }
+
+  /// Adds per-channel slope gradients to the parameter's.
+  func addToSlopeGradient(_ slopeGradient: [Float]) {
     if shared {
       // Channels in order: a fixed summation order for the shared slope.
       slope.gradient[0] += slopeGradient.reduce(0, +)
     } else {
       for c in 0..<channels { slope.gradient[c] += slopeGradient[c] }
     }
-    return inputGradient
   }
 }

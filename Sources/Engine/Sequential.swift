@@ -11,8 +11,16 @@ public final class Sequential: StatefulLayer, WorkerSplitting {
     }
   }
 
+  /// The indices of the Linear layers whose following PReLU runs inside their passes.
+  private let fusedLinears: Set<Int>
+
   public init(_ layers: [any Layer]) {
     self.layers = layers
+    fusedLinears = Set(
+      layers.indices.dropLast().filter { index in
+        guard let linear = layers[index] as? Linear, let prelu = layers[index + 1] as? PReLU else { return false }
+        return prelu.channels == linear.outFeatures
+      })
   }
 
   public var parameters: [Parameter] { layers.flatMap(\.parameters) }
@@ -31,6 +39,13 @@ public final class Sequential: StatefulLayer, WorkerSplitting {
         index = end
         continue
       }
+      if fusedLinears.contains(index), let linear = layers[index] as? Linear,
+        let prelu = layers[index + 1] as? PReLU
+      {
+        x = linear.forward(x, mode: mode, activation: prelu)
+        index += 2
+        continue
+      }
       x = layers[index].forward(x, mode: mode)
       index += 1
     }
@@ -47,7 +62,18 @@ public final class Sequential: StatefulLayer, WorkerSplitting {
 
   public func backward(_ outputGradient: Tensor) -> Tensor {
     var g = outputGradient
-    for layer in layers.reversed() { g = layer.backward(g) }
+    var index = layers.count - 1
+    while index >= 0 {
+      if index >= 1, fusedLinears.contains(index - 1), let linear = layers[index - 1] as? Linear,
+        let prelu = layers[index] as? PReLU
+      {
+        g = linear.backward(g, activation: prelu)
+        index -= 2
+        continue
+      }
+      g = layers[index].backward(g)
+      index -= 1
+    }
     return g
   }
 }

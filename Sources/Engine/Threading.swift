@@ -107,6 +107,19 @@ struct ZeroTensorCache {
     if cached.shape != shape { cached = Tensor(zeros: shape) }
     return cached
   }
+
+  /// A layer's input gradient: `work` writes it into a fresh `shape` buffer when the layer
+  /// `propagates` one; otherwise `work` gets nil (it still computes the parameter gradients) and
+  /// the kept zeros are returned.
+  mutating func inputGradient(
+    _ shape: [Int], propagates: Bool, _ work: (UnsafeMutablePointer<Float>?) -> Void
+  ) -> Tensor {
+    guard propagates else {
+      work(nil)
+      return zeros(shape)
+    }
+    return Tensor(shape: shape) { buffer in work(buffer.baseAddress) }
+  }
 }
 
 /// Adds per-worker partial gradients into `parameter.gradient`, in worker order.

@@ -1,3 +1,5 @@
+import Engine
+
 extension TrainingCode {
   /// Stamps of earlier training code whose runs this code reproduces bit for bit, with the change
   /// and the evidence. A run recorded under one of them is neither stale nor refused on resume, so a
@@ -16,23 +18,59 @@ extension TrainingCode {
   /// bits. What the entries below reproduce are the runs that were not hit, which is what such a
   /// binary computes with `OMP_NUM_THREADS=1` and what `scripts/check-reproduction.sh` (which pins
   /// it) compares against.
-  public static let reproduced: [String: String] = [
+  ///
+  /// An entry names the networks it does not cover: their runs were computed differently (the
+  /// mlp's 256-wide layers now split their weight gradient by output feature; no shipped run uses
+  /// the mlp) and stay stale.
+  public static let reproduced: [String: Reproduction] = [
     "0f2ba5f86cac7ae0":
-      "trained by commit 7675c75; reproduced by the engine that runs convolutions in chunks of 16 images, evaluates "
-      + "convolution runs in the blocked layout and steps SGD in one pass (2026-12-01, avx512_core_amx: "
-      + "scripts/check-reproduction.sh lenetpp and compact byte-identical; ConvolutionTests."
-      + "chunkingKeepsForwardAndInputGradientBits, BlockedEvaluationTests)",
+      Reproduction(
+        evidence:
+          "trained by commit 7675c75; reproduced by the engine that runs convolutions in chunks of 16 images, evaluates "
+          + "convolution runs in the blocked layout and steps SGD in one pass (2026-12-01, avx512_core_amx: "
+          + "scripts/check-reproduction.sh lenetpp and compact byte-identical; ConvolutionTests."
+          + "chunkingKeepsForwardAndInputGradientBits, BlockedEvaluationTests)",
+        except: [.mlp]),
     "910aabcf100d2ac3":
-      "trained by commit 3c0b7a1 (the paper profile from m1's epoch 17 on); reproduced once the blocked evaluation "
-      + "also releases the layers' training inputs (2026-12-01, avx512_core_amx: scripts/check-reproduction.sh "
-      + "against the binary of 7675c75 byte-identical, as it was for 3c0b7a1's); and by the engine that creates "
-      + "primitives under the kernel thread count and adds weight-gradient partials split over the workers "
-      + "(2026-12-01, avx512_core_amx: scripts/check-reproduction.sh against the binary of 3c0b7a1 byte-identical; "
-      + "PrimitiveThreadTests)",
+      Reproduction(
+        evidence:
+          "trained by commit 3c0b7a1 (the paper profile from m1's epoch 17 on); reproduced once the blocked evaluation "
+          + "also releases the layers' training inputs (2026-12-01, avx512_core_amx: scripts/check-reproduction.sh "
+          + "against the binary of 7675c75 byte-identical, as it was for 3c0b7a1's); and by the engine that creates "
+          + "primitives under the kernel thread count and adds weight-gradient partials split over the workers "
+          + "(2026-12-01, avx512_core_amx: scripts/check-reproduction.sh against the binary of 3c0b7a1 byte-identical; "
+          + "PrimitiveThreadTests)",
+        except: [.mlp]),
     "ed2bbd26cbdfeec2":
-      "trained by commit 4b5228c (the paper profile's m4); reproduced once the stamp leaves out the benchmark-only "
-      + "files (Engine/Benchmark.swift, Engine/GemmBound.swift) and the benchmark trims the heap before measuring "
-      + "a peak (2026-12-01, avx512_core_amx: scripts/check-reproduction.sh against the binary of 4b5228c "
-      + "byte-identical)",
+      Reproduction(
+        evidence:
+          "trained by commit 4b5228c (the paper profile's m4); reproduced once the stamp leaves out the benchmark-only "
+          + "files (Engine/Benchmark.swift, Engine/GemmBound.swift) and the benchmark trims the heap before measuring "
+          + "a peak (2026-12-01, avx512_core_amx: scripts/check-reproduction.sh against the binary of 4b5228c "
+          + "byte-identical)",
+        except: [.mlp]),
+    "bb77c6ab9a099e21":
+      Reproduction(
+        evidence:
+          "the code of commits 7a04f8f to 9ff4436 (no shipped run); reproduced by the engine that runs a Linear and "
+          + "the PReLU after it as one pass, steps SGD and clears gradients split over the workers and splits the "
+          + "weight gradient of layers at least 128 features per worker wide by output feature (2026-12-01, "
+          + "avx512_core_amx: scripts/check-reproduction.sh against the binary of 4b5228c byte-identical; "
+          + "FusedLinearTests.fusedPassKeepsTheBitsOfTheTwoLayers, OptimizerTests.splitUpdateKeepsTheBits); "
+          + "not for the mlp, whose 256-wide layers are split by output feature now",
+        except: [.mlp]),
   ]
+
+  /// What a listed stamp's runs have in common with this code's.
+  public struct Reproduction: Sendable {
+    /// The change since that code and the evidence that it keeps the bits.
+    public let evidence: String
+    /// The networks whose runs this code computes differently: theirs stay stale.
+    public let except: Set<Architecture>
+  }
+
+  /// Whether `stamp` is a listed earlier stamp whose runs of `network` this code reproduces.
+  public static func reproduces(_ stamp: String, for network: Architecture) -> Bool {
+    reproduced[stamp].map { !$0.except.contains(network) } ?? false
+  }
 }

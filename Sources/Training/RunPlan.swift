@@ -228,7 +228,7 @@ public struct RunPlan: Codable, Equatable, Sendable {
 
   /// The first setting that differs from a saved run's configuration, or nil when they agree
   /// (which epochs keep features and whether snapshots are saved may change: that does not alter the
-  /// training; nor does training code that `TrainingCode.reproduced` lists as computing the same bits).
+  /// training; nor does training code that `TrainingCode.reproduced` lists as computing this network's bits).
   public func difference(from saved: JSONValue) -> String? {
     guard case .object(var old) = saved, case .object(var new) = jsonValue else { return "unreadable saved settings" }
     for key in Self.outputOnlyKeys {
@@ -236,7 +236,7 @@ public struct RunPlan: Codable, Equatable, Sendable {
       new.removeValue(forKey: key.rawValue)
     }
     let codeKey = CodingKeys.trainingCode.rawValue
-    if case .string(let stamp)? = old[codeKey], TrainingCode.reproduced[stamp] != nil { old[codeKey] = new[codeKey] }
+    if case .string(let stamp)? = old[codeKey], TrainingCode.reproduces(stamp, for: network) { old[codeKey] = new[codeKey] }
     for key in Set(old.keys).union(new.keys).sorted() where old[key] != new[key] {
       return "\(key) was \(Self.text(old[key])), now \(Self.text(new[key]))"
     }

@@ -60,7 +60,9 @@ final class TrainingSession {
       : nil
     switch plan.optimizer {
     case .sgd:
-      optimizer = SGD(momentum: Float(plan.momentum), weightDecay: Float(plan.weightDecay), nesterov: plan.nesterov)
+      optimizer = SGD(
+        momentum: Float(plan.momentum), weightDecay: Float(plan.weightDecay), nesterov: plan.nesterov,
+        workers: options.workers)
     case .adam:
       optimizer = Adam(weightDecay: Float(plan.weightDecay))
     }

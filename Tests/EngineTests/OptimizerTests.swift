@@ -37,6 +37,26 @@ import Testing
     Self.expectClose(w.value, [0.85575, -1.8275])
   }
 
+  // A parameter large enough to be split over the workers (≥ 2^15 scalars) gets the same bits
+  // from one worker as from two, on the first step (velocity created) and after.
+  @Test(arguments: [false, true])
+  func splitUpdateKeepsTheBits(nesterov: Bool) {
+    let count = 40_001
+    func run(workers: Int) -> (Tensor, [NamedTensor]) {
+      let w = Self.parameter((0..<count).map { Float($0 % 97) * 0.013 - 0.6 })
+      let sgd = SGD(momentum: 0.9, weightDecay: 5e-4, nesterov: nesterov, workers: workers)
+      for step in 0..<3 {
+        Self.setGradient(w, (0..<count).map { Float(($0 * 31 + step * 7) % 89) * 0.011 - 0.45 })
+        sgd.step([w], learningRate: 0.1)
+      }
+      return (w.value, sgd.state)
+    }
+    let (one, two) = (run(workers: 1), run(workers: 2))
+    #expect(one.0.scalars.map(\.bitPattern) == two.0.scalars.map(\.bitPattern))
+    #expect(one.1.map { $0.tensor.scalars.map(\.bitPattern) } == two.1.map { $0.tensor.scalars.map(\.bitPattern) })
+    #expect(one.0.scalars != Self.parameter((0..<count).map { Float($0 % 97) * 0.013 - 0.6 }).value.scalars)
+  }
+
   @Test func nesterovMatchesHandComputedSteps() {
     let w = Self.parameter([1])
     let sgd = SGD(momentum: 0.5, nesterov: true)
