@@ -12,7 +12,7 @@ public final class SGD: Optimizer {
   public let nesterov: Bool
   /// How many threads a large parameter's update is split across (element ranges: each element
   /// gets the same operations whatever the split, so the count does not change a bit).
-  public var workers: Int
+  public let workers: Int
   private var velocities: [String: Tensor] = [:]
   private var order: [String] = []
 
