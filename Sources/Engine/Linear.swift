@@ -68,8 +68,11 @@ public final class Linear: Layer, WorkerSplitting {
       precondition(
         activation.channels == outFeatures, "\(weight.name): a fused PReLU needs \(outFeatures) channels")
     }
-    // Workers write disjoint row ranges of `z` (and `y`).
-    func run(_ z: UnsafeMutablePointer<Float>, activated y: UnsafeMutablePointer<Float>?, slopes: UnsafePointer<Float>?) {
+    // Workers write disjoint row ranges of `z` (and of the rectified `y`).
+    func run(
+      _ z: UnsafeMutablePointer<Float>,
+      rectifying: (y: UnsafeMutablePointer<Float>, slopes: UnsafePointer<Float>, shared: Bool)?
+    ) {
       input.withUnsafePointer { x in
         weight.value.withUnsafePointer { w in
           parallelFor(workers) { worker in
@@ -85,11 +88,10 @@ public final class Linear: Layer, WorkerSplitting {
                 for o in 0..<outFeatures { row[o] += b[o] }
               }
             }
-            if let y, let slopes, let activation {
+            if let (y, slopes, shared) = rectifying {
               for r in rows {
                 PReLU.activate(
-                  z + r * outFeatures, into: y + r * outFeatures, slopes: slopes, shared: activation.shared,
-                  channels: 0..<outFeatures)
+                  z + r * outFeatures, into: y + r * outFeatures, slopes: slopes, shared: shared, channels: 0..<outFeatures)
               }
             }
           }
@@ -99,7 +101,7 @@ public final class Linear: Layer, WorkerSplitting {
     guard let activation else {
       return Tensor(shape: [n, outFeatures]) { output in
         guard let z = output.baseAddress else { return }
-        run(z, activated: nil, slopes: nil)
+        run(z, rectifying: nil)
       }
     }
     return activation.slope.value.withUnsafePointer { slopes in
@@ -108,7 +110,7 @@ public final class Linear: Layer, WorkerSplitting {
         // Nothing needs the pre-activation: rectify in place.
         return Tensor(shape: [n, outFeatures]) { output in
           guard let z = output.baseAddress else { return }
-          run(z, activated: z, slopes: slopes)
+          run(z, rectifying: (z, slopes, activation.shared))
         }
       }
       var activated: Tensor?
@@ -116,7 +118,7 @@ public final class Linear: Layer, WorkerSplitting {
         guard let z = output.baseAddress else { return }
         activated = Tensor(shape: [n, outFeatures]) { result in
           guard let y = result.baseAddress else { return }
-          run(z, activated: y, slopes: slopes)
+          run(z, rectifying: (y, slopes, activation.shared))
         }
       }
       activation.cachedInput = preactivation

@@ -107,12 +107,10 @@ public final class Network: StatefulLayer {
   public func zeroGradients() {
     for parameter in parameters {
       let count = parameter.gradient.count
-      let parts = count >= 1 << 15 ? workers : 1
       parameter.gradient.withUnsafeMutablePointer { base in
         let gradient = UncheckedSendable(base)
         // Workers clear disjoint element ranges.
-        parallelFor(parts) { part in
-          let range = Threading.range(part, of: parts, splitting: count)
+        forEachElementRange(of: count, workers: workers) { range in
           (gradient.value + range.lowerBound).update(repeating: 0, count: range.count)
         }
       }

@@ -36,15 +36,12 @@ public final class SGD: Optimizer {
       var velocity = velocities.removeValue(forKey: parameter.name) ?? Tensor(zeros: parameter.value.shape)
       let gradient = parameter.gradient
       let (mu, nesterov) = (momentum, self.nesterov)
-      let count = gradient.count
-      let parts = count >= 1 << 15 ? workers : 1
       velocity.withUnsafeMutablePointer { velocityBase in
         gradient.withUnsafePointer { gradientBase in
           parameter.value.withUnsafeMutablePointer { valueBase in
             let (v, dw, w) = (UncheckedSendable(velocityBase), UncheckedSendable(gradientBase), UncheckedSendable(valueBase))
             // Workers update disjoint element ranges.
-            parallelFor(parts) { part in
-              let range = Threading.range(part, of: parts, splitting: count)
+            forEachElementRange(of: gradient.count, workers: workers) { range in
               SGD.update(
                 v.value + range.lowerBound, w.value + range.lowerBound, gradient: dw.value + range.lowerBound,
                 count: range.count, first: isNew, nesterov: nesterov, momentum: mu, decay: decay,

@@ -11,16 +11,20 @@ public final class Sequential: StatefulLayer, WorkerSplitting {
     }
   }
 
-  /// The indices of the Linear layers whose following PReLU runs inside their passes.
-  private let fusedLinears: Set<Int>
+  /// The Linear layers whose following PReLU runs inside their passes, by the Linear's index.
+  private let fusedPairs: [Int: (linear: Linear, prelu: PReLU)]
 
   public init(_ layers: [any Layer]) {
     self.layers = layers
-    fusedLinears = Set(
-      layers.indices.dropLast().filter { index in
-        guard let linear = layers[index] as? Linear, let prelu = layers[index + 1] as? PReLU else { return false }
-        return prelu.channels == linear.outFeatures
-      })
+    var pairs: [Int: (linear: Linear, prelu: PReLU)] = [:]
+    for index in layers.indices.dropLast() {
+      if let linear = layers[index] as? Linear, let prelu = layers[index + 1] as? PReLU,
+        prelu.channels == linear.outFeatures
+      {
+        pairs[index] = (linear, prelu)
+      }
+    }
+    fusedPairs = pairs
   }
 
   public var parameters: [Parameter] { layers.flatMap(\.parameters) }
@@ -39,9 +43,7 @@ public final class Sequential: StatefulLayer, WorkerSplitting {
         index = end
         continue
       }
-      if fusedLinears.contains(index), let linear = layers[index] as? Linear,
-        let prelu = layers[index + 1] as? PReLU
-      {
+      if let (linear, prelu) = fusedPairs[index] {
         x = linear.forward(x, mode: mode, activation: prelu)
         index += 2
         continue
@@ -64,9 +66,7 @@ public final class Sequential: StatefulLayer, WorkerSplitting {
     var g = outputGradient
     var index = layers.count - 1
     while index >= 0 {
-      if index >= 1, fusedLinears.contains(index - 1), let linear = layers[index - 1] as? Linear,
-        let prelu = layers[index] as? PReLU
-      {
+      if let (linear, prelu) = fusedPairs[index - 1] {
         g = linear.backward(g, activation: prelu)
         index -= 2
         continue

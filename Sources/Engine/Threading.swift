@@ -122,21 +122,26 @@ struct ZeroTensorCache {
   }
 }
 
+/// Runs `body` on disjoint element ranges covering `0..<count`: one range per worker when
+/// `count` is at least 2¹⁵ (smaller arrays stay on the calling thread, where a split costs more
+/// than it saves), else the whole. For elementwise work, whose bits do not depend on the split.
+func forEachElementRange(of count: Int, workers: Int, _ body: (Range<Int>) -> Void) {
+  let parts = count >= 1 << 15 ? max(1, workers) : 1
+  parallelFor(parts) { part in body(Threading.range(part, of: parts, splitting: count)) }
+}
+
 /// Adds per-worker partial gradients into `parameter.gradient`, in worker order.
 ///
 /// Each element sees the same additions in the same order (`(g + p₀) + p₁ …`) however the
-/// elements are split, so splitting a large gradient over `workers` threads keeps every bit;
-/// small ones stay on the calling thread, where a split costs more than it saves.
+/// elements are split, so splitting a large gradient over `workers` threads keeps every bit.
 func accumulate(_ partials: [UnsafeMutablePointer<Float>], count: Int, into parameter: Parameter, workers: Int = 1) {
   precondition(
     parameter.gradient.count == count,
     "\(parameter.name): gradient has \(parameter.gradient.count) scalars, expected \(count)")
-  let parts = count >= 1 << 15 ? max(1, workers) : 1
   parameter.gradient.withUnsafeMutablePointer { gradient in
     let target = UncheckedSendable(gradient)
     // Workers write disjoint element ranges of the gradient.
-    parallelFor(parts) { part in
-      let range = Threading.range(part, of: parts, splitting: count)
+    forEachElementRange(of: count, workers: workers) { range in
       let gradient = target.value + range.lowerBound
       for partial in partials {
         let partial = partial + range.lowerBound
