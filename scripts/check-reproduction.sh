@@ -6,6 +6,7 @@
 # `margins results compare` (exit 1 on any difference).
 #
 # Usage, from the project root: scripts/check-reproduction.sh OLD_BINARY NEW_BINARY [DATA_DIR]
+# NETWORKS="lenetpp compact mlp" checks other networks than the default two.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 [ $# -ge 2 ] || { echo "usage: $0 OLD_BINARY NEW_BINARY [DATA_DIR]" >&2; exit 2; }
@@ -23,7 +24,7 @@ mkdir "$scratch/experiments"
 caps='"trainCaps": { "0": 500, "1": 500, "2": 500, "3": 500, "4": 500, "5": 500, "6": 500, "7": 500, "8": 500, "9": 500 }'
 # Two epochs with a checkpoint after each; L-Softmax (m = 2, lambda annealing) exercises the margin
 # path, weight decay and momentum the optimiser's.
-for network in lenetpp compact; do
+for network in ${NETWORKS:-lenetpp compact}; do
   cat > "$scratch/experiments/check-$network.json" <<JSON
 {
   "name": "check-$network",
@@ -40,7 +41,9 @@ JSON
       || { cat "$scratch/$side-$network.log" >&2; echo "$0: training check-$network with $binary failed" >&2; exit 1; }
   done
 done
-if ! "$new" results compare --experiment check-lenetpp --experiment check-compact --experiments-dir "$scratch/experiments" \
+selection=()
+for network in ${NETWORKS:-lenetpp compact}; do selection+=(--experiment "check-$network"); done
+if ! "$new" results compare "${selection[@]}" --experiments-dir "$scratch/experiments" \
   --shipped-dir "$scratch/old" --runs-dir "$scratch/new"; then
   keep=1
   echo "$0: the runs differ; both are kept in $scratch (old/, new/) for inspection" >&2

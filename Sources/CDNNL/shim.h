@@ -5,6 +5,14 @@
 // glibc's allocator knobs (`mallopt`), which the engine sets once so that freed activations are reused.
 #include <malloc.h>
 
+// The spin-wait hint of WorkerPool's polling loops: while a core polls, `pause` keeps it from
+// flooding the pipeline (and a hyperthread sibling's share of it) with speculative loads.
+static inline void cdnnl_spin_pause(void) {
+#if defined(__x86_64__) || defined(__i386__)
+  __builtin_ia32_pause();
+#endif
+}
+
 // oneDNN is built on OpenMP here: a primitive uses as many threads as the calling thread's
 // OpenMP setting allows, so the engine sets it before each call.
 extern void omp_set_num_threads(int count);

@@ -34,18 +34,19 @@ extension Benchmark {
     func passes(worker: Int) -> [[GemmShape]] {
       let rows = Threading.range(worker, of: workers, splitting: batchSize).count
       return linears.map { [GemmShape(.noTranspose, .transpose, m: rows, n: $0.outFeatures, k: $0.inFeatures)] }
-        + linears.reversed().map { linear in
-          // The weight gradient: this worker's output features over the whole batch, or all of
-          // them over its rows, as `Linear.backward` splits it.
-          let weightGradient =
-            Linear.splitsWeightGradientByOutput(outFeatures: linear.outFeatures, workers: workers)
-            ? GemmShape(
-              .transpose, .noTranspose, m: Threading.range(worker, of: workers, splitting: linear.outFeatures).count,
-              n: linear.inFeatures, k: batchSize)
-            : GemmShape(.transpose, .noTranspose, m: linear.outFeatures, n: linear.inFeatures, k: rows)
-          return [weightGradient]
-            + (linear.propagatesInputGradient
-              ? [GemmShape(.noTranspose, .noTranspose, m: rows, n: linear.inFeatures, k: linear.outFeatures)] : [])
+        + linears.reversed().flatMap { linear in
+          let inputGradient =
+            linear.propagatesInputGradient
+            ? [GemmShape(.noTranspose, .noTranspose, m: rows, n: linear.inFeatures, k: linear.outFeatures)] : []
+          // The weight gradient: this worker's output features over the whole batch, joined
+          // before the input gradient needs every feature; or all of them over its rows, in one
+          // pass with the input gradient; as `Linear.backward` splits it.
+          guard Linear.splitsWeightGradientByOutput(outFeatures: linear.outFeatures, workers: workers) else {
+            return [[GemmShape(.transpose, .noTranspose, m: linear.outFeatures, n: linear.inFeatures, k: rows)] + inputGradient]
+          }
+          let outputs = Threading.range(worker, of: workers, splitting: linear.outFeatures).count
+          return [[GemmShape(.transpose, .noTranspose, m: outputs, n: linear.inFeatures, k: batchSize)]]
+            + (inputGradient.isEmpty ? [] : [inputGradient])
         }
     }
     let operands = (0..<workers).map { worker in

@@ -21,7 +21,7 @@ public final class Linear: Layer, WorkerSplitting {
   var zeroInputGradient = ZeroTensorCache()
   private var weightGradientScratch: [ScratchBuffer] = []
   private var biasGradientScratch: [ScratchBuffer] = []
-  private let rectifiedGradientScratch = ScratchBuffer()
+  let rectifiedGradientScratch = ScratchBuffer()
   let slopeTermScratch = ScratchBuffer()
 
   /// - Parameters:

@@ -14,65 +14,47 @@ extension Linear {
     workers > 1 && outFeatures >= outputsPerWorkerForOutputSplit * workers
   }
 
-  /// `backward` for layers whose weight gradient is split by output feature: the rectifier (if
-  /// fused) by batch rows, then, after a join, each worker's weight and bias gradient rows over
-  /// the whole batch (bias sums in row order) and its batch rows of dL/dInput.
+  /// `backward` for layers whose weight gradient is split by output feature. Each worker takes
+  /// its output features through the rectifier (if fused) over the whole batch, summing their
+  /// slope-gradient terms from zero in item order as PReLU's own pass does, then runs the weight
+  /// gradient's `gemm` on the rows it just wrote and sums their bias gradient in row order; after a
+  /// join, it computes its batch rows of dL/dInput, which need every feature's gradient.
   func backwardSplittingOutputs(
     _ outputGradient: Tensor, input: Tensor, activation: (PReLU, preactivation: Tensor)?, workers: Int
   ) -> Tensor {
     let n = input.shape[0]
     let inFeatures = self.inFeatures
     let outFeatures = self.outFeatures
-    let gradient: Tensor
-    if let (activation, preactivation) = activation {
-      let terms = slopeTermScratch.reserve(n * outFeatures)
-      gradient = Tensor(shape: [n, outFeatures]) { buffer in
-        guard let dz = buffer.baseAddress else { return }
-        outputGradient.withUnsafePointer { upstream in
-          // Workers write disjoint row ranges of `dz` and of the terms.
-          parallelFor(workers) { worker in
-            activation.backpropagate(
-              rows: Threading.range(worker, of: workers, splitting: n), of: upstream, at: preactivation, into: dz,
-              slopeTerms: terms)
-          }
-        }
-      }
-      activation.addSlopeGradient(fromTerms: terms, items: n)
-    } else {
-      gradient = outputGradient
-    }
     var biasSums = [Float](repeating: 0, count: bias == nil ? 0 : outFeatures)
-    let work: (UnsafeMutablePointer<Float>?) -> Void = { dx in
-      input.withUnsafePointer { x in
-        self.weight.value.withUnsafePointer { w in
-          gradient.withUnsafePointer { dy in
-            self.weight.gradient.withUnsafeMutablePointer { dW in
-              biasSums.withUnsafeMutableBufferPointer { sums in
-                // An empty array's buffer may still have an address: a layer without bias gets none.
-                let (dW, sums) = (UncheckedSendable(dW), UncheckedSendable(sums.isEmpty ? nil : sums.baseAddress))
-                // Workers own disjoint output-feature rows of dW and the bias sums, and disjoint
-                // batch rows of `dx`.
-                parallelFor(workers) { worker in
-                  let outputs = Threading.range(worker, of: workers, splitting: outFeatures)
-                  // dW[o][i] += Σ_r dy[r][o] · x[r][i] for this worker's o
-                  gemm(
-                    .transpose, .noTranspose, m: outputs.count, n: inFeatures, k: n,
-                    alpha: 1, a: dy + outputs.lowerBound, lda: outFeatures, b: x, beta: 1,
-                    c: dW.value + outputs.lowerBound * inFeatures)
-                  if let sums = sums.value {
-                    for r in 0..<n {
-                      let row = dy + r * outFeatures
-                      for o in outputs { sums[o] += row[o] }
-                    }
-                  }
-                  if let dx {
-                    // dx[r][i] = Σ_o dy[r][o] · W[o][i] for this worker's rows
-                    let rows = Threading.range(worker, of: workers, splitting: n)
-                    gemm(
-                      .noTranspose, .noTranspose, m: rows.count, n: inFeatures, k: outFeatures,
-                      alpha: 1, a: dy + rows.lowerBound * outFeatures, b: w, beta: 0,
-                      c: dx + rows.lowerBound * inFeatures)
-                  }
+    var slopeSums = [Float](repeating: 0, count: activation == nil ? 0 : outFeatures)
+    let rectified = activation.map { _ in rectifiedGradientScratch.reserve(n * outFeatures) }
+    // Workers own disjoint output-feature columns of the rectified gradient, rows of dW, and bias
+    // and slope sums.
+    func weightGradients(_ dy: UnsafePointer<Float>, _ x: UnsafePointer<Float>) {
+      weight.gradient.withUnsafeMutablePointer { dW in
+        biasSums.withUnsafeMutableBufferPointer { biasBuffer in
+          slopeSums.withUnsafeMutableBufferPointer { slopeBuffer in
+            // An empty array's buffer may still have an address: a layer without bias gets none.
+            let dW = UncheckedSendable(dW)
+            let biasSums = UncheckedSendable(biasBuffer.isEmpty ? nil : biasBuffer.baseAddress)
+            let slopeSums = UncheckedSendable(slopeBuffer.isEmpty ? nil : slopeBuffer.baseAddress)
+            parallelFor(workers) { worker in
+              let outputs = Threading.range(worker, of: workers, splitting: outFeatures)
+              var gradient = dy
+              if let (activation, preactivation) = activation, let dz = rectified, let sums = slopeSums.value {
+                activation.backpropagate(
+                  columns: outputs, rows: n, of: dy, at: preactivation, into: dz, slopeSums: sums)
+                gradient = UnsafePointer(dz)
+              }
+              // dW[o][i] += Σ_r dy[r][o] · x[r][i] for this worker's o
+              gemm(
+                .transpose, .noTranspose, m: outputs.count, n: inFeatures, k: n,
+                alpha: 1, a: gradient + outputs.lowerBound, lda: outFeatures, b: x, beta: 1,
+                c: dW.value + outputs.lowerBound * inFeatures)
+              if let sums = biasSums.value {
+                for r in 0..<n {
+                  let row = gradient + r * outFeatures
+                  for o in outputs { sums[o] += row[o] }
                 }
               }
             }
@@ -80,7 +62,28 @@ extension Linear {
         }
       }
     }
+    let work: (UnsafeMutablePointer<Float>?) -> Void = { dx in
+      input.withUnsafePointer { x in
+        self.weight.value.withUnsafePointer { w in
+          outputGradient.withUnsafePointer { upstream in
+            weightGradients(upstream, x)
+            guard let dx else { return }
+            let dy = rectified.map { UnsafePointer($0) } ?? upstream
+            // Workers own disjoint batch rows of `dx`.
+            parallelFor(workers) { worker in
+              // dx[r][i] = Σ_o dy[r][o] · W[o][i] for this worker's rows
+              let rows = Threading.range(worker, of: workers, splitting: n)
+              gemm(
+                .noTranspose, .noTranspose, m: rows.count, n: inFeatures, k: outFeatures,
+                alpha: 1, a: dy + rows.lowerBound * outFeatures, b: w, beta: 0,
+                c: dx + rows.lowerBound * inFeatures)
+            }
+          }
+        }
+      }
+    }
     let inputGradient = zeroInputGradient.inputGradient(input.shape, propagates: propagatesInputGradient, work)
+    if let (activation, _) = activation { activation.addToSlopeGradient(slopeSums) }
     if let bias {
       for o in 0..<outFeatures { bias.gradient[o] += biasSums[o] }
     }

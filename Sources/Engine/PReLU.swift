@@ -110,15 +110,8 @@ public final class PReLU: Layer, WorkerSplitting {
               parallelFor(workers) { worker in
                 let range = Threading.range(worker, of: workers, splitting: channels)
                 if plane == 1 {
-                  // Each da[c] sums the items in order, starting from zero.
                   guard let daBase = da.baseAddress else { return }
-                  (daBase + range.lowerBound).update(repeating: 0, count: range.count)
-                  for item in 0..<n {
-                    let offset = item * channels
-                    PReLU.backpropagate(
-                      dy + offset, at: x + offset, into: dx + offset, slopes: a, shared: shared, channels: range,
-                      slopeTerms: daBase, accumulating: true)
-                  }
+                  backpropagate(columns: range, rows: n, of: dy, at: input, into: dx, slopeSums: daBase)
                   return
                 }
                 for c in range {

@@ -93,4 +93,25 @@ extension PReLU {
       }
     }
   }
+
+  /// `backpropagate` over `columns` (channels) of the first `rows` rows of `[N, C]` batches:
+  /// dL/dx into `dx`, and each channel's slope-gradient terms summed from zero in item order into
+  /// `slopeSums` (the order of `addSlopeGradient` and of the channel-split pass).
+  func backpropagate(
+    columns: Range<Int>, rows: Int, of dy: UnsafePointer<Float>, at x: Tensor, into dx: UnsafeMutablePointer<Float>,
+    slopeSums: UnsafeMutablePointer<Float>
+  ) {
+    let (channels, shared) = (self.channels, self.shared)
+    (slopeSums + columns.lowerBound).update(repeating: 0, count: columns.count)
+    x.withUnsafePointer { x in
+      slope.value.withUnsafePointer { a in
+        for r in 0..<rows {
+          let offset = r * channels
+          PReLU.backpropagate(
+            dy + offset, at: x + offset, into: dx + offset, slopes: a, shared: shared, channels: columns,
+            slopeTerms: slopeSums, accumulating: true)
+        }
+      }
+    }
+  }
 }

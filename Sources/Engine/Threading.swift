@@ -48,13 +48,14 @@ public protocol WorkerSplitting: AnyObject {
   var workers: Int { get set }
 }
 
-/// Runs `body(0)`, ..., `body(count - 1)`, concurrently when `count > 1`, and returns when all are done.
-@inlinable
+/// Runs `body(0)`, ..., `body(count - 1)`, concurrently when `count > 1`, and returns when all are done:
+/// on the calling thread and `WorkerPool`'s helpers, or on Dispatch's threads while the helpers are busy.
 func parallelFor(_ count: Int, _ body: (Int) -> Void) {
   if count <= 1 {
     if count == 1 { body(0) }
     return
   }
+  if WorkerPool.shared.run(count, body) { return }
   withoutActuallyEscaping(body) { body in
     let shared = UncheckedSendable(body)
     DispatchQueue.concurrentPerform(iterations: count) { shared.value($0) }

@@ -59,6 +59,15 @@ extension TrainingCode {
           + "FusedLinearTests.fusedPassKeepsTheBitsOfTheTwoLayers, OptimizerTests.splitUpdateKeepsTheBits); "
           + "not for the mlp, whose 256-wide layers are split by output feature now",
         except: [.mlp]),
+    "c6dcbd6a5684428d":
+      Reproduction(
+        evidence:
+          "the code of commits 009224d to 1156f4c (no shipped run); reproduced by the engine that runs parallelFor's "
+          + "parts on long-lived helper threads and a wide layer's fused PReLU backward by output feature inside its "
+          + "weight-gradient pass (2026-12-02, avx512_core_amx: NETWORKS=\"lenetpp compact mlp\" "
+          + "scripts/check-reproduction.sh against the binary of 1156f4c byte-identical; "
+          + "FusedLinearTests.wideFusedPassKeepsTheBitsOfTheTwoLayers, WorkerPoolTests)",
+        except: []),
   ]
 
   /// What a listed stamp's runs have in common with this code's.

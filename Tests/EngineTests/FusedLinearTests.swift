@@ -59,6 +59,26 @@ import Testing
     }
   }
 
+  // Wide layers (output-split weight gradient, the rectifier by feature inside that pass): still the
+  // two layers' own arithmetic, bit for bit, with and without bias; 301 features split 151 + 150,
+  // which leaves a SIMD tail on one side; 5 items an uneven row split of dL/dInput.
+  @Test(arguments: [true, false])
+  func wideFusedPassKeepsTheBitsOfTheTwoLayers(bias: Bool) {
+    withKernelThreads(1) {
+      let input = uniformTensor([5, 9], seed: 12)
+      let (linear, prelu) = Self.pair(inFeatures: 9, outFeatures: 301, bias: bias, seed: 13)
+      #expect(Linear.splitsWeightGradientByOutput(outFeatures: 301, workers: 2))
+      let separate = Self.pass(linear, prelu, input: input, workers: 2, fused: false)
+      let fused = Self.pass(linear, prelu, input: input, workers: 2, fused: true)
+      #expect(fused.output.scalars.map(\.bitPattern) == separate.output.scalars.map(\.bitPattern))
+      #expect(fused.inputGradient.scalars.map(\.bitPattern) == separate.inputGradient.scalars.map(\.bitPattern))
+      #expect(fused.parameterGradients.count == separate.parameterGradients.count)
+      for (a, b) in zip(fused.parameterGradients, separate.parameterGradients) {
+        #expect(a.scalars.map(\.bitPattern) == b.scalars.map(\.bitPattern))
+      }
+    }
+  }
+
   // A layer wide enough to split its weight gradient by output feature (300 = 150 per worker):
   // finite differences hold for the fused pair, and the split agrees with the batch split of a
   // single worker up to Float rounding.
