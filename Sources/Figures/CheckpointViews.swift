@@ -128,9 +128,19 @@ public enum CheckpointViews {
     let epochs = Set(all.compactMap(\.epoch)).sorted().map(String.init)
     if !epochs.isEmpty { lines.append(("epoch", epochs.joined(separator: ","))) }
     let metadata = all.compactMap(\.metadata)
-    if let first = metadata.first {
+    if !metadata.isEmpty {
+      // Every distinct value, in panel order: runs trained by different code versions (or on
+      // different data) must say so under the figure, not only in its provenance file.
+      func distinct(_ values: [String]) -> String {
+        var seen = Set<String>()
+        return values.filter { seen.insert($0).inserted }.joined(separator: ",")
+      }
       lines.append(("seed", Set(metadata.map(\.seed)).sorted().map(String.init).joined(separator: ",")))
-      lines += [("profile", first.profile), ("dataset", "\(first.dataset.name) \(first.dataset.checksum.prefix(12))"), ("code", first.codeVersion)]
+      lines += [
+        ("profile", distinct(metadata.map(\.profile))),
+        ("dataset", distinct(metadata.map { "\($0.dataset.name) \($0.dataset.checksum.prefix(12))" })),
+        ("code", distinct(metadata.map(\.codeVersion))),
+      ]
     }
     if all.contains(where: { $0.classWeights == nil }) { lines.append(("note", "no class weights: no accuracy, no sectors")) }
     let dropped = all.map(\.droppedNonfinite).reduce(0, +)

@@ -86,11 +86,14 @@ public struct FigureLayout {
     let legendTitleWidth = figure.legendTitle.map { measure($0, legendTitleFont).advance } ?? 0
     let rightLegendWidth = entries.isEmpty || style.legend != .right
       ? 0 : max(legendTitleWidth, symbolWidth + (labelWidths.max() ?? 0)) + 2 * padding
+    // Between the last column and a right legend, as much room as between two columns, so the last
+    // column's titles wrap like the others' (with 4 units they wrapped where their neighbours' did not).
+    let legendGap = rightLegendWidth > 0 ? max(4 * u, (columnGap + (gutters.last ?? 0)) / 2) : 0
 
     // Panel size: given, or derived from the figure width.
     var panelWidth = figure.panelWidth, panelHeight = figure.panelHeight
     if let total = figure.width {
-      let fixed = 2 * margin + gutters.reduce(0, +) + columnGap * Double(figure.columns - 1) + (rightLegendWidth > 0 ? rightLegendWidth + 4 * u : 0)
+      let fixed = 2 * margin + gutters.reduce(0, +) + columnGap * Double(figure.columns - 1) + (rightLegendWidth > 0 ? rightLegendWidth + legendGap : 0)
       let available = (total - fixed) / Double(figure.columns)
       guard available >= 20 else {
         throw RenderError.emptyFigure(String(format: "width %.0f pt leaves %.0f pt per panel at %.3g pt text; widen the figure, lower --font-size or use fewer --columns", total, available, style.fontSize))
@@ -117,7 +120,7 @@ public struct FigureLayout {
     // a long one wraps rather than running up to the paper's edge.
     let room = (0..<figure.columns).map { c -> Double in
       let left = c > 0 ? (columnGap + gutters[c]) / 2 : gutters[c]
-      let right = c + 1 < figure.columns ? (columnGap + gutters[c + 1]) / 2 : (rightLegendWidth > 0 ? 4 * u : u)
+      let right = c + 1 < figure.columns ? (columnGap + gutters[c + 1]) / 2 : (rightLegendWidth > 0 ? legendGap : u)
       // 5 units off each side: two neighbouring subtitles on one baseline must read as two texts.
       return panelWidth + 2 * min(left, right) - 10 * u
     }
@@ -206,7 +209,7 @@ public struct FigureLayout {
       let h = Double(entries.count + (figure.legendTitle != nil ? 1 : 0)) * legendRow + padding
       // Centred on the last row, but never reaching below the grid into the caption.
       let anchorTop = min(boxTop[figure.rows - 1] + panelHeight / 2 - h / 2, gridBottom - rowGap - h)
-      let box = Rect(x: gridRight + 4 * u, y: max(margin, anchorTop), width: rightLegendWidth, height: h)
+      let box = Rect(x: gridRight + legendGap, y: max(margin, anchorTop), width: rightLegendWidth, height: h)
       gridBottom = max(gridBottom, box.maxY + rowGap)
       var rowTop = box.minY + padding / 2
       if figure.legendTitle != nil {

@@ -16,7 +16,8 @@ struct CheckpointFigureTests {
 
   /// Four classes along the axes, features within ±20° of their class direction at radius 5.
   static func checkpoint(
-    loss: LossKind, parameters: LossParameters, experiment: String = "demo", run: String = "r", epoch: Int = 1
+    loss: LossKind, parameters: LossParameters, experiment: String = "demo", run: String = "r", epoch: Int = 1,
+    codeVersion: String = "test"
   ) -> FeatureCheckpoint {
     var features: [Float] = []
     var labels: [UInt8] = []
@@ -36,7 +37,8 @@ struct CheckpointFigureTests {
       blasThreads: 1,
       dataset: .init(name: "mnist", checksum: "abcdef0123456789", classes: nil, trainCaps: nil, trainCount: 200, testCount: 200),
       network: .init(architecture: "compact", featureDimension: 2, featureBias: false, parameterCount: 10),
-      classNames: ["a", "b", "c", "d"], codeVersion: "test", wallTimeSeconds: 1, metrics: ["train": metrics, "test": metrics])
+      classNames: ["a", "b", "c", "d"], codeVersion: codeVersion, wallTimeSeconds: 1,
+      metrics: ["train": metrics, "test": metrics])
     return FeatureCheckpoint(
       metadata: metadata, trainFeatures: features, trainLabels: labels, testFeatures: features, testLabels: labels,
       classWeights: weights)
@@ -44,6 +46,18 @@ struct CheckpointFigureTests {
 
   static func embeddings(_ checkpoint: FeatureCheckpoint) throws -> Embeddings {
     try EmbeddingReader.embeddings(checkpoint: checkpoint, path: "test/epoch-001.npz")
+  }
+
+  // Panels trained by different code versions: the caption names each once, in panel order.
+  @Test func captionNamesEveryCodeVersion() throws {
+    let all = try ["3c0b7a1", "3c0b7a1", "8d496ce", "3c0b7a1"].enumerated().map { index, version in
+      try Self.embeddings(
+        Self.checkpoint(loss: .lSoftmax, parameters: LossParameters(m: 1), run: "m\(index + 1)", codeVersion: version))
+    }
+    let caption = CheckpointViews.caption(all)
+    #expect(caption.first { $0.key == "code" }?.value == "3c0b7a1,8d496ce")
+    #expect(caption.first { $0.key == "profile" }?.value == "default")
+    #expect(CheckpointViews.caption([all[0]]).first { $0.key == "code" }?.value == "3c0b7a1")
   }
 
   @Test func cosFaceSectorsSplitAtBisectorsWithMarginZonesAroundThem() throws {

@@ -43,6 +43,30 @@ struct LayoutTests {
     #expect(wide.width == 200 && wide.height == 150)
   }
 
+  // L-Softmax Fig. 2's layout: four columns of equal titles and a legend on the right. The last
+  // column's titles wrap like the others' (they used to get 4 units of room on the legend's side),
+  // and the legend stays clear of them.
+  @Test func lastColumnTitlesWrapLikeTheOthersBesideARightLegend() throws {
+    var figure = Figure(rows: 2, columns: 4)
+    let cloud = FeatureCloud(xs: [-100, 100, 0], ys: [-100, 100, 50], labels: [0, 1, 2], classNames: ["0", "1", "2"])
+    for row in 0..<2 {
+      for column in 0..<4 {
+        figure[row, column] = .scatter(
+          title: "Testing Set (m=\(column + 1), λ=9.08e-08 (→ 0))", subtitle: "Testing Accuracy: 98.99%", cloud: cloud)
+      }
+    }
+    figure.legendTitle = "digit"
+    figure.width = 6.5 * 72  // `margins render`'s default width
+    let layout = try figure.layout()
+    let frames = (0..<4).map { layout.frame(row: 1, column: $0) }.compactMap { $0 }
+    #expect(frames.count == 4)
+    #expect(Set(frames.map(\.titleLines.count)).count == 1, "\(frames.map(\.titleLines))")
+    #expect(Set(frames.map(\.subtitleLines.count)).count == 1, "\(frames.map(\.subtitleLines))")
+    let legend = try #require(layout.legendBox)
+    let last = frames[3].mapping.box
+    #expect(last.maxX < legend.minX)
+  }
+
   @Test func sharedLegendCollectsUniqueEntriesInOrder() {
     var figure = Figure(rows: 1, columns: 2)
     let cloud = FeatureCloud(xs: [0, 1], ys: [0, 1], labels: [0, 1], classNames: ["zero", "one"])
