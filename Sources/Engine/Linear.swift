@@ -22,7 +22,7 @@ public final class Linear: Layer, WorkerSplitting {
   private var weightGradientScratch: [ScratchBuffer] = []
   private var biasGradientScratch: [ScratchBuffer] = []
   let rectifiedGradientScratch = ScratchBuffer()
-  let slopeTermScratch = ScratchBuffer()
+  private let slopeTermScratch = ScratchBuffer()
 
   /// - Parameters:
   ///   - name: prefix of the parameter names (`name.weight`, `name.bias`).

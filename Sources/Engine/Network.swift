@@ -105,16 +105,7 @@ public final class Network: StatefulLayer {
   /// Clears every parameter gradient (call before each backward pass); large ones are cleared
   /// in `workers` element ranges at once.
   public func zeroGradients() {
-    for parameter in parameters {
-      let count = parameter.gradient.count
-      parameter.gradient.withUnsafeMutablePointer { base in
-        let gradient = UncheckedSendable(base)
-        // Workers clear disjoint element ranges.
-        forEachElementRange(of: count, workers: workers) { range in
-          (gradient.value + range.lowerBound).update(repeating: 0, count: range.count)
-        }
-      }
-    }
+    for parameter in parameters { parameter.zeroGradient(workers: workers) }
   }
 
   /// The number of learnable scalars.

@@ -18,10 +18,16 @@ public final class Parameter {
     self.weightDecayMultiplier = weightDecayMultiplier
   }
 
-  /// Sets the accumulated gradient to zero, keeping its storage.
-  public func zeroGradient() {
-    gradient.scalars.withUnsafeMutableBufferPointer { buffer in
-      buffer.update(repeating: 0)
+  /// Sets the accumulated gradient to zero, keeping its storage; a large one is cleared in
+  /// `workers` element ranges at once.
+  public func zeroGradient(workers: Int = 1) {
+    let count = gradient.count
+    gradient.withUnsafeMutablePointer { base in
+      let gradient = UncheckedSendable(base)
+      // Workers clear disjoint element ranges.
+      forEachElementRange(of: count, workers: workers) { range in
+        (gradient.value + range.lowerBound).update(repeating: 0, count: range.count)
+      }
     }
   }
 }

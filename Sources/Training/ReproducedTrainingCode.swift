@@ -68,6 +68,14 @@ extension TrainingCode {
           + "scripts/check-reproduction.sh against the binary of 1156f4c byte-identical; "
           + "FusedLinearTests.wideFusedPassKeepsTheBitsOfTheTwoLayers, WorkerPoolTests)",
         except: []),
+    "2380091f4b719ef1":
+      Reproduction(
+        evidence:
+          "the code of commits 9168e33 to 75e4723 (no shipped run); reproduced once the trainer, not only the "
+          + "benchmark, clears large gradients split over the workers (Parameter.zeroGradient(workers:)) "
+          + "(2026-12-02, avx512_core_amx: NETWORKS=\"lenetpp compact mlp\" scripts/check-reproduction.sh "
+          + "against the binary of 9168e33 byte-identical)",
+        except: []),
   ]
 
   /// What a listed stamp's runs have in common with this code's.

@@ -187,7 +187,7 @@ final class TrainingSession {
       let (inputs, labels) = data.train.batch(indices, normalization: data.normalization)
       let input = Tensor(shape: [indices.count, 1, data.train.rows, data.train.columns], scalars: inputs)
       iteration += 1
-      for parameter in parameters { parameter.zeroGradient() }
+      for parameter in parameters { parameter.zeroGradient(workers: network.workers) }
       let features = network.forward(input, mode: .training)
       guard features.isFinite else { throw nonFinite("the feature layer's output", epoch: epoch) }
       let loss = currentHead.forward(features: features, labels: labels, iteration: iteration)
