@@ -40,6 +40,16 @@ public struct CheckpointFigureOptions: Sendable {
 }
 
 extension Figure {
+  /// Files are read at any D >= 2 (metrics need no picture), but only the plane and the sphere can be
+  /// drawn: refused here rather than projecting silently.
+  public static func refuseUndrawable(_ embeddings: [Embeddings]) throws {
+    if let e = embeddings.first(where: { $0.dimension != 2 && $0.dimension != 3 }) {
+      throw EmbeddingError(
+        path: e.path, array: e.splits.count == 1 && e.splits[0].name == "all" ? "features" : "\(e.splits[0].name)_features",
+        reason: "has D = \(e.dimension); only D = 2 (plane) and D = 3 (--kind sphere) can be drawn, and no coordinate is dropped silently (`margins metrics` reads any D)")
+    }
+  }
+
   /// Builds the figure of `kind` for `embeddings`.
   /// - Parameter logs: the training log of each file's run, for `.log` (`nil` where there is none).
   /// - Throws: `EmbeddingError` when a file lacks what the kind needs (a split, class weights, a log).
@@ -48,6 +58,7 @@ extension Figure {
     options: CheckpointFigureOptions = CheckpointFigureOptions()
   ) throws -> Figure {
     precondition(!embeddings.isEmpty, "a figure needs at least one file")
+    try refuseUndrawable(embeddings)
     if kind == .sphere { return try sphereFigure(embeddings, options: options, view: options.sphereView) }
     if let e = embeddings.first(where: { $0.dimension != 2 }) {
       throw EmbeddingError(path: e.path, array: "features", reason: "has D = \(e.dimension): --kind \(kind.rawValue) draws D = 2 only; use --kind sphere (it would drop a coordinate)")

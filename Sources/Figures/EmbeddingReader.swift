@@ -21,7 +21,7 @@ public struct EmbeddingError: Error, Equatable, CustomStringConvertible {
 /// Reads embeddings from `.npz`, `.npy` (+ labels) and CSV files, and this tool's checkpoints.
 ///
 /// `.npz` arrays (names as `numpy.savez` keywords):
-/// - `features` [N, D] float (D = 2) with `labels` [N] integer, and optionally `split`: a string
+/// - `features` [N, D] float (any D >= 2; the drawing commands draw D = 2 and 3) with `labels` [N] integer, and optionally `split`: a string
 ///   naming the file's one split ("train"/"test"), or [N] strings/integers (0 = train, 1 = test)
 ///   putting both splits in one file; or `train_features`/`train_labels` and
 ///   `test_features`/`test_labels` (the layout of this tool's `epoch-NNN.npz`);
@@ -33,6 +33,9 @@ public struct EmbeddingError: Error, Equatable, CustomStringConvertible {
 /// A `.npy` holds `features`; its labels come from a second `.npy` (`labels:`), CSV has columns
 /// `x`, `y` (or `f0`, `f1`), `label` and optionally `split`.
 public enum EmbeddingReader {
+  /// Wider rows are far more likely a transposed [D, N] array than embeddings.
+  public static let maximumDimension = 65536
+
   public struct Options: Sendable {
     /// Drop rows whose features are NaN or infinite instead of refusing the file.
     public var dropNonfinite = false
@@ -143,7 +146,10 @@ public enum EmbeddingReader {
       }
       let n = r.features.shape[0], dim = r.features.shape[1]
       guard dim == d else { throw fail(r.featuresArray, "has D = \(dim), other features have D = \(d)") }
-      guard dim == 2 || dim == 3 else { throw fail(r.featuresArray, "has D = \(dim); only D = 2 (plane) and D = 3 (--kind sphere) can be drawn, and no coordinate is dropped silently") }
+      guard dim >= 2 else { throw fail(r.featuresArray, "has D = \(dim); embeddings need D >= 2 (one value per row is no embedding)") }
+      guard dim <= EmbeddingReader.maximumDimension else {
+        throw fail(r.featuresArray, "has D = \(dim); at most D = \(EmbeddingReader.maximumDimension) is read (is the array transposed? it should be [N, D])")
+      }
       guard r.labels.shape == [n] else {
         throw fail(r.labelsArray, "has shape \(r.labels.shape); expected [\(n)] (one label per row of \(r.featuresArray))")
       }

@@ -5,6 +5,7 @@ import CairoGraphics
 import Checkpoints
 import FileFormats
 import Foundation
+import PlotKit
 import MarginMath
 import SphereScene
 
@@ -53,6 +54,7 @@ struct AnimationOptions: ParsableArguments {
   ) throws {
     let frames = try AnimationFrames.load(paths, options: readOptions)
     guard let last = frames.last else { throw ValidationError("no frames to animate") }
+    try Figure.refuseUndrawable(frames.map(\.embeddings))
     let kind = requested ?? (last.embeddings.dimension == 3 ? .sphere : .scatter)
     var settings = AnimationSettings()
     settings.content = kind == .sphere ? .sphere : .plane(kind)

@@ -113,6 +113,24 @@ struct EmbeddingFileTests {
     #expect(throws: EmbeddingError.self) { try Figure.checkpointFigure(.sectors, embeddings: [e]) }
   }
 
+  @Test func anyDimensionFromTwoUpIsReadAndOnlyTheDrawingRefusesIt() throws {
+    for d in [4, 16] {
+      let e = try parse([
+        "features": NumpyArray(shape: [2, d], values: .float32((0..<(2 * d)).map(Float.init))),
+        "labels": NumpyArray(shape: [2], values: .int64([0, 1])),
+        "class_weights": NumpyArray(shape: [2, d], values: .float32((0..<(2 * d)).map { Float($0 % 3) })),
+      ])
+      #expect(e.dimension == d && e.splits[0].count == 2)
+      #expect(e.metrics(of: e.splits[0]) != nil, "metrics need no picture")
+      do {
+        _ = try Figure.checkpointFigure(.scatter, embeddings: [e])
+        Issue.record("D = \(d) was drawn")
+      } catch let error as EmbeddingError {
+        #expect(error.description.contains("D = \(d)") && error.description.contains("can be drawn"), "\(error)")
+      }
+    }
+  }
+
   private func parse(_ arrays: [String: NumpyArray], drop: Bool = false) throws -> Embeddings {
     try EmbeddingReader.parse(arrays, path: "bad.npz", metadata: nil, options: .init(dropNonfinite: drop))
   }
@@ -132,7 +150,8 @@ struct EmbeddingFileTests {
   @Test func badInputNamesTheFileAndTheArray() {
     let labels = NumpyArray(shape: [2], values: .int64([0, 1]))
     func f(_ d: Int, _ values: [Float]? = nil) -> NumpyArray { NumpyArray(shape: [2, d], values: .float32(values ?? Array(repeating: 1, count: 2 * d))) }
-    expectError(["features": f(4), "labels": labels], array: "features", containing: "D = 4")
+    expectError(["features": f(1), "labels": labels], array: "features", containing: "D = 1")
+    expectError(["features": f(EmbeddingReader.maximumDimension + 1), "labels": labels], array: "features", containing: "transposed")
     expectError(["features": NumpyArray(shape: [4], values: .float32([1, 2, 3, 4])), "labels": labels], array: "features", containing: "expected [N, D]")
     expectError(["features": f(2), "labels": NumpyArray(shape: [3], values: .int64([0, 1, 1]))], array: "labels", containing: "expected [2]")
     expectError(

@@ -66,7 +66,7 @@ struct SphereFigureTests {
     #expect(distance(back, palette.color(forClass: 1)) < distance(empty, palette.color(forClass: 1)), "back \(back), empty sphere \(empty)")
   }
 
-  @Test func otherKindsRefuse3DAndTheReaderRefusesMoreThanThreeDimensions() throws {
+  @Test func otherKindsRefuse3DAndNoKindDrawsFourDimensions() throws {
     let e = try threeClusters()
     #expect(throws: EmbeddingError.self) { try Figure.checkpointFigure(.scatter, embeddings: [e]) }
     do {
@@ -74,12 +74,14 @@ struct SphereFigureTests {
     } catch let error as EmbeddingError {
       #expect(error.description.contains("--kind sphere"), "\(error)")
     }
+    let four = try embeddings([
+      ("features", NumpyArray(shape: [2, 4], values: .float32(Array(repeating: 1, count: 8)))),
+      ("labels", NumpyArray(shape: [2], values: .int64([0, 1]))),
+    ])
+    #expect(four.dimension == 4, "the reader reads any D >= 2")
     do {
-      _ = try embeddings([
-        ("features", NumpyArray(shape: [2, 4], values: .float32(Array(repeating: 1, count: 8)))),
-        ("labels", NumpyArray(shape: [2], values: .int64([0, 1]))),
-      ])
-      Issue.record("a 4-D file was read")
+      _ = try Figure.checkpointFigure(.sphere, embeddings: [four])
+      Issue.record("a 4-D file was drawn")
     } catch let error as EmbeddingError {
       #expect(error.array == "features" && error.description.contains("D = 4"), "\(error)")
     }
