@@ -43,7 +43,7 @@ JSON
 done
 selection=()
 for network in ${NETWORKS:-lenetpp compact}; do selection+=(--experiment "check-$network"); done
-if ! "$new" results compare "${selection[@]}" --experiments-dir "$scratch/experiments" \
+if ! "$new" results compare --require-identical "${selection[@]}" --experiments-dir "$scratch/experiments" \
   --shipped-dir "$scratch/old" --runs-dir "$scratch/new"; then
   keep=1
   echo "$0: the runs differ; both are kept in $scratch (old/, new/) for inspection" >&2

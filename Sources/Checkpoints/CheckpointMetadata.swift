@@ -80,6 +80,11 @@ public struct CheckpointMetadata: Codable, Equatable, Sendable {
   /// The CPU kernel ISA the engine ran on (oneDNN's dispatch, e.g. `avx512_core_amx`): with the
   /// seed and threads it makes the run bit-reproducible; absent in checkpoints of older engines.
   public var kernelISA: String?
+  /// The CPU's model name (`/proc/cpuinfo`): oneDNN sizes its kernels' blocking to the CPU's caches,
+  /// so two CPUs with the same ISA can still round differently; absent in older checkpoints.
+  public var cpuModel: String?
+  /// The oneDNN version the kernels came from (`major.minor.patch`); absent in older checkpoints.
+  public var oneDNNVersion: String?
   public var dataset: DatasetRecord
   public var network: NetworkRecord
   public var classNames: [String]

@@ -118,16 +118,9 @@ public enum Benchmark {
   /// One line naming what a measurement ran on: CPU model, its widest vector ISA, cores, and the
   /// kernel ISA and thread setting the engine uses (from `/proc/cpuinfo`; "unknown" elsewhere).
   public static func machine(workers: Int) -> String {
-    let info = (try? String(contentsOfFile: "/proc/cpuinfo", encoding: .utf8)) ?? ""
-    let lines = info.split(separator: "\n")
-    func field(_ name: String) -> String? {
-      lines.first { $0.hasPrefix(name) }.flatMap { $0.split(separator: ":", maxSplits: 1).last }
-        .map { $0.trimmingCharacters(in: .whitespaces) }
-    }
-    let flags = Set((field("flags") ?? "").split(separator: " ").map(String.init))
-    let cpuISA = ["amx_tile", "avx512f", "avx2", "avx", "sse4_1"].filter { flags.contains($0) }.joined(separator: "+")
-    return "machine: \(field("model name") ?? "unknown CPU"), \(ProcessInfo.processInfo.activeProcessorCount) cores, "
-      + "ISA: \(cpuISA.isEmpty ? "unknown" : cpuISA); kernel ISA \(Kernels.isa), "
+    let cpuISA = Kernels.cpuVectorExtensions.joined(separator: "+")
+    return "machine: \(Kernels.cpuModel), \(ProcessInfo.processInfo.activeProcessorCount) cores, "
+      + "ISA: \(cpuISA.isEmpty ? "unknown" : cpuISA); kernel ISA \(Kernels.isa) (oneDNN \(Kernels.libraryVersion)), "
       + "\(workers) workers x \(Threading.kernelThreadCount) kernel threads"
   }
 

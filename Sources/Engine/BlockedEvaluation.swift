@@ -241,23 +241,35 @@ final class ChunkPipeline {
       }
       return
     }
-    // NCHW planes (block 1) or 8-channel blocks: runs of `block` channels, the same formula.
-    let blocks = (channels + block - 1) / block
+    if block == 8 {
+      // [N][C/8][H·W][8] (AVX2's layouts): one vector of slopes per channel block.
+      let blocks = (channels + 7) / 8
+      var p = x
+      let end = x + count
+      while p < end {
+        for b in 0..<blocks {
+          var lanes = SIMD8<Float>(repeating: shared ? slopes[0] : 0)
+          if !shared { for lane in 0..<8 where b * 8 + lane < channels { lanes[lane] = slopes[b * 8 + lane] } }
+          for _ in 0..<plane {
+            let v = UnsafeRawPointer(p).loadUnaligned(as: SIMD8<Float>.self)
+            UnsafeMutableRawPointer(p).storeBytes(of: v.replacing(with: v * lanes, where: v .<= 0), as: SIMD8<Float>.self)
+            p += 8
+          }
+        }
+      }
+      return
+    }
+    // NCHW planes: one slope per plane, the same formula.
     var p = x
     let end = x + count
     while p < end {
-      for b in 0..<blocks {
-        for _ in 0..<(block == 1 ? 1 : plane) {
-          for lane in 0..<block {
-            let channel = b * block + lane
-            let a = shared ? slopes[0] : (channel < channels ? slopes[channel] : 0)
-            for i in 0..<(block == 1 ? plane : 1) {
-              let v = p[i]
-              p[i] = v > 0 ? v : a * v
-            }
-            p += block == 1 ? plane : 1
-          }
+      for channel in 0..<channels {
+        let a = shared ? slopes[0] : slopes[channel]
+        for i in 0..<plane {
+          let v = p[i]
+          p[i] = v > 0 ? v : a * v
         }
+        p += plane
       }
     }
   }

@@ -1,4 +1,5 @@
 import CDNNL
+import Foundation
 
 /// The CPU kernel library every heavy layer runs on: oneDNN (convolutions, pooling, `gemm`).
 ///
@@ -25,6 +26,31 @@ public enum Kernels {
     case dnnl_cpu_isa_avx512_core_amx.rawValue: "avx512_core_amx"
     case let other: "isa 0x" + String(other, radix: 16)
     }
+  }
+
+  /// The CPU's model name as the OS reports it (`model name` in `/proc/cpuinfo`), or
+  /// "unknown CPU" where there is none: with `isa`, what decides whether another machine can
+  /// reproduce a run bit for bit (oneDNN sizes its blocking to the CPU's caches).
+  public static let cpuModel: String = {
+    let info = (try? String(contentsOfFile: "/proc/cpuinfo", encoding: .utf8)) ?? ""
+    let line = info.split(separator: "\n").first { $0.hasPrefix("model name") }
+    let name = line?.split(separator: ":", maxSplits: 1).last?.trimmingCharacters(in: .whitespaces) ?? ""
+    return name.isEmpty ? "unknown CPU" : name
+  }()
+
+  /// The CPU's vector extensions that decide oneDNN's kernel families (`amx_tile`, `avx512f`,
+  /// `avx2`, `avx`, `sse4_1`), from `/proc/cpuinfo`'s flags; empty where there are none.
+  public static let cpuVectorExtensions: [String] = {
+    let info = (try? String(contentsOfFile: "/proc/cpuinfo", encoding: .utf8)) ?? ""
+    let line = info.split(separator: "\n").first { $0.hasPrefix("flags") }
+    let flags = Set((line?.split(separator: ":", maxSplits: 1).last ?? "").split(separator: " ").map(String.init))
+    return ["amx_tile", "avx512f", "avx2", "avx", "sse4_1"].filter(flags.contains)
+  }()
+
+  /// The version of the oneDNN library loaded at run time, `major.minor.patch`.
+  public static var libraryVersion: String {
+    guard let version = dnnl_version()?.pointee else { return "unknown" }
+    return "\(version.major).\(version.minor).\(version.patch)"
   }
 
   /// How many threads each kernel call may use (`Threading.configure(kernelThreads:)`).

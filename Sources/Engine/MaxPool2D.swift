@@ -10,11 +10,13 @@ import CDNNL
 /// Ties go to the first maximum in row-major window order (a strict `>` scan), so the routed
 /// gradient is deterministic.
 ///
-/// Evaluation runs on oneDNN's pooling kernel; training runs the engine's own scan, which records
-/// the argmax for backward: on NCHW tensors oneDNN's training forward + backward measured slower
-/// than this scan (compact at batch 128: 2,712 vs 4,912 img/s training), while its inference
-/// forward measured faster (8,409 vs 4,875 img/s inference). A maximum is exact, so both paths
-/// give the same bits.
+/// Both modes run the engine's own scan. Training records the argmax for backward (on NCHW tensors
+/// oneDNN's training forward + backward measured slower than this scan: compact at batch 128, 2,712
+/// vs 4,912 img/s). Evaluation scans 2 × 2 windows eight outputs at a time with the same comparisons
+/// in the same order: oneDNN 2.6 has no JIT kernel for NCHW pooling below AVX-512 and falls back to
+/// its reference loop there (34x slower than its AVX-512 kernel; see docs/cpus.md). A maximum is
+/// exact, so every path gives the same bits. Inside a blocked convolution run (`BlockedEvaluation`)
+/// pooling stays on oneDNN's kernel, which has a JIT version for the blocked layouts on every ISA.
 public final class MaxPool2D: Layer, WorkerSplitting {
   /// How many threads the batch (or channel) split uses; set through `Sequential.workers`.
   public var workers = 1
@@ -23,7 +25,6 @@ public final class MaxPool2D: Layer, WorkerSplitting {
   private var cachedShape: [Int]?
   /// For every output, the flat index into its input plane of the selected element.
   private var argmax: [Int32] = []
-  private var inferencePlans: [PoolingPlan.Key: PoolingPlan] = [:]
 
   public init(kernel: Int, stride: Int? = nil) {
     precondition(kernel >= 1, "MaxPool2D kernel must be positive, got \(kernel)")
@@ -115,30 +116,67 @@ public final class MaxPool2D: Layer, WorkerSplitting {
     return output
   }
 
-  /// oneDNN's inference forward, the batch split across workers like `Conv2D`.
+  /// The evaluation forward: the training scan's strict `>` comparisons in row-major window order,
+  /// without an argmax; 2 × 2 windows eight outputs at a time. Workers take disjoint plane ranges.
   private func evaluationForward(_ input: Tensor, geometry g: ConvolutionGeometry) -> Tensor {
-    let n = input.shape[0]
-    let workers = max(1, min(self.workers, n))
-    let plans = (0..<workers).map { worker in
-      let key = PoolingPlan.Key(
-        worker: worker, batch: Threading.range(worker, of: workers, splitting: n).count, channels: g.channels,
-        height: g.height, width: g.width)
-      if let plan = inferencePlans[key] { return plan }
-      let plan = PoolingPlan(key: key, kernel: kernel, stride: stride)
-      inferencePlans[key] = plan
-      return plan
-    }
-    let inputItem = g.channels * g.inputPlane
-    let outputItem = g.channels * g.outputPlane
-    return Tensor(shape: [n, g.channels, g.outputHeight, g.outputWidth]) { output in
+    let planes = input.shape[0] * g.channels
+    let workers = max(1, min(self.workers, planes))
+    let (kernel, stride) = (self.kernel, self.stride)
+    let (h, w, oh, ow) = (g.height, g.width, g.outputHeight, g.outputWidth)
+    return Tensor(shape: [input.shape[0], g.channels, oh, ow]) { output in
       guard let y = output.baseAddress else { return }
       input.withUnsafePointer { x in
-        // Workers write disjoint image ranges of `y`.
         parallelFor(workers) { worker in
-          let start = Threading.range(worker, of: workers, splitting: n).lowerBound
-          plans[worker].forward(x: x + start * inputItem, y: y + start * outputItem)
+          for plane in Threading.range(worker, of: workers, splitting: planes) {
+            let source = x + plane * h * w
+            let target = y + plane * oh * ow
+            if kernel == 2 && stride == 2 {
+              for oy in 0..<oh { Self.maximaOfPairs(top: source + 2 * oy * w, width: w, into: target + oy * ow, count: ow) }
+              continue
+            }
+            for oy in 0..<oh {
+              for ox in 0..<ow {
+                let corner = source + oy * stride * w + ox * stride
+                var best = corner[0]
+                for ky in 0..<kernel {
+                  for kx in 0..<kernel where corner[ky * w + kx] > best { best = corner[ky * w + kx] }
+                }
+                target[oy * ow + ox] = best
+              }
+            }
+          }
         }
       }
+    }
+  }
+
+  /// `count` maxima of the 2 × 2 windows along one pair of rows (`top` and the row `width` after
+  /// it), each the strict `>` scan of top-left, top-right, bottom-left, bottom-right.
+  @inline(__always)
+  private static func maximaOfPairs(
+    top: UnsafePointer<Float>, width: Int, into y: UnsafeMutablePointer<Float>, count: Int
+  ) {
+    let bottom = top + width
+    var ox = 0
+    // 16 floats of each row hold eight windows; 2·(ox + 8) <= 2·count <= width keeps the loads inside.
+    while ox + 8 <= count {
+      let upper = load16(top + 2 * ox)
+      let lower = load16(bottom + 2 * ox)
+      var best = upper.evenHalf
+      best.replace(with: upper.oddHalf, where: upper.oddHalf .> best)
+      best.replace(with: lower.evenHalf, where: lower.evenHalf .> best)
+      best.replace(with: lower.oddHalf, where: lower.oddHalf .> best)
+      UnsafeMutableRawPointer(y + ox).storeBytes(of: best, as: SIMD8<Float>.self)
+      ox += 8
+    }
+    while ox < count {
+      let corner = 2 * ox
+      var best = top[corner]
+      if top[corner + 1] > best { best = top[corner + 1] }
+      if bottom[corner] > best { best = bottom[corner] }
+      if bottom[corner + 1] > best { best = bottom[corner + 1] }
+      y[ox] = best
+      ox += 1
     }
   }
 

@@ -20,8 +20,11 @@ public enum Architecture: String, Codable, Sendable, CaseIterable {
 /// What `Network(configuration:seed:)` builds; small and Codable so checkpoints can record it.
 public struct NetworkConfiguration: Codable, Sendable, Equatable {
   public var architecture: Architecture
-  /// D, the width of the feature layer (2 for the papers' figures, 3 for sphere plots).
+  /// D, the width of the feature layer (2 for the papers' figures, 3 for sphere plots, 64 to 512
+  /// for the angle statistics of face-recognition models).
   public var featureDimension: Int
+  /// The feature widths a network can be built with (the checkpoint format's own limit).
+  public static let featureDimensions = 2...4096
   /// Whether the feature Linear has a bias (the angular losses want features through the origin).
   public var featureBias: Bool
   public var initializer: Initializer
@@ -58,8 +61,8 @@ public final class Network: StatefulLayer {
   /// splitting each batch across `workers` threads.
   public init(configuration: NetworkConfiguration, seed: UInt64, workers: Int = 1) {
     precondition(
-      (2...3).contains(configuration.featureDimension),
-      "feature dimension must be 2 or 3, got \(configuration.featureDimension)")
+      NetworkConfiguration.featureDimensions.contains(configuration.featureDimension),
+      "feature dimension must be in \(NetworkConfiguration.featureDimensions), got \(configuration.featureDimension)")
     var generator = SeededGenerator(seed: seed)
     self.configuration = configuration
     body = Sequential(Network.layers(for: configuration, generator: &generator))

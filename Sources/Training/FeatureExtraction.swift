@@ -60,8 +60,14 @@ enum FeatureExtraction {
       classNames: data.train.classNames, codeVersion: session.options.codeVersion, wallTimeSeconds: session.wallTime,
       metrics: metrics, configuration: plan.jsonValue)
     metadata.kernelISA = Kernels.isa
+    metadata.cpuModel = Kernels.cpuModel
+    metadata.oneDNNVersion = Kernels.libraryVersion
+    // Metrics and accuracies above use every item; only the saved arrays may be the first ones.
+    let keptTrain = min(plan.savedFeatures ?? data.train.count, data.train.count)
+    let keptTest = min(plan.savedFeatures ?? data.test.count, data.test.count)
     return FeatureCheckpoint(
-      metadata: metadata, trainFeatures: trainFeatures.scalars, trainLabels: data.train.labels,
-      testFeatures: testFeatures.scalars, testLabels: data.test.labels, classWeights: weights, classBias: bias, alpha: alpha)
+      metadata: metadata, trainFeatures: Array(trainFeatures.scalars.prefix(keptTrain * d)),
+      trainLabels: Array(data.train.labels.prefix(keptTrain)), testFeatures: Array(testFeatures.scalars.prefix(keptTest * d)),
+      testLabels: Array(data.test.labels.prefix(keptTest)), classWeights: weights, classBias: bias, alpha: alpha)
   }
 }

@@ -35,6 +35,9 @@ public struct RunPlan: Codable, Equatable, Sendable {
   /// both nil when off. Not part of the compared configuration: snapshots never change the training.
   public var snapshotEvery: Int?
   public var snapshotSplit: RunSettings.SnapshotSplit?
+  /// Items of each split whose features checkpoints keep (nil: all). Not part of the compared
+  /// configuration: it changes what is saved, not the training.
+  public var savedFeatures: Int?
   /// The training-code stamp of the build that made the plan: part of the recorded configuration,
   /// so a run trained by other training code counts as changed.
   public var trainingCode: String
@@ -57,11 +60,11 @@ public struct RunPlan: Codable, Equatable, Sendable {
     case experiment, run, profile, dataset, loss, lossParameters, classWeighting, network, featureDimension, featureBias
     case optimizer, learningRate, momentum, nesterov, weightDecay, schedule, stepEpochs, milestoneEpochs, gamma
     case warmupEpochs, epochs, batchSize, seed, checkpointEpochs, softmaxWarmupEpochs, snapshotEvery, snapshotSplit
-    case trainingCode
+    case savedFeatures, trainingCode
   }
 
   /// The recorded fields that say what is saved, not how it trains: `difference(from:)` ignores them.
-  static let outputOnlyKeys: [CodingKeys] = [.checkpointEpochs, .snapshotEvery, .snapshotSplit]
+  static let outputOnlyKeys: [CodingKeys] = [.checkpointEpochs, .snapshotEvery, .snapshotSplit, .savedFeatures]
 
   /// The most bytes a run's iteration snapshots may take together (README "Animations").
   public static let snapshotBytesLimit = 256_000_000
@@ -105,6 +108,7 @@ public struct RunPlan: Codable, Equatable, Sendable {
       snapshotSplit = nil
       if let split = s.snapshotSplit { unusedSnapshotSplit = split }
     }
+    savedFeatures = s.savedFeatures
     trainingCode = TrainingCode.stamp
   }
 

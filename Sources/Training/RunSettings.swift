@@ -52,6 +52,10 @@ public struct RunSettings: Codable, Equatable, Sendable {
   /// Save the chosen split's features every this many iterations, for smooth animations (0: off).
   public var snapshotEvery: Int?
   public var snapshotSplit: SnapshotSplit?
+  /// How many items of each split a checkpoint keeps the features of (the first ones, in the data
+  /// set's order; every item when absent). Accuracies and metrics still use every item: this only
+  /// keeps high-dimensional results small enough to ship.
+  public var savedFeatures: Int?
 
   public init() {}
 
@@ -59,7 +63,7 @@ public struct RunSettings: Codable, Equatable, Sendable {
   public enum CodingKeys: String, CodingKey, CaseIterable, Sendable {
     case network, featureDimension, featureBias, optimizer, learningRate, momentum, nesterov, weightDecay, schedule
     case stepEpochs, milestoneEpochs, gamma, warmupEpochs, epochs, batchSize, seed, checkpointEpochs
-    case softmaxWarmupEpochs, snapshotEvery, snapshotSplit
+    case softmaxWarmupEpochs, snapshotEvery, snapshotSplit, savedFeatures
   }
 
   static let fieldNames = Set(CodingKeys.allCases.map(\.rawValue))
@@ -69,8 +73,9 @@ public struct RunSettings: Codable, Equatable, Sendable {
     try reader.rejectUnknown(Self.fieldNames)
     network = try reader.choice("network", Architecture.self)
     featureDimension = try reader.int("featureDimension")
-    if let d = featureDimension, !(2...3).contains(d) {
-      throw reader.fail("featureDimension", "expected 2 or 3, found \(d)")
+    if let d = featureDimension, !NetworkConfiguration.featureDimensions.contains(d) {
+      let range = NetworkConfiguration.featureDimensions
+      throw reader.fail("featureDimension", "expected \(range.lowerBound) to \(range.upperBound), found \(d)")
     }
     featureBias = try reader.bool("featureBias")
     optimizer = try reader.choice("optimizer", OptimizerKind.self)
@@ -103,6 +108,7 @@ public struct RunSettings: Codable, Equatable, Sendable {
     softmaxWarmupEpochs = try reader.int("softmaxWarmupEpochs", minimum: 0)
     snapshotEvery = try reader.int("snapshotEvery", minimum: 0)
     snapshotSplit = try reader.choice("snapshotSplit", SnapshotSplit.self)
+    savedFeatures = try reader.int("savedFeatures", minimum: 1)
   }
 
   /// `self` with every field that `other` sets replaced by `other`'s value.
@@ -128,6 +134,7 @@ public struct RunSettings: Codable, Equatable, Sendable {
     merged.softmaxWarmupEpochs = other.softmaxWarmupEpochs ?? softmaxWarmupEpochs
     merged.snapshotEvery = other.snapshotEvery ?? snapshotEvery
     merged.snapshotSplit = other.snapshotSplit ?? snapshotSplit
+    merged.savedFeatures = other.savedFeatures ?? savedFeatures
     return merged
   }
 

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Checkpoints
+import Engine
 import Foundation
 import Results
 import Training
@@ -38,7 +39,7 @@ struct ResultsCommand: ParsableCommand {
   static let configuration = CommandConfiguration(
     commandName: "results",
     abstract: "Install, ship and check the results the repository carries (results/<profile>/).",
-    subcommands: [Install.self, Ship.self, Compare.self])
+    subcommands: [Install.self, Ship.self, Expect.self, Compare.self])
 
   struct Install: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -96,6 +97,36 @@ struct ResultsCommand: ParsableCommand {
     }
   }
 
+  struct Expect: ParsableCommand {
+    static let configuration = CommandConfiguration(
+      abstract: "Say which verdict `results compare` can reach on this machine, before retraining (make reproduce).")
+
+    @OptionGroup var selection: ResultSelection
+
+    func run() throws {
+      let cap = ProcessInfo.processInfo.environment["DNNL_MAX_CPU_ISA"].map { " under DNNL_MAX_CPU_ISA=\($0)" } ?? ""
+      print("this machine: \(Kernels.cpuModel), kernel ISA \(Kernels.isa)\(cap), oneDNN \(Kernels.libraryVersion)")
+      var groups: [(outlook: ReproductionOutlook, count: Int)] = []
+      for plan in try selection.plans() {
+        let shipped = selection.shipped.directory(for: plan)
+        guard let epoch = shipped.savedEpochs().last else { continue }
+        let outlook = ReproductionOutlook(
+          shipped: try shipped.readMetadata(epoch: epoch), isa: Kernels.isa, cpu: Kernels.cpuModel)
+        if let index = groups.firstIndex(where: { $0.outlook == outlook }) {
+          groups[index].count += 1
+        } else {
+          groups.append((outlook, 1))
+        }
+      }
+      if groups.isEmpty { throw ValidationError("nothing shipped in \(selection.shipped.root)") }
+      for group in groups { print(group.outlook.line(count: group.count)) }
+      let tolerance = ResultComparison.Tolerance.crossMachine
+      print(String(
+        format: "within tolerance: test accuracy within %.1f points, angle to own W within %.1f°, achieved margin within %.0f°.",
+        tolerance.accuracyPoints, tolerance.angleDegrees, tolerance.marginDegrees))
+    }
+  }
+
   struct Compare: ParsableCommand {
     static let configuration = CommandConfiguration(
       abstract: "Compare shipped runs with the same runs retrained here (make reproduce); exit 1 on a mismatch.")
@@ -104,6 +135,9 @@ struct ResultsCommand: ParsableCommand {
 
     @Option(help: "Root directory of the reproduced runs.")
     var runsDir: String
+
+    @Flag(help: "Fail unless every compared run's arrays are byte-identical (scripts/check-reproduction.sh: both builds ran here).")
+    var requireIdentical = false
 
     func run() throws {
       print(ResultComparison.header)
@@ -116,13 +150,16 @@ struct ResultsCommand: ParsableCommand {
         let comparison = try ResultComparison(
           shipped: shipped, reproduced: reproduced, experiment: plan.experiment, run: plan.run)
         print(comparison.row)
+        if requireIdentical && comparison.mismatch() == nil && !comparison.byteIdentical {
+          print("  the arrays differ, and --require-identical wants them byte-identical")
+        }
         compared += 1
-        if comparison.mismatch() != nil { failures += 1 }
+        if comparison.mismatch() != nil || (requireIdentical && !comparison.byteIdentical) { failures += 1 }
       }
       let tolerance = ResultComparison.Tolerance.crossMachine
       print(String(
-        format: "%d run(s) compared, %d mismatch(es). Same ISA and threads: arrays must be byte-identical; "
-          + "other ISA: within %.1f points, %.1f° angle, %.0f° margin.",
+        format: "%d run(s) compared, %d mismatch(es). Same CPU, ISA and threads: arrays must be byte-identical; "
+          + "otherwise within %.1f points, %.1f° angle, %.0f° margin.",
         compared, failures, tolerance.accuracyPoints, tolerance.angleDegrees, tolerance.marginDegrees))
       if compared == 0 { throw ValidationError("nothing shipped to compare in \(selection.shipped.root)") }
       if failures > 0 { throw ExitCode(1) }

@@ -10,6 +10,26 @@ import Testing
     #expect(dx.scalars == [1, 0, 0, 0])
   }
 
+  /// Evaluation's vectorised scan against training's argmax scan, bit for bit: ties, signed
+  /// zeros and NaN decide the same way, on widths with and without a vector tail and on windows
+  /// the vector path does not take.
+  @Test(arguments: [(2, 2, 28), (2, 2, 14), (2, 2, 7), (2, 2, 33), (3, 2, 11), (2, 1, 9)])
+  func maxPoolEvaluationKeepsTheTrainingBits(kernel: Int, stride: Int, width: Int) {
+    var generator = SeededGenerator(seed: 77)
+    let special: [Float] = [0, -0.0, 1, 1, -1, .nan, .infinity, -.infinity]
+    var x = Tensor(zeros: [3, 5, width + 1, width])
+    for i in 0..<x.count {
+      // Few distinct values, so ties are common; some specials in every plane.
+      x[i] = generator.nextUniform() < 0.2 ? special[i % special.count] : Float(Int(generator.nextUniform() * 4))
+    }
+    let pool = MaxPool2D(kernel: kernel, stride: stride)
+    pool.workers = 2
+    let trained = pool.forward(x, mode: .training)
+    let evaluated = pool.forward(x, mode: .evaluation)
+    #expect(trained.shape == evaluated.shape)
+    #expect(trained.scalars.map(\.bitPattern) == evaluated.scalars.map(\.bitPattern))
+  }
+
   @Test func l2NormalizeScalesRowsAndSurvivesAZeroRow() {
     let layer = L2Normalize(name: "l2", scale: 5)
     let x = Tensor(shape: [2, 2], scalars: [3, 4, 0, 0])
