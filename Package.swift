@@ -53,6 +53,8 @@ let package = Package(
     // MARK: - Shared (pure functions, no engine types; used by Losses and the renderer)
     .target(name: "MarginMath", exclude: ["README.md"]),
     .target(name: "Randomness"),
+    // Angle statistics of any (N, D) embedding (ArcFace Table 3, target angles, pairs, PCA); no engine.
+    .target(name: "EmbeddingAnalysis", dependencies: ["FileFormats", "Randomness"]),
 
     // MARK: - Rendering side (never imports the training engine)
     .target(name: "Graphics2D"),
@@ -72,7 +74,7 @@ let package = Package(
       name: "margins",
       dependencies: [
         "FileFormats", "Datasets", "Engine", "Training", "Results", "Checkpoints", "Figures", "PlotKit", "CairoBackend",
-        "FigureAnimation", "SphereScene",
+        "FigureAnimation", "SphereScene", "EmbeddingAnalysis",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
       ]),
     // The animation goal's benchmark, plane and sphere view end to end (`swift run -c release gif-bench`).
@@ -106,6 +108,7 @@ let package = Package(
     .testTarget(name: "FiguresTests", dependencies: ["Figures", "PlotKit", "CairoBackend", "CairoGraphics", "Checkpoints", "FileFormats", "MarginMath", "SphereScene", "TestSupport", "FuzzSupport", "FileFormatsTestSupport"]),
     .testTarget(name: "GIFEncodingTests", dependencies: ["GIFEncoding", "FigureAnimation", "Figures", "PlotKit", "Checkpoints", "FileFormats"]),
     .testTarget(name: "SphereSceneTests", dependencies: ["SphereScene", "MarginMath"]),
+    .testTarget(name: "EmbeddingAnalysisTests", dependencies: ["EmbeddingAnalysis", "FileFormats", "FileFormatsTestSupport"]),
   ],
   swiftLanguageModes: [.v6]
 )
