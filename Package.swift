@@ -22,6 +22,7 @@ let package = Package(
     .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
     .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
     .package(url: "https://github.com/weichsel/ZIPFoundation", from: "0.9.20"),
+    .package(url: "https://github.com/yaslab/CSV.swift", from: "2.5.2"),
   ],
   targets: [
     // MARK: - System libraries (found through pkg-config; `make deps` installs them)
@@ -61,7 +62,10 @@ let package = Package(
     .target(name: "PlotKit", dependencies: ["Graphics2D", "Randomness"], exclude: ["README.md"]),
     .target(name: "CairoGraphics", dependencies: ["CCairo", "Graphics2D", "FileFormats"], exclude: ["README.md"]),
     .target(name: "CairoBackend", dependencies: ["PlotKit", "CairoGraphics"], exclude: ["README.md"]),
-    .target(name: "Figures", dependencies: ["PlotKit", "MarginMath", "Checkpoints", "FileFormats", "SphereScene"], exclude: ["README.md"]),
+    .target(
+      name: "Figures",
+      dependencies: ["PlotKit", "MarginMath", "Checkpoints", "FileFormats", "SphereScene", .product(name: "CSV", package: "CSV.swift")],
+      exclude: ["README.md"]),
     .target(name: "GIFEncoding", dependencies: ["CGif"], exclude: ["README.md"]),
     .target(name: "SphereScene", dependencies: ["MarginMath", "Graphics2D"], exclude: ["README.md"]),
     .target(name: "FigureAnimation", dependencies: ["Figures", "PlotKit", "CairoBackend", "GIFEncoding", "SphereScene", "Checkpoints", "FileFormats", "MarginMath"], exclude: ["README.md"]),

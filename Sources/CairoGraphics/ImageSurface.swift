@@ -1,4 +1,5 @@
 import CCairo
+import FileFormats
 
 /// An in-memory ARGB32 raster surface; it can be written as PNG and read back pixel by pixel.
 public final class ImageSurface: Surface {
@@ -135,6 +136,34 @@ public final class ImageSurface: Surface {
     let status = cairo_surface_write_to_png_stream(handle, ByteSink.write, sink.opaque)
     try status.check("encode PNG")
     return withExtendedLifetime(sink) { sink.bytes }
+  }
+
+  /// The image as PNG bytes carrying a pHYs chunk for `dotsPerInch`, so word processors and viewers
+  /// place it at its intended size (Cairo writes none: a 300 dpi figure would land at 72 or 96 dpi).
+  public func pngData(dotsPerInch: Double) throws(CairoError) -> [UInt8] {
+    var bytes = try pngData()
+    // The 8-byte signature, then IHDR (4 length + 4 type + 13 data + 4 CRC): pHYs must precede IDAT.
+    let afterHeader = 8 + 25
+    guard bytes.count > afterHeader, Array(bytes[12..<16]) == Array("IHDR".utf8) else { return bytes }
+    let perMetre = UInt32((dotsPerInch / 0.0254).rounded())
+    var chunk = Array("pHYs".utf8)
+    for value in [perMetre, perMetre] { chunk += withUnsafeBytes(of: value.bigEndian, Array.init) }
+    chunk.append(1)  // unit: metre
+    var encoded = withUnsafeBytes(of: UInt32(9).bigEndian, Array.init) + chunk
+    encoded += withUnsafeBytes(of: Checksum.crc32(chunk).bigEndian, Array.init)
+    bytes.insert(contentsOf: encoded, at: afterHeader)
+    return bytes
+  }
+
+  /// Encodes the image as PNG with its resolution and writes it atomically to `path`.
+  public func writePNG(to path: String, dotsPerInch: Double) throws(CairoError) {
+    let bytes: [UInt8]
+    do {
+      bytes = try pngData(dotsPerInch: dotsPerInch)
+    } catch {
+      throw CairoError(code: error.code, operation: "write PNG", path: path, detail: error.detail)
+    }
+    try FileOutput.write(bytes, to: path)
   }
 
   /// Encodes the image as PNG and writes it atomically to `path`.

@@ -199,3 +199,35 @@ extension Figure {
     return result
   }
 }
+
+extension Figure {
+  /// The figure with every class-coloured layer drawn in `palette`, or `nil` when a panel holds
+  /// colours no palette governs (a sphere scene's pre-coloured points), so the caller can refuse
+  /// rather than recolour half a figure.
+  public func recoloured(_ palette: Palette) -> Figure? {
+    var copy = self
+    for i in copy.panels.indices {
+      guard var panel = copy.panels[i] else { continue }
+      for k in panel.layers.indices {
+        switch panel.layers[k] {
+        case var layer as ScatterLayer:
+          layer.palette = palette
+          panel.layers[k] = layer
+        case var layer as SectorLayer:
+          layer.palette = palette
+          panel.layers[k] = layer
+        case var layer as DirectionRaysLayer:
+          layer.palette = palette
+          panel.layers[k] = layer
+        case is ColoredPointsLayer:
+          return nil
+        default:
+          continue
+        }
+      }
+      copy.panels[i] = panel
+    }
+    copy.caption = copy.caption.map { $0.key == "palette" ? ("palette", palette.name) : $0 }
+    return copy
+  }
+}

@@ -153,6 +153,9 @@ public enum CheckpointViews {
   public static func provenance(_ all: [Embeddings], options: [String: JSONValue] = [:]) -> Data {
     let entries: [JSONValue] = all.map { e in
       var object: [String: JSONValue] = ["file": .string(e.path), "dimension": .number(Double(e.dimension))]
+      if let train = e.pairedTrainPath { object["trainFile"] = .string(train) }
+      object["classNames"] = .array(e.classNames.map(JSONValue.string))
+      if !e.notes.isEmpty { object["notes"] = .array(e.notes.map(JSONValue.string)) }
       if let epoch = e.epoch { object["epoch"] = .number(Double(epoch)) }
       if let iteration = e.iteration { object["iteration"] = .number(Double(iteration)) }
       if let loss = e.loss { object["loss"] = .string(loss.kind.rawValue) }

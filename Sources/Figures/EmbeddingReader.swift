@@ -43,20 +43,43 @@ public enum EmbeddingReader {
     public var labelsPath: String?
     /// Class weights from a separate `.npy` [C, D] (overrides the file's).
     public var classWeightsPath: String?
+    /// The array (or CSV column; for CSV features a comma list of columns) holding the features,
+    /// labels or class weights, when the file's names are none the reader knows.
+    public var featuresKey: String?
+    public var labelsKey: String?
+    public var weightsKey: String?
+    /// A text file with one class name per line, for class 0, 1, ... (or for each label value).
+    public var classNamesPath: String?
 
-    public init(dropNonfinite: Bool = false, labelsPath: String? = nil, classWeightsPath: String? = nil) {
+    public init(
+      dropNonfinite: Bool = false, labelsPath: String? = nil, classWeightsPath: String? = nil, featuresKey: String? = nil,
+      labelsKey: String? = nil, weightsKey: String? = nil, classNamesPath: String? = nil
+    ) {
       self.dropNonfinite = dropNonfinite
       self.labelsPath = labelsPath
       self.classWeightsPath = classWeightsPath
+      self.featuresKey = featuresKey
+      self.labelsKey = labelsKey
+      self.weightsKey = weightsKey
+      self.classNamesPath = classNamesPath
     }
   }
+
+  /// Names numpy and PyTorch users give the arrays, tried in order when the canonical one is absent
+  /// (`arr_0`/`arr_1` are what `np.savez(f, X, y)` writes).
+  static let featureAliases = ["embeddings", "embedding", "feats", "feat", "X", "x", "arr_0"]
+  static let labelAliases = ["y", "targets", "target", "label", "classes", "arr_1"]
+  static let weightAliases = ["weight", "weights", "W", "fc.weight", "classifier.weight", "arr_2"]
+
+  /// More classes than this make a legend taller than any page and colours no one can tell apart.
+  public static let maximumClasses = 100
 
   /// Reads `path`: an `.npz`, `.npy` or `.csv` file, or one of this tool's checkpoints (its `.npz`,
   /// its `.json`, or a run directory for the latest epoch; the metadata's sha256 is checked).
   public static func read(_ path: String, options: Options = Options()) throws -> Embeddings {
     var isDirectory: ObjCBool = false
     guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else {
-      throw EmbeddingError(path: path, reason: "no such file (expected .npz, .npy, .csv, a checkpoint .json or a run directory)")
+      throw EmbeddingError(path: path, reason: "no such file (expected .npz, .npy, .csv, .tsv, a checkpoint .json or a run directory)")
     }
     let lower = path.lowercased()
     if isDirectory.boolValue || lower.hasSuffix(".json") || (lower.hasSuffix(".npz") && hasCheckpointMetadata(path)) {
@@ -73,13 +96,20 @@ public enum EmbeddingReader {
         throw EmbeddingError(path: path, reason: "a .npy holds only features; give their labels with --labels LABELS.npy")
       }
       arrays["labels"] = try npy(labels)
-    } else if lower.hasSuffix(".csv") {
-      arrays = try CSVEmbeddings.arrays(path)
+    } else if lower.hasSuffix(".csv") || lower.hasSuffix(".tsv") || lower.hasSuffix(".tab") || lower.hasSuffix(".txt") {
+      arrays = try CSVEmbeddings.arrays(path, featureColumns: options.featuresKey, labelColumn: options.labelsKey)
     } else {
-      throw EmbeddingError(path: path, reason: "unknown file type (expected .npz, .npy or .csv)")
+      throw EmbeddingError(path: path, reason: "unknown file type (expected .npz, .npy, .csv or .tsv)")
     }
     if let weights = options.classWeightsPath { arrays["class_weights"] = try npy(weights) }
-    return try parse(arrays, path: path, metadata: nil, options: options)
+    var parseOptions = options
+    if arrays["csv"] != nil {
+      // The keys named CSV columns, already read as the canonical arrays.
+      arrays["csv"] = nil
+      parseOptions.featuresKey = nil
+      parseOptions.labelsKey = nil
+    }
+    return try parse(arrays, path: path, metadata: nil, options: parseOptions)
   }
 
   /// This tool's checkpoint as embeddings: the same array parser, plus the metadata's loss, epoch, λ.
@@ -93,6 +123,16 @@ public enum EmbeddingReader {
     FileManager.default.fileExists(atPath: String(npz.dropLast(4)) + ".json")
   }
 
+  /// One name per non-empty line, surrounding spaces dropped.
+  static func classNames(file: String) throws -> [String] {
+    guard let bytes = try? FileBytes.read(file), let text = String(data: bytes, encoding: .utf8) else {
+      throw EmbeddingError(path: file, reason: "missing, unreadable or not UTF-8 text (--class-names takes one name per line)")
+    }
+    let names = text.split(whereSeparator: \.isNewline).map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+    guard !names.isEmpty else { throw EmbeddingError(path: file, reason: "holds no class names (one name per line)") }
+    return names
+  }
+
   private static func npy(_ path: String) throws -> NumpyArray {
     // Not FileManager.contents(atPath:): Foundation leaks its 4 KiB read buffer on an empty file.
     guard let data = try? FileBytes.read(path) else {
@@ -103,8 +143,36 @@ public enum EmbeddingReader {
 
   // MARK: - Array parsing (one path for every source)
 
-  static func parse(_ arrays: [String: NumpyArray], path: String, metadata: CheckpointMetadata?, options: Options) throws -> Embeddings {
+  static func parse(_ given: [String: NumpyArray], path: String, metadata: CheckpointMetadata?, options: Options) throws -> Embeddings {
     func fail(_ array: String?, _ reason: String) -> EmbeddingError { EmbeddingError(path: path, array: array, reason: reason) }
+    var notes: [String] = []
+    var arrays = given
+    let keyList = given.keys.sorted().joined(separator: ", ")
+
+    // Aliases and explicit keys, copied under the canonical names.
+    func resolve(_ canonical: String, explicit: String?, option: String, aliases: [String]) throws {
+      if let explicit {
+        guard let a = given[explicit] else { throw fail(explicit, "no such array (\(option) \(explicit)); the file has: \(keyList)") }
+        arrays[canonical] = a
+        return
+      }
+      guard given[canonical] == nil else { return }
+      if let alias = aliases.first(where: { given[$0] != nil }) {
+        arrays[canonical] = given[alias]
+        notes.append("read '\(alias)' as the \(canonical)")
+      }
+    }
+    if options.featuresKey != nil || (given["train_features"] == nil && given["test_features"] == nil) {
+      if options.featuresKey != nil { for prefix in ["train_", "test_"] { arrays["\(prefix)features"] = nil; arrays["\(prefix)labels"] = nil } }
+      try resolve("features", explicit: options.featuresKey, option: "--features-key", aliases: featureAliases)
+      if arrays["features"] != nil {
+        try resolve("labels", explicit: options.labelsKey, option: "--labels-key", aliases: labelAliases)
+      }
+    }
+    if let file = options.classNamesPath {
+      let names = try classNames(file: file)
+      arrays["class_names"] = NumpyArray(shape: [names.count], values: .strings(names))
+    }
 
     // Splits and their raw arrays.
     var raw: [(name: String, featuresArray: String, features: NumpyArray, labelsArray: String, labels: NumpyArray)] = []
@@ -115,34 +183,37 @@ public enum EmbeddingReader {
       guard let l else { throw fail("\(prefix)_labels", "missing (the file has \(prefix)_features)") }
       raw.append((prefix, "\(prefix)_features", f, "\(prefix)_labels", l))
     }
+    let featuresName = options.featuresKey ?? "features", labelsName = options.labelsKey ?? "labels"
     if let f = arrays["features"] {
       guard raw.isEmpty else { throw fail("features", "the file also has train_/test_ arrays; use one layout") }
-      guard let l = arrays["labels"] else { throw fail("labels", "missing: 'features' needs 'labels' [N]") }
+      guard let l = arrays["labels"] else {
+        throw fail("labels", "missing: the features need labels [N] ('labels', 'y', 'targets' or 'arr_1', or name the array with --labels-key; the file has: \(keyList))")
+      }
       if let split = arrays["split"], split.shape.count == 1, split.shape[0] == (f.shape.first ?? -1), split.shape[0] > 1 || split.strings == nil {
         // One split name per row: both splits in one file.
         let names = try rowSplitNames(split, path: path)
         for name in ["train", "test"] {
           let rows = names.indices.filter { names[$0] == name }
           guard !rows.isEmpty else { continue }
-          raw.append((name, "features", try select(f, rows: rows), "labels", try select(l, rows: rows)))
+          raw.append((name, featuresName, try select(f, rows: rows), labelsName, try select(l, rows: rows)))
         }
         if raw.isEmpty { throw fail("split", "names no row 'train' or 'test'") }
       } else {
         let name = arrays["split"].flatMap { $0.strings?.first } ?? "all"
-        raw.append((name, "features", f, "labels", l))
+        raw.append((name, featuresName, f, labelsName, l))
       }
     }
     guard !raw.isEmpty else {
-      throw fail(nil, "no features: expected 'features' and 'labels', or 'train_features'/'test_features' with their labels (found: \(arrays.keys.sorted().joined(separator: ", ")))")
+      throw fail(nil, "no features: expected 'features' and 'labels' (or 'embeddings', 'feats', 'X' with 'y' or 'targets', 'arr_0' with 'arr_1'), or 'train_features'/'test_features' with their labels; name other arrays with --features-key and --labels-key (found: \(keyList))")
     }
 
-    // Dimension.
+    // Dimension, features, raw labels.
     let d = raw[0].features.shape.count == 2 ? raw[0].features.shape[1] : -1
-    var splits: [Embeddings.Split] = []
-    var dropped = 0
+    var splitFeatures: [[Float]] = []
+    var intLabels: [[Int]] = [], stringLabels: [[String]] = []
     for r in raw {
       guard r.features.shape.count == 2 else {
-        throw fail(r.featuresArray, "has shape \(r.features.shape); expected [N, D] with D = 2")
+        throw fail(r.featuresArray, "has shape \(r.features.shape); expected [N, D] (one row of D values per sample)")
       }
       let n = r.features.shape[0], dim = r.features.shape[1]
       guard dim == d else { throw fail(r.featuresArray, "has D = \(dim), other features have D = \(d)") }
@@ -150,19 +221,67 @@ public enum EmbeddingReader {
       guard dim <= EmbeddingReader.maximumDimension else {
         throw fail(r.featuresArray, "has D = \(dim); at most D = \(EmbeddingReader.maximumDimension) is read (is the array transposed? it should be [N, D])")
       }
-      guard r.labels.shape == [n] else {
+      let labelShapeOK = r.labels.shape == [n] || (r.labels.shape.count == 2 && r.labels.shape[0] == n && r.labels.shape[1] == 1)
+      guard labelShapeOK else {
         throw fail(r.labelsArray, "has shape \(r.labels.shape); expected [\(n)] (one label per row of \(r.featuresArray))")
       }
-      var features = try floats(r.features, array: r.featuresArray, path: path)
-      var labels = try integers(r.labels, array: r.labelsArray, path: path)
-      let bad = (0..<n).filter { i in !(0..<dim).allSatisfy { features[i * dim + $0].isFinite } }
+      splitFeatures.append(try floats(r.features, array: r.featuresArray, path: path))
+      if let strings = r.labels.strings { stringLabels.append(strings) } else { intLabels.append(try integers(r.labels, array: r.labelsArray, path: path)) }
+    }
+    guard stringLabels.isEmpty || intLabels.isEmpty else {
+      throw fail(raw.last!.labelsArray, "one split's labels are strings and another's integers; use one kind")
+    }
+
+    // Class names, and labels as class indices 0..<C.
+    var givenNames: [String]?
+    if let n = arrays["class_names"] {
+      guard n.shape.count == 1 else { throw fail("class_names", "has shape \(n.shape); expected [C]") }
+      givenNames = try n.strings ?? integers(n, array: "class_names", path: path).map(String.init)
+    }
+    var splitLabels: [[Int]]
+    var mappedNames: [String]?
+    if !stringLabels.isEmpty {
+      let values = givenNames ?? Array(Set(stringLabels.joined())).sorted()
+      let index = Dictionary(values.enumerated().map { ($1, $0) }, uniquingKeysWith: { first, _ in first })
+      splitLabels = try stringLabels.enumerated().map { k, labels in
+        try labels.enumerated().map { row, label in
+          guard let c = index[label] else { throw fail(raw[k].labelsArray, "holds label '\(label)' at row \(row), which is not among the \(values.count) class names") }
+          return c
+        }
+      }
+      mappedNames = values
+      if givenNames == nil {
+        notes.append("string labels mapped to classes in sorted order: " + Self.listing(values.enumerated().map { "\($1)=\($0)" }))
+      }
+    } else {
+      splitLabels = intLabels
+      let all = Set(intLabels.joined())
+      let maxLabel = all.max() ?? 0, minLabel = all.min() ?? 0
+      // Without weights or names to index, labels such as {0, ..., 9, 1000} or {-1, 3, 7} say which
+      // samples belong together, not how many classes exist: only the classes present are drawn.
+      let sparse = minLabel < 0 || 2 * all.count < maxLabel + 1
+      if sparse && givenNames == nil && arrays["class_weights"] == nil && options.classWeightsPath == nil {
+        let values = all.sorted()
+        let index = Dictionary(uniqueKeysWithValues: values.enumerated().map { ($1, $0) })
+        splitLabels = intLabels.map { $0.map { index[$0]! } }
+        mappedNames = values.map(String.init)
+        notes.append("labels span \(minLabel)...\(maxLabel) but only \(values.count) values occur: drawn as \(values.count) classes named by their values")
+      }
+    }
+
+    var splits: [Embeddings.Split] = []
+    var dropped = 0
+    for (k, r) in raw.enumerated() {
+      var features = splitFeatures[k], labels = splitLabels[k]
+      let n = labels.count
+      let bad = (0..<n).filter { i in !(0..<d).allSatisfy { features[i * d + $0].isFinite } }
       if !bad.isEmpty {
         guard options.dropNonfinite else {
           throw fail(r.featuresArray, "\(bad.count) of \(n) rows hold NaN or infinite values (first: row \(bad[0])); pass --drop-nonfinite to drop them")
         }
         let badSet = Set(bad)
         let keep = (0..<n).filter { !badSet.contains($0) }
-        features = keep.flatMap { i in features[(i * dim)..<((i + 1) * dim)] }
+        features = keep.flatMap { i in features[(i * d)..<((i + 1) * d)] }
         labels = keep.map { labels[$0] }
         dropped += bad.count
       }
@@ -173,21 +292,54 @@ public enum EmbeddingReader {
       splits.append(Embeddings.Split(name: r.name, features: features, labels: labels))
     }
 
-    // Class weights, bias, names.
+    // Class weights: the file's, an alias, or a state_dict's `*.weight` whose shape fits.
+    if arrays["class_weights"] == nil || options.weightsKey != nil, options.classWeightsPath == nil {
+      var biasKey: String?
+      if let key = options.weightsKey {
+        guard let w = given[key] else { throw fail(key, "no such array (--weights-key \(key)); the file has: \(keyList)") }
+        arrays["class_weights"] = w
+        if key.hasSuffix(".weight") { biasKey = String(key.dropLast(6)) + "bias" }
+      } else {
+        let candidates = (weightAliases + given.keys.sorted().filter { $0.hasSuffix(".weight") }).filter { key in
+          guard let w = given[key], w.shape.count == 2, w.strings == nil else { return false }
+          return w.shape[1] == d || w.shape[0] == d
+        }
+        var seen = Set<String>()
+        let unique = candidates.filter { seen.insert($0).inserted }
+        let exact = unique.filter { given[$0]!.shape[1] == d }
+        let chosen = exact.count == 1 ? exact : exact.isEmpty ? unique : exact
+        if chosen.count > 1 {
+          throw fail(nil, "several arrays could be the class weights (\(chosen.joined(separator: ", "))); choose one with --weights-key")
+        }
+        if let key = chosen.first {
+          arrays["class_weights"] = given[key]
+          notes.append("read '\(key)' as the class weights")
+          if key.hasSuffix(".weight") { biasKey = String(key.dropLast(6)) + "bias" }
+        }
+      }
+      if let biasKey, arrays["class_bias"] == nil, let b = given[biasKey] { arrays["class_bias"] = b }
+    }
     var weights: [Float]?
     if let w = arrays["class_weights"] {
       guard w.shape.count == 2 else { throw fail("class_weights", "has shape \(w.shape); expected [C, \(d)]") }
-      guard w.shape[1] == d else { throw fail("class_weights", "has dimension \(w.shape[1]) but the features have D = \(d)") }
-      weights = try floats(w, array: "class_weights", path: path)
-      if !weights!.allSatisfy(\.isFinite) { throw fail("class_weights", "holds NaN or infinite values") }
+      var values = try floats(w, array: "class_weights", path: path)
+      if w.shape[1] != d && w.shape[0] == d {
+        let c = w.shape[1]
+        values = (0..<c).flatMap { j in (0..<d).map { k in values[k * c + j] } }
+        notes.append("class weights of shape [\(d), \(c)] read as [D, C] and transposed to [C, D] = [\(c), \(d)]")
+      } else {
+        guard w.shape[1] == d else { throw fail("class_weights", "has shape \(w.shape), but the features have D = \(d); expected [C, \(d)] (or [\(d), C], which is transposed)") }
+      }
+      if !values.allSatisfy(\.isFinite) { throw fail("class_weights", "holds NaN or infinite values") }
+      weights = values
     }
     let weightRows = weights.map { $0.count / d }
     var names: [String]
-    if let n = arrays["class_names"] {
-      guard n.shape.count == 1 else { throw fail("class_names", "has shape \(n.shape); expected [C]") }
-      if let strings = n.strings { names = strings } else { names = try integers(n, array: "class_names", path: path).map(String.init) }
+    if let given = mappedNames ?? givenNames {
+      names = given
       if let rows = weightRows, rows != names.count {
-        throw fail("class_names", "has \(names.count) names but class_weights has \(rows) rows")
+        if givenNames != nil { throw fail("class_names", "has \(names.count) names but the class weights have \(rows) rows") }
+        throw fail(raw[0].labelsArray, "holds \(names.count) distinct string labels but the class weights have \(rows) rows; give the classes in weight-row order with --class-names")
       }
     } else {
       let maxLabel = splits.flatMap(\.labels).max() ?? 0
@@ -195,7 +347,7 @@ public enum EmbeddingReader {
     }
     for s in splits {
       if let bad = s.labels.first(where: { $0 < 0 || $0 >= names.count }) {
-        let what = arrays["class_names"] != nil ? "\(names.count) class names" : "\(names.count) class weight rows"
+        let what = givenNames != nil ? "\(names.count) class names" : "\(names.count) class weight rows"
         throw fail(raw.first { $0.name == s.name }!.labelsArray, "holds label \(bad), but there are \(what)")
       }
     }
@@ -226,7 +378,7 @@ public enum EmbeddingReader {
           do {
             parameters = try JSONDecoder().decode(LossParameters.self, from: Data(json.utf8))
           } catch {
-            throw fail("loss_parameters", "does not decode as loss parameters: \(error)")
+            throw fail("loss_parameters", "'\(json.prefix(80))' is not a JSON object of loss parameters such as {\"m\": 0.5, \"s\": 10}")
           }
         }
         let lambda = try arrays["lambda"].map { Double(try floats($0, array: "lambda", path: path).first ?? 0) }
@@ -236,7 +388,12 @@ public enum EmbeddingReader {
     }
     return Embeddings(
       path: path, dimension: d, splits: splits, classWeights: weights, classBias: bias, alpha: alpha, classNames: names,
-      epoch: epoch, iteration: iteration, loss: loss, droppedNonfinite: dropped, metadata: metadata)
+      epoch: epoch, iteration: iteration, loss: loss, droppedNonfinite: dropped, metadata: metadata, notes: notes)
+  }
+
+  /// The first items of a long list, then how many more.
+  public static func listing(_ items: [String], limit: Int = 12) -> String {
+    items.count <= limit ? items.joined(separator: ", ") : items.prefix(limit).joined(separator: ", ") + ", … (\(items.count - limit) more)"
   }
 
   private static func floats(_ a: NumpyArray, array: String, path: String) throws -> [Float] {

@@ -63,6 +63,11 @@ public struct Embeddings: Sendable {
   public var droppedNonfinite: Int
   /// This tool's checkpoint metadata, when the file is one of its checkpoints.
   public var metadata: CheckpointMetadata?
+  /// What the reader did that the user should hear about (aliases read, labels mapped, weights
+  /// transposed); printed by the commands and recorded in the provenance.
+  public var notes: [String] = []
+  /// The train file paired with this test file (`margins plot train.npz test.npz`), if any.
+  public var pairedTrainPath: String?
 
   public var classCount: Int { classNames.count }
 
@@ -72,7 +77,9 @@ public struct Embeddings: Sendable {
   /// otherwise the file name without its extension.
   public var label: String {
     if let m = metadata { return "\(m.experiment)/\(m.run)" }
-    return ((path as NSString).lastPathComponent as NSString).deletingPathExtension
+    func stem(_ p: String) -> String { ((p as NSString).lastPathComponent as NSString).deletingPathExtension }
+    if let train = pairedTrainPath { return "\(stem(train))+\(stem(path))" }
+    return stem(path)
   }
 
   /// The margin rule in force: λ as stored (never recomputed when the file has it), margins at

@@ -1,7 +1,9 @@
 import Foundation
 
 /// An n-dimensional array in one of the dtypes the checkpoints use, convertible to and
-/// from NumPy's `.npy` format (version 1.0, little-endian, C order).
+/// from NumPy's `.npy` format. Written as version 1.0, little-endian, C order; read from every
+/// numeric dtype numpy writes (either byte order, C or Fortran order), converted on read: see
+/// `DType` for which stored case each becomes.
 public struct NumpyArray: Equatable, Sendable {
   public enum Values: Equatable, Sendable {
     case float32([Float])
@@ -108,23 +110,15 @@ public struct NumpyArray: Equatable, Sendable {
     guard let descr = Self.field("descr", in: header), let shapeText = Self.field("shape", in: header) else {
       throw malformed("unreadable header \(header.prefix(200))")
     }
-    guard Self.field("fortran_order", in: header) == "False" else {
-      throw malformed("Fortran-ordered arrays are not supported")
+    let fortranOrder: Bool
+    switch Self.field("fortran_order", in: header) {
+    case "False": fortranOrder = false
+    case "True": fortranOrder = true
+    default: throw malformed("unreadable fortran_order in header \(header.prefix(200))")
     }
     let shape = try Self.parseShape(shapeText, name: name)
-    let width: Int
-    switch descr {
-    case "<f4", "<i4": width = 4
-    case "<f8", "<i8": width = 8
-    case "|u1", "<u1": width = 1
-    case let text where text.hasPrefix("<U"):
-      guard let characters = Int(text.dropFirst(2)), characters > 0, characters <= 1 << 20 else {
-        throw malformed("bad dtype \(text.prefix(40))")
-      }
-      width = 4 * characters
-    default:
-      throw malformed("unsupported dtype \(descr.prefix(40))")
-    }
+    let dtype = try Self.DType(descr, name: name)
+    let width = dtype.width
     var count = 1
     for size in shape {
       let (product, overflow) = count.multipliedReportingOverflow(by: size)
@@ -143,33 +137,8 @@ public struct NumpyArray: Equatable, Sendable {
         "expected \(byteCount) bytes of data for shape \(shape) of \(descr), found \(bytes.count - payloadStart)"
           + (bytes.count - payloadStart < byteCount ? " (truncated)" : ""))
     }
-    func load<T>(_ type: T.Type, elements: Int = count) -> [T] {
-      bytes.withUnsafeBytes { raw in
-        (0..<elements).map { raw.loadUnaligned(fromByteOffset: payloadStart + $0 * MemoryLayout<T>.size, as: T.self) }
-      }
-    }
-    let values: Values
-    switch descr {
-    case "<f4": values = .float32(load(Float.self))
-    case "<f8": values = .float64(load(Double.self))
-    case "|u1", "<u1": values = .uint8(Array(bytes[payloadStart...]))
-    case "<i4": values = .int32(load(Int32.self))
-    case "<i8": values = .int64(load(Int64.self))
-    default:
-      let characters = width / 4
-      let scalars = load(UInt32.self, elements: count * characters)
-      var strings: [String] = []
-      strings.reserveCapacity(count)
-      for i in 0..<count {
-        let text = scalars[(i * characters)..<((i + 1) * characters)].prefix { $0 != 0 }
-        let decoded = text.compactMap(UnicodeScalar.init)
-        guard decoded.count == text.count else {
-          throw malformed("string \(i) holds a code point that is not Unicode")
-        }
-        strings.append(String(String.UnicodeScalarView(decoded)))
-      }
-      values = .strings(strings)
-    }
+    var values = try dtype.values(bytes, from: payloadStart, count: count, name: name)
+    if fortranOrder && shape.count > 1 { values = values.cOrder(fromFortran: shape) }
     self.init(shape: shape, values: values)
   }
 

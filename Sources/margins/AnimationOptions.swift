@@ -60,13 +60,13 @@ struct AnimationOptions: ParsableArguments {
     settings.content = kind == .sphere ? .sphere : .plane(kind)
     settings.splits = split ?? [.test]
     let stem = last.embeddings.label.replacingOccurrences(of: "/", with: "-")
-    let base = ((output.out ?? defaultDirectory) as NSString).appendingPathComponent(output.name ?? "\(stem)-\(kind.rawValue)-animation")
+    let base = try output.animationDestination(defaultDirectory: defaultDirectory, defaultName: "\(stem)-\(kind.rawValue)-animation")
     try write(frames, settings: settings, output: output, base: base, record: ["kind": .string(kind.rawValue)])
   }
 
   /// A named animation of the catalog, written to `figures/NAME.gif` (or --out).
-  func write(_ animation: PaperAnimation, source: CheckpointSource, output: FigureOutputOptions) throws {
-    let base = ((output.out ?? "figures") as NSString).appendingPathComponent(output.name ?? animation.name)
+  func write(_ animation: PaperAnimation, source: CheckpointSource, output: FigureOutputOptions, defaultDirectory: String = "figures") throws {
+    let base = try output.animationDestination(defaultDirectory: defaultDirectory, defaultName: animation.name)
     var settings = animation.settings
     if case .direction = view.choice { settings.view = view.choice }
     try write(try animation.frames(from: source), settings: settings, output: output, base: base, record: ["figure": .string(animation.name)])
@@ -74,12 +74,13 @@ struct AnimationOptions: ParsableArguments {
 
   private func write(_ frames: [AnimationFrame], settings base: AnimationSettings, output: FigureOutputOptions, base path: String, record: [String: JSONValue]) throws {
     var settings = base
-    settings.palette = output.palette
+    settings.palette = output.resolvedPalette
     settings.dpi = output.dpi
     settings.frameDelay = frameDelay
     if settings.view == .automatic { settings.view = view.choice }
-    let figures = try Animation.figures(frames, settings: settings).map(output.apply(to:))
-    try FileManager.default.createDirectory(atPath: (path as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
+    let figures = try Animation.figures(frames, settings: settings).map { try output.apply(to: $0, recolour: false) }
+    let directory = (path as NSString).deletingLastPathComponent
+    if !directory.isEmpty { try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true) }
     let written = try Animation.write(figures, to: path + ".gif", settings: settings)
     print("wrote \(path).gif (\(written.frames) frame\(written.frames == 1 ? "" : "s"), \(written.width) × \(written.height) px)")
     let provenance = CheckpointViews.provenance(

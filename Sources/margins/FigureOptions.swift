@@ -34,13 +34,13 @@ struct OutputFormats: ExpressibleByArgument {
 }
 
 enum SplitOption: String, CaseIterable, ExpressibleByArgument {
-  case train, test, both
+  case train, test, both, overlay
 
   var choices: [CheckpointViews.SplitChoice] {
     switch self {
     case .train: [.train]
     case .test: [.test]
-    case .both: [.train, .test]
+    case .both, .overlay: [.train, .test]
     }
   }
 }
@@ -124,13 +124,21 @@ struct LimitsOption: ExpressibleByArgument {
 /// Output and layout options shared by `plot` and `render`; every one in force is recorded in the
 /// figure's provenance JSON.
 struct FigureOutputOptions: ParsableArguments {
-  @Option(help: "Comma-separated formats: png, svg, pdf (case-insensitive).")
-  var format = OutputFormats(argument: "png,svg")!
+  @Option(help: ArgumentHelp("Comma-separated formats: png, svg, pdf (case-insensitive; default png,svg, or the extension of -o).", valueName: "formats"))
+  var format: OutputFormats?
 
-  @Option(help: "Output directory (default: figures/ for --figure, figures/adhoc otherwise).")
+  @Option(
+    name: [.customShort("o"), .customLong("output")],
+    help: ArgumentHelp("The file to write; its extension (.png, .svg, .pdf; .gif with --animate) is the format. The provenance .json goes beside it.", valueName: "file"),
+    completion: .file(extensions: ["png", "svg", "pdf", "gif"]))
+  var outputFile: String?
+
+  @Option(
+    help: ArgumentHelp("Output directory (default: the current directory; the repository's figures/ for --figure). A name ending in .png/.svg/.pdf is taken as -o.", valueName: "dir"),
+    completion: .directory)
   var out: String?
 
-  @Option(help: "File name without extension (default: derived from the inputs and kind).")
+  @Option(help: "File name without extension, in --out (default: derived from the inputs and kind).")
   var name: String?
 
   @Option(parsing: .unconditional, help: "PNG resolution (dots per inch).")
@@ -142,7 +150,7 @@ struct FigureOutputOptions: ParsableArguments {
   @Option(parsing: .unconditional, help: "Base font size in points; ticks and captions are 7/8 of it, titles larger (default 8: 7 pt ticks).")
   var fontSize: Double = FigureStyle.defaultFontSize
 
-  @Option(help: "Font family for all text but the caption.")
+  @Option(help: "Font family for all text but the caption (a family fontconfig does not know falls back, with a warning).")
   var fontFamily = "DejaVu Sans"
 
   @Option(help: "Panels per row (panels flow file by file, row by row); default one column per file.")
@@ -163,8 +171,8 @@ struct FigureOutputOptions: ParsableArguments {
   @Option(parsing: .unconditional, help: "Explicit y limits of every panel, e.g. -50,50.")
   var ylim: LimitsOption?
 
-  @Option(help: "Palette: \(Palette.all.map(\.name).joined(separator: ", ")).")
-  var palette = Palette.colorBlindSafe
+  @Option(help: ArgumentHelp("Palette: \(Palette.all.map(\.name).joined(separator: ", ")) (default: color-blind-safe; a paper figure's own colours with --figure).", valueName: "palette"))
+  var palette: Palette?
 
   @Option(help: "How SVG/PDF draw points: raster (an embedded image; small) or vector (one path per class).")
   var pointMode: PointMode = .raster
@@ -172,8 +180,8 @@ struct FigureOutputOptions: ParsableArguments {
   @Option(parsing: .unconditional, help: "Resolution of the point image embedded in SVG/PDF (dots per inch).")
   var rasterDpi: Double = 200
 
-  @Option(help: "Share axis limits: none, rows, columns or all.")
-  var shareLimits: ShareLimitsOption = .none
+  @Option(help: "Share axis limits: none, rows, columns or all (default: the panels of one file share theirs; a paper figure's own).")
+  var shareLimits: ShareLimitsOption?
 
   @Flag(help: "Label each class at its median feature.")
   var classLabels = false
@@ -183,11 +191,98 @@ struct FigureOutputOptions: ParsableArguments {
     guard rasterDpi >= 10 && rasterDpi <= 1200 else { throw ValidationError("--raster-dpi must be in 10...1200, got \(rasterDpi)") }
     guard fontSize >= 4 && fontSize <= 40 else { throw ValidationError("--font-size must be in 4...40 pt, got \(fontSize)") }
     if let columns, columns < 1 { throw ValidationError("--columns must be at least 1, got \(columns)") }
+    if let file = fileTarget {
+      let ext = (file as NSString).pathExtension.lowercased()
+      guard ["png", "svg", "pdf", "gif"].contains(ext) else {
+        throw ValidationError("-o \(file): the extension names the format; use .png, .svg or .pdf (.gif with --animate)")
+      }
+      if outputFile != nil, out != nil { throw ValidationError("give -o FILE or --out DIR, not both") }
+      if name != nil { throw ValidationError("--name applies to --out DIR; -o \(file) already names the file") }
+      if let format, format.formats.map(\.rawValue) != [ext] {
+        throw ValidationError("-o \(file) writes \(ext); --format \(format.defaultValueDescription) contradicts it (drop --format, or use --out DIR)")
+      }
+    }
   }
 
-  /// `figure` with the layout options applied: width, fonts, legend, caption, columns, titles, limits.
-  func apply(to figure: Figure) -> Figure {
+  static let figureExtensions = ["png", "svg", "pdf", "gif"]
+
+  /// The file named by -o, or by an --out that ends in a figure extension (never made a directory).
+  var fileTarget: String? {
+    if let outputFile { return outputFile }
+    if let out, Self.figureExtensions.contains((out as NSString).pathExtension.lowercased()) { return out }
+    return nil
+  }
+
+  var resolvedPalette: Palette { palette ?? .colorBlindSafe }
+
+  /// Where to write: the path without extension, and the formats (from -o's extension, --format, or png and svg).
+  func destination(defaultDirectory: String, defaultName: String) -> (base: String, formats: [OutputFormat]) {
+    if let file = fileTarget {
+      let ext = (file as NSString).pathExtension.lowercased()
+      return ((file as NSString).deletingPathExtension, OutputFormat(rawValue: ext).map { [$0] } ?? [])
+    }
+    let directory = out ?? defaultDirectory
+    let base = directory == "." ? (name ?? defaultName) : (directory as NSString).appendingPathComponent(name ?? defaultName)
+    return (base, format?.formats ?? [.png, .svg])
+  }
+
+  /// For an animation: the GIF's path without extension; a still format asked for is an error.
+  func animationDestination(defaultDirectory: String, defaultName: String) throws -> String {
+    if let format {
+      throw ValidationError("--animate writes a GIF; --format \(format.defaultValueDescription) does not apply (drop it, or give -o NAME.gif)")
+    }
+    if let file = fileTarget {
+      guard (file as NSString).pathExtension.lowercased() == "gif" else {
+        throw ValidationError("--animate writes a GIF; -o \(file) names another format (use -o \(((file as NSString).deletingPathExtension)).gif)")
+      }
+      return (file as NSString).deletingPathExtension
+    }
+    return destination(defaultDirectory: defaultDirectory, defaultName: defaultName).base
+  }
+
+  /// A still figure asked for as a GIF is an error (only --animate writes GIFs).
+  func refuseGIF() throws {
+    if let file = fileTarget, (file as NSString).pathExtension.lowercased() == "gif" {
+      throw ValidationError("-o \(file): only --animate writes a GIF; use .png, .svg or .pdf")
+    }
+  }
+
+  nonisolated(unsafe) private static var fontChecked = false
+
+  /// Warns once, as matplotlib's findfont does, when fontconfig has no such family (Cairo would
+  /// silently draw another).
+  func warnAboutUnknownFont() {
+    guard !Self.fontChecked else { return }
+    Self.fontChecked = true
+    let process = Process()
+    process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+    process.arguments = ["fc-list", ":family=\(fontFamily)", "family"]
+    let pipe = Pipe()
+    process.standardOutput = pipe
+    process.standardError = FileHandle.nullDevice
+    guard (try? process.run()) != nil else { return }
+    let data = pipe.fileHandleForReading.readDataToEndOfFile()
+    process.waitUntilExit()
+    guard process.terminationStatus == 0 else { return }
+    if String(decoding: data, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines).isEmpty {
+      Diagnostics.warning("font family '\(fontFamily)' not found (fc-list knows no such family); text falls back to the default sans-serif face")
+    }
+  }
+
+  /// `figure` with the layout options applied: width, fonts, legend, caption, columns, titles,
+  /// limits, shared limits and palette. More titles than panels, or a palette on a figure whose
+  /// colours no palette governs, is an error.
+  /// - Parameter recolour: false where the palette was already drawn in (checkpoint figures, animations).
+  func apply(to figure: Figure, recolour: Bool = true) throws -> Figure {
+    warnAboutUnknownFont()
     var f = columns.map { figure.reflowed(columns: $0) } ?? figure
+    if let shareLimits { f.limitSharing = shareLimits.sharing }
+    if let palette, recolour {
+      guard let recoloured = f.recoloured(palette) else {
+        throw ValidationError("--palette \(palette.name) cannot recolour this figure (its sphere scenes carry their own colours); leave --palette out")
+      }
+      f = recoloured
+    }
     f.width = width.points(dpi: dpi)
     f.style.fontSize = fontSize
     f.style.fontFamily = fontFamily
@@ -195,6 +290,10 @@ struct FigureOutputOptions: ParsableArguments {
     f.style.showsCaption = !noCaption
     if let titles {
       let list = titles.split(separator: "|", omittingEmptySubsequences: false).map(String.init)
+      let panelCount = f.panels.compactMap { $0 }.count
+      guard list.count <= panelCount else {
+        throw ValidationError("--titles has \(list.count) items but the figure has \(panelCount) panel\(panelCount == 1 ? "" : "s")")
+      }
       var k = 0
       for i in f.panels.indices where f.panels[i] != nil {
         if k < list.count, !list[k].isEmpty { f.panels[i]?.title = list[k] }
@@ -215,12 +314,13 @@ struct FigureOutputOptions: ParsableArguments {
   /// Every option in force for `figure` (as `apply` left it), for the provenance JSON.
   func record(_ figure: Figure, _ extra: [String: JSONValue] = [:]) -> [String: JSONValue] {
     var o: [String: JSONValue] = [
-      "format": .array(format.formats.map { .string($0.rawValue) }), "dpi": .number(dpi),
+      "dpi": .number(dpi),
       "width": .string(width.description), "widthPoints": .number(width.points(dpi: dpi)),
       "fontSize": .number(fontSize), "fontFamily": .string(fontFamily), "legend": .string(figure.style.legend.rawValue),
-      "caption": .bool(!noCaption), "palette": .string(palette.name), "pointMode": .string(pointMode.rawValue),
-      "rasterDpi": .number(rasterDpi), "shareLimits": .string(shareLimits.rawValue), "classLabels": .bool(classLabels),
+      "caption": .bool(!noCaption), "palette": .string(figure.caption.first { $0.key == "palette" }?.value ?? resolvedPalette.name), "pointMode": .string(pointMode.rawValue),
+      "rasterDpi": .number(rasterDpi), "shareLimits": .string(Self.sharingName(figure.limitSharing)), "classLabels": .bool(classLabels),
     ]
+    o["format"] = .array(destination(defaultDirectory: ".", defaultName: "x").formats.map { .string($0.rawValue) })
     o["columns"] = columns.map { .number(Double($0)) } ?? .null
     o["titles"] = titles.map(JSONValue.string) ?? .null
     o["xlim"] = xlim.map { .array([.number($0.range.lower), .number($0.range.upper)]) } ?? .null
@@ -231,14 +331,36 @@ struct FigureOutputOptions: ParsableArguments {
     return o.merging(extra) { $1 }
   }
 
+  static func sharingName(_ sharing: Figure.LimitSharing) -> String {
+    switch sharing {
+    case .independent: "none"
+    case .rows: "rows"
+    case .columns: "columns"
+    case .all: "all"
+    }
+  }
+
+  /// Cairo's image surfaces stop at 32,767 pixels a side.
+  static let maximumPixelsPerSide = 32767
+
   /// Writes `figure` in every format, then the provenance JSON beside it.
-  func write(_ figure: Figure, to base: String, provenance: Data, maximumRasterDPI: Double = .infinity) throws {
+  func write(_ figure: Figure, to base: String, formats: [OutputFormat], provenance: Data, maximumRasterDPI: Double = .infinity) throws {
     let rasterDPI = min(rasterDpi, maximumRasterDPI)
-    try FileManager.default.createDirectory(atPath: (base as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
-    for format in format.formats {
+    if formats.contains(.png) {
+      let layout = try figure.layout()
+      let w = Int((layout.width * dpi / 72).rounded(.up)), h = Int((layout.height * dpi / 72).rounded(.up))
+      if max(w, h) > Self.maximumPixelsPerSide {
+        throw ValidationError(
+          "the PNG would be \(w) × \(h) pixels (\(String(format: "%.1f × %.1f", layout.width / 72, layout.height / 72)) in at \(Int(dpi)) dpi), "
+            + "but a PNG side can be at most 32,767 pixels; lower --dpi or --width, draw fewer panels, or write --format svg or pdf")
+      }
+    }
+    let directory = (base as NSString).deletingLastPathComponent
+    if !directory.isEmpty { try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true) }
+    for format in formats {
       let path = base + "." + format.rawValue
       switch format {
-      case .png: try figure.writePNG(to: path, dpi: dpi)
+      case .png: try figure.renderImage(dpi: dpi).writePNG(to: path, dotsPerInch: dpi)
       case .svg: try figure.writeSVG(to: path, pointMode: pointMode, rasterDPI: rasterDPI)
       case .pdf: try figure.writePDF(to: path, pointMode: pointMode, rasterDPI: rasterDPI)
       }

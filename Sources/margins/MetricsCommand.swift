@@ -6,19 +6,58 @@ import Foundation
 struct MetricsCommand: ParsableCommand {
   static let configuration = CommandConfiguration(
     commandName: "metrics",
-    abstract: "Print the accuracies and feature geometry (angles, margins, norms) of embeddings, computed from their arrays.")
+    abstract: "Print the accuracies and feature geometry (angles, margins, norms) of embeddings, computed from their arrays.",
+    discussion: "Reads the same files and takes the same input options as `margins plot`; any D >= 2. --json prints one JSON document.")
 
-  @Argument(help: "Embedding files or checkpoints (epoch-NNN.npz/.json files or run directories).")
+  @Argument(help: "Embedding files (.npz, .npy, .csv, .tsv) or checkpoints (epoch-NNN.npz/.json files or run directories).")
   var files: [String]
 
+  @OptionGroup var input: EmbeddingInputOptions
+
+  @Flag(help: "Print the metrics as JSON (one object per file) instead of text.")
+  var json = false
+
+  func validate() throws { try input.validate(files) }
+
+  struct SplitReport: Encodable {
+    let name: String
+    let count: Int
+    let metrics: FeatureMetrics?
+  }
+
+  struct FileReport: Encodable {
+    let file: String
+    let dimension: Int
+    let classNames: [String]
+    let epoch: Int?
+    let loss: String?
+    let hasClassWeights: Bool
+    let notes: [String]
+    let splits: [SplitReport]
+  }
+
   func run() throws {
-    for path in files {
-      let e = try EmbeddingReader.read(path)
+    let all = try input.read(files)
+    if json {
+      let reports = all.map { e in
+        FileReport(
+          file: e.path, dimension: e.dimension, classNames: e.classNames, epoch: e.epoch, loss: e.loss?.kind.rawValue,
+          hasClassWeights: e.classWeights != nil, notes: e.notes,
+          splits: e.splits.map { SplitReport(name: $0.name, count: $0.count, metrics: e.metrics(of: $0)) })
+      }
+      let encoder = JSONEncoder()
+      encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
+      encoder.nonConformingFloatEncodingStrategy = .convertToString(positiveInfinity: "inf", negativeInfinity: "-inf", nan: "nan")
+      print(String(decoding: try encoder.encode(reports), as: UTF8.self))
+      return
+    }
+    for e in all {
+      let path = e.path
       if let m = e.metadata {
         print("\(m.experiment)/\(m.run) epoch \(m.epoch)/\(m.plannedEpochs) (\(m.profile) profile, \(m.network.architecture), seed \(m.seed))")
         print("  train accuracy under the margin rule (trainer's): " + String(format: "%.2f%%", 100 * m.accuracy.trainMarginRule))
       } else {
-        print("\(path)\(e.epoch.map { " epoch \($0)" } ?? "")")
+        print("\(path)\(e.epoch.map { " epoch \($0)" } ?? "") (D = \(e.dimension), \(e.classCount) classes)")
       }
       if let loss = e.loss {
         print("  loss \(loss.kind.rawValue) (\(CheckpointViews.panelLabel(e)))")
@@ -26,7 +65,7 @@ struct MetricsCommand: ParsableCommand {
       for split in e.splits {
         print("  \(split.name): \(split.count) features")
         guard let metrics = e.metrics(of: split) else {
-          print("    no class weights: no accuracy or angles")
+          print("    no class weights: no accuracy or angles (give them with --class-weights or --weights-key)")
           continue
         }
         if let a = metrics.accuracy { print(String(format: "    accuracy %.2f%%", 100 * a)) }

@@ -10,12 +10,16 @@ struct PlotCommand: ParsableCommand {
     commandName: "plot",
     abstract: "Draw figures from embedding files: .npz, .npy (+ --labels), CSV, or this tool's checkpoints.",
     discussion: """
-      A .npz holds features [N, 2] and labels [N] (or train_features/train_labels and \
-      test_features/test_labels), optionally class_weights [C, 2], class_bias [C], class_names [C], \
-      split, epoch, iteration, loss ("arcface", …), loss_parameters (JSON), lambda and margin. \
-      Accuracies, angles and sectors are computed from the arrays; without class weights the figure \
-      says so and leaves them out. One column per file; scatter, circle, sectors and rose have one \
-      row per split. See README "Plotting your own embeddings".
+      A .npz holds features [N, D] and labels [N] (also read as embeddings/feats/X/arr_0 and \
+      y/targets/arr_1, or name them with --features-key/--labels-key), or train_features/train_labels \
+      and test_features/test_labels; optionally class_weights [C, D] (or a state_dict's fc.weight), \
+      class_bias [C], class_names [C], split, epoch, iteration, loss ("arcface", …), \
+      loss_parameters (JSON), lambda and margin. Any numeric dtype numpy writes is read. CSV and TSV \
+      (pandas' to_csv, index column and all) hold x,y (or f0,f1,…, or numeric columns) and a \
+      label/class/target column, integers or strings. Accuracies, angles and sectors are computed \
+      from the arrays. One file with both splits draws train left and test right on shared limits; \
+      a train file and a test file are paired the same way. Figures go to the current directory \
+      (or -o FILE.png, --out DIR). See README "Plotting your own embeddings".
       """)
 
   @Argument(help: "Embedding files (.npz, .npy, .csv, checkpoint .npz/.json or run directories).")
@@ -24,44 +28,58 @@ struct PlotCommand: ParsableCommand {
   @Option(help: "What to draw: \(CheckpointFigureKind.allCases.map(\.rawValue).joined(separator: ", ")) (default: scatter, sphere for 3-D features).")
   var kind: CheckpointFigureKind?
 
-  @Option(help: "Splits to show: train, test or both (a file with one unnamed split shows it either way).")
+  @Option(help: "Splits to show: train, test, both (side by side, shared limits) or overlay (test over faded train on one axis; scatter only).")
   var split: SplitOption?
 
-  @Option(parsing: .singleValue, help: "Labels (.npy [N]) for each .npy features file, in order.")
-  var labels: [String] = []
-
-  @Option(help: "Class weights (.npy [C, D]) for every file (overrides the files' own).")
-  var classWeights: String?
-
-  @Flag(help: "Drop rows with NaN or infinite features (the count is printed and captioned) instead of failing.")
-  var dropNonfinite = false
+  @OptionGroup var input: EmbeddingInputOptions
 
   @OptionGroup var output: FigureOutputOptions
 
   @OptionGroup var animation: AnimationOptions
 
   func validate() throws {
-    guard !files.isEmpty else { throw ValidationError("give at least one embedding file") }
-    let npy = files.filter { $0.lowercased().hasSuffix(".npy") }.count
-    guard labels.count == npy else {
-      throw ValidationError("\(npy) .npy feature file(s) need as many --labels files, got \(labels.count)")
-    }
+    try input.validate(files)
+    if !animation.animate { try output.refuseGIF() }
   }
 
   func run() throws {
     if animation.animate {
-      let options = EmbeddingReader.Options(dropNonfinite: dropNonfinite, classWeightsPath: classWeights)
-      return try animation.writeAnimation(files, kind: kind, split: split?.choices, output: output, defaultDirectory: "figures/adhoc", readOptions: options)
+      if split == .overlay { throw ValidationError("--split overlay draws still scatter plots; an animation shows train or test") }
+      return try animation.writeAnimation(files, kind: kind, split: split?.choices, output: output, defaultDirectory: ".", readOptions: input.readOptions)
     }
-    var remainingLabels = labels[...]
-    let embeddings = try files.map { path -> Embeddings in
-      var options = EmbeddingReader.Options(dropNonfinite: dropNonfinite, classWeightsPath: classWeights)
-      if path.lowercased().hasSuffix(".npy") { options.labelsPath = remainingLabels.popFirst() }
-      let e = try EmbeddingReader.read(path, options: options)
-      if e.droppedNonfinite > 0 { print("\(path): dropped \(e.droppedNonfinite) rows with NaN or infinite features") }
-      return e
+    let embeddings = try input.read(files)
+    try Self.draw(embeddings, kind: kind ?? Self.defaultKind(embeddings), split: split, output: output, defaultDirectory: ".", view: animation.view.choice)
+  }
+
+  /// Files that each hold one split, train in some and test in others, paired in order (the i-th
+  /// train file with the i-th test file) into one file with both splits: the train-versus-test
+  /// comparison the user meant. Other sets of files are returned as they are.
+  static func pairedSplits(_ embeddings: [Embeddings]) throws -> [Embeddings] {
+    let names = embeddings.map { $0.splits.count == 1 ? $0.splits[0].name : nil }
+    guard names.allSatisfy({ $0 == "train" || $0 == "test" }) else { return embeddings }
+    let trains = embeddings.filter { $0.splits[0].name == "train" }, tests = embeddings.filter { $0.splits[0].name == "test" }
+    guard !trains.isEmpty, !tests.isEmpty else { return embeddings }
+    guard trains.count == tests.count else {
+      throw ValidationError("\(trains.count) train file(s) and \(tests.count) test file(s): give them in pairs to compare train with test, or choose one with --split")
     }
-    try Self.draw(embeddings, kind: kind ?? Self.defaultKind(embeddings), split: split, output: output, defaultDirectory: "figures/adhoc", view: animation.view.choice)
+    return try zip(trains, tests).map { train, test in
+      guard train.dimension == test.dimension else {
+        throw EmbeddingError(path: test.path, array: "features", reason: "has D = \(test.dimension) but its train file \(train.path) has D = \(train.dimension)")
+      }
+      guard train.classNames == test.classNames else {
+        throw EmbeddingError(
+          path: test.path, array: "labels",
+          reason: "names classes \(EmbeddingReader.listing(test.classNames)) but its train file \(train.path) names \(EmbeddingReader.listing(train.classNames)); give both the same --class-names")
+      }
+      var pair = test
+      pair.splits = [train.splits[0], test.splits[0]]
+      pair.classWeights = test.classWeights ?? train.classWeights
+      pair.classBias = test.classWeights != nil ? test.classBias : train.classBias
+      pair.droppedNonfinite = train.droppedNonfinite + test.droppedNonfinite
+      pair.pairedTrainPath = train.path
+      pair.notes = train.notes + test.notes
+      return pair
+    }
   }
 
   /// Scatter for 2-D features, the sphere view for 3-D ones.
@@ -71,31 +89,69 @@ struct PlotCommand: ParsableCommand {
 
   /// Builds, lays out and writes the figure of `kind` for `embeddings` (shared with `render`).
   static func draw(
-    _ embeddings: [Embeddings], kind: CheckpointFigureKind, split: SplitOption?, output: FigureOutputOptions, defaultDirectory: String,
+    _ files: [Embeddings], kind: CheckpointFigureKind, split: SplitOption?, output: FigureOutputOptions, defaultDirectory: String,
     view: SphereSceneOptions.ViewChoice = .automatic
   ) throws {
+    let embeddings = try pairedSplits(files)
+    try Figure.refuseUndrawable(embeddings)
     var options = CheckpointFigureOptions()
     options.sphereView = view
     // Files with one unnamed split show it whatever --split says; otherwise, by default, the
     // splits every file has.
     let unnamed = embeddings.allSatisfy { $0.splits.count == 1 && !["train", "test"].contains($0.splits[0].name) }
     let common = CheckpointViews.SplitChoice.allCases.filter { choice in embeddings.allSatisfy { $0.split(choice.rawValue) != nil } }
+    if unnamed, let split, split != .test {
+      Diagnostics.warning("--split \(split.rawValue): the file\(embeddings.count == 1 ? " has" : "s have") no train/test split (no 'split' array or column); drawing all rows")
+    }
+    if split == .overlay && kind != .scatter { throw ValidationError("--split overlay draws --kind scatter only") }
     options.splits = unnamed ? [.test] : split?.choices ?? (common.isEmpty ? SplitOption.both.choices : common)
-    options.palette = output.palette
+    options.palette = output.resolvedPalette
     options.showsClassLabels = output.classLabels
-    options.limitSharing = output.shareLimits.sharing
+    // One file's panels (its train and test) share limits, so the comparison is not misleading.
+    options.limitSharing = output.shareLimits?.sharing ?? (embeddings.count == 1 ? .all : .columns)
     let logs: [TrainingLogTable?] = kind == .log ? try embeddings.map { e in
       guard e.metadata != nil else { return nil }
       return try TrainingLogTable(contentsOf: RunDirectory(path: (e.path as NSString).deletingLastPathComponent).logPath)
     } : []
-    let figure = output.apply(to: try Figure.checkpointFigure(kind, embeddings: embeddings, logs: logs, options: options))
+    var built = try Figure.checkpointFigure(kind, embeddings: embeddings, logs: logs, options: options)
+    if split == .overlay && !unnamed {
+      built = overlaid(built, embeddings: embeddings)
+    } else if embeddings.count == 1, options.splits.count == 2, kind.hasSplitRows, kind != .sphere, output.columns == nil {
+      // Train left, test right: side by side reads as a comparison and fits a page.
+      built = built.reflowed(columns: 2)
+    }
+    let figure = try output.apply(to: built, recolour: false)
     let stem = embeddings.count == 1 ? embeddings[0].label.replacingOccurrences(of: "/", with: "-") + (embeddings[0].epoch.map { "-e\($0)" } ?? "") : "\(embeddings.count)files"
-    let base = ((output.out ?? defaultDirectory) as NSString).appendingPathComponent(output.name ?? "\(stem)-\(kind.rawValue)")
+    let (base, formats) = output.destination(defaultDirectory: defaultDirectory, defaultName: "\(stem)-\(kind.rawValue)")
     var record: [String: JSONValue] = ["kind": .string(kind.rawValue), "split": .array(options.splits.map { .string($0.rawValue) })]
+    if split == .overlay { record["overlay"] = .bool(true) }
     // The sphere view in force (the automatic one resolved), as the caption states it.
     let views = figure.caption.filter { $0.key == "view" }.map { JSONValue.string($0.value) }
     if !views.isEmpty { record["view"] = .array(views) }
     let provenance = CheckpointViews.provenance(embeddings, options: output.record(figure, record))
-    try output.write(figure, to: base, provenance: provenance)
+    try output.write(figure, to: base, formats: formats, provenance: provenance)
+  }
+
+  /// One row: each column's test points drawn over its faded train points on one axis.
+  static func overlaid(_ figure: Figure, embeddings: [Embeddings]) -> Figure {
+    var merged = Figure(rows: 1, columns: figure.columns)
+    merged.caption = figure.caption
+    merged.legendTitle = figure.legendTitle
+    merged.limitSharing = figure.limitSharing
+    merged.style = figure.style
+    merged.width = figure.width
+    for c in 0..<figure.columns {
+      guard var train = figure[0, c], let test = figure[1, c] else { continue }
+      train.layers = train.layers.map { layer in
+        guard var scatter = layer as? ScatterLayer else { return layer }
+        scatter.markerAlpha = 0.2
+        return scatter
+      }
+      train.layers += test.layers
+      train.title = "Train (faint) and test (\(CheckpointViews.panelLabel(embeddings[c])))"
+      train.subtitle = test.subtitle
+      merged[0, c] = train
+    }
+    return merged
   }
 }

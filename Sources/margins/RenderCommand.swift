@@ -20,17 +20,21 @@ struct RenderCommand: ParsableCommand {
   @Argument(help: "Checkpoints to draw (files or run directories); use `margins plot` for other files.")
   var checkpoints: [String] = []
 
-  @Option(help: "Draw a named paper figure instead (see --list-figures), or 'all'.")
+  @Option(
+    help: ArgumentHelp("Draw a named paper figure instead (see --list-figures), or 'all'.", valueName: "name"),
+    completion: .list(PaperFigure.all.map(\.name) + PaperAnimation.all.map(\.name) + ["all"]))
   var figure: String?
 
   @Flag(help: "List the named paper figures and the runs each needs.")
   var listFigures = false
 
-  @Option(help: "Root directory of the runs (for --figure).")
-  var runsDir = "runs/default"
+  @Option(help: ArgumentHelp("Root directory of the runs (for --figure; default: runs/default in the repository).", valueName: "dir"), completion: .directory)
+  var runsDir: String?
 
-  @Option(help: "Directory of the experiment files that declare the runs (for --figure).")
-  var experimentsDir = "experiments"
+  @Option(
+    help: ArgumentHelp("Directory of the experiment files that declare the runs (for --figure; default: experiments/ of the repository holding the current directory).", valueName: "dir"),
+    completion: .directory)
+  var experimentsDir: String?
 
   @Option(help: "What to draw from checkpoints: \(CheckpointFigureKind.allCases.map(\.rawValue).joined(separator: ", ")).")
   var kind: CheckpointFigureKind?
@@ -54,12 +58,54 @@ struct RenderCommand: ParsableCommand {
       if kind != nil { throw ValidationError("--kind applies to checkpoints; a paper figure has its own panels") }
       if split != nil { throw ValidationError("--split applies to checkpoints; a paper figure has its own panels") }
       if output.classLabels { throw ValidationError("--class-labels applies to checkpoints, not to --figure") }
+      if figure == "all", output.fileTarget != nil { throw ValidationError("--figure all writes many files; use --out DIR, not -o FILE") }
     }
+    if figure != nil, let name = figure, PaperAnimation.named(name) != nil {
+      _ = try output.animationDestination(defaultDirectory: ".", defaultName: name)
+    } else if animation.animate {
+      _ = try output.animationDestination(defaultDirectory: ".", defaultName: "x")
+    } else {
+      try output.refuseGIF()
+    }
+  }
+
+  /// The repository holding the current directory (or the executable): the first ancestor with an
+  /// experiments/ directory beside Package.swift.
+  static func repositoryRoot() -> String? {
+    var starts = [FileManager.default.currentDirectoryPath]
+    if let executable = Bundle.main.executablePath { starts.append((executable as NSString).deletingLastPathComponent) }
+    for start in starts {
+      var directory = URL(fileURLWithPath: start).standardizedFileURL
+      while true {
+        var isDirectory: ObjCBool = false
+        if FileManager.default.fileExists(atPath: directory.appendingPathComponent("experiments").path, isDirectory: &isDirectory), isDirectory.boolValue,
+          FileManager.default.fileExists(atPath: directory.appendingPathComponent("Package.swift").path)
+        {
+          return directory.path
+        }
+        let parent = directory.deletingLastPathComponent()
+        if parent.path == directory.path { break }
+        directory = parent
+      }
+    }
+    return nil
+  }
+
+  /// --experiments-dir, --runs-dir and the figures directory, resolved against the repository when not given.
+  func locations() throws -> (experiments: String, runs: String, figures: String) {
+    if let experimentsDir, let runsDir { return (experimentsDir, runsDir, "figures") }
+    guard let root = Self.repositoryRoot() else {
+      throw ValidationError(
+        "no experiments/ directory in \(FileManager.default.currentDirectoryPath) or any parent (nor beside the executable): run from the repository, or give --experiments-dir DIR and --runs-dir DIR")
+    }
+    func inRoot(_ p: String) -> String { root == FileManager.default.currentDirectoryPath ? p : (root as NSString).appendingPathComponent(p) }
+    return (experimentsDir ?? inRoot("experiments"), runsDir ?? inRoot("runs/default"), inRoot("figures"))
   }
 
   func run() throws {
     if listFigures || figure != nil {
-      let source = try CheckpointSource(runsRoot: runsDir, experimentsDirectory: experimentsDir)
+      let places = try locations()
+      let source = try CheckpointSource(runsRoot: places.runs, experimentsDirectory: places.experiments)
       if listFigures {
         for figure in PaperFigure.all {
           print("\(figure.name): \(figure.summary)")
@@ -70,27 +116,27 @@ struct RenderCommand: ParsableCommand {
         return
       }
       let figures = figure == "all" ? PaperFigure.all : PaperFigure.named(figure!).map { [$0] } ?? []
-      for paperFigure in figures { try render(paperFigure, source: source) }
+      for paperFigure in figures { try render(paperFigure, source: source, runsDir: places.runs, figuresDirectory: places.figures) }
       let animations = figure == "all" ? PaperAnimation.all : PaperAnimation.named(figure!).map { [$0] } ?? []
-      for paperAnimation in animations { try animation.write(paperAnimation, source: source, output: output) }
+      for paperAnimation in animations { try animation.write(paperAnimation, source: source, output: output, defaultDirectory: places.figures) }
       return
     }
     if animation.animate {
-      return try animation.writeAnimation(checkpoints, kind: kind, split: split?.choices, output: output, defaultDirectory: "figures/adhoc")
+      return try animation.writeAnimation(checkpoints, kind: kind, split: split?.choices, output: output, defaultDirectory: ".")
     }
     let embeddings = try checkpoints.map { try EmbeddingReader.read($0) }
     try PlotCommand.draw(
-      embeddings, kind: kind ?? PlotCommand.defaultKind(embeddings), split: split, output: output, defaultDirectory: "figures/adhoc", view: animation.view.choice)
+      embeddings, kind: kind ?? PlotCommand.defaultKind(embeddings), split: split, output: output, defaultDirectory: ".", view: animation.view.choice)
   }
 
   /// Renders a named figure from the runs under `--runs-dir`, with a provenance file next to it.
-  private func render(_ paperFigure: PaperFigure, source: CheckpointSource) throws {
-    let base = ((output.out ?? "figures") as NSString).appendingPathComponent(output.name ?? paperFigure.name)
-    let figure = output.apply(to: try paperFigure.figure(from: source))
+  private func render(_ paperFigure: PaperFigure, source: CheckpointSource, runsDir: String, figuresDirectory: String) throws {
+    let (base, formats) = output.destination(defaultDirectory: figuresDirectory, defaultName: paperFigure.name)
+    let figure = try output.apply(to: try paperFigure.figure(from: source))
     let runs = try paperFigure.runs(in: source)
     let embeddings = try runs.map(source.latest)
     var options = output.record(figure, ["figure": .string(paperFigure.name), "runsDir": .string(runsDir)])
     if runs.isEmpty { options["source"] = .string("margin math only (no checkpoints)") }
-    try output.write(figure, to: base, provenance: CheckpointViews.provenance(embeddings, options: options), maximumRasterDPI: paperFigure.maximumRasterDPI)
+    try output.write(figure, to: base, formats: formats, provenance: CheckpointViews.provenance(embeddings, options: options), maximumRasterDPI: paperFigure.maximumRasterDPI)
   }
 }
