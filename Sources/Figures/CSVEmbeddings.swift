@@ -22,6 +22,7 @@ enum CSVEmbeddings {
       throw EmbeddingError(path: path, reason: "missing or not UTF-8 text")
     }
     if text.hasPrefix("\u{FEFF}") { text.removeFirst() }
+    guard !text.allSatisfy(\.isWhitespace) else { throw EmbeddingError(path: path, reason: "empty file (expected a header row)") }
     let firstLine = text.prefix { !$0.isNewline }
     let lower = path.lowercased()
     let tab = lower.hasSuffix(".tsv") || lower.hasSuffix(".tab") || (firstLine.contains("\t") && !firstLine.contains(","))

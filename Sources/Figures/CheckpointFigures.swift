@@ -48,6 +48,11 @@ extension Figure {
         path: e.path, array: e.splits.count == 1 && e.splits[0].name == "all" ? "features" : "\(e.splits[0].name)_features",
         reason: "has D = \(e.dimension); only D = 2 (plane) and D = 3 (--kind sphere) can be drawn, and no coordinate is dropped silently (`margins metrics` reads any D)")
     }
+    if let e = embeddings.first(where: { $0.classCount > EmbeddingReader.maximumClasses }) {
+      throw EmbeddingError(
+        path: e.path, array: "labels",
+        reason: "names \(e.classCount) classes; a figure draws at most \(EmbeddingReader.maximumClasses) (no palette tells more apart, and the legend would outgrow the page); `margins metrics` reads them all")
+    }
   }
 
   /// Builds the figure of `kind` for `embeddings`.
@@ -202,22 +207,26 @@ extension Figure {
 
 extension Figure {
   /// The figure with every class-coloured layer drawn in `palette`, or `nil` when a panel holds
-  /// colours no palette governs (a sphere scene's pre-coloured points), so the caller can refuse
-  /// rather than recolour half a figure.
+  /// colours no palette governs (a sphere scene's pre-coloured points) or no layer takes a palette
+  /// at all (curves in fixed colours), so the caller can refuse rather than change nothing.
   public func recoloured(_ palette: Palette) -> Figure? {
     var copy = self
+    var governed = false
     for i in copy.panels.indices {
       guard var panel = copy.panels[i] else { continue }
       for k in panel.layers.indices {
         switch panel.layers[k] {
         case var layer as ScatterLayer:
           layer.palette = palette
+          governed = true
           panel.layers[k] = layer
         case var layer as SectorLayer:
           layer.palette = palette
+          governed = true
           panel.layers[k] = layer
         case var layer as DirectionRaysLayer:
           layer.palette = palette
+          governed = true
           panel.layers[k] = layer
         case is ColoredPointsLayer:
           return nil
@@ -227,6 +236,7 @@ extension Figure {
       }
       copy.panels[i] = panel
     }
+    guard governed else { return nil }
     copy.caption = copy.caption.map { $0.key == "palette" ? ("palette", palette.name) : $0 }
     return copy
   }

@@ -119,8 +119,13 @@ public enum EmbeddingReader {
     return try parse(arrays, path: path, metadata: checkpoint.metadata, options: options)
   }
 
+  /// A checkpoint's metadata beside the `.npz`, not the provenance file that `plot -o x.png` writes
+  /// next to a user's `x.npz` (its top level is "panels" and "options").
   private static func hasCheckpointMetadata(_ npz: String) -> Bool {
-    FileManager.default.fileExists(atPath: String(npz.dropLast(4)) + ".json")
+    let json = String(npz.dropLast(4)) + ".json"
+    guard FileManager.default.fileExists(atPath: json) else { return false }
+    guard let bytes = try? FileBytes.read(json), let object = try? JSONSerialization.jsonObject(with: bytes) as? [String: Any] else { return true }
+    return !(object["panels"] != nil && object["options"] != nil)
   }
 
   /// One name per non-empty line, surrounding spaces dropped.

@@ -22,6 +22,7 @@ extension NumpyArray {
         big = order == ">"
         text = text.dropFirst()
       }
+      if text.first == "O" { throw unsupported("is an object array (pickled Python objects); save it with .astype(str) or .astype(float)") }
       guard let code = text.first, let size = Int(text.dropFirst()), size > 0 else {
         if descr.hasPrefix("[") || descr.hasPrefix("(") { throw unsupported("is a structured dtype; save one plain array per name") }
         throw unsupported("is not a dtype numpy writes for plain arrays")
@@ -45,7 +46,7 @@ extension NumpyArray {
       default: throw unsupported("is not a numeric or string dtype")
       }
       width = kind == .unicode ? 4 * size : size
-      bigEndian = big && size > 1
+      bigEndian = big && width > 1
     }
 
     /// The `count` values from `start` in `bytes`, converted to a stored case.

@@ -79,8 +79,7 @@ struct AnimationOptions: ParsableArguments {
     settings.frameDelay = frameDelay
     if settings.view == .automatic { settings.view = view.choice }
     let figures = try Animation.figures(frames, settings: settings).map { try output.apply(to: $0, recolour: false) }
-    let directory = (path as NSString).deletingLastPathComponent
-    if !directory.isEmpty { try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true) }
+    try FigureOutputOptions.createParent(of: path)
     let written = try Animation.write(figures, to: path + ".gif", settings: settings)
     print("wrote \(path).gif (\(written.frames) frame\(written.frames == 1 ? "" : "s"), \(written.width) × \(written.height) px)")
     let provenance = CheckpointViews.provenance(

@@ -31,6 +31,7 @@ struct OutputFormats: ExpressibleByArgument {
 
   var defaultValueDescription: String { formats.map(\.rawValue).joined(separator: ",") }
   static var allValueStrings: [String] { OutputFormat.allCases.map(\.rawValue) }
+  static var defaultCompletionKind: CompletionKind { .list(allValueStrings) }
 }
 
 enum SplitOption: String, CaseIterable, ExpressibleByArgument {
@@ -71,6 +72,7 @@ extension Palette: ExpressibleByArgument {
   }
 
   public static var allValueStrings: [String] { Palette.all.map(\.name) }
+  public static var defaultCompletionKind: CompletionKind { .list(allValueStrings) }
   public var defaultValueDescription: String { name }
 }
 
@@ -171,7 +173,7 @@ struct FigureOutputOptions: ParsableArguments {
   @Option(parsing: .unconditional, help: "Explicit y limits of every panel, e.g. -50,50.")
   var ylim: LimitsOption?
 
-  @Option(help: ArgumentHelp("Palette: \(Palette.all.map(\.name).joined(separator: ", ")) (default: color-blind-safe; a paper figure's own colours with --figure).", valueName: "palette"))
+  @Option(help: ArgumentHelp("Palette: \(Palette.all.map(\.name).joined(separator: ", ")) (default: \(Palette.colorBlindSafe.name); a paper figure's own colours with --figure).", valueName: "palette"))
   var palette: Palette?
 
   @Option(help: "How SVG/PDF draw points: raster (an embedded image; small) or vector (one path per class).")
@@ -279,7 +281,7 @@ struct FigureOutputOptions: ParsableArguments {
     if let shareLimits { f.limitSharing = shareLimits.sharing }
     if let palette, recolour {
       guard let recoloured = f.recoloured(palette) else {
-        throw ValidationError("--palette \(palette.name) cannot recolour this figure (its sphere scenes carry their own colours); leave --palette out")
+        throw ValidationError("--palette \(palette.name) cannot recolour this figure (its colours are fixed: sphere scenes or curves); leave --palette out")
       }
       f = recoloured
     }
@@ -331,6 +333,14 @@ struct FigureOutputOptions: ParsableArguments {
     return o.merging(extra) { $1 }
   }
 
+  /// Makes the directory `path` sits in. Not NSString.deletingLastPathComponent: Foundation on
+  /// Linux crashes on a one-character path such as "s".
+  static func createParent(of path: String) throws {
+    guard let slash = path.lastIndex(of: "/") else { return }
+    let directory = String(path[..<slash])
+    if !directory.isEmpty { try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true) }
+  }
+
   static func sharingName(_ sharing: Figure.LimitSharing) -> String {
     switch sharing {
     case .independent: "none"
@@ -355,8 +365,7 @@ struct FigureOutputOptions: ParsableArguments {
             + "but a PNG side can be at most 32,767 pixels; lower --dpi or --width, draw fewer panels, or write --format svg or pdf")
       }
     }
-    let directory = (base as NSString).deletingLastPathComponent
-    if !directory.isEmpty { try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true) }
+    try Self.createParent(of: base)
     for format in formats {
       let path = base + "." + format.rawValue
       switch format {

@@ -131,6 +131,23 @@ struct EmbeddingFileTests {
     }
   }
 
+  @Test func aPaletteRecoloursEveryClassColouredLayerAndRecordsItself() throws {
+    let e = try parse([
+      "features": NumpyArray(shape: [2, 2], values: .float32([1, 0, 0, 1])), "labels": NumpyArray(shape: [2], values: .int64([0, 1])),
+      "class_weights": NumpyArray(shape: [2, 2], values: .float32([1, 0, 0, 1])),
+    ])
+    var figure = try Figure.checkpointFigure(.sectors, embeddings: [e])
+    figure.caption.append(("palette", "before"))
+    let other = try #require(Palette.all.first { $0.name != Palette.colorBlindSafe.name })
+    let recoloured = try #require(figure.recoloured(other))
+    let layers = recoloured.panels.compactMap { $0 }.flatMap(\.layers)
+    #expect(layers.compactMap { ($0 as? ScatterLayer)?.palette.name }.allSatisfy { $0 == other.name })
+    let sectors = layers.compactMap { ($0 as? SectorLayer)?.palette.name }
+    #expect(!sectors.isEmpty && sectors.allSatisfy { $0 == other.name })
+    #expect(recoloured.caption.contains { $0.key == "palette" && $0.value == other.name })
+    #expect(Figure(rows: 1, columns: 1).recoloured(other) == nil, "nothing to recolour is no silent success")
+  }
+
   private func parse(_ arrays: [String: NumpyArray], drop: Bool = false) throws -> Embeddings {
     try EmbeddingReader.parse(arrays, path: "bad.npz", metadata: nil, options: .init(dropNonfinite: drop))
   }
@@ -155,8 +172,8 @@ struct EmbeddingFileTests {
     expectError(["features": NumpyArray(shape: [4], values: .float32([1, 2, 3, 4])), "labels": labels], array: "features", containing: "expected [N, D]")
     expectError(["features": f(2), "labels": NumpyArray(shape: [3], values: .int64([0, 1, 1]))], array: "labels", containing: "expected [2]")
     expectError(
-      ["features": f(2), "labels": labels, "class_weights": NumpyArray(shape: [2, 3], values: .float32(Array(repeating: 1, count: 6)))],
-      array: "class_weights", containing: "dimension 3 but the features have D = 2")
+      ["features": f(2), "labels": labels, "class_weights": NumpyArray(shape: [3, 3], values: .float32(Array(repeating: 1, count: 9)))],
+      array: "class_weights", containing: "has shape [3, 3], but the features have D = 2")
     expectError(
       ["features": f(2), "labels": NumpyArray(shape: [2], values: .int64([0, 5])), "class_names": NumpyArray(shape: [2], values: .strings(["a", "b"]))],
       array: "labels", containing: "label 5, but there are 2 class names")
