@@ -46,7 +46,13 @@ let package = Package(
     .target(name: "Engine", dependencies: ["CDNNL", "Randomness"], exclude: ["README.md"]),
     .target(name: "Checkpoints", dependencies: ["FileFormats", "MarginMath"]),
     .target(name: "Losses", dependencies: ["Engine", "MarginMath"], exclude: ["README.md"]),
-    .target(name: "Training", dependencies: ["Datasets", "Engine", "Losses", "Checkpoints", "MarginMath"]),
+    .target(name: "Training", dependencies: ["Datasets", "Engine", "Losses", "Checkpoints", "MarginMath", "Provenance"]),
+    // Provenance: the code version and the training-code fingerprint with its ledger, generated at build
+    // time by ProvenancePlugin with the training-fingerprint tool (ProvenanceCore is its one implementation).
+    .target(name: "Provenance", exclude: ["ReproducedTrainingCode.json"], plugins: ["ProvenancePlugin"]),
+    .target(name: "ProvenanceCore"),
+    .executableTarget(name: "training-fingerprint", dependencies: ["ProvenanceCore"]),
+    .plugin(name: "ProvenancePlugin", capability: .buildTool(), dependencies: ["training-fingerprint"]),
     // Shipped results (results/<profile>/): install, ship, compare with a reproduction.
     .target(name: "Results", dependencies: ["Training", "Checkpoints", "FileFormats"]),
 
@@ -97,7 +103,7 @@ let package = Package(
     .testTarget(name: "EngineTests", dependencies: ["Engine", "TestSupport"]),
     .testTarget(name: "MarginMathTests", dependencies: ["MarginMath"]),
     .testTarget(name: "LossesTests", dependencies: ["Losses", "Engine", "TestSupport"]),
-    .testTarget(name: "TrainingTests", dependencies: ["Training", "Checkpoints", "MarginMath", "Datasets", "FileFormats", "TestSupport"]),
+    .testTarget(name: "TrainingTests", dependencies: ["Training", "Checkpoints", "MarginMath", "Datasets", "FileFormats", "TestSupport", "Provenance", "ProvenanceCore"]),
     .testTarget(name: "ResultsTests", dependencies: ["Results", "Training", "Checkpoints", "MarginMath"]),
     .testTarget(name: "CairoGraphicsTests", dependencies: ["CairoGraphics", "TestSupport"]),
     // Runs the built `margins` executable (no module dependency: `swift test` builds every product first).
