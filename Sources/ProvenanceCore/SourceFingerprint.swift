@@ -47,8 +47,9 @@ public enum SourceFingerprint {
 
   static func digest(of text: String) -> String { sha256Hex(Array(text.utf8)) }
 
-  /// `source` without comments and without whitespace that separates nothing: string and
-  /// character literals are kept verbatim (Swift's multi-line and raw strings included).
+  /// `source` without comments, without whitespace that separates nothing and without trailing
+  /// commas before a closing bracket: string and character literals are kept verbatim (Swift's
+  /// multi-line and raw strings included).
   public static func normalized(_ source: String) -> String {
     let characters = Array(source.unicodeScalars)
     var output = String.UnicodeScalarView()
@@ -58,10 +59,14 @@ public enum SourceFingerprint {
     func isWord(_ c: Unicode.Scalar) -> Bool {
       c.properties.isAlphabetic || ("0"..."9").contains(c) || c == "_" || c == "$" || c == "@" || c == "#" || c == "`"
     }
-    func emit(_ c: Unicode.Scalar) {
+    var literalEnd = 0  // output position after the last literal, whose commas are its own
+    func emit(_ c: Unicode.Scalar, literal: Bool = false) {
       if pendingSpace, let last = output.last, isWord(last), isWord(c) { output.append(" ") }
       pendingSpace = false
+      // A trailing comma before a closing bracket is layout too (formatters add and remove it).
+      if !literal, c == "]" || c == ")", output.count > literalEnd, output.last == "," { output.removeLast() }
       output.append(c)
+      if literal { literalEnd = output.count }
     }
     func starts(_ text: String, at position: Int) -> Bool {
       let scalars = Array(text.unicodeScalars)
@@ -112,7 +117,7 @@ public enum SourceFingerprint {
             end += starts(escape, at: end) ? escape.unicodeScalars.count + 1 : 1
           }
           end = min(characters.count, end + closing.unicodeScalars.count)
-          for position in index..<end { emit(characters[position]) }
+          for position in index..<end { emit(characters[position], literal: true) }
           index = end
           continue
         }
@@ -124,7 +129,7 @@ public enum SourceFingerprint {
           end += characters[end] == "\\" ? 2 : 1
         }
         end = min(characters.count, end + 1)
-        for position in index..<end { emit(characters[position]) }
+        for position in index..<end { emit(characters[position], literal: true) }
         index = end
         continue
       }

@@ -18,7 +18,7 @@ import Training
   @Test func bakedStampIsTheSourcesFingerprint() throws {
     let files = try SourceFingerprint.trainingFiles(in: Self.root.appendingPathComponent("Sources"))
     #expect(files.count > 50, "only \(files.count) training sources found")
-    #expect(files.contains { $0.path.hasSuffix("Sources/Engine/Conv2D.swift") })
+    #expect(files.contains { $0.path.hasSuffix("Sources/Engine/Layers/Conv2D.swift") })
     #expect(!files.contains { $0.lastPathComponent.hasPrefix("Sphere") }, "drawing-only sources are outside training")
     let computed = try SourceFingerprint.fingerprint(of: files)
     #expect(computed == TrainingCode.stamp, "the build baked \(TrainingCode.stamp), the sources give \(computed)")
@@ -38,7 +38,7 @@ import Training
     let reformatted = """
       func scale(_ x: Float)->Float{
               let s="// not a comment",t=#"raw \" still raw"#
-          return x*0.5+Float(s.count+t.count)   // a new comment
+          return x*0.5+Float(s.count+t.count,)   // a new comment and a trailing comma
       }
       """
     #expect(SourceFingerprint.normalized(Self.sample) == SourceFingerprint.normalized(reformatted))
@@ -54,7 +54,10 @@ import Training
     #expect(try SourceFingerprint.fingerprint(of: [first]) == SourceFingerprint.fingerprint(of: [moved]))
   }
 
-  @Test(arguments: [("0.5", "0.25"), ("x * ", "x / "), ("s.count", "s.utf8.count"), ("not a comment", "not a Comment")])
+  @Test(arguments: [
+    ("0.5", "0.25"), ("x * ", "x / "), ("s.count", "s.utf8.count"), ("not a comment", "not a Comment"),
+    ("\"// not a comment\"", "\"// not a comment,)\""),
+  ])
   func everyChangeOfCodeChangesTheFingerprint(old: String, new: String) {
     let changed = Self.sample.replacingOccurrences(of: old, with: new)
     #expect(changed != Self.sample)
