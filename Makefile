@@ -24,7 +24,7 @@ MNIST_DIR   := $(DATA)/mnist
 MNIST_FILES := $(addprefix $(MNIST_DIR)/,train-images-idx3-ubyte.gz train-labels-idx1-ubyte.gz \
                  t10k-images-idx3-ubyte.gz t10k-labels-idx1-ubyte.gz)
 
-.PHONY: FORCE help deps build test data data-fashion verify figures train ship reproduce stamp bench clean distclean fuzz
+.PHONY: FORCE check fuzz-replay help deps build test data data-fashion verify figures train ship reproduce stamp bench clean distclean fuzz
 
 help: ## List the targets
 	@echo "softmax-margins — make targets (variables: CONFIG=$(CONFIG) PROFILE=$(PROFILE) DATA=$(DATA))"
@@ -143,6 +143,20 @@ FUZZ_SECONDS ?= 600
 FUZZ_TARGETS ?= FuzzIDX FuzzGzip FuzzNumpy FuzzCheckpointMetadata FuzzExperiment FuzzEmbeddings
 FUZZ_BUILD   ?= .build-fuzz
 FUZZ_FLAGS   := -c debug --scratch-path $(FUZZ_BUILD) -Xswiftc -sanitize=fuzzer,address -Xswiftc -parse-as-library -Xswiftc -DFUZZING
+
+# The committed seeds and the regression inputs of every fuzz target, replayed through a normal (not
+# instrumented) build of it: any input that crashes a reader fails the target.
+fuzz-replay: deps ## Replay every fuzz target's committed seeds and crash regressions (what CI runs)
+	@set -e; for target in $(FUZZ_TARGETS); do \
+	  $(SWIFT) build --product $$target >/dev/null; \
+	  name=$${target#Fuzz}; \
+	  inputs=$$(find Tests/FuzzCorpus/$$name Tests/FuzzRegressions/$$name -type f ! -name README 2>/dev/null | sort); \
+	  $$($(SWIFT) build --show-bin-path)/$$target $$inputs; \
+	  echo "$$target: $$(echo "$$inputs" | grep -c . ) inputs replayed"; \
+	done
+
+check: ## The source checks CI runs: formatting, imports, architecture table, documentation links
+	@scripts/check-format.sh && scripts/check-imports.sh && scripts/check-architecture.sh && scripts/check-doc-links.sh
 
 fuzz: deps ## Fuzz each reader for FUZZ_SECONDS seconds (default 600); fails if any input crashes one
 	@failed=""; \
