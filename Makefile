@@ -18,15 +18,13 @@ MARGINS := .build/$(CONFIG)/margins
 RUNS    ?= runs/$(PROFILE)
 FIGURES ?= $(if $(filter default,$(PROFILE)),figures,figures/$(PROFILE))
 EXPERIMENTS := $(basename $(notdir $(wildcard experiments/*.json)))
-export MARGINS_CODE_VERSION := $(shell scripts/code-version.sh)
-SOURCES := Package.swift $(shell find Sources -type f 2>/dev/null)
 # Build-time and run-time system packages (Debian names).
 SYSTEM_PACKAGES := pkg-config libcairo2-dev libdnnl-dev libgif-dev zlib1g-dev fonts-dejavu-core
 MNIST_DIR   := $(DATA)/mnist
 MNIST_FILES := $(addprefix $(MNIST_DIR)/,train-images-idx3-ubyte.gz train-labels-idx1-ubyte.gz \
                  t10k-images-idx3-ubyte.gz t10k-labels-idx1-ubyte.gz)
 
-.PHONY: help deps build test data data-fashion verify figures train ship reproduce stamp bench clean distclean fuzz
+.PHONY: FORCE check fuzz-replay help deps build test data data-fashion verify figures train ship reproduce stamp bench clean distclean fuzz
 
 help: ## List the targets
 	@echo "softmax-margins — make targets (variables: CONFIG=$(CONFIG) PROFILE=$(PROFILE) DATA=$(DATA))"
@@ -57,8 +55,9 @@ deps: ## Install missing system packages (apt-get as root, sudo otherwise)
 
 build: deps $(MARGINS) ## Build the margins tool (CONFIG=release)
 
-$(MARGINS): $(SOURCES)
-	@scripts/training-code-stamp.sh --write >/dev/null
+# Always asks swift build, which does nothing when nothing changed but refreshes the code version
+# baked into the binary (a commit alone changes it, and no source file).
+$(MARGINS): FORCE
 	$(SWIFT) build -c $(CONFIG) --product margins
 	@touch $@
 
@@ -132,8 +131,8 @@ reproduce: deps data $(MARGINS) ## Retrain shipped runs from scratch (EXPERIMENT
 	done; \
 	$(MARGINS) results compare --profile $(PROFILE) --runs-dir $(REPRODUCED) $$(for e in $$exps; do printf -- ' --experiment %s' "$$e"; done)
 
-stamp: ## Regenerate the training-code stamp (Sources/Training/TrainingCodeStamp.swift)
-	@scripts/training-code-stamp.sh --write
+stamp: ## Print the training-code fingerprint of the sources (the build bakes it into the binary)
+	@$(SWIFT) run -c $(CONFIG) training-fingerprint --sources Sources
 
 # Fuzzing: one libFuzzer target per reader, built with the Swift toolchain's -sanitize=fuzzer (plus
 # AddressSanitizer) in a build folder of its own. Committed seeds (Tests/FuzzCorpus/NAME) are read,
@@ -144,6 +143,20 @@ FUZZ_SECONDS ?= 600
 FUZZ_TARGETS ?= FuzzIDX FuzzGzip FuzzNumpy FuzzCheckpointMetadata FuzzExperiment FuzzEmbeddings
 FUZZ_BUILD   ?= .build-fuzz
 FUZZ_FLAGS   := -c debug --scratch-path $(FUZZ_BUILD) -Xswiftc -sanitize=fuzzer,address -Xswiftc -parse-as-library -Xswiftc -DFUZZING
+
+# The committed seeds and the regression inputs of every fuzz target, replayed through a normal (not
+# instrumented) build of it: any input that crashes a reader fails the target.
+fuzz-replay: deps ## Replay every fuzz target's committed seeds and crash regressions (what CI runs)
+	@set -e; for target in $(FUZZ_TARGETS); do \
+	  $(SWIFT) build --product $$target >/dev/null; \
+	  name=$${target#Fuzz}; \
+	  inputs=$$(find Tests/FuzzCorpus/$$name Tests/FuzzRegressions/$$name -type f ! -name README 2>/dev/null | sort); \
+	  $$($(SWIFT) build --show-bin-path)/$$target $$inputs; \
+	  echo "$$target: $$(echo "$$inputs" | grep -c . ) inputs replayed"; \
+	done
+
+check: ## The source checks CI runs: formatting, imports, architecture table, documentation links
+	@scripts/check-format.sh && scripts/check-imports.sh && scripts/check-architecture.sh && scripts/check-doc-links.sh
 
 fuzz: deps ## Fuzz each reader for FUZZ_SECONDS seconds (default 600); fails if any input crashes one
 	@failed=""; \

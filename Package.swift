@@ -47,7 +47,13 @@ let package = Package(
     .target(name: "Engine", dependencies: ["CDNNL", "Randomness"], exclude: ["README.md"]),
     .target(name: "Checkpoints", dependencies: ["FileFormats", "MarginMath"]),
     .target(name: "Losses", dependencies: ["Engine", "MarginMath"], exclude: ["README.md"]),
-    .target(name: "Training", dependencies: ["Datasets", "Engine", "Losses", "Checkpoints", "MarginMath"]),
+    .target(name: "Training", dependencies: ["Datasets", "Engine", "Losses", "Checkpoints", "MarginMath", "Provenance", "FileFormats"]),
+    // Provenance: the code version and the training-code fingerprint with its ledger, generated at build
+    // time by ProvenancePlugin with the training-fingerprint tool (ProvenanceCore is its one implementation).
+    .target(name: "Provenance", exclude: ["ReproducedTrainingCode.json"], plugins: ["ProvenancePlugin"]),
+    .target(name: "ProvenanceCore"),
+    .executableTarget(name: "training-fingerprint", dependencies: ["ProvenanceCore"]),
+    .plugin(name: "ProvenancePlugin", capability: .buildTool(), dependencies: ["training-fingerprint"]),
     // Shipped results (results/<profile>/): install, ship, compare with a reproduction.
     .target(name: "Results", dependencies: ["Training", "Checkpoints", "FileFormats"]),
 
@@ -78,7 +84,7 @@ let package = Package(
       name: "margins",
       dependencies: [
         "FileFormats", "Datasets", "Engine", "Training", "Results", "Checkpoints", "Figures", "PlotKit", "CairoBackend",
-        "FigureAnimation", "SphereScene", "EmbeddingAnalysis",
+        "CairoGraphics", "FigureAnimation", "SphereScene", "MarginMath", "EmbeddingAnalysis", "Graphics2D",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
       ]),
     // The animation goal's benchmark, plane and sphere view end to end (`swift run -c release gif-bench`).
@@ -99,12 +105,12 @@ let package = Package(
     .executableTarget(name: "SignalProbe", dependencies: ["FileFormats"], path: "Tests/SignalProbe"),
     .testTarget(name: "FileFormatsTests", dependencies: ["FileFormats", "FileFormatsTestSupport", "SignalProbe"]),
     .testTarget(name: "DatasetsTests", dependencies: ["Datasets", "FileFormats", "FileFormatsTestSupport"]),
-    .testTarget(name: "CheckpointsTests", dependencies: ["Checkpoints", "FileFormats", "FileFormatsTestSupport"]),
-    .testTarget(name: "EngineTests", dependencies: ["Engine", "TestSupport"]),
+    .testTarget(name: "CheckpointsTests", dependencies: ["Checkpoints", "FileFormats", "FileFormatsTestSupport", "MarginMath"]),
+    .testTarget(name: "EngineTests", dependencies: ["Engine", "TestSupport", "CDNNL"]),
     .testTarget(name: "MarginMathTests", dependencies: ["MarginMath"]),
-    .testTarget(name: "LossesTests", dependencies: ["Losses", "Engine", "TestSupport"]),
-    .testTarget(name: "TrainingTests", dependencies: ["Training", "Checkpoints", "MarginMath", "Datasets", "FileFormats", "TestSupport"]),
-    .testTarget(name: "ResultsTests", dependencies: ["Results", "Training", "Checkpoints", "MarginMath"]),
+    .testTarget(name: "LossesTests", dependencies: ["Losses", "Engine", "TestSupport", "MarginMath"]),
+    .testTarget(name: "TrainingTests", dependencies: ["Training", "Checkpoints", "MarginMath", "Datasets", "FileFormats", "TestSupport", "Provenance", "ProvenanceCore", "Engine"]),
+    .testTarget(name: "ResultsTests", dependencies: ["Results", "Training", "Checkpoints", "MarginMath", "FileFormats"]),
     .testTarget(name: "CairoGraphicsTests", dependencies: ["CairoGraphics", "TestSupport"]),
     // Runs the built `margins` executable (no module dependency: `swift test` builds every product first).
     .testTarget(name: "CLITests"),

@@ -8,6 +8,11 @@ extension Figure {
     try layout(measuringWith: try CairoRenderer.measuring())
   }
 
+  /// Every string the figure draws and its ink box, measured with Cairo (nothing is drawn).
+  public func placedTexts() throws -> (layout: FigureLayout, texts: [PlacedText]) {
+    try placedTexts(measuringWith: try CairoRenderer.measuring())
+  }
+
   /// Renders the figure into an image of (size in inches × `dpi`) pixels. Point layers are
   /// stamped at the same resolution (`.raster`, the fast path) or drawn as Cairo paths (`.vector`,
   /// which previews what the vector outputs contain).

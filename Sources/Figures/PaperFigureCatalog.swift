@@ -82,11 +82,11 @@ public struct PaperFigure: Sendable {
   public let selection: RunSelection
   /// The most a vector output's embedded point image may use, so the file stays under 2 MB.
   public let maximumRasterDPI: Double
-  let build: @Sendable (CheckpointSource, [RunReference]) throws -> Figure
+  let build: @Sendable (CheckpointSource, [RunReference], PaperFigureOptions) throws -> Figure
 
   init(
     name: String, summary: String, runs: RunSelection, maximumRasterDPI: Double = 300,
-    build: @escaping @Sendable (CheckpointSource, [RunReference]) throws -> Figure
+    build: @escaping @Sendable (CheckpointSource, [RunReference], PaperFigureOptions) throws -> Figure
   ) {
     self.name = name
     self.summary = summary
@@ -107,7 +107,23 @@ public struct PaperFigure: Sendable {
   }
 
   /// Loads the checkpoints and builds the figure.
-  public func figure(from source: CheckpointSource) throws -> Figure {
-    try build(source, try runs(in: source))
+  public func figure(from source: CheckpointSource, options: PaperFigureOptions = PaperFigureOptions()) throws -> Figure {
+    var figure = try build(source, try runs(in: source), options)
+    figure.compactMode = options.compact
+    return figure
+  }
+}
+
+/// Choices a paper figure leaves to the user.
+public struct PaperFigureOptions: Sendable {
+  /// Names at the sphere views' weight arrows (off: the AM-Softmax paper's clean look).
+  public var sphereWeightLabels: Bool
+  /// When the figure takes its compact form (``Figure/CompactMode``); automatic by default, so a
+  /// figure made 3.25 in wide is laid out for a column.
+  public var compact: Figure.CompactMode
+
+  public init(sphereWeightLabels: Bool = false, compact: Figure.CompactMode = .automatic) {
+    self.sphereWeightLabels = sphereWeightLabels
+    self.compact = compact
   }
 }

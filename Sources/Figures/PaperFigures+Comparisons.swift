@@ -7,21 +7,30 @@ extension PaperFigure {
   /// Runs side by side: training and test features (rows), optionally with sectors.
   static func sideBySide(_ all: [Embeddings], withSectors: Bool) -> Figure {
     var figure = Figure(rows: withSectors ? 3 : 2, columns: all.count)
-    for (column, (e, label)) in zip(all, labels(all)).enumerated() {
+    for (column, (e, label)) in zip(all, titles(all)).enumerated() {
       for (row, split) in [train(e), test(e)].enumerated() {
-        figure[row, column] = .scatter(
-          title: "\(label): \(split.setName)", subtitle: CheckpointViews.accuracyLine(e, split: split),
+        var panel = Panel.scatter(
+          title: row == 0 ? label : nil, subtitle: CheckpointViews.accuracyLine(e, split: split),
           cloud: CheckpointViews.cloud(e, split: split))
+        panel.compactTitle = row == 0 ? shortLossTitle(e) : nil
+        panel.compactSubtitle = "\(split.name == "train" ? "train" : "test") " + shortAccuracy(e, split: split)
+        figure[row, column] = panel
       }
       if withSectors {
-        figure[2, column] = .angular(
-          title: "\(label): decision sectors", subtitle: "test features on the unit circle",
-          cloud: CheckpointViews.cloud(e, split: test(e)), directions: CheckpointViews.directions(e),
-          sectors: CheckpointViews.sectors(e))
+        let sectors = CheckpointViews.sectors(e)
+        var panel = Panel.angular(
+          subtitle: marginNote(sectors), cloud: CheckpointViews.cloud(e, split: test(e)), directions: CheckpointViews.directions(e),
+          sectors: sectors, density: .jitter)
+        panel.compactSubtitle = marginNote(sectors).replacingOccurrences(of: "margin zone ", with: "margin ")
+        figure[2, column] = panel
       }
     }
     figure.legendTitle = "digit"
-    figure.caption = CheckpointViews.caption(all)
+    let rows = withSectors
+      ? "training features (top), test features (middle), test features on the unit circle with the decision sectors (bottom)"
+      : "training features (top), test features (bottom)"
+    figure.caption = CheckpointViews.caption(all) + lambdaCaption(all) + [("rows", rows)]
+      + (withSectors ? [("circle", AngularDensity.jitter.captionNote!)] : [])
     return figure
   }
 
@@ -30,7 +39,7 @@ extension PaperFigure {
     summary: "L2-constrained softmax (features rescaled to α = 10) vs softmax: training and test features; the L2 features sit on one circle and only their angle is learned.",
     // L-Softmax with m = 1 is softmax without bias: the L-Softmax figure's first run is the baseline.
     runs: .runs([RunReference("lsoftmax-fig2", "m1"), RunReference("l2-softmax", "l2-softmax")])
-  ) { source, runs in
+  ) { source, runs, _ in
     sideBySide(try runs.map(source.latest), withSectors: false)
   }
 
@@ -38,7 +47,7 @@ extension PaperFigure {
     name: "weighted-softmax",
     summary: "Weighted vs plain softmax on an imbalanced MNIST (digits 0-4 capped at 300 training images): training and test features, and the label-free decision sectors; class balancing widens the minority classes' sectors.",
     runs: .experiment("weighted-softmax")
-  ) { source, runs in
+  ) { source, runs, _ in
     sideBySide(try runs.map(source.latest), withSectors: true)
   }
 
@@ -52,29 +61,34 @@ extension PaperFigure {
       RunReference("all-losses", "arcface"), RunReference("all-losses", "combined"),
     ]),
     maximumRasterDPI: 110
-  ) { source, runs in
+  ) { source, runs, _ in
     let all = try runs.map(source.latest)
-    // Two losses per row (test features, sectors) keep ten losses on one page: 5 rows of 4 panels,
-    // about 8.5 in tall at 6.5 in wide, where one row per loss with train, test and sectors was 22 in.
+    // Two losses per row (test features, sectors) keep ten losses on one page. The raw panels have
+    // no tick labels (each its own scale; an overview compares shapes), which gives the panels the
+    // width the four tick gutters took; a column's width holds one loss per row.
     let perRow = 2
     var figure = Figure(rows: (all.count + perRow - 1) / perRow, columns: 2 * perRow, panelWidth: 150, panelHeight: 150)
-    // Narrow panels: the loss over the features, the epoch (when epochs differ) over the sectors, short subtitles.
-    let withEpoch = CheckpointViews.epochsDiffer(all)
-    for (k, e) in all.enumerated() {
+    for (k, (e, label)) in zip(all, titles(all)).enumerated() {
       let row = k / perRow, column = 2 * (k % perRow)
-      let accuracy = e.accuracy(of: test(e)).map { String(format: "test: %.2f%%", 100 * $0) } ?? "no class weights"
-      figure[row, column] = .scatter(
-        title: CheckpointViews.panelLabel(e), subtitle: accuracy, cloud: CheckpointViews.cloud(e, split: test(e)))
+      let accuracy = e.accuracy(of: test(e)).map { String(format: "test %.2f%%", 100 * $0) } ?? "no class weights"
+      var features = Panel.scatter(title: label, subtitle: accuracy, cloud: CheckpointViews.cloud(e, split: test(e)))
+      features.showsAxes = false
+      features.compactTitle = shortLossTitle(e)
       let sectors = CheckpointViews.sectors(e)
-      let epoch = withEpoch ? (CheckpointViews.epochNote(e) ?? "no epoch") + ": " : ""
-      figure[row, column + 1] = .angular(
-        title: epoch + "sectors", subtitle: marginNote(sectors).replacingOccurrences(of: "margin zone ", with: "margin "),
-        cloud: CheckpointViews.cloud(e, split: test(e)), directions: CheckpointViews.directions(e), sectors: sectors)
+      var circle = Panel.angular(
+        subtitle: marginNote(sectors).replacingOccurrences(of: "margin zone ", with: "margin "),
+        cloud: CheckpointViews.cloud(e, split: test(e)), directions: CheckpointViews.directions(e), sectors: sectors, density: .jitter)
+      circle.showsAxes = false
+      figure[row, column] = features
+      figure[row, column + 1] = circle
     }
-    // Independent limits: a row holds raw features and a unit-circle panel, whose scales differ.
+    figure.compactColumns = 2
     figure.limitSharing = .independent
     figure.legendTitle = "digit"
-    figure.caption = CheckpointViews.caption(all)
+    figure.caption = CheckpointViews.caption(all) + [
+      ("pairs", "each loss: test features (left, own scale, no ticks) and on the unit circle with decision sectors and margin zones (right)"),
+      ("circle", AngularDensity.jitter.captionNote!),
+    ]
     return figure
   }
 }

@@ -11,22 +11,42 @@ extension PaperFigure {
       RunReference("lsoftmax-fig2", "m1"), RunReference("lsoftmax-fig2", "m4"), RunReference("all-losses", "a-softmax"),
       RunReference("all-losses", "cosface"), RunReference("all-losses", "arcface"), RunReference("l2-softmax", "l2-softmax"),
     ])
-  ) { source, runs in
+  ) { source, runs, _ in
     let all = try runs.map(source.latest)
     var figure = Figure(rows: (all.count + 2) / 3, columns: 3, panelWidth: 200, panelHeight: 150)
-    for (index, (e, label)) in zip(all, labels(all)).enumerated() {
+    // One x range for every panel (the widest run's), so the losses compare at a glance.
+    let upper = all.map { Figure.angleRange($0, splits: [train($0), test($0)]).upper }.max() ?? 90
+    let bins = Int(upper / 1.5)
+    var beyond: [String] = []
+    for (index, (e, label)) in zip(all, titles(all, short: true)).enumerated() {
       let splits = [train(e), test(e)]
       // Mean angles computed from the arrays here, not read from the checkpoint's metadata.
       let means = splits.map { e.metrics(of: $0)?.meanAngleToOwnWeightDegrees ?? .nan }
-      let note = Figure.angleRangeNote(e, splits: splits).map { "; " + $0 } ?? ""
-      figure[index / 3, index % 3] = .histogram(
-        title: label, subtitle: String(format: "mean angle: train %.1f°, test %.1f°", means[0], means[1]) + note,
-        series: Figure.angleSeries(e, splits: splits), yLabel: "density")
-      figure[index / 3, index % 3]?.legend = .shared
+      let directions = CheckpointViews.directions(e)
+      // Training filled and pale, test as a dark outline over it: each stays visible where they coincide.
+      let series = splits.map { s in
+        HistogramSeries.anglesPooled(
+          of: CheckpointViews.cloud(e, split: s), directions: directions, name: s.setName,
+          color: s.name == "train" ? Color(red: 0.35, green: 0.55, blue: 0.85) : .black, binCount: bins, range: 0...upper)
+      }
+      let angles = splits.flatMap { CheckpointViews.cloud(e, split: $0).anglesToOwnClass(directions: directions) }
+      let past = angles.filter { $0 > upper }.count
+      if past > 0 { beyond.append(String(format: "%@ %.1f %%", label, 100 * Double(past) / Double(max(1, angles.count)))) }
+      var panel = Panel(
+        title: label, subtitle: String(format: "mean: train %.1f°, test %.1f°", means[0], means[1]),
+        layers: [HistogramLayer(series: series, style: .trainFilledTestOutlined)], limits: .nice, equalAspect: false,
+        xLabel: "angle to own class weight (°)", yLabel: index % 3 == 0 ? "density" : nil, legend: .shared)
+      panel.compactSubtitle = String(format: "%.1f° / %.1f°", means[0], means[1])
+      figure[index / 3, index % 3] = panel
     }
     // Every panel shows the same two splits: one legend under the grid, not over the bars.
     figure.style.legend = .bottom
-    figure.caption = CheckpointViews.caption(all)
+    figure.compactColumns = 2
+    figure.ticksOnOuterPanels = true
+    figure.caption = CheckpointViews.caption(all) + [
+      ("angles", String(format: "0° to %.0f° in every panel", upper) + (beyond.isEmpty ? "" : "; beyond it, not drawn: " + beyond.joined(separator: ", "))),
+      ("under each panel", "mean angle, training / test"),
+    ]
     return figure
   }
 
@@ -34,7 +54,7 @@ extension PaperFigure {
     name: "psi-curves",
     summary: "Target logits ψ(θ): AM-Softmax's comparison (softmax, A-Softmax m = 2, 4 with λ = 0 and m = 4 with λ = 5, AM-Softmax m = 0.35) and ArcFace's (SphereFace m = 1.35, ArcFace m = 0.5, CosFace m = 0.35 and two combined margins over θ ∈ [20°, 100°]).",
     runs: .none
-  ) { _, _ in
+  ) { _, _, _ in
     var figure = Figure(rows: 1, columns: 2, panelWidth: 260, panelHeight: 200)
     func lines(_ curves: [TargetCurve], from: Double, to: Double) -> [Polyline] {
       curves.enumerated().map { index, curve in
@@ -53,6 +73,7 @@ extension PaperFigure {
     // The curves fill every corner of their axes, and the two panels name different curves: each
     // panel's legend goes under it.
     for c in 0..<2 { figure[0, c]?.legend = .below }
+    figure.compactColumns = 1
     figure.caption = [("source", "MarginMath.TargetCurve (no training)")]
     return figure
   }
@@ -64,7 +85,7 @@ extension PaperFigure {
     name: "lambda-schedules",
     summary: "λ annealing of L-Softmax and A-Softmax: the official L-Softmax MNIST schedule (base 1000, γ 2.5e-5, power 35), SphereFace's (base 1000, γ 0.12, power 1, λ_min 5), and the default profile's schedules from the experiment files, sized to its ~1,900 iterations; left over 30,000 iterations, right over the default profile's run.",
     runs: .none
-  ) { source, _ in
+  ) { source, _, _ in
     var schedules: [(String, LambdaSchedule)] = [("L-Softmax official (MNIST)", .lSoftmaxMNIST), ("SphereFace official", .sphereFace)]
     for reference in lambdaScheduleRuns {
       let run = try source.experiments.run(reference)
@@ -91,6 +112,7 @@ extension PaperFigure {
     // Both panels draw the same four schedules: one legend under them, not over the curves.
     for c in 0..<2 { figure[0, c]?.legend = .shared }
     figure.style.legend = .bottom
+    figure.compactColumns = 1
     figure.caption = [("source", "MarginMath.LambdaSchedule; default-profile schedules from \(source.experiments.directory)/*.json (no training)")]
     return figure
   }
@@ -99,28 +121,56 @@ extension PaperFigure {
     name: "training-curves",
     summary: "Training loss and batch error, 1 − accuracy (running means over 25 iterations, log scale), of the L-Softmax Fig. 2 runs, from their log.csv files.",
     runs: .experiment("lsoftmax-fig2")
-  ) { source, runs in
+  ) { source, runs, _ in
     let all = try runs.map(source.latest)
     let logs = try runs.map { try TrainingLogTable(contentsOf: source.directory($0).logPath) }
-    return try Figure.checkpointFigure(.log, embeddings: all, logs: logs)
+    // One panel per quantity, the runs overlaid: m = 1…4 compare on the same axes.
+    var loss: [Polyline] = [], error: [Polyline] = []
+    for (k, (e, log)) in zip(all, logs).enumerated() {
+      let name = e.loss.map { "m=\(CheckpointViews.number($0.parameters.m))" } ?? e.label
+      let iterations = log.rows.map { Double($0.iteration) }
+      let color = Palette.colorBlindSafe.color(forClass: k)
+      loss.append(Figure.smoothed(Polyline(xs: iterations, ys: log.rows.map(\.loss), name: name, color: color, lineWidth: 1.2)))
+      // Error (1 − accuracy) rather than accuracy: on the log axis the last percent stays readable.
+      error.append(Figure.smoothed(Polyline(xs: iterations, ys: log.rows.map { 1 - $0.batchAccuracy }, name: name, color: color, lineWidth: 1.2)))
+    }
+    var figure = Figure(rows: 1, columns: 2, panelWidth: 220, panelHeight: 170)
+    figure[0, 0] = .curves(title: "training loss", curves: loss, xLabel: "iteration", yScale: .log10)
+    figure[0, 1] = .curves(title: "batch error (1 − accuracy)", curves: error, xLabel: "iteration", yScale: .log10)
+    for c in 0..<2 { figure[0, c]?.legend = .shared }
+    figure.style.legend = .bottom
+    figure.legendTitle = "L-Softmax"
+    figure.compactColumns = 1
+    figure.caption = CheckpointViews.caption(all) + [("curves", "running means over 25 iterations, from each run's log.csv")]
+    return figure
   }
 
   static let arcFaceEvolution = PaperFigure(
     name: "arcface-evolution",
     summary: "Training evolution of the ArcFace toy run: test features after every saved epoch, on fixed axes (top: raw features, bottom: unit circle), titled with the epoch and the margin in force.",
     runs: .experiment("arcface")
-  ) { source, runs in
+  ) { source, runs, _ in
     let all = try runs.flatMap(source.allEpochs)
     var figure = Figure(rows: 2, columns: all.count, panelWidth: 150, panelHeight: 150)
     for (column, e) in all.enumerated() {
       let cloud = CheckpointViews.cloud(e, split: test(e))
-      let title = "epoch \(e.epoch.map(String.init) ?? "?") (\(CheckpointViews.lossLabel(e) ?? e.label))"
-      figure[0, column] = .scatter(title: title, subtitle: CheckpointViews.accuracyLine(e, split: test(e)), cloud: cloud)
-      figure[1, column] = .angular(title: title, cloud: cloud, directions: CheckpointViews.directions(e))
+      let margin = e.loss?.marginInForce.map { "m=" + String(format: "%.2g", $0) }
+      var top = Panel.scatter(
+        title: "epoch \(e.epoch.map(String.init) ?? "?")", subtitle: shortAccuracy(e, split: test(e)), cloud: cloud)
+      top.compactTitle = e.epoch.map(String.init)
+      var bottom = Panel.angular(subtitle: margin, cloud: cloud, directions: CheckpointViews.directions(e), density: .jitter)
+      bottom.compactSubtitle = margin.map { $0.replacingOccurrences(of: "m=", with: "") }
+      figure[0, column] = top
+      figure[1, column] = bottom
     }
     figure.limitSharing = .rows
+    figure.ticksOnOuterPanels = true
     figure.legendTitle = "digit"
-    figure.caption = CheckpointViews.caption(all)
+    let configured = all.last.flatMap { CheckpointViews.lossLabel($0) } ?? "ArcFace"
+    figure.caption = CheckpointViews.caption(all) + [
+      ("loss", "\(configured); under each top panel its test accuracy, under each circle the margin m in force at that epoch (the margin ramps up)"),
+      ("circle", AngularDensity.jitter.captionNote!),
+    ]
     return figure
   }
 }

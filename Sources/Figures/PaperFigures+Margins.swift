@@ -7,23 +7,33 @@ extension PaperFigure {
   /// AM-Softmax / CosFace toy: softmax vs the additive cosine margin swept over m = 0, 0.1, 0.2.
   static let cosFaceMarginSweep = PaperFigure(
     name: "cosface-am",
-    summary: "AM-Softmax / CosFace toy figure on eight MNIST digits: softmax and the additive cosine margin cos θ − m (AM-Softmax and CosFace are this one loss) at m = 0 (NormFace), 0.1, 0.2 (s = 10); raw test features (top) and their unit-circle projection with class directions, decision sectors and margin zones (grey, hatched; bottom).",
+    summary: "AM-Softmax / CosFace toy figure on eight MNIST digits: softmax and the additive cosine margin cos θ − m (AM-Softmax and CosFace are this one loss) at m = 0 (NormFace), 0.1, 0.2 (s = 10); raw test features (top) and their unit-circle projection with class directions, decision sectors and margin zones (pale grey, dashed outline; bottom), with a per-class angular density band outside the circle.",
     runs: .experiment("cosface-am")
-  ) { source, runs in
+  ) { source, runs, _ in
     let all = try runs.map(source.latest)
     var figure = Figure(rows: 2, columns: all.count)
-    for (column, (e, label)) in zip(all, labels(all)).enumerated() {
+    for (column, (e, label)) in zip(all, titles(all)).enumerated() {
       let cloud = CheckpointViews.cloud(e, split: test(e))
       let sectors = CheckpointViews.sectors(e)
-      figure[0, column] = .scatter(title: label, subtitle: CheckpointViews.accuracyLine(e, split: test(e)), cloud: cloud)
-      figure[1, column] = .angular(
-        title: "\(label), angles", subtitle: marginNote(sectors), cloud: cloud,
-        directions: CheckpointViews.directions(e), sectors: sectors)
+      var top = Panel.scatter(title: label, subtitle: CheckpointViews.accuracyLine(e, split: test(e)), cloud: cloud)
+      top.compactTitle = shortLossTitle(e)
+      top.compactSubtitle = shortAccuracy(e, split: test(e))
+      // The column's title says the loss; the angular panel needs only its margin note.
+      var bottom = Panel.angular(
+        subtitle: marginNote(sectors), cloud: cloud, directions: CheckpointViews.directions(e), sectors: sectors,
+        density: .jitterAndBand)
+      bottom.compactSubtitle = marginNote(sectors).replacingOccurrences(of: "margin zone ", with: "margin ")
+      figure[0, column] = top
+      figure[1, column] = bottom
     }
     figure.legendTitle = "digit"
     // Four columns at report width: the legend goes below so the panels keep the width.
     figure.style.legend = .bottom
-    figure.caption = CheckpointViews.caption(all)
+    figure.caption = CheckpointViews.caption(all) + [
+      ("rows", "raw test features (top); on the unit circle with class directions, decision sectors and margin zones (dashed outline; bottom)"),
+      ("circle", AngularDensity.jitterAndBand.captionNote!),
+      ("m", "the CosFace/AM-Softmax margin (cos θ − m, s = 10)"),
+    ]
     return figure
   }
 
@@ -33,18 +43,23 @@ extension PaperFigure {
     name: "arcface-fig3",
     summary: "ArcFace Fig. 3 toy on eight MNIST digits: test features of softmax and ArcFace (m = 0.5, s = 10) normalised onto the circle, with each class's centre direction; ArcFace leaves clear gaps between neighbouring classes.",
     runs: .runs([RunReference("cosface-am", "softmax"), RunReference("arcface", "arcface")])
-  ) { source, runs in
+  ) { source, runs, _ in
     let all = try runs.map(source.latest)
     var figure = Figure(rows: 1, columns: all.count)
-    for (column, (e, label)) in zip(all, labels(all)).enumerated() {
+    for (column, (e, label)) in zip(all, titles(all)).enumerated() {
       let gap = e.metrics(of: test(e))?.achievedMarginDegrees ?? .nan
-      figure[0, column] = .angular(
+      var panel = Panel.angular(
         title: "(\(Character(UnicodeScalar(97 + column)!))) \(label)",
-        subtitle: String(format: "%@, smallest gap %.1f°", CheckpointViews.accuracyLine(e, split: test(e)), gap),
-        cloud: CheckpointViews.cloud(e, split: test(e)), directions: CheckpointViews.directions(e))
+        subtitle: String(format: "%@; smallest gap %.1f°", CheckpointViews.accuracyLine(e, split: test(e)), gap),
+        cloud: CheckpointViews.cloud(e, split: test(e)), directions: CheckpointViews.directions(e), density: .jitterAndBand)
+      panel.compactSubtitle = String(format: "%@, gap %.1f°", shortAccuracy(e, split: test(e)), gap)
+      figure[0, column] = panel
     }
     figure.legendTitle = "digit"
-    figure.caption = CheckpointViews.caption(all)
+    figure.caption = CheckpointViews.caption(all) + [
+      ("circle", AngularDensity.jitterAndBand.captionNote!),
+      ("gap", "the smallest angle between neighbouring classes' test features"),
+    ]
     return figure
   }
 
@@ -55,9 +70,9 @@ extension PaperFigure {
   /// The survey's decision-boundary table as the ArcFace paper draws it (binary case).
   static let decisionBoundaryTable = PaperFigure(
     name: "decision-boundaries",
-    summary: "The decision-boundary table of the survey for two classes (ArcFace Fig. 5 style): Softmax (‖W₁‖ = 1.5, ‖W₂‖ = 1, b₁ − b₂ = 0.2, ‖x‖ = 1: the norms and the bias move its boundary off the diagonal), W-Norm Softmax and CosineFace (m = 0.35) in cos θ1–cos θ2 axes, SphereFace and F-Norm SphereFace (m = 4) and ArcFace (m = 0.5) in θ1–θ2 axes; each class's boundary dashed in its colour, decision margins grey.",
+    summary: "The decision-boundary table of the survey for two classes (ArcFace Fig. 5 style): Softmax (‖W₁‖ = 1.5, ‖W₂‖ = 1, b₁ − b₂ = 0.2, ‖x‖ = 1: the norms and the bias move its boundary off the diagonal), W-Norm Softmax and CosFace/AM (m = 0.35) in cos θ1–cos θ2 axes, SphereFace and F-Norm SphereFace (m = 4) and ArcFace (m = 0.5) in θ1–θ2 axes; each class's boundary dashed in its colour, decision margins grey.",
     runs: .none
-  ) { _, _ in
+  ) { _, _, _ in
     var figure = Figure(rows: 2, columns: 3)
     let rows = BinaryBoundaryRow.table.map { row -> BinaryBoundaryRow in
       if case .softmax = row { return softmaxBoundaryRow }
@@ -68,7 +83,7 @@ extension PaperFigure {
       let points = { (list: [Point2]) in list.map { Point(x: $0.x, y: $0.y) } }
       let margins = diagram.marginRegion.isEmpty ? [] : [Polygon(points: points(diagram.marginRegion), name: "decision margin")]
       var panel = Panel.decisionBoundaries(
-        title: row.title, subtitle: boundaryFormula(row),
+        title: boundaryTitle(row), subtitle: boundaryFormula(row),
         space: diagram.axes == .angles ? .angles(degrees: true) : .cosines,
         boundaries: boundaryLines(row, diagram, points),
         margins: margins)
@@ -93,6 +108,12 @@ extension PaperFigure {
       Polyline(points: points(diagram.classOne), name: "class 1 boundary", color: Palette.colorBlindSafe.color(forClass: 1), lineWidth: 1.5),
       Polyline(points: points(diagram.classTwo), name: "class 2 boundary", color: Palette.colorBlindSafe.color(forClass: 0), lineWidth: 1.5),
     ]
+  }
+
+  /// The survey's row names, with "CosFace/AM" for CosineFace as in every other figure.
+  static func boundaryTitle(_ row: BinaryBoundaryRow) -> String {
+    if case .cosineFace = row { return "CosFace/AM" }
+    return row.title
   }
 
   static func boundaryFormula(_ row: BinaryBoundaryRow) -> String {

@@ -5,25 +5,35 @@ import SphereScene
 extension PaperFigure {
   /// One column per run of a 3-D experiment: test features on the sphere (top) and raw (bottom),
   /// each run seen from the automatic view of its own weights.
-  static func sphereColumns(_ all: [Embeddings]) throws -> Figure {
+  static func sphereColumns(_ all: [Embeddings], weightLabels: Bool) throws -> Figure {
     var figure = Figure(rows: 2, columns: all.count, panelWidth: 150, panelHeight: 150)
-    for (column, (e, label)) in zip(all, labels(all)).enumerated() {
+    for (column, (e, label)) in zip(all, titles(all)).enumerated() {
       let split = test(e)
       let input = try SphereViews.input(e, split: split)
-      var options = SphereViews.options(e, palette: .colorBlindSafe, view: .automatic)
+      var options = SphereViews.options(e, palette: .colorBlindSafe, view: .automatic, weightLabels: weightLabels)
       options.view = try SphereViews.fixedView(input, options: options, path: e.path)
       let panels = try SphereViews.panels(e, split: split, input: input, options: options, title: label)
       // Narrow columns: the loss once, over the sphere; the raw view under it says only what it is.
-      figure[0, column] = panels.sphere
-      figure[0, column]?.title = label
-      figure[1, column] = panels.raw
-      figure[1, column]?.title = "raw 3-D"
-      figure.caption.append(("view", "\(e.label) \(SphereViews.describe(options.view))"))
+      var sphere = panels.sphere
+      sphere.title = label
+      sphere.compactTitle = shortLossTitle(e)
+      sphere.compactSubtitle = shortAccuracy(e, split: split)
+      var raw = panels.raw
+      raw.title = "raw 3-D"
+      raw.compactTitle = "raw"
+      raw.compactSubtitle = raw.subtitle?.replacingOccurrences(of: "radius: ‖x‖ = ", with: "‖x‖ ")
+      figure[0, column] = sphere
+      figure[1, column] = raw
     }
     figure.legendTitle = "digit"
     // With five or more columns the panels need the width a legend on the right would take.
     if all.count > 3 { figure.style.legend = .bottom }
-    figure.caption = CheckpointViews.caption(all) + figure.caption
+    // A column holds one run per row: its sphere beside its raw view.
+    figure.compactColumns = 2
+    figure.caption = CheckpointViews.caption(all) + lambdaCaption(all) + [
+      ("views", "test features on the unit sphere (top) and raw (bottom), each column from the direction that shows its class weights best"),
+      ("raw views", SphereViews.rawCaption),
+    ]
     return figure
   }
 
@@ -31,15 +41,15 @@ extension PaperFigure {
     name: "sphere-am-softmax",
     summary: "AM-Softmax Fig. 1 look: 3-D MNIST test features on the unit sphere (top) and raw (bottom) for softmax, NormFace, SphereFace and AM-Softmax (m = 0.2, 0.5), with class-weight arrows, great-circle decision boundaries and each loss's margin zones.",
     runs: .experiment("sphere-am-softmax"), maximumRasterDPI: 160
-  ) { source, runs in
-    try sphereColumns(try runs.map(source.latest))
+  ) { source, runs, options in
+    try sphereColumns(try runs.map(source.latest), weightLabels: options.sphereWeightLabels)
   }
 
   static let sphereArcFace = PaperFigure(
     name: "sphere-arcface",
     summary: "SphereFace (A-Softmax, m = 4) and ArcFace (m = 0.5) with a 3-D feature layer: test features on the unit sphere and raw, with weight arrows, boundaries and margin zones.",
     runs: .experiment("sphere-arcface"), maximumRasterDPI: 200
-  ) { source, runs in
-    try sphereColumns(try runs.map(source.latest))
+  ) { source, runs, options in
+    try sphereColumns(try runs.map(source.latest), weightLabels: options.sphereWeightLabels)
   }
 }

@@ -28,19 +28,32 @@ extension PaperFigure {
     name: "lsoftmax-fig2",
     summary: "L-Softmax Fig. 2: 2-D MNIST features, training set (top) and test set (bottom), m = 1 (softmax), 2, 3, 4, with test accuracy under each bottom panel, in the paper's own digit colours.",
     runs: .experiment("lsoftmax-fig2")
-  ) { source, runs in
+  ) { source, runs, _ in
     let all = try runs.map(source.latest)
     var figure = Figure(rows: 2, columns: all.count)
-    for (column, (e, label)) in zip(all, labels(all)).enumerated() {
-      figure[0, column] = .scatter(
-        title: "Training Set (\(label))", cloud: CheckpointViews.cloud(e, split: train(e)), palette: .lSoftmaxPaper)
-      figure[1, column] = .scatter(
+    for (column, (e, label)) in zip(all, titles(all)).enumerated() {
+      // The paper's titles; λ and its schedule are in the caption.
+      var top = Panel.scatter(title: "Training Set (\(label))", cloud: CheckpointViews.cloud(e, split: train(e)), palette: .lSoftmaxPaper)
+      var bottom = Panel.scatter(
         title: "Testing Set (\(label))", subtitle: CheckpointViews.accuracyLine(e, split: test(e)),
         cloud: CheckpointViews.cloud(e, split: test(e)), palette: .lSoftmaxPaper)
+      // A column's width: the margin over each column, the set once per row, the accuracy alone.
+      let m = e.loss.map { "m=\(CheckpointViews.number($0.parameters.m))" } ?? label
+      top.compactTitle = column == 0 ? "Training (\(m))" : m
+      bottom.compactTitle = column == 0 ? "Testing (\(m))" : m
+      bottom.compactSubtitle = shortAccuracy(e, split: test(e))
+      figure[0, column] = top
+      figure[1, column] = bottom
     }
-    figure.limitSharing = .columns
+    // One scale for all eight panels, so tick labels are needed only on the outer ones and the
+    // feature norms compare across m.
+    figure.limitSharing = .all
+    figure.ticksOnOuterPanels = true
     figure.legendTitle = "digit"
-    figure.caption = CheckpointViews.caption(all) + [("palette", "l-softmax-paper (the paper's colours; not colour-blind safe)")]
+    figure.caption = CheckpointViews.caption(all) + lambdaCaption(all) + [
+      ("loss", "L-Softmax (m=1 is softmax); under each test panel its test accuracy"),
+      ("palette", "l-softmax-paper (the paper's colours; not colour-blind safe)"),
+    ]
     return figure
   }
 
@@ -50,28 +63,37 @@ extension PaperFigure {
     name: "sphereface-fig2",
     summary: "SphereFace Fig. 2: softmax (with bias), modified softmax and A-Softmax (m = 4) on two classes (MNIST 3 vs 8 standing in for two face identities): original space with the decision boundaries (top) and the unit-circle projection with the angular margin (bottom), test features.",
     runs: .experiment("sphereface-fig2")
-  ) { source, runs in
+  ) { source, runs, _ in
     let all = try runs.map(source.latest)
     var figure = Figure(rows: 2, columns: all.count)
-    for (column, (e, label)) in zip(all, labels(all)).enumerated() {
+    for (column, (e, label)) in zip(all, titles(all)).enumerated() {
       let cloud = CheckpointViews.cloud(e, split: test(e))
       let sectors = CheckpointViews.sectors(e)
       let names = e.classNames.map { "W\($0)" }
       // Shade the sectors out to the farthest feature so the raw-space panel shows the regions.
       let radius = (e.metrics(of: test(e))?.featureNorms.maximum ?? 1) * 1.05
-      figure[0, column] = Panel(
-        title: "\(label): original space", subtitle: CheckpointViews.accuracyLine(e, split: test(e)),
+      var top = Panel(
+        title: label, subtitle: CheckpointViews.accuracyLine(e, split: test(e)),
         layers: [
           SectorLayer(sectors: sectors, radius: radius, palette: .colorBlindSafe),
           ScatterLayer(cloud: cloud),
           DirectionRaysLayer(directions: CheckpointViews.directions(e), length: radius * 0.9, labels: names),
         ])
-      figure[1, column] = .angular(
-        title: "\(label): unit circle", subtitle: marginNote(sectors), cloud: cloud,
-        directions: CheckpointViews.directions(e), sectors: sectors, directionLabels: names)
+      top.compactTitle = shortLossTitle(e)
+      top.compactSubtitle = shortAccuracy(e, split: test(e))
+      var bottom = Panel.angular(
+        title: "unit circle", subtitle: marginNote(sectors), cloud: cloud,
+        directions: CheckpointViews.directions(e), sectors: sectors, directionLabels: names, density: .jitterAndBand)
+      bottom.compactTitle = ""
+      bottom.compactSubtitle = marginNote(sectors).replacingOccurrences(of: "margin zone ", with: "margin ")
+      figure[0, column] = top
+      figure[1, column] = bottom
     }
     figure.legendTitle = "digit"
-    figure.caption = CheckpointViews.caption(all)
+    figure.caption = CheckpointViews.caption(all) + lambdaCaption(all) + [
+      ("rows", "test features in the original space with the decision regions (top) and projected onto the unit circle (bottom)"),
+      ("circle", AngularDensity.jitterAndBand.captionNote!),
+    ]
     return figure
   }
 

@@ -24,6 +24,7 @@ public struct SceneLayer: PlotLayer {
   }
 
   public func draw(in canvas: PlotCanvas) throws {
+    var placed: [Rect] = []
     for primitive in scene.primitives {
       switch primitive {
       case .polyline(let line):
@@ -43,18 +44,31 @@ public struct SceneLayer: PlotLayer {
           alpha: batch.alpha, diameter: 2 * batch.radius
         ).draw(in: canvas)
       case .text(let label):
-        draw(label, in: canvas)
+        placed.append(draw(label, in: canvas, avoiding: placed))
       }
     }
   }
 
   static func point(_ p: Point2) -> Point { Point(x: p.x, y: p.y) }
 
-  private func draw(_ label: SceneText, in canvas: PlotCanvas) {
-    let d = canvas.mapping.device(Self.point(label.position))
+  /// Draws `label`; a weight label that would touch a text in `avoiding` moves outward from the
+  /// centre until it is clear (arrows a few degrees apart printed "W4W1"). Returns its ink box.
+  private func draw(_ label: SceneText, in canvas: PlotCanvas, avoiding placed: [Rect]) -> Rect {
+    var d = canvas.mapping.device(Self.point(label.position))
     let font = Font(family: canvas.fontFamily, size: label.size)
     let m = canvas.renderer.measureText(label.text, font: font)
     let gap = label.size * 0.3
+    if label.role == .weightLabel {
+      let centre = canvas.mapping.device(.zero)
+      let (vx, vy) = (d.x - centre.x, d.y - centre.y)
+      let length = max(1e-9, (vx * vx + vy * vy).squareRoot())
+      for _ in 0..<8 {
+        let box = Rect(x: d.x - m.inkWidth / 2 - 0.5, y: d.y - m.inkHeight / 2 - 0.5, width: m.inkWidth + 1, height: m.inkHeight + 1)
+        guard placed.contains(where: { $0.minX < box.maxX && box.minX < $0.maxX && $0.minY < box.maxY && box.minY < $0.maxY }) else { break }
+        d.x += vx / length * m.inkHeight * 0.8
+        d.y += vy / length * m.inkHeight * 0.8
+      }
+    }
     // Origin of the baseline so that the ink box sits on the anchor's side of the point.
     let centreX = d.x - m.inkLeft - m.inkWidth / 2, centreY = d.y - m.inkTop - m.inkHeight / 2
     let origin: Point =
@@ -70,6 +84,7 @@ public struct SceneLayer: PlotLayer {
       style: TextStyle(font: font, color: label.color, halo: Stroke(color: .white.withAlpha(label.color.alpha), width: label.size * 0.25)),
       // Unclipped: a weight label at the rim may stand past the scene's square (into the column gap).
       clip: [])
+    return Rect(x: origin.x + m.inkLeft, y: origin.y + m.inkTop, width: m.inkWidth, height: m.inkHeight)
   }
 
   /// The scene's even-odd rings oriented so that the kit's (non-zero winding) fill gives the same

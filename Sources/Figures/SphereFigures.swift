@@ -25,9 +25,10 @@ public enum SphereViews {
   }
 
   /// Scene options for `e` drawn with `palette`: class colours and names, everything else default.
-  public static func options(_ e: Embeddings, palette: Palette, view: SphereSceneOptions.ViewChoice) -> SphereSceneOptions {
+  public static func options(_ e: Embeddings, palette: Palette, view: SphereSceneOptions.ViewChoice, weightLabels: Bool = false) -> SphereSceneOptions {
     var o = SphereSceneOptions()
     o.view = view
+    o.showsWeightLabels = weightLabels
     o.classColors = (0..<max(e.classCount, 1)).map { palette.color(forClass: $0).withAlpha(1) }
     o.classNames = e.classNames
     return o
@@ -61,6 +62,9 @@ public enum SphereViews {
     )
   }
 
+  /// What the raw views' radius means, said once in the caption (under each panel: its value).
+  public static let rawCaption = "scaled so that the 99 % quantile of ‖x‖ (under each raw panel) is radius 1"
+
   /// "view from (0.58, 0.58, 0.58)" for captions.
   public static func describe(_ view: SphereSceneOptions.ViewChoice) -> String {
     guard case .direction(let d) = view, let u = d.direction else { return "automatic" }
@@ -71,7 +75,9 @@ public enum SphereViews {
 extension Figure {
   /// `margins plot --kind sphere`: per file, the sphere view and the raw 3-D view side by side, one
   /// row per split. The view is chosen once per file (from its test split, or its only one).
-  public static func sphereFigure(_ embeddings: [Embeddings], options: CheckpointFigureOptions, view: SphereSceneOptions.ViewChoice) throws -> Figure {
+  public static func sphereFigure(
+    _ embeddings: [Embeddings], options: CheckpointFigureOptions, view: SphereSceneOptions.ViewChoice, weightLabels: Bool = false
+  ) throws -> Figure {
     var figure = Figure(rows: options.splits.count, columns: 2 * embeddings.count)
     figure.caption = CheckpointViews.caption(embeddings)
     figure.legendTitle = embeddings[0].metadata?.dataset.name ?? "class"
@@ -88,7 +94,7 @@ extension Figure {
         return s
       }
       let inputs = try splits.map { try SphereViews.input(e, split: $0) }
-      var sceneOptions = SphereViews.options(e, palette: options.palette, view: view)
+      var sceneOptions = SphereViews.options(e, palette: options.palette, view: view, weightLabels: weightLabels)
       sceneOptions.view = try SphereViews.fixedView(inputs[inputs.count - 1], options: sceneOptions, path: e.path)
       for (row, (s, input)) in zip(splits, inputs).enumerated() {
         let p = try SphereViews.panels(e, split: s, input: input, options: sceneOptions, title: "\(s.setName) (\(label))")
@@ -99,6 +105,7 @@ extension Figure {
       figure.caption.append(("view", "\(e.label) \(SphereViews.describe(sceneOptions.view))"))
     }
     figure.caption += Array(Set(notes)).sorted().map { ("note", $0) }
+    figure.caption.append(("raw views", SphereViews.rawCaption))
     return figure
   }
 }

@@ -1,4 +1,5 @@
 import Graphics2D
+import Randomness
 import Foundation
 
 /// Labelled 2-D points: the plain input of scatter and angular panels.
@@ -51,7 +52,12 @@ public struct FeatureCloud: Sendable {
 
   /// Each point scaled to unit length (x/‖x‖), optionally pushed outward by
   /// `radialOffsetPerClass × class` so classes form concentric rings; zero vectors are dropped.
-  public func projectedOntoUnitCircle(radialOffsetPerClass: Float = 0) -> FeatureCloud {
+  ///
+  /// With `radialJitter` > 0 each point also moves to a seeded random radius within ± that much of
+  /// its ring, so points at the same angle spread into a band whose darkness shows their density
+  /// instead of piling up into a one-pixel ring. The jitter depends only on the point's index.
+  public func projectedOntoUnitCircle(radialOffsetPerClass: Float = 0, radialJitter: Float = 0) -> FeatureCloud {
+    var rng = SeededGenerator(seed: 0x5EED_C1C1E)
     var px = [Float](), py = [Float](), pl = [UInt8]()
     px.reserveCapacity(count)
     py.reserveCapacity(count)
@@ -59,7 +65,8 @@ public struct FeatureCloud: Sendable {
     for i in 0..<count {
       let n = (xs[i] * xs[i] + ys[i] * ys[i]).squareRoot()
       guard n > 0, n.isFinite else { continue }
-      let r = 1 + radialOffsetPerClass * Float(labels[i])
+      let jitter = radialJitter > 0 ? radialJitter * (2 * rng.nextUniform() - 1) : 0
+      let r = 1 + radialOffsetPerClass * Float(labels[i]) + jitter
       px.append(xs[i] / n * r)
       py.append(ys[i] / n * r)
       pl.append(labels[i])

@@ -37,6 +37,27 @@ public struct Figure {
   public var width: Double?
   public var style: FigureStyle
   public var background: Color
+  /// Whether the figure is laid out in its compact form (see ``compactForm()``).
+  public var compactMode: CompactMode
+  /// Tick labels only where no neighbour repeats them: y labels on the leftmost panel of a run of
+  /// panels with the same y limits, x labels on the lowest of a column with the same x limits.
+  public var ticksOnOuterPanels: Bool
+  /// The number of columns of the compact form (`nil` keeps the grid).
+  public var compactColumns: Int?
+
+  /// When a figure switches to its compact form: shorter titles, tick labels on outer panels only,
+  /// a right legend moved under the grid, tighter gaps and (with ``compactColumns``) a new grid.
+  public enum CompactMode: String, Hashable, Sendable, CaseIterable {
+    /// Compact when the requested width leaves a panel narrower than ``Figure/compactPanelWidth``
+    /// font sizes in the normal layout.
+    case automatic
+    case always
+    case never
+  }
+
+  /// Below this panel width, in multiples of the font size, `.automatic` switches to the compact form:
+  /// 11 × 8 pt = 88 pt, where a wrapped two-line title and five tick labels no longer fit well.
+  public static let compactPanelWidth = 11.0
 
   public var fontFamily: String {
     get { style.fontFamily }
@@ -58,6 +79,26 @@ public struct Figure {
     width = nil
     style = FigureStyle()
     background = .white
+    compactMode = .automatic
+    ticksOnOuterPanels = false
+    compactColumns = nil
+  }
+
+  /// The compact form: each panel's ``Panel/compactTitle`` and ``Panel/compactSubtitle`` where
+  /// given, tick labels on outer panels only, the shared legend under the grid instead of beside
+  /// it, and ``compactColumns`` columns.
+  public func compactForm() -> Figure {
+    var copy = compactColumns.map { $0 == columns ? self : reflowed(columns: $0) } ?? self
+    for i in copy.panels.indices {
+      guard var panel = copy.panels[i] else { continue }
+      if let t = panel.compactTitle { panel.title = t.isEmpty ? nil : t }
+      if let s = panel.compactSubtitle { panel.subtitle = s.isEmpty ? nil : s }
+      copy.panels[i] = panel
+    }
+    if copy.style.legend == .right { copy.style.legend = .bottom }
+    copy.ticksOnOuterPanels = true
+    copy.compactMode = .always
+    return copy
   }
 
   public subscript(row: Int, column: Int) -> Panel? {
@@ -133,6 +174,9 @@ extension Figure {
     copy.width = width
     copy.style = style
     copy.background = background
+    copy.compactMode = compactMode
+    copy.ticksOnOuterPanels = ticksOnOuterPanels
+    copy.compactColumns = compactColumns
     for (k, panel) in ordered.enumerated() { copy.panels[k] = panel }
     return copy
   }

@@ -16,12 +16,27 @@ public struct FigureLayout {
     public let subtitleLines: [String]
     /// Right edge of the y tick labels' gutter (where the y label sits to the left of).
     public let gutterLeft: Double
+    /// Whether this panel draws its tick labels (with ``Figure/ticksOnOuterPanels`` a neighbour
+    /// with the same limits may draw them instead).
+    public var showsXTickLabels = true
+    public var showsYTickLabels = true
+    /// Whether any panel of this row draws x tick labels (the row's band under the axes has room for them).
+    public var rowShowsXTickLabels = true
+    /// How far an x tick label may reach past the axes' left and right edges without meeting the
+    /// neighbouring panel's labels or leaving the figure.
+    public var xTickOverhang: (left: Double, right: Double) = (.infinity, .infinity)
     /// The box of a `.below` legend and where each entry's symbol is centred.
     public var legendBox: Rect? = nil
     public var legendEntryCenters: [Point] = []
   }
 
   public let style: FigureStyle
+  /// The figure as laid out: the figure given, or its ``Figure/compactForm()``.
+  public let figure: Figure
+  /// Whether the compact form was laid out.
+  public let isCompact: Bool
+  /// The width of each panel's axes area.
+  public let panelWidth: Double
   public let width: Double
   public let height: Double
   public let panels: [PanelFrame]
@@ -43,18 +58,41 @@ public struct FigureLayout {
     panels.first { $0.row == row && $0.column == column }
   }
 
-  /// Lays `figure` out, measuring text with `measure` (a ``Renderer``'s ``Renderer/measureText(_:font:)``).
+  /// Lays `figure` out, measuring text with `measure` (a ``Renderer``'s ``Renderer/measureText(_:font:)``),
+  /// in its compact form when ``Figure/compactMode`` asks for it or (`.automatic`) the width is too narrow.
   public init(figure: Figure, measure: (String, Font) -> TextMetrics) throws {
+    switch figure.compactMode {
+    case .never:
+      try self.init(laying: figure, compact: false, measure: measure)
+    case .always:
+      try self.init(laying: figure.compactForm(), compact: true, measure: measure)
+    case .automatic:
+      if figure.width != nil {
+        let normal = try? FigureLayout(laying: figure, compact: false, measure: measure)
+        if let normal, normal.panelWidth >= Figure.compactPanelWidth * figure.style.fontSize {
+          self = normal
+        } else {
+          try self.init(laying: figure.compactForm(), compact: true, measure: measure)
+        }
+      } else {
+        try self.init(laying: figure, compact: false, measure: measure)
+      }
+    }
+  }
+
+  private init(laying figure: Figure, compact: Bool, measure: (String, Font) -> TextMetrics) throws {
     let style = figure.style
     let u = style.unit
     self.style = style
+    self.figure = figure
+    isCompact = compact
     let limits = figure.resolvedLimits()
     let present = figure.panels.indices.filter { figure.panels[$0] != nil }
     guard !present.isEmpty else { throw RenderError.emptyFigure("no panels") }
     guard figure.panelWidth > 0, figure.panelHeight > 0 else { throw RenderError.emptyFigure("non-positive panel size") }
     if let w = figure.width, !(w > 0) { throw RenderError.emptyFigure("non-positive width \(w)") }
 
-    let margin = 8 * u, columnGap = 10 * u, rowGap = 6 * u, tickLength = 3 * u
+    let margin = (compact ? 5 : 8) * u, columnGap = (compact ? 8 : 10) * u, rowGap = (compact ? 4 : 6) * u, tickLength = 3 * u
     let titleFont = style.font(style.panelTitleSize), subtitleFont = style.font(style.subtitleSize)
     let tickFont = style.font(style.tickSize)
     let legendFont = style.font(style.legendSize), legendTitleFont = style.font(style.legendSize, bold: true)
@@ -65,6 +103,26 @@ public struct FigureLayout {
     func rowPanels(_ r: Int) -> [Panel] { (0..<figure.columns).compactMap { figure[r, $0] } }
     func columnPanels(_ c: Int) -> [(Int, Panel)] { (0..<figure.rows).compactMap { r in figure[r, c].map { (r * figure.columns + c, $0) } } }
 
+    // Which panels draw tick labels: with outer ticks, a panel leaves its y labels to the nearest
+    // panel on its left with the same y axis, and its x labels to the nearest below with the same x axis.
+    var showsX = [Bool](repeating: true, count: figure.panels.count), showsY = showsX
+    if figure.ticksOnOuterPanels {
+      for i in present {
+        guard let panel = figure.panels[i], panel.showsAxes, let l = limits[i] else { continue }
+        let r = i / figure.columns, c = i % figure.columns
+        if let left = (0..<c).reversed().lazy.compactMap({ k -> Int? in figure[r, k] == nil ? nil : r * figure.columns + k }).first,
+          let other = figure.panels[left], other.showsAxes, other.yScale == panel.yScale, limits[left]?.y == l.y
+        {
+          showsY[i] = false
+        }
+        if let below = ((r + 1)..<figure.rows).lazy.compactMap({ k -> Int? in figure[k, c] == nil ? nil : k * figure.columns + c }).first,
+          let other = figure.panels[below], other.showsAxes, other.xScale == panel.xScale, limits[below]?.x == l.x
+        {
+          showsX[i] = false
+        }
+      }
+    }
+
     // Horizontal gutters: the widest y tick label of the column, then the y label.
     var gutters = [Double]()
     for c in 0..<figure.columns {
@@ -72,11 +130,12 @@ public struct FigureLayout {
       var hasYLabel = false
       for (i, panel) in columnPanels(c) {
         hasYLabel = hasYLabel || panel.yLabel != nil
-        guard panel.showsAxes, let l = limits[i] else { continue }
+        guard panel.showsAxes, showsY[i], let l = limits[i] else { continue }
         for t in AxisTicks.ticks(l.y, panel.yScale) { widest = max(widest, measure(t.label, tickFont).advance) }
       }
       let hasAxes = columnPanels(c).contains { $0.1.showsAxes }
-      gutters.append((hasAxes ? widest + tickLength + 2 * u : 4 * u) + (hasYLabel ? axisBand : 0))
+      let tickGutter = widest > 0 ? widest + tickLength + 2 * u : hasAxes ? tickLength + u : 4 * u
+      gutters.append(tickGutter + (hasYLabel ? axisBand : 0))
     }
 
     // The shared legend's entries and their widths.
@@ -102,6 +161,7 @@ public struct FigureLayout {
       panelWidth = available
     }
 
+    self.panelWidth = panelWidth
     var x = margin
     var boxLeft = [Double](), gutterLeft = [Double]()
     for c in 0..<figure.columns {
@@ -166,7 +226,8 @@ public struct FigureLayout {
       y += titleCount > 0 ? Double(titleCount) * titleLine + 2 * u : 4 * u
       boxTop.append(y)
       y += panelHeight
-      y += ps.contains { $0.showsAxes } ? tickBand : 2 * u
+      let xTickLabels = indices.contains { figure.panels[$0]?.showsAxes == true && showsX[$0] }
+      y += xTickLabels ? tickBand : ps.contains { $0.showsAxes } ? tickLength + u : 2 * u
       y += ps.contains { $0.xLabel != nil } ? axisBand : 0
       let subtitleCount = indices.map { subtitleLines[$0].count }.max() ?? 0
       y += Double(subtitleCount) * subtitleLine + (subtitleCount > 0 ? 2 * u : 0)
@@ -185,7 +246,12 @@ public struct FigureLayout {
         mapping: DeviceMapping(
           limits: limits[i] ?? AxisLimits(xMin: -1, xMax: 1, yMin: -1, yMax: 1), available: available,
           equalAspect: panel.equalAspect, xScale: panel.xScale, yScale: panel.yScale),
-        titleLines: titleLines[i], subtitleLines: subtitleLines[i], gutterLeft: gutterLeft[c])
+        titleLines: titleLines[i], subtitleLines: subtitleLines[i], gutterLeft: gutterLeft[c],
+        showsXTickLabels: showsX[i], showsYTickLabels: showsY[i],
+        rowShowsXTickLabels: (0..<figure.columns).contains { figure[r, $0]?.showsAxes == true && showsX[r * figure.columns + $0] },
+        xTickOverhang: (
+          left: c == 0 ? gutters[0] + margin - u : (columnGap + gutters[c]) / 2 - u,
+          right: c + 1 < figure.columns ? (columnGap + gutters[c + 1]) / 2 - u : (rightLegendWidth > 0 ? legendGap : margin) - u))
       if !belowRows[i].isEmpty {
         let box = Rect(x: gutterLeft[c], y: legendTop[r] + 2 * u, width: columnWidth[c], height: belowHeight(i) - 2 * u)
         for (row, items) in belowRows[i].enumerated() {
@@ -257,14 +323,18 @@ public struct FigureLayout {
     var lines = [String]()
     if style.showsCaption {
       var current = ""
+      let captionWidth = (figure.width ?? right) - 2 * margin
       for item in figure.caption.map({ "\($0.key): \($0.value)" }) {
         let candidate = current.isEmpty ? item : current + "    " + item
-        if !current.isEmpty, measure(candidate, style.captionFont).advance > right - 2 * margin {
-          lines.append(current)
-          current = item
-        } else {
+        if measure(candidate, style.captionFont).advance <= captionWidth {
           current = candidate
+          continue
         }
+        if !current.isEmpty { lines.append(current) }
+        // An item wider than the figure wraps at its spaces, continued lines indented.
+        let wrapped = Self.wrap(item, width: captionWidth, font: style.captionFont, measure: measure)
+        lines += wrapped.dropLast().enumerated().map { $0.offset == 0 ? $0.element : "  " + $0.element }
+        current = wrapped.count > 1 ? "  " + wrapped[wrapped.count - 1] : wrapped[0]
       }
       if !current.isEmpty { lines.append(current) }
     }
@@ -303,14 +373,37 @@ struct AxisTicks {
   let value: Double
   let label: String
 
-  /// x ticks whose labels do not touch: the usual 1/2/5 steps, or, in a narrow panel, every other
-  /// one of them (keeping 0), rather than a coarser step that might leave a single tick.
-  static func fitting(_ range: AxisRange, _ scale: AxisScale, width: Double, measure: (String) -> Double) -> [AxisTicks] {
-    let all = ticks(range, scale)
-    func fits(_ t: [AxisTicks]) -> Bool { t.map { measure($0.label) }.reduce(0, +) * 1.4 <= width }
-    guard scale == .linear, !fits(all), all.count > 2 else { return all }
-    let zero = all.firstIndex { $0.value == 0 } ?? 0
-    return all.enumerated().filter { ($0.offset - zero) % 2 == 0 }.map(\.element)
+  /// Ticks whose labels keep `gap` apart along an axis `length` long: the usual 1/2/5 steps, or, when
+  /// neighbouring labels would touch, every other one of them (keeping 0), and so on, rather than a
+  /// coarser step that might leave a single tick. `extent` is a label's size along the axis.
+  static func fitting(
+    _ range: AxisRange, _ scale: AxisScale, length: Double, gap: Double, overhang: (left: Double, right: Double) = (.infinity, .infinity),
+    extent: (String) -> Double
+  ) -> [AxisTicks] {
+    var kept = ticks(range, scale)
+    func position(_ v: Double) -> Double {
+      switch scale {
+      case .linear: (v - range.lower) / range.span * length
+      case .log10: (log10(v) - log10(range.lower)) / (log10(range.upper) - log10(range.lower)) * length
+      }
+    }
+    func fits(_ t: [AxisTicks]) -> Bool {
+      zip(t, t.dropFirst()).allSatisfy { a, b in
+        abs(position(b.value) - position(a.value)) >= (extent(a.label) + extent(b.label)) / 2 + gap
+      }
+    }
+    // A label at an end that would reach into the neighbour's labels (or off the figure) is left out.
+    while let last = kept.last, kept.count > 2, position(last.value) + extent(last.label) / 2 > length + overhang.right { kept.removeLast() }
+    while let first = kept.first, kept.count > 2, position(first.value) - extent(first.label) / 2 < -overhang.left { kept.removeFirst() }
+    var stride = 1
+    let all = kept
+    let anchor = all.firstIndex { $0.value == 0 } ?? 0
+    while !fits(kept), kept.count > 2 {
+      stride *= 2
+      kept = all.enumerated().filter { ($0.offset - anchor) % stride == 0 }.map(\.element)
+    }
+    if !fits(kept), kept.count == 2 { kept = [kept[0]] }
+    return kept
   }
 
   static func ticks(_ range: AxisRange, _ scale: AxisScale, targetCount: Int = 5) -> [AxisTicks] {
@@ -319,7 +412,9 @@ struct AxisTicks {
       let step = NiceTicks.step(forSpan: range.span, targetCount: targetCount)
       return NiceTicks.ticks(in: range, targetCount: targetCount).map { AxisTicks(value: $0, label: NiceTicks.label($0, step: step)) }
     case .log10:
-      return NiceTicks.logTicks(in: range).map { AxisTicks(value: $0, label: NiceTicks.logLabel($0)) }
+      let values = NiceTicks.logTicks(in: range)
+      let labels = NiceTicks.logLabels(values)
+      return zip(values, labels).map { AxisTicks(value: $0, label: $1) }
     }
   }
 }

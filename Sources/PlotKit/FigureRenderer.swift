@@ -11,7 +11,7 @@ extension Figure {
   ///   - rasterScale: device pixels per point for raster layers (DPI / 72).
   ///   - pointMode: how scatters are drawn.
   public func draw(on renderer: any Renderer, layout: FigureLayout, rasterScale: Double, pointMode: PointMode) throws {
-    try FigureDrawing(figure: self, layout: layout, renderer: renderer, rasterScale: rasterScale, pointMode: pointMode).draw()
+    try FigureDrawing(figure: layout.figure, layout: layout, renderer: renderer, rasterScale: rasterScale, pointMode: pointMode).draw()
   }
 }
 
@@ -54,8 +54,13 @@ struct FigureDrawing {
   private func drawPanel(_ panel: Panel, frame: FigureLayout.PanelFrame) throws {
     let m = frame.mapping
     let box = m.box
-    let xTicks = AxisTicks.fitting(m.limits.x, m.xScale, width: box.width) { renderer.measureText($0, font: style.font(style.tickSize)).advance }
-    let yTicks = AxisTicks.ticks(m.limits.y, m.yScale)
+    let tickFont = style.font(style.tickSize)
+    let xTicks = AxisTicks.fitting(m.limits.x, m.xScale, length: box.width, gap: 2.5 * u, overhang: (
+        frame.xTickOverhang.left + (layout.panelWidth - box.width) / 2, frame.xTickOverhang.right + (layout.panelWidth - box.width) / 2)
+    ) {
+      renderer.measureText($0, font: tickFont).advance
+    }
+    let yTicks = AxisTicks.fitting(m.limits.y, m.yScale, length: box.height, gap: 0.4 * style.tickSize) { _ in style.tickSize * 0.8 }
     let tickLength = 3 * u
 
     if panel.showsGrid {
@@ -91,11 +96,10 @@ struct FigureDrawing {
         axes.line(to: Point(x: box.minX - tickLength, y: y))
       }
       renderer.drawPath(axes, style: PathStyle(stroke: Stroke(color: .black, width: 0.7, cap: .square, join: .miter)), clip: [])
-      let tickFont = style.font(style.tickSize)
-      for t in xTicks {
+      for t in xTicks where frame.showsXTickLabels {
         text(t.label, font: tickFont, centeredAt: m.device(Point(x: t.value, y: m.limits.y.lower)).x, baseline: box.maxY + tickLength + style.tickSize * 1.05)
       }
-      for t in yTicks {
+      for t in yTicks where frame.showsYTickLabels {
         let e = renderer.measureText(t.label, font: tickFont)
         let y = m.device(Point(x: m.limits.x.lower, y: t.value)).y
         renderer.drawText(
@@ -104,7 +108,7 @@ struct FigureDrawing {
       }
     }
 
-    var below = box.maxY + (panel.showsAxes ? tickLength + style.tickSize * 1.35 : 2 * u)
+    var below = box.maxY + (panel.showsAxes ? (frame.rowShowsXTickLabels ? tickLength + style.tickSize * 1.35 : tickLength + u) : 2 * u)
     if let xLabel = panel.xLabel {
       text(xLabel, font: style.font(style.axisLabelSize), centeredAt: box.center.x, baseline: below + style.axisLabelSize * 1.05)
       below += style.axisLabelSize * 1.4
@@ -163,9 +167,12 @@ struct FigureDrawing {
         renderer.drawPath(
           .polyline([Point(x: mid.x - 8 * u, y: mid.y), Point(x: mid.x + 8 * u, y: mid.y)]),
           style: .stroked(entry.color, width: 1.3, dash: dash), clip: [])
-      case .patch, .hatchedPatch:
+      case .patch, .hatchedPatch, .outlinedPatch:
         let r = Rect(x: mid.x - 7 * u, y: mid.y - 4 * u, width: 14 * u, height: 8 * u)
         renderer.drawPath(.rectangle(r), style: .filled(entry.color), clip: [])
+        if entry.symbol == .outlinedPatch {
+          renderer.drawPath(.rectangle(r), style: .stroked(SectorLayer.marginOutline, width: 0.55, dash: [2, 1.2]), clip: [])
+        }
         if entry.symbol == .hatchedPatch {
           var hatch = Path()
           var o = -r.height

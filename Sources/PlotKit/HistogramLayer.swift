@@ -19,6 +19,9 @@ public struct HistogramLayer: PlotLayer {
   public enum Style: Hashable, Sendable {
     case steps
     case bars(alpha: Double)
+    /// The first series filled in a pale tint with its outline, the others as outlines on top:
+    /// training vs test, both visible where they coincide.
+    case trainFilledTestOutlined
   }
 
   public var series: [HistogramSeries]
@@ -42,14 +45,30 @@ public struct HistogramLayer: PlotLayer {
       switch style {
       case .steps: LegendEntry(label: $0.name, color: $0.color, symbol: .line(dash: []))
       case .bars(let alpha): LegendEntry(label: $0.name, color: $0.color.withAlpha(alpha), symbol: .patch)
+      case .trainFilledTestOutlined:
+        $0.name == series.first?.name ? LegendEntry(label: $0.name, color: $0.color.lightened(by: 0.55), symbol: .patch)
+          : LegendEntry(label: $0.name, color: $0.color, symbol: .line(dash: []))
       }
     }
   }
 
   public func draw(in canvas: PlotCanvas) throws {
-    for s in series {
+    for (k, s) in series.enumerated() {
       let h = s.histogram
       switch style {
+      case .trainFilledTestOutlined:
+        var outline = [Point(x: h.edges[0], y: 0)]
+        for i in h.counts.indices {
+          outline.append(Point(x: h.edges[i], y: h.counts[i]))
+          outline.append(Point(x: h.edges[i + 1], y: h.counts[i]))
+        }
+        outline.append(Point(x: h.edges[h.counts.count], y: 0))
+        if k == 0 {
+          canvas.fillPolygon(outline, color: s.color.lightened(by: 0.55))
+          canvas.strokePolyline(outline, color: s.color, width: 0.6)
+        } else {
+          canvas.strokePolyline(outline, color: s.color, width: 1.0)
+        }
       case .bars(let alpha):
         for i in h.counts.indices where h.counts[i] > 0 {
           canvas.fillPolygon(

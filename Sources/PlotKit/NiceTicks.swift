@@ -60,6 +60,20 @@ public enum NiceTicks {
     return String(format: "%.\(decimals)f", v).replacingOccurrences(of: "-", with: "\u{2212}")
   }
 
+  /// One axis's log labels in one notation: plain numbers ("0.001", "0.01", "0.1", "1") when every
+  /// power lies in 10^−4 … 10^4, otherwise powers of ten ("10⁻⁶", "10⁰", "10²") throughout, so an
+  /// axis never shows "1e−3" beside "0.01".
+  public static func logLabels(_ values: [Double]) -> [String] {
+    let exponents = values.map { Int(log10($0).rounded()) }
+    if exponents.allSatisfy({ (-4...4).contains($0) }) {
+      return zip(values, exponents).map { v, e in label(v, step: pow(10, Double(min(0, e)))) }
+    }
+    let digits: [Character: String] = ["0": "⁰", "1": "¹", "2": "²", "3": "³", "4": "⁴", "5": "⁵", "6": "⁶", "7": "⁷", "8": "⁸", "9": "⁹"]
+    return exponents.map { e in
+      "10" + (e < 0 ? "⁻" : "") + String(abs(e)).map { digits[$0] ?? "" }.joined()
+    }
+  }
+
   /// A log-axis label: "1", "10", "100", "0.1", or "1e−5" style beyond that.
   public static func logLabel(_ value: Double) -> String {
     let e = Int(log10(value).rounded())

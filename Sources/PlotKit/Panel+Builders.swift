@@ -9,6 +9,29 @@ public enum BoundarySpace: Hashable, Sendable {
   case cosines
 }
 
+/// How a unit-circle panel shows where along the circle the points lie.
+public enum AngularDensity: Hashable, Sendable {
+  /// Points exactly on the circle (a one-pixel ring where many coincide).
+  case none
+  /// Points spread over radius 1 ± ``jitterAmplitude`` at random, so the band's darkness shows density.
+  case jitter
+  /// The jitter and, outside the circle, per-class bars of the point count in 2° bins
+  /// (``AngularDensityLayer``): empty stretches are gaps between classes.
+  case jitterAndBand
+
+  public static let jitterAmplitude: Float = 0.05
+
+  /// A caption line that says what the panels show.
+  public var captionNote: String? {
+    switch self {
+    case .none: nil
+    case .jitter: "points on the circle are spread over radius 1 ± 0.05 at random so their density shows"
+    case .jitterAndBand:
+      "points on the circle are spread over radius 1 ± 0.05 at random; the bars outside show how many lie in each 2° of angle, per class (the fullest bin is full length)"
+    }
+  }
+}
+
 extension Panel {
   /// A class-coloured scatter of raw 2-D features, with symmetric limits and equal aspect.
   public static func scatter(
@@ -28,17 +51,22 @@ extension Panel {
   ///   - sectors: decision regions and margin zones from the margin math; empty draws none.
   ///   - radialOffsetPerClass: pushes class c to radius 1 + c × offset, so overlapping classes
   ///     stay visible without random jitter.
+  ///   - density: how the density along the circle is shown (``AngularDensity``).
   public static func angular(
     title: String? = nil, subtitle: String? = nil, cloud: FeatureCloud, directions: [Point],
     sectors: [AngularSector] = [], palette: Palette = .colorBlindSafe, radialOffsetPerClass: Float = 0,
-    directionLabels: [String]? = nil
+    directionLabels: [String]? = nil, density: AngularDensity = .none
   ) -> Panel {
-    let outer = 1.25 + Double(radialOffsetPerClass) * Double(max(0, cloud.classCount - 1))
+    let ring = 1 + Double(radialOffsetPerClass) * Double(max(0, cloud.classCount - 1))
+    let band = density == .jitterAndBand ? AngularDensityLayer(cloud: cloud, palette: palette, innerRadius: ring + 0.1) : nil
+    let outer = band.map { $0.outerRadius + 0.03 } ?? ring + 0.25
     var layers: [any PlotLayer] = []
     if !sectors.isEmpty { layers.append(SectorLayer(sectors: sectors, radius: outer, palette: palette)) }
     layers.append(CircleLayer(radius: 1))
-    layers.append(ScatterLayer(cloud: cloud.projectedOntoUnitCircle(radialOffsetPerClass: radialOffsetPerClass), palette: palette))
+    let jitter: Float = density == .none ? 0 : AngularDensity.jitterAmplitude
+    layers.append(ScatterLayer(cloud: cloud.projectedOntoUnitCircle(radialOffsetPerClass: radialOffsetPerClass, radialJitter: jitter), palette: palette))
     layers.append(DirectionRaysLayer(directions: directions, length: outer, labels: directionLabels, palette: palette))
+    if let band { layers.append(band) }
     return Panel(title: title, subtitle: subtitle, layers: layers)
   }
 

@@ -36,6 +36,10 @@ public struct Panel {
   /// A short note in the top-left corner inside the axes (e.g. "epoch 12"), placed in axes
   /// coordinates so it never depends on the data range.
   public var cornerNote: String?
+  /// The title and subtitle of the figure's compact form (an empty string drops it; `nil` keeps
+  /// the normal one).
+  public var compactTitle: String?
+  public var compactSubtitle: String?
 
   public init(
     title: String? = nil, subtitle: String? = nil, layers: [any PlotLayer] = [], limits: LimitsPolicy = .symmetric,
@@ -56,6 +60,8 @@ public struct Panel {
     self.showsGrid = showsGrid
     self.legend = legend
     self.cornerNote = cornerNote
+    compactTitle = nil
+    compactSubtitle = nil
   }
 
   /// The union of the layers' data bounds (`nil` when no layer has data).

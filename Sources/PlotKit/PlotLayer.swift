@@ -103,6 +103,8 @@ public struct LegendEntry: Hashable, Sendable {
     case line(dash: [Double])
     case patch
     case hatchedPatch
+    /// A patch with a dashed dark outline (margin zones).
+    case outlinedPatch
   }
 
   public var label: String

@@ -38,9 +38,8 @@ extension SphereScene {
     }
     primitives.append(back.batch(alpha: options.backAlpha * 2, radius: options.pointRadius, role: .backPoints))
     primitives += weightArrows(input, view: view, options: options, front: front)
-    let notes = [options.rawExtent != nil
-      ? String(format: "radius 1: ‖x‖ = %.4g (fixed)", extent)
-      : String(format: "radius 1: ‖x‖ = %.4g (%.0f %% quantile)", extent, options.rawExtentQuantile * 100)]
+    // Short, to fit under a narrow panel; the figure's caption says what the radius is.
+    let notes = [String(format: "radius: ‖x‖ = %.3g", extent)]
     return SceneDescription(
       primitives: primitives, minX: -1.2, maxX: 1.2, minY: -1.2, maxY: 1.2,
       palette: Array(options.classColors.prefix(input.classCount)), notes: notes)

@@ -124,6 +124,7 @@ public enum SphereScene {
       ]
       result.append(.polygon(ScenePolygon(rings: [head], fill: color.withAlpha(alpha), stroke: nil, width: 0, role: .weightArrow)))
     }
+    guard options.showsWeightLabels else { return result }
     let (lx, ly) = length > 1e-9 ? (dx / length, dy / length) : (0.0, 1.0)
     result.append(.text(SceneText(
       position: Point2(x: tip.x + 0.06 * lx, y: tip.y + 0.06 * ly), text: label, size: options.labelSize,

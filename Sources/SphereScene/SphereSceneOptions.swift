@@ -24,12 +24,16 @@ public struct SphereSceneOptions: Sendable {
   public var showBoundaries = true
   public var showMarginZones = true
   public var showWeights = true
+  /// Names at the weight arrows' tips. Off by default, as in the AM-Softmax paper's figure: with ten
+  /// classes on a small sphere the names cover the clusters they name.
+  public var showsWeightLabels = false
   public var sphereColor = Color(hex: 0xB8C4D6)
   /// The sphere's opacity at its lit centre; the shading fades to about half towards the rim.
   public var sphereAlpha = 0.35
   public var outlineColor = Color(hex: 0x4A4A4A)
   public var boundaryColor = Color(hex: 0x222222)
-  public var zoneColor = Color(hex: 0x808080, alpha: 0.3)
+  /// Light, so a loss whose margin zones cover most of the sphere still shows its clusters.
+  public var zoneColor = Color(hex: 0x808080, alpha: 0.16)
   public var lineWidth = 0.9
   public var labelSize = 8.0
   /// Scan density of boundaries and zones (see `SphereBoundaries` and `SphereRegions`).

@@ -240,7 +240,7 @@ public struct RunPlan: Codable, Equatable, Sendable {
       new.removeValue(forKey: key.rawValue)
     }
     let codeKey = CodingKeys.trainingCode.rawValue
-    if case .string(let stamp)? = old[codeKey], TrainingCode.reproduces(stamp, for: network) { old[codeKey] = new[codeKey] }
+    if case .string(let stamp)? = old[codeKey], TrainingCode.reproduces(stamp, network: network.rawValue) { old[codeKey] = new[codeKey] }
     for key in Set(old.keys).union(new.keys).sorted() where old[key] != new[key] {
       return "\(key) was \(Self.text(old[key])), now \(Self.text(new[key]))"
     }

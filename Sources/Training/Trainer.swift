@@ -116,32 +116,3 @@ public final class Trainer {
     return RunOutcome(plan: plan, latest: latest, epochsTrained: max(0, lastEpoch - firstEpoch + 1), seconds: seconds)
   }
 }
-
-/// The version of the code that trains, recorded in every checkpoint and printed by `--version`:
-/// `$MARGINS_CODE_VERSION` when set (the Makefile passes `git describe`), else `git describe` of the
-/// checkout this binary was built from (found through this file's compile-time path, so it works from
-/// any working directory and in a fresh clone), else "unknown" (a binary moved away from its sources).
-public enum CodeVersion {
-  public static let current: String = {
-    if let version = ProcessInfo.processInfo.environment["MARGINS_CODE_VERSION"], !version.isEmpty { return version }
-    let sources = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-      .deletingLastPathComponent().path
-    return gitDescribe(in: sources) ?? "unknown"
-  }()
-
-  private static func gitDescribe(in directory: String) -> String? {
-    guard FileManager.default.fileExists(atPath: directory) else { return nil }
-    let process = Process()
-    process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-    process.arguments = ["git", "-C", directory, "describe", "--always", "--dirty", "--tags"]
-    let pipe = Pipe()
-    process.standardOutput = pipe
-    process.standardError = FileHandle.nullDevice
-    guard (try? process.run()) != nil else { return nil }
-    // git's output is one short line, far below the pipe's buffer, so reading after the exit cannot block.
-    process.waitUntilExit()
-    let text = String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-      .trimmingCharacters(in: .whitespacesAndNewlines)
-    return process.terminationStatus == 0 && !text.isEmpty ? text : nil
-  }
-}

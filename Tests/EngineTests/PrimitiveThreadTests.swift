@@ -9,7 +9,7 @@ import Testing
 /// thread that has not run a kernel yet still has OpenMP's default, so the engine must set the
 /// count before creating, not only before running (a 2-worker LeNet++ run under load once
 /// differed in its weight gradients from iteration 5 on because of it).
-@Suite struct PrimitiveThreadTests {
+@Suite(.timeLimit(.minutes(2))) struct PrimitiveThreadTests {
   /// Runs `body` on a new thread whose OpenMP thread count is `openMPThreads` when it starts.
   static func onFreshThread(openMPThreads: Int32, _ body: @escaping () -> [[Float]]) -> [[Float]] {
     let box = ResultBox(body)

@@ -6,7 +6,7 @@ import Testing
 
 /// `parallelFor` runs its parts on the caller and `WorkerPool`'s helpers. The helpers only change
 /// who runs a part, never which parts run or what they see.
-struct WorkerPoolTests {
+@Suite(.timeLimit(.minutes(1))) struct WorkerPoolTests {
   /// Each call's parts write their index's slot; every slot must hold this call's value on return.
   static func expectEveryPartRan(_ run: (Int, (Int) -> Void) -> Void, parts: Int, calls: Int) {
     let slots = UnsafeMutablePointer<Int>.allocate(capacity: parts)

@@ -4,7 +4,7 @@ import Testing
 
 @testable import FileFormats
 
-@Suite struct AtomicFileTests {
+@Suite(.timeLimit(.minutes(1))) struct AtomicFileTests {
   @Test func writesReplacesAndCreatesParents() throws {
     let directory = makeTemporaryDirectory()
     defer { try? FileManager.default.removeItem(atPath: directory) }

@@ -18,7 +18,9 @@ import Training
     try Experiment(data: experimentJSON, file: "demo.json").plans(profile: "default")
   }
 
-  static func checkpoint(_ plan: RunPlan, epoch: Int, shift: Float = 0, isa: String = "avx512_core") -> FeatureCheckpoint {
+  static func checkpoint(
+    _ plan: RunPlan, epoch: Int, shift: Float = 0, isa: String = "avx512_core", cpu: String? = "Test CPU"
+  ) -> FeatureCheckpoint {
     let labels: [UInt8] = [0, 1, 2, 0, 1, 2]
     let weights: [Float] = [1, 0, -0.5, 0.866, -0.5, -0.866]
     let features: [Float] = labels.flatMap { c in [weights[2 * Int(c)] * 3 + shift, weights[2 * Int(c) + 1] * 3] }
@@ -34,16 +36,19 @@ import Training
       classNames: ["0", "1", "2"], codeVersion: "test", wallTimeSeconds: 1,
       metrics: ["train": metrics, "test": metrics], configuration: plan.jsonValue)
     metadata.kernelISA = isa
+    metadata.cpuModel = cpu
     return FeatureCheckpoint(
       metadata: metadata, trainFeatures: features, trainLabels: labels, testFeatures: features, testLabels: labels,
       classWeights: weights)
   }
 
   /// Writes a run trained to `epochs` (features every epoch, state every epoch).
-  static func train(_ plan: RunPlan, root: String, epochs: Int, shift: Float = 0, isa: String = "avx512_core") throws {
+  static func train(
+    _ plan: RunPlan, root: String, epochs: Int, shift: Float = 0, isa: String = "avx512_core", cpu: String? = "Test CPU"
+  ) throws {
     let run = RunDirectory(root: root, experiment: plan.experiment, run: plan.run)
     for epoch in 1...epochs {
-      try run.write(checkpoint(plan, epoch: epoch, shift: shift, isa: isa), state: [("w", NumpyArray(shape: [1], values: .float32([1])))])
+      try run.write(checkpoint(plan, epoch: epoch, shift: shift, isa: isa, cpu: cpu), state: [("w", NumpyArray(shape: [1], values: .float32([1])))])
     }
     try Data("iteration,loss\n1,0.5\n".utf8).write(to: URL(fileURLWithPath: run.logPath))
   }
@@ -160,7 +165,33 @@ import Training
     #expect(nudged.mismatch()?.contains("feature arrays differ") == true)
     let other = try compare("other-isa")
     #expect(!other.sameKernel && other.mismatch() == nil)
-    #expect(other.row.contains("within tolerance"))
+    #expect(other.row.contains("within tolerance (other ISA)"))
+    // The same ISA on another CPU model (or one the shipped run did not record) may block its
+    // kernels differently: the tolerance applies, and the row says why.
+    try Self.train(plan, root: base + "/other-cpu", epochs: 2, shift: 1e-3, cpu: "Another CPU")
+    let otherCPU = try compare("other-cpu")
+    #expect(otherCPU.sameKernel && !otherCPU.sameCPU && otherCPU.mismatch() == nil)
+    #expect(otherCPU.row.contains("within tolerance (same ISA, other CPU)"))
+    try Self.train(plan, root: base + "/unrecorded", epochs: 2, shift: 1e-3, cpu: nil)
+    let unrecorded = try ResultComparison(
+      shipped: RunDirectory(root: base + "/unrecorded", experiment: "demo", run: "a"),
+      reproduced: RunDirectory(root: base + "/nudged", experiment: "demo", run: "a"), experiment: "demo", run: "a")
+    #expect(!unrecorded.sameCPU && unrecorded.mismatch() == nil)
+  }
+
+  /// What `make reproduce` promises before it trains, from the shipped run's record and this machine.
+  @Test func outlookNamesTheVerdictThisMachineCanReach() throws {
+    let plan = try Self.plans()[0]
+    var metadata = Self.checkpoint(plan, epoch: 1).metadata
+    #expect(ReproductionOutlook(shipped: metadata, isa: "avx512_core", cpu: "Test CPU").verdict == .byteIdentical)
+    #expect(ReproductionOutlook(shipped: metadata, isa: "avx512_core", cpu: "Other").verdict == .likelyByteIdentical)
+    let otherISA = ReproductionOutlook(shipped: metadata, isa: "avx2", cpu: "Test CPU")
+    #expect(otherISA.verdict == .withinTolerance && otherISA.reason.contains("avx512_core") && otherISA.reason.contains("avx2"))
+    metadata.cpuModel = nil
+    #expect(ReproductionOutlook(shipped: metadata, isa: "avx512_core", cpu: "Test CPU").verdict == .likelyByteIdentical)
+    metadata.kernelISA = nil
+    #expect(ReproductionOutlook(shipped: metadata, isa: "avx512_core", cpu: "Test CPU").verdict == .withinTolerance)
+    #expect(ReproductionOutlook(shipped: metadata, isa: "avx2", cpu: "x").line(count: 3).hasPrefix("3 run(s) trained on"))
   }
 
   @Test func aManifestNamingAPathOutsideIsRefused() throws {

@@ -35,6 +35,7 @@ func fastOptions(view: SphereSceneOptions.ViewChoice = .direction(Vector3(0, 0, 
   o.view = view
   o.zoneAzimuths = 48
   o.boundarySamples = 360
+  o.showsWeightLabels = true
   return o
 }
 
@@ -83,6 +84,15 @@ func batches(_ scene: SceneDescription, _ role: SceneRole) -> [ScenePointBatch] 
     // Weight labels stay readable on top of the front points.
     let labels = scene.primitives.indices.filter { scene.primitives[$0].role == .weightLabel }
     #expect(labels.count == 4 && labels.allSatisfy { $0 > lasts.last! })
+  }
+
+  @Test func weightLabelsAreOffByDefault() throws {
+    var options = fastOptions()
+    options.showsWeightLabels = false
+    let scene = try SphereScene.sphere(try Fixture().input(), options: options)
+    #expect(scene.primitives(.weightLabel).isEmpty)
+    #expect(scene.primitives(.weightArrow).count >= 4)
+    #expect(SphereSceneOptions().showsWeightLabels == false)
   }
 
   @Test func backPointsAreDimmedAndFrontPointsDrawnFarToNear() throws {

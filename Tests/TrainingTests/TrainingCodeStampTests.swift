@@ -2,51 +2,88 @@ import Checkpoints
 import Engine
 import FileFormats
 import Foundation
+import Provenance
+import ProvenanceCore
 import Testing
 import Training
 
-/// The committed stamp must describe the committed training code; otherwise shipped results
-/// trained by older code would pass for current ones. Regenerate with `make stamp`.
+/// The fingerprint baked into the build must be that of the sources it was built from, computed
+/// by the one implementation (ProvenanceCore) the build tool runs; and it must ignore layout while
+/// seeing every change of code.
 @Suite struct TrainingCodeStampTests {
   /// The package root, found from this file's location (Tests/TrainingTests/<file>).
   static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
     .deletingLastPathComponent()
 
-  /// The same digest as scripts/training-code-stamp.sh: per file (byte-wise sorted relative paths)
-  /// "path\nsha256\n", then the sha256 of all of it, first 16 hex digits.
-  static func computedStamp() throws -> String {
-    let manager = FileManager.default
-    let suffixes = [".swift", ".h", ".c", ".modulemap"]
-    var paths: [String] = []
-    for module in TrainingCode.modules {
-      let directory = root.appendingPathComponent("Sources/\(module)").path
-      guard let enumerator = manager.enumerator(atPath: directory) else { continue }
-      for case let relative as String in enumerator where suffixes.contains(where: relative.hasSuffix) {
-        let path = "Sources/\(module)/\(relative)"
-        var isDirectory: ObjCBool = false
-        if manager.fileExists(atPath: root.appendingPathComponent(path).path, isDirectory: &isDirectory),
-          !isDirectory.boolValue, path != "Sources/Training/TrainingCodeStamp.swift",
-          path != "Sources/Training/ReproducedTrainingCode.swift",
-          path.range(of: TrainingCode.outsideTrainingPattern, options: .regularExpression) == nil
-        {
-          paths.append(path)
-        }
-      }
-    }
-    paths.sort { Array($0.utf8).lexicographicallyPrecedes(Array($1.utf8)) }
-    var listing = ""
-    for path in paths {
-      let data = try Data(contentsOf: root.appendingPathComponent(path))
-      listing += "\(path)\n\(Checksum.sha256(data))\n"
-    }
-    return String(Checksum.sha256(Data(listing.utf8)).prefix(16))
+  @Test func bakedStampIsTheSourcesFingerprint() throws {
+    let files = try SourceFingerprint.trainingFiles(in: Self.root.appendingPathComponent("Sources"))
+    #expect(files.count > 50, "only \(files.count) training sources found")
+    #expect(files.contains { $0.path.hasSuffix("Sources/Engine/Layers/Conv2D.swift") })
+    #expect(!files.contains { $0.lastPathComponent.hasPrefix("Sphere") }, "drawing-only sources are outside training")
+    let computed = try SourceFingerprint.fingerprint(of: files)
+    #expect(computed == TrainingCode.stamp, "the build baked \(TrainingCode.stamp), the sources give \(computed)")
   }
 
-  @Test func committedStampMatchesTheSources() throws {
-    let computed = try Self.computedStamp()
-    #expect(
-      computed == TrainingCode.stamp,
-      "Sources/Training/TrainingCodeStamp.swift is out of date (\(TrainingCode.stamp), sources give \(computed)): run `make stamp`")
+  static let sample = """
+    /// Scales `x`.
+    func scale(_ x: Float) -> Float {
+      // Halve it: the "// not a comment" below is a string.
+      let s = "// not a comment", t = #"raw \" still raw"#
+      /* a /* nested */ block */
+      return x * 0.5 + Float(s.count + t.count)
+    }
+    """
+
+  @Test func commentsLayoutAndPlaceDoNotChangeTheFingerprint() throws {
+    let reformatted = """
+      func scale(_ x: Float)->Float{
+              let s="// not a comment",t=#"raw \" still raw"#
+          return x*0.5+Float(s.count+t.count,)   // a new comment and a trailing comma
+      }
+      """
+    #expect(SourceFingerprint.normalized(Self.sample) == SourceFingerprint.normalized(reformatted))
+    #expect(SourceFingerprint.normalized(Self.sample).contains("\"// not a comment\""), "a string lost its text")
+    // The same files under other names and folders.
+    let scratch = FileManager.default.temporaryDirectory.appendingPathComponent("fingerprint-\(UUID().uuidString)")
+    defer { try? FileManager.default.removeItem(at: scratch) }
+    let first = scratch.appendingPathComponent("A/One.swift")
+    let moved = scratch.appendingPathComponent("B/Sub/Renamed.swift")
+    for url in [first, moved] { try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true) }
+    try Self.sample.write(to: first, atomically: true, encoding: .utf8)
+    try reformatted.write(to: moved, atomically: true, encoding: .utf8)
+    #expect(try SourceFingerprint.fingerprint(of: [first]) == SourceFingerprint.fingerprint(of: [moved]))
+  }
+
+  @Test(arguments: [
+    ("0.5", "0.25"), ("x * ", "x / "), ("s.count", "s.utf8.count"), ("not a comment", "not a Comment"),
+    ("\"// not a comment\"", "\"// not a comment,)\""),
+  ])
+  func everyChangeOfCodeChangesTheFingerprint(old: String, new: String) {
+    let changed = Self.sample.replacingOccurrences(of: old, with: new)
+    #expect(changed != Self.sample)
+    #expect(SourceFingerprint.normalized(changed) != SourceFingerprint.normalized(Self.sample))
+  }
+
+  @Test func fingerprintDigestIsSHA256() {
+    #expect(sha256Hex([]) == "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855")
+    #expect(sha256Hex(Array("abc".utf8)) == "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad")
+    var generator = SystemRandomNumberGenerator()
+    // Every padding case: lengths around the 55/56/64-byte block edges and beyond one block.
+    for length in Array(0...130) + [1000, 4097] {
+      let bytes = (0..<length).map { _ in UInt8.random(in: 0...255, using: &generator) }
+      #expect(sha256Hex(bytes) == Checksum.sha256(bytes), "length \(length)")
+    }
+  }
+
+  @Test func ledgerRefusesWhatIsNotALedger() throws {
+    let good = #"{"entries": [{"stamp": "0123456789abcdef", "evidence": "check-reproduction identical", "except": ["mlp"]}]}"#
+    let ledger = try ReproductionLedger(data: Data(good.utf8), path: "ledger.json")
+    #expect(ledger.swiftSource(currentStamp: "fedcba9876543210").contains(#""0123456789abcdef": Reproduction(evidence: "check-reproduction identical", except: ["mlp"])"#))
+    let twice = #"{"entries": [{"stamp": "0123456789abcdef", "evidence": "a", "except": []}, {"stamp": "0123456789abcdef", "evidence": "b", "except": []}]}"#
+    #expect(throws: ReproductionLedger.Malformed.self) { try ReproductionLedger(data: Data(twice.utf8), path: "l.json") }
+    let noEvidence = #"{"entries": [{"stamp": "0123456789abcdef", "evidence": "", "except": []}]}"#
+    #expect(throws: ReproductionLedger.Malformed.self) { try ReproductionLedger(data: Data(noEvidence.utf8), path: "l.json") }
+    #expect(throws: ReproductionLedger.Malformed.self) { try ReproductionLedger(data: Data("[]".utf8), path: "l.json") }
   }
 
   @Test func stampIsRecordedInEveryPlan() throws {
@@ -78,13 +115,13 @@ import Training
       #expect(stamp.count == 16 && stamp.allSatisfy(\.isHexDigit), "'\(stamp)' is not a stamp")
       // The tiny experiment's network (the mlp) counts only where the entry covers it.
       let verdict = plan.difference(from: recorded(under: stamp))
-      if reproduction.except.contains(plan.network) {
+      if reproduction.except.contains(plan.network.rawValue) {
         #expect(verdict?.hasPrefix("trainingCode was") == true, "\(stamp) excepts \(plan.network) but is accepted")
       } else {
         #expect(verdict == nil, "\(stamp) is listed but refused")
       }
       for network in Architecture.allCases {
-        #expect(TrainingCode.reproduces(stamp, for: network) == !reproduction.except.contains(network))
+        #expect(TrainingCode.reproduces(stamp, network: network.rawValue) == !reproduction.except.contains(network.rawValue))
       }
     }
     let unlisted = "0123456789abcdef"
