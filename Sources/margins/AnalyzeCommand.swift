@@ -89,7 +89,10 @@ struct AnalyzeCommand: ParsableCommand {
       let labelsPath = path.lowercased().hasSuffix(".npy") ? remainingLabels.popFirst() : nil
       let file = try AnalysisInputReader.read(path, labels: labelsPath, options: input)
       analyses.append(try EmbeddingAnalyzer.analyze(file, options: options))
-      inputs.append(file)
+      // The figures need names and paths only: let each file's features go before the next is read.
+      var names = file
+      names.splits = []
+      inputs.append(names)
     }
     progress.finish()
 
