@@ -55,13 +55,13 @@ struct FigureWidthSweepTests {
       classNames: (0..<classes).map(String.init), codeVersion: "test", wallTimeSeconds: 1, metrics: ["train": metrics, "test": metrics])
   }
 
-  /// Three classes as rays of a star, 30 points each, reaching about 40 (MNIST softmax features'
+  /// Two classes as opposite rays, 30 points each, reaching about 40 (MNIST softmax features'
   /// size). Few classes: the debug build's sector scan costs classes² per run, and the ten-class
   /// legends and labels are swept by the sphere figures.
   static func planeCheckpoint(_ run: ExperimentCatalog.Run) -> FeatureCheckpoint {
     var features: [Float] = [], labels: [UInt8] = [], weights: [Float] = []
-    for c in 0..<3 {
-      let a = Double(c) * 120 * .pi / 180
+    for c in 0..<2 {
+      let a = Double(c) * 180 * .pi / 180 + 0.3
       weights += [Float(cos(a)), Float(sin(a))]
       for k in 0..<30 {
         let r = 4 + Double(k) * 1.2, wobble = Double(k % 5 - 2) * 0.04
@@ -114,6 +114,20 @@ struct FigureWidthSweepTests {
         let problems = TextCollisions.problems(in: placed.texts, width: placed.layout.width, height: placed.layout.height)
         #expect(problems.isEmpty, "\(name) at \(inches) in, \(size) pt\(placed.layout.isCompact ? " (compact)" : ""): \(problems.prefix(6).joined(separator: "; "))")
       }
+    }
+  }
+
+  /// The optional weight labels of the sphere figures are moved apart, never printed over each other.
+  @Test(arguments: ["sphere-am-softmax", "sphere-arcface"])
+  func sphereWeightLabelsDoNotOverlap(name: String) throws {
+    let built = try #require(PaperFigure.named(name)).figure(from: try Self.source.get(), options: PaperFigureOptions(sphereWeightLabels: true))
+    for inches in [3.25, 6.5] {
+      var figure = built
+      figure.width = inches * 72
+      let placed = try figure.placedTexts()
+      #expect(placed.texts.filter { $0.text.hasPrefix("W") }.count >= 20)
+      let problems = TextCollisions.problems(in: placed.texts, width: placed.layout.width, height: placed.layout.height)
+      #expect(problems.isEmpty, "\(name) at \(inches) in with labels: \(problems.prefix(6).joined(separator: "; "))")
     }
   }
 
