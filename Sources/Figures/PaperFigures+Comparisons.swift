@@ -65,7 +65,7 @@ extension PaperFigure {
     let all = try runs.map(source.latest)
     // Two losses per row (test features, sectors) keep ten losses on one page. The raw panels have
     // no tick labels (each its own scale; an overview compares shapes), which gives the panels the
-    // width the four tick gutters took; a column's width holds one loss per row.
+    // width the four tick gutters took.
     let perRow = 2
     var figure = Figure(rows: (all.count + perRow - 1) / perRow, columns: 2 * perRow, panelWidth: 150, panelHeight: 150)
     // Every loss of the family side by side: each title names its loss in full, at any width.
@@ -76,20 +76,22 @@ extension PaperFigure {
       let accuracy = e.accuracy(of: test(e)).map { String(format: "test %.2f%%", 100 * $0) } ?? "no class weights"
       var features = Panel.scatter(title: label, subtitle: accuracy, cloud: CheckpointViews.cloud(e, split: test(e)))
       features.showsAxes = false
+      features.compactSubtitle = shortAccuracy(e, split: test(e))
       let sectors = CheckpointViews.sectors(e)
       var circle = Panel.angular(
         subtitle: marginNote(sectors).replacingOccurrences(of: "margin zone ", with: "margin "),
         cloud: CheckpointViews.cloud(e, split: test(e)), directions: CheckpointViews.directions(e), sectors: sectors, density: .jitter)
       circle.showsAxes = false
+      circle.compactSubtitle = compactMarginNote(sectors)
       figure[row, column] = features
       figure[row, column + 1] = circle
     }
-    figure.compactColumns = 2
+    // At a column's width the four columns stay (a 2-column form was 17 in tall): an overview of shapes.
     figure.limitSharing = .independent
     figure.legendTitle = "digit"
     figure.caption = CheckpointViews.caption(all).filter { $0.key != "epoch" } + [
       ("epoch", "\(common.map(String.init) ?? "?") unless the title says otherwise"),
-      ("pairs", "each loss: test features (left, own scale, no ticks) and on the unit circle with decision sectors and margin zones (right)"),
+      ("pairs", "each loss: test features (left, own scale, no ticks; under them the test accuracy) and on the unit circle with decision sectors and margin zones (right; under it the widest margin zone)"),
       ("circle", AngularDensity.jitter.captionNote!),
     ]
     return figure
