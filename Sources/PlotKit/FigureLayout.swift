@@ -108,8 +108,6 @@ public struct FigureLayout {
     let tickBand = tickLength + style.tickSize * 1.35, axisBand = style.axisLabelSize * 1.4
     let legendRow = style.legendSize * 1.5
 
-    func rowPanels(_ r: Int) -> [Panel] { (0..<figure.columns).compactMap { figure[r, $0] } }
-    func columnPanels(_ c: Int) -> [(Int, Panel)] { (0..<figure.rows).compactMap { r in figure[r, c].map { (r * figure.columns + c, $0) } } }
 
     // Which panels draw tick labels: with outer ticks, a panel leaves its y labels to the nearest
     // panel on its left with the same y axis, and its x labels to the nearest below with the same x axis.
@@ -149,6 +147,8 @@ public struct FigureLayout {
       }
     }
     self.figure = figure
+    func rowPanels(_ r: Int) -> [Panel] { (0..<figure.columns).compactMap { figure[r, $0] } }
+    func columnPanels(_ c: Int) -> [(Int, Panel)] { (0..<figure.rows).compactMap { r in figure[r, c].map { (r * figure.columns + c, $0) } } }
 
     // Horizontal gutters: the widest y tick label of the column, then the y label.
     var gutters = [Double](), yLabelBands = [Double]()
