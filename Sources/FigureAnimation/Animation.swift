@@ -22,6 +22,8 @@ public struct AnimationSettings: Sendable {
   public var palette: Palette = .colorBlindSafe
   /// Where the sphere view looks from; `.automatic` is resolved once, from the last frame.
   public var view: SphereSceneOptions.ViewChoice = .automatic
+  /// Names at the sphere views' weight arrows (off by default, as in the paper figures).
+  public var sphereWeightLabels = false
   public var dpi: Double = 150
   /// Hundredths of a second per frame, and the extra pause on the last frame before the loop restarts.
   public var frameDelay = 25
@@ -60,7 +62,7 @@ public enum Animation {
       figures = Figure.sharingLimits(across: figures)
     case .sphere:
       let reference = try split(last.embeddings, settings.splits[settings.splits.count - 1])
-      var sceneOptions = SphereViews.options(last.embeddings, palette: settings.palette, view: settings.view)
+      var sceneOptions = SphereViews.options(last.embeddings, palette: settings.palette, view: settings.view, weightLabels: settings.sphereWeightLabels)
       sceneOptions.view = try SphereViews.fixedView(try SphereViews.input(last.embeddings, split: reference), options: sceneOptions, path: last.embeddings.path)
       sceneOptions.boundarySamples = settings.boundarySamples
       sceneOptions.zoneAzimuths = settings.zoneAzimuths
