@@ -75,6 +75,7 @@ extension PaperFigure {
     // panel's legend goes under it.
     for c in 0..<2 { figure[0, c]?.legend = .below }
     figure.compactColumns = 1
+    figure.compactReflowWidth = 14
     figure.caption = [("source", "MarginMath.TargetCurve (no training)")]
     return figure
   }
@@ -114,6 +115,7 @@ extension PaperFigure {
     for c in 0..<2 { figure[0, c]?.legend = .shared }
     figure.style.legend = .bottom
     figure.compactColumns = 1
+    figure.compactReflowWidth = 14
     figure.caption = [("source", "MarginMath.LambdaSchedule; default-profile schedules from \(source.experiments.directory)/*.json (no training)")]
     return figure
   }
@@ -142,6 +144,7 @@ extension PaperFigure {
     figure.style.legend = .bottom
     figure.legendTitle = "L-Softmax"
     figure.compactColumns = 1
+    figure.compactReflowWidth = 14
     figure.caption = CheckpointViews.caption(all) + [("curves", "running means over 25 iterations, from each run's log.csv")]
     return figure
   }

@@ -48,6 +48,9 @@ public struct Figure {
   /// Whether the compact form takes the panels row by row (a grid read like text) rather than
   /// column by column (one column per run, as ``reflowed(columns:)`` does).
   public var compactReflowsByRow: Bool
+  /// Below this panel width (in font sizes) in the compact form, `.automatic` also reflows
+  /// (``reflowPanelWidth`` by default; wide curve panels, whose axis labels need room, set more).
+  public var compactReflowWidth: Double
 
   /// When a figure switches to its compact form: shorter titles, tick labels on outer panels only,
   /// a right legend moved under the grid, tighter gaps and (with ``compactColumns``) a new grid.
@@ -90,6 +93,7 @@ public struct Figure {
     ticksOnOuterPanels = false
     compactColumns = nil
     compactReflowsByRow = false
+    compactReflowWidth = Figure.reflowPanelWidth
   }
 
   /// The compact form: each panel's ``Panel/compactTitle`` and ``Panel/compactSubtitle`` where
@@ -188,6 +192,7 @@ extension Figure {
     copy.ticksOnOuterPanels = ticksOnOuterPanels
     copy.compactColumns = compactColumns
     copy.compactReflowsByRow = compactReflowsByRow
+    copy.compactReflowWidth = compactReflowWidth
     for (k, panel) in ordered.enumerated() { copy.panels[k] = panel }
     return copy
   }

@@ -78,7 +78,7 @@ public struct FigureLayout {
           return
         }
         let sameGrid = try? FigureLayout(laying: figure.compactForm(reflowing: false), compact: true, measure: measure)
-        if let sameGrid, (sameGrid.panelWidth >= Figure.reflowPanelWidth * size && !sameGrid.overflows) || figure.compactColumns == nil {
+        if let sameGrid, (sameGrid.panelWidth >= figure.compactReflowWidth * size && !sameGrid.overflows) || figure.compactColumns == nil {
           self = sameGrid
         } else {
           try self.init(laying: figure.compactForm(), compact: true, measure: measure)
