@@ -145,7 +145,7 @@ stamp: ## Print the training-code fingerprint of the sources (the build bakes it
 # A crash input becomes a regression test under Tests/ (see README "Testing"). Leaks fail a run too, except
 # the third-party ones listed in Fuzz/lsan-suppressions.txt.
 FUZZ_SECONDS ?= 600
-FUZZ_TARGETS ?= FuzzIDX FuzzGzip FuzzNumpy FuzzCheckpointMetadata FuzzExperiment FuzzEmbeddings
+FUZZ_TARGETS ?= FuzzIDX FuzzGzip FuzzNumpy FuzzCheckpointMetadata FuzzExperiment FuzzEmbeddings FuzzCSV FuzzManifest FuzzLossParameters
 FUZZ_BUILD   ?= .build-fuzz
 FUZZ_FLAGS   := -c debug --scratch-path $(FUZZ_BUILD) -Xswiftc -sanitize=fuzzer,address -Xswiftc -parse-as-library -Xswiftc -DFUZZING
 

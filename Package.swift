@@ -72,7 +72,7 @@ let package = Package(
       name: "Figures",
       dependencies: ["PlotKit", "MarginMath", "Checkpoints", "FileFormats", "SphereScene", .product(name: "CSV", package: "CSV.swift")],
       exclude: ["README.md"]),
-    .target(name: "GIFEncoding", dependencies: ["CGif"], exclude: ["README.md"]),
+    .target(name: "GIFEncoding", dependencies: ["CGif", "FileFormats"], exclude: ["README.md"]),
     .target(name: "SphereScene", dependencies: ["MarginMath", "Graphics2D"], exclude: ["README.md"]),
     .target(name: "FigureAnimation", dependencies: ["Figures", "PlotKit", "CairoBackend", "GIFEncoding", "SphereScene", "Checkpoints", "FileFormats", "MarginMath"], exclude: ["README.md"]),
 
@@ -99,6 +99,9 @@ let package = Package(
     .executableTarget(name: "FuzzCheckpointMetadata", dependencies: ["FuzzSupport", "Checkpoints"], path: "Fuzz/FuzzCheckpointMetadata"),
     .executableTarget(name: "FuzzExperiment", dependencies: ["FuzzSupport", "Training"], path: "Fuzz/FuzzExperiment"),
     .executableTarget(name: "FuzzEmbeddings", dependencies: ["FuzzSupport", "Figures", "PlotKit", "Checkpoints", "FileFormats"], path: "Fuzz/FuzzEmbeddings"),
+    .executableTarget(name: "FuzzCSV", dependencies: ["FuzzSupport", "Figures"], path: "Fuzz/FuzzCSV"),
+    .executableTarget(name: "FuzzManifest", dependencies: ["FuzzSupport", "Results"], path: "Fuzz/FuzzManifest"),
+    .executableTarget(name: "FuzzLossParameters", dependencies: ["FuzzSupport", "Figures", "FileFormats", "MarginMath", "PlotKit"], path: "Fuzz/FuzzLossParameters"),
 
     // MARK: - Tests
     .target(name: "FileFormatsTestSupport", path: "Tests/FileFormatsTestSupport"),

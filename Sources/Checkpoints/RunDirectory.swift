@@ -49,7 +49,8 @@ public struct RunDirectory: Sendable {
   /// - Returns: the paths removed.
   @discardableResult
   public func removeStaleTemporaryFiles() -> [String] {
-    let snapshots = FileManager.default.fileExists(atPath: snapshotDirectory) ? TemporaryFiles.removeStale(in: snapshotDirectory) : []
+    let snapshots =
+      FileManager.default.fileExists(atPath: snapshotDirectory) ? TemporaryFiles.removeStale(in: snapshotDirectory) : []
     return TemporaryFiles.removeStale(in: path) + snapshots
   }
 
@@ -95,7 +96,8 @@ public struct RunDirectory: Sendable {
 
   /// The epoch `latest` names, if the run has one.
   public func latestEpoch() -> Int? {
-    guard let text = try? String(contentsOfFile: latestPath, encoding: .utf8) else { return nil }
+    guard let bytes = try? FileBytes.read(latestPath, limit: 4096) else { return nil }
+    let text = String(decoding: bytes, as: UTF8.self)
     let name = text.trimmingCharacters(in: .whitespacesAndNewlines)
     guard name.hasPrefix("epoch-") else { return nil }
     return Int(name.dropFirst(6))
@@ -132,26 +134,43 @@ public struct RunDirectory: Sendable {
     } catch {
       throw CheckpointError(error)
     }
-    return try CheckpointMetadata(decoding: data, path: path)
+    let metadata = try CheckpointMetadata(decoding: data, path: path)
+    // The name is what the run's listing, `latest` and resuming go by; a file that claims another
+    // epoch would be reported and drawn as one it is not.
+    if let named = epochNamed(path), named != metadata.epoch {
+      throw CheckpointError.malformed(
+        path: path, reason: "its name says epoch \(named) but it records epoch \(metadata.epoch)")
+    }
+    return metadata
+  }
+
+  /// The epoch in an `epoch-NNN.json` file name (nil for other names).
+  static func epochNamed(_ path: String) -> Int? {
+    let name = path.split(separator: "/").last.map(String.init) ?? path
+    guard name.hasPrefix("epoch-"), name.hasSuffix(".json") else { return nil }
+    let digits = name.dropFirst(6).dropLast(5)
+    guard !digits.isEmpty, digits.count <= 9, digits.allSatisfy({ $0.isASCII && $0.isNumber }) else { return nil }
+    return Int(digits)
   }
 
   static func readCheckpoint(metadataPath: String) throws -> FeatureCheckpoint {
     let metadata = try readMetadata(at: metadataPath)
     let arraysPath = String(metadataPath.dropLast(5)) + ".npz"
-    let data: Data
+    // Hashed as it streams past and then read in place: never held twice, never copied elsewhere.
+    let digest: String
     do {
-      data = try FileBytes.read(arraysPath)
-    } catch .missing {
-      throw CheckpointError.missing(path: arraysPath, hint: "Its metadata \(metadataPath) exists; the run may have been copied incompletely.")
-    } catch {
+      digest = try Checksum.sha256(ofFileAt: arraysPath)
+    } catch FileFormatError.missing {
+      throw CheckpointError.missing(
+        path: arraysPath, hint: "Its metadata \(metadataPath) exists; the run may have been copied incompletely.")
+    } catch let error as FileFormatError {
       throw CheckpointError(error)
     }
-    let digest = Checksum.sha256(data)
     guard digest == metadata.arraysSHA256 else {
       throw CheckpointError.mismatch(
         path: arraysPath, reason: "sha256 \(digest) differs from \(metadata.arraysSHA256) recorded in \(metadataPath)")
     }
-    let arrays = try translatingFileErrors { try NumpyArchive.read(data, path: arraysPath) }
+    let arrays = try translatingFileErrors { try NumpyArchive.read(contentsOf: arraysPath) }
     return try FeatureCheckpoint(metadata: metadata, arrays: arrays, path: arraysPath)
   }
 }

@@ -242,3 +242,115 @@ public struct PlaneReport: Codable, Sendable {
   /// The mean length of the projected normalised features (1 = entirely in the plane).
   public var meanInPlaneLength: Double
 }
+
+// MARK: - Explicit nulls
+// The synthesized encoders leave out a nil optional; the schema promises `null` instead, so a
+// reader finds every key whether or not its value could be computed.
+
+extension AnalysisReport.ReportOptions {
+  public func encode(to encoder: any Encoder) throws {
+    var c = encoder.container(keyedBy: CodingKeys.self)
+    try c.encode(pairCap, forKey: .pairCap)
+    try c.encode(seed, forKey: .seed)
+    try c.encode(plane, forKey: .plane)
+    try c.encode(pcaSampleCap, forKey: .pcaSampleCap)
+    try c.encode(matrixCap, forKey: .matrixCap)
+  }
+}
+
+extension FileReport {
+  public func encode(to encoder: any Encoder) throws {
+    var c = encoder.container(keyedBy: CodingKeys.self)
+    try c.encode(path, forKey: .path)
+    try c.encode(dimension, forKey: .dimension)
+    try c.encode(classCount, forKey: .classCount)
+    try c.encode(epoch, forKey: .epoch)
+    try c.encode(hasClassWeights, forKey: .hasClassWeights)
+    try c.encode(classDirections, forKey: .classDirections)
+    try c.encode(weightAngles, forKey: .weightAngles)
+    try c.encode(splits, forKey: .splits)
+  }
+}
+
+extension SplitReport {
+  public func encode(to encoder: any Encoder) throws {
+    var c = encoder.container(keyedBy: CodingKeys.self)
+    try c.encode(name, forKey: .name)
+    try c.encode(rows, forKey: .rows)
+    try c.encode(featuresArray, forKey: .featuresArray)
+    try c.encode(labelsArray, forKey: .labelsArray)
+    try c.encode(table3, forKey: .table3)
+    try c.encode(targetAngles, forKey: .targetAngles)
+    try c.encode(pairs, forKey: .pairs)
+    try c.encode(centreAngles, forKey: .centreAngles)
+    try c.encode(pca, forKey: .pca)
+    try c.encode(plane, forKey: .plane)
+  }
+}
+
+extension Table3 {
+  public func encode(to encoder: any Encoder) throws {
+    var c = encoder.container(keyedBy: CodingKeys.self)
+    try c.encode(wEC, forKey: .wEC)
+    try c.encode(wInter, forKey: .wInter)
+    try c.encode(intra, forKey: .intra)
+    try c.encode(inter, forKey: .inter)
+  }
+}
+
+extension RocPoint {
+  public func encode(to encoder: any Encoder) throws {
+    var c = encoder.container(keyedBy: CodingKeys.self)
+    try c.encode(targetFar, forKey: .targetFar)
+    try c.encode(far, forKey: .far)
+    try c.encode(tar, forKey: .tar)
+    try c.encode(thresholdDegrees, forKey: .thresholdDegrees)
+  }
+}
+
+extension TarAtFar {
+  public func encode(to encoder: any Encoder) throws {
+    var c = encoder.container(keyedBy: CodingKeys.self)
+    try c.encode(far, forKey: .far)
+    try c.encode(tar, forKey: .tar)
+    try c.encode(achievedFar, forKey: .achievedFar)
+    try c.encode(thresholdDegrees, forKey: .thresholdDegrees)
+    try c.encode(note, forKey: .note)
+  }
+}
+
+extension EqualErrorRate {
+  public func encode(to encoder: any Encoder) throws {
+    var c = encoder.container(keyedBy: CodingKeys.self)
+    try c.encode(rate, forKey: .rate)
+    try c.encode(thresholdDegrees, forKey: .thresholdDegrees)
+    try c.encode(far, forKey: .far)
+    try c.encode(frr, forKey: .frr)
+  }
+}
+
+extension ClassAngles {
+  public func encode(to encoder: any Encoder) throws {
+    var c = encoder.container(keyedBy: CodingKeys.self)
+    try c.encode(of, forKey: .of)
+    try c.encode(meanNearestDegrees, forKey: .meanNearestDegrees)
+    try c.encode(minimumDegrees, forKey: .minimumDegrees)
+    try c.encode(nearest, forKey: .nearest)
+    try c.encode(closestPairs, forKey: .closestPairs)
+    try c.encode(order, forKey: .order)
+    try c.encode(matrixDegrees, forKey: .matrixDegrees)
+    try c.encode(note, forKey: .note)
+  }
+}
+
+extension PCAReport {
+  public func encode(to encoder: any Encoder) throws {
+    var c = encoder.container(keyedBy: CodingKeys.self)
+    try c.encode(sampleRows, forKey: .sampleRows)
+    try c.encode(rows, forKey: .rows)
+    try c.encode(eigenvalues, forKey: .eigenvalues)
+    try c.encode(trace, forKey: .trace)
+    try c.encode(varianceShare2D, forKey: .varianceShare2D)
+    try c.encode(varianceShare3D, forKey: .varianceShare3D)
+  }
+}

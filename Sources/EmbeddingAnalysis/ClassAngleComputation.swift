@@ -41,56 +41,122 @@ enum ClassAngleComputation {
       nearest: nearest, closestPairs: Array(pairs.prefix(options.closestPairCount)), order: order.map { shown[$0] }, matrixDegrees: ordered, note: note)
   }
 
+  /// The best few screening cosines of one class: (cosine, other class), best first, ties by index.
+  struct Shortlist {
+    static let size = 3
+
+    @inline(__always)
+    static func better(_ v: Float, _ k: Int32, than w: Float, _ l: Int32) -> Bool { l < 0 || v > w || (v == w && k < l) }
+  }
+
   /// For every class, the closest other class (ties: the lower index) and the angle to it.
+  ///
+  /// Each pair's screening cosine is computed once (upper-triangle tiles of the C × C product) and
+  /// offered to both classes' shortlists; the shortlist members within `screeningSlack` of the best
+  /// are recomputed in Double. A class whose whole shortlist is that close (near-identical
+  /// directions) is recomputed against every class. Shortlists keep the best by value then index,
+  /// so neither the tile order nor the thread count changes the answer.
   static func nearestClasses(_ directions: [Double], classCount c: Int, d: Int, options: AnalysisOptions, phase: String) -> [NearestClass] {
     let single = directions.map { Float($0) }
-    var best = [Int](repeating: 0, count: c)
-    var bestCos = [Double](repeating: -2, count: c)
-    let rowBlock = 32
-    let blocks = (c + rowBlock - 1) / rowBlock
-    best.withUnsafeMutableBufferPointer { bestOut in
-      bestCos.withUnsafeMutableBufferPointer { cosOut in
-        let out = Shared((bestOut, cosOut))
+    let tileSize = 64
+    let blocks = (c + tileSize - 1) / tileSize
+    var tiles: [(Int, Int)] = []
+    for bj in 0..<blocks { for bk in bj..<blocks { tiles.append((bj, bk)) } }
+    let parts = max(1, min(options.parts, tiles.count))
+    // Per part, per class: the shortlist, flat.
+    let n = Shortlist.size
+    var values = [Float](repeating: -.infinity, count: parts * c * n)
+    var classes = [Int32](repeating: -1, count: parts * c * n)
+    values.withUnsafeMutableBufferPointer { vv in
+      classes.withUnsafeMutableBufferPointer { cc in
         single.withUnsafeBufferPointer { f in
-          directions.withUnsafeBufferPointer { e in
-            let fp = Shared(f.baseAddress!), ep = Shared(e.baseAddress!)
-            var doneBlocks = 0
-            let slice = max(1, 64 / max(1, options.parts)) * options.parts
-            while doneBlocks < blocks {
-              let end = min(blocks, doneBlocks + slice)
-              let base = doneBlocks
-              Parallel.ranges(end - base, parts: options.parts) { r in
-                let cosines = UnsafeMutablePointer<Float>.allocate(capacity: rowBlock * c)
-                defer { cosines.deallocate() }
-                for b in (base + r.lowerBound)..<(base + r.upperBound) {
-                  let j0 = b * rowBlock, j1 = min(c, j0 + rowBlock)
-                  // Each other direction is loaded once per block of rows.
-                  for k in 0..<c {
-                    let dk = fp.value + k * d
-                    for j in j0..<j1 { cosines[(j - j0) * c + k] = Kernels.screen(fp.value + j * d, dk, d) }
+          let state = Shared((vv.baseAddress!, cc.baseAddress!, f.baseAddress!))
+          let slice = max(parts, 128)
+          var done = 0
+          while done < tiles.count {
+            let end = min(tiles.count, done + slice)
+            let base = done
+            Parallel.ranges(parts, parts: parts) { pr in
+              let tile = UnsafeMutablePointer<Float>.allocate(capacity: tileSize * tileSize)
+              let small = UnsafeMutablePointer<Float>.allocate(capacity: 8)
+              defer { tile.deallocate(); small.deallocate() }
+              let (vals, cls, fp) = state.value
+              for p in pr {
+                let myValues = vals + p * c * n, myClasses = cls + p * c * n
+                @inline(__always) func offer(_ row: Int, _ v: Float, _ k: Int) {
+                  let rv = myValues + row * n, rc = myClasses + row * n
+                  let kk = Int32(k)
+                  guard Shortlist.better(v, kk, than: rv[n - 1], rc[n - 1]) else { return }
+                  var i = n - 1
+                  while i > 0 && Shortlist.better(v, kk, than: rv[i - 1], rc[i - 1]) {
+                    rv[i] = rv[i - 1]
+                    rc[i] = rc[i - 1]
+                    i -= 1
+                  }
+                  rv[i] = v
+                  rc[i] = kk
+                }
+                var t = base + p
+                while t < end {
+                  let (bj, bk) = tiles[t]
+                  let j0 = bj * tileSize, j1 = min(c, j0 + tileSize)
+                  let k0 = bk * tileSize, k1 = min(c, k0 + tileSize)
+                  let j4 = j0 + (j1 - j0) / 4 * 4, k2 = k0 + (k1 - k0) / 2 * 2
+                  var k = k0
+                  while k < k2 {
+                    var j = j0
+                    while j < j4 {
+                      Kernels.screen4x2(fp + j * d, fp + k * d, d, small)
+                      for q in 0..<2 { for i in 0..<4 { tile[(j + i - j0) * tileSize + k + q - k0] = small[4 * q + i] } }
+                      j += 4
+                    }
+                    k += 2
                   }
                   for j in j0..<j1 {
-                    let row = cosines + (j - j0) * c
-                    var top = -Float.infinity
-                    for k in 0..<c where k != j && row[k] > top { top = row[k] }
-                    var winner = -1, winnerCos = -2.0
-                    for k in 0..<c where k != j && row[k] >= top - screeningSlack {
-                      let exact = Kernels.dot(ep.value + j * d, ep.value + k * d, d)
-                      if exact > winnerCos { winner = k; winnerCos = exact }
-                    }
-                    out.value.0[j] = winner
-                    out.value.1[j] = winnerCos
+                    for k in (j < j4 ? k2 : k0)..<k1 { tile[(j - j0) * tileSize + k - k0] = Kernels.screen(fp + j * d, fp + k * d, d) }
                   }
+                  for j in j0..<j1 {
+                    for k in max(k0, j + 1)..<max(max(k0, j + 1), k1) {
+                      let v = tile[(j - j0) * tileSize + k - k0]
+                      offer(j, v, k)
+                      offer(k, v, j)
+                    }
+                  }
+                  t += parts
                 }
               }
-              doneBlocks = end
-              options.progress?(phase, Double(doneBlocks) / Double(blocks))
             }
+            done = end
+            options.progress?(phase, Double(done) / Double(tiles.count))
           }
         }
       }
     }
-    return (0..<c).map { NearestClass(class: $0, nearest: best[$0], degrees: Kernels.degrees(cosine: bestCos[$0])) }
+    // Merge the parts' shortlists and settle each class in Double.
+    return directions.withUnsafeBufferPointer { e in
+      let ep = e.baseAddress!
+      return (0..<c).map { j -> NearestClass in
+        var merged: [(Float, Int32)] = []
+        for p in 0..<parts {
+          for i in 0..<n where classes[(p * c + j) * n + i] >= 0 { merged.append((values[(p * c + j) * n + i], classes[(p * c + j) * n + i])) }
+        }
+        merged.sort { $0.0 > $1.0 || ($0.0 == $1.0 && $0.1 < $1.1) }
+        let list = Array(merged.prefix(n))
+        let top = list[0].0
+        var candidates: [Int]
+        if list.count == n && list[n - 1].0 >= top - screeningSlack {
+          candidates = (0..<c).filter { $0 != j }
+        } else {
+          candidates = list.filter { $0.0 >= top - screeningSlack }.map { Int($0.1) }.sorted()
+        }
+        var winner = -1, winnerCos = -2.0
+        for k in candidates {
+          let exact = Kernels.dot(ep + j * d, ep + k * d, d)
+          if exact > winnerCos { winner = k; winnerCos = exact }
+        }
+        return NearestClass(class: j, nearest: winner, degrees: Kernels.degrees(cosine: winnerCos))
+      }
+    }
   }
 
   static func exactMatrix(_ directions: [Double], classes: [Int], d: Int) -> [[Double]] {

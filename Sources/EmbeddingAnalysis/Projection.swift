@@ -59,10 +59,7 @@ enum Projection {
             for a in bounds[p]..<bounds[p + 1] {
               let ta = t.value + a * block
               for b in a..<d {
-                let tb = t.value + b * block
-                var s = 0.0
-                for r in 0..<count { s += ta[r] * tb[r] }
-                out.value[a * d + b] += s
+                out.value[a * d + b] += Kernels.dot(UnsafePointer(ta), UnsafePointer(t.value + b * block), count)
               }
             }
           }
@@ -174,11 +171,9 @@ enum Eigen {
     var ritz: (values: [Double], vectors: [Double]) = ([], [])
     for iteration in 1...300 {
       var z = [Double](repeating: 0, count: k * d)
-      for e in 0..<k {
-        for r in 0..<d {
-          var s = 0.0
-          for c in 0..<d { s += a[r * d + c] * q[e * d + c] }
-          z[e * d + r] = s
+      a.withUnsafeBufferPointer { ap in
+        q.withUnsafeBufferPointer { qp in
+          for e in 0..<k { for r in 0..<d { z[e * d + r] = Kernels.dot(ap.baseAddress! + r * d, qp.baseAddress! + e * d, d) } }
         }
       }
       q = z

@@ -35,7 +35,7 @@ extension PaperFigure {
       var panel = Panel(
         title: label, subtitle: String(format: "mean: train %.1f°, test %.1f°", means[0], means[1]),
         layers: [HistogramLayer(series: series, style: .trainFilledTestOutlined)], limits: .nice, equalAspect: false,
-        xLabel: "angle to own class weight (°)", yLabel: index % 3 == 0 ? "density" : nil, legend: .shared)
+        xLabel: "angle (°)", yLabel: "density", legend: .shared)
       panel.compactSubtitle = String(format: "%.1f° / %.1f°", means[0], means[1])
       figure[index / 3, index % 3] = panel
     }
@@ -44,7 +44,7 @@ extension PaperFigure {
     figure.compactColumns = 2
     figure.ticksOnOuterPanels = true
     figure.caption = CheckpointViews.caption(all) + [
-      ("angles", String(format: "0° to %.0f° in every panel", upper) + (beyond.isEmpty ? "" : "; beyond it, not drawn: " + beyond.joined(separator: ", "))),
+      ("angles", String(format: "between each feature and its own class weight, 0° to %.0f° in every panel", upper) + (beyond.isEmpty ? "" : "; beyond it, not drawn: " + beyond.joined(separator: ", "))),
       ("under each panel", "mean angle, training / test"),
     ]
     return figure
@@ -92,7 +92,7 @@ extension PaperFigure {
       guard let lambda = run.lambda else {
         throw EmbeddingError(path: source.experiments.directory, array: "\(reference).lambda", reason: "the run sets no λ schedule")
       }
-      schedules.append(("default profile, \(reference)", lambda))
+      schedules.append(("\(reference.experiment) (default)", lambda))
     }
     func curves(through last: Int, step: Int) -> [Polyline] {
       let iterations = stride(from: 1, through: last, by: step).map(Double.init)

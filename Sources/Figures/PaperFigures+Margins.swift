@@ -93,6 +93,8 @@ extension PaperFigure {
     }
     figure.legendTitle = "two classes"
     figure.style.legend = .bottom
+    figure.compactColumns = 2
+    figure.ticksOnOuterPanels = true
     figure.caption = [("source", "MarginMath.BinaryBoundaryRow.table (no training)")]
     return figure
   }

@@ -25,6 +25,9 @@ public enum AtomicFile {
     func failure(_ step: String, _ code: Int32) -> FileFormatError {
       .cannotWrite(path: path, reason: "\(step): \(SystemErrorText.describe(code))")
     }
+    // Listed before it exists: a signal between open and the listing would otherwise leave it.
+    TemporaryFiles.register(temporary)
+    defer { TemporaryFiles.unregister(temporary) }
     let fd = open(temporary, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o644)
     guard fd >= 0 else {
       let code = errno
@@ -34,8 +37,6 @@ public enum AtomicFile {
       }
       throw failure("cannot create a file in \(directory.isEmpty ? "." : directory)", code)
     }
-    TemporaryFiles.register(temporary)
-    defer { TemporaryFiles.unregister(temporary) }
     var code: Int32 = 0
     var step = ""
     data.withUnsafeBytes { raw in

@@ -10,20 +10,28 @@ public enum NumpyArchive {
 
   /// Every array of the archive at `path`, by name (without `.npy`).
   /// - Throws: `FileFormatError` naming the path for a missing, unreadable, truncated or malformed file.
+  /// The archive is read in place (no copy of it is made anywhere).
   public static func read(contentsOf path: String) throws(FileFormatError) -> [String: NumpyArray] {
-    try read(FileBytes.read(path), path: path)
+    try read(ZipArchive(path: path), path: path)
   }
 
   /// Parses archive bytes; `path` names them in errors.
   public static func read(_ data: Data, path: String) throws(FileFormatError) -> [String: NumpyArray] {
-    let archive = try ZipArchive(data: data, path: path)
+    try read(ZipArchive(data: data, path: path), path: path)
+  }
+
+  private static func read(_ archive: ZipArchive, path: String) throws(FileFormatError) -> [String: NumpyArray] {
     var arrays: [String: NumpyArray] = [:]
     for member in archive.members where member.name.hasSuffix(".npy") {
       let name = String(member.name.dropLast(4))
       guard arrays[name] == nil else {
         throw .malformed(path: path, format: ".npz", reason: "array \(name) appears twice")
       }
-      let bytes = try archive.contents(of: member.name, limit: NumpyArray.maximumBytes + 1 << 16)
+      let bytes = try archive.contents(
+        of: member.name, limit: NumpyArray.maximumBytes + 12 + NumpyArray.maximumHeaderLength
+      ) { prefix throws(FileFormatError) in
+        try NumpyArray.statedSize(ofPrefix: prefix, name: "\(path)!\(name)")
+      }
       arrays[name] = try NumpyArray(npyData: bytes, name: "\(path)!\(name)")
     }
     return arrays

@@ -30,7 +30,8 @@ public struct NumpyArray: Equatable, Sendable {
   public let values: Values
 
   public init(shape: [Int], values: Values) {
-    precondition(shape.reduce(1, *) == values.count, "shape \(shape) needs \(shape.reduce(1, *)) values, got \(values.count)")
+    precondition(
+      shape.reduce(1, *) == values.count, "shape \(shape) needs \(shape.reduce(1, *)) values, got \(values.count)")
     self.shape = shape
     self.values = values
   }
@@ -86,11 +87,54 @@ public struct NumpyArray: Equatable, Sendable {
   /// overflow, matches the bytes present before anything is allocated.
   /// - Parameter name: names the array in errors (`file.npz!train_features`).
   public init(npyData data: Data, name: String) throws(FileFormatError) {
-    func malformed(_ reason: String) -> FileFormatError { .malformed(path: name, format: ".npy", reason: reason) }
     let bytes = [UInt8](data)
-    guard bytes.count >= 10, bytes[0] == 0x93, Array(bytes[1...5]) == Array("NUMPY".utf8) else {
+    guard let header = try Self.header(bytes, name: name) else {
+      throw .malformed(
+        path: name, format: ".npy", reason: bytes.count >= 10 ? "truncated header" : "bad magic (expected \\x93NUMPY)")
+    }
+    let byteCount = header.size - header.payloadStart
+    guard bytes.count - header.payloadStart == byteCount else {
+      throw .malformed(
+        path: name, format: ".npy",
+        reason:
+          "expected \(byteCount) bytes of data for shape \(header.shape) of \(header.descr), found \(bytes.count - header.payloadStart)"
+          + (bytes.count - header.payloadStart < byteCount ? " (truncated)" : ""))
+    }
+    var values = try header.dtype.values(bytes, from: header.payloadStart, count: header.count, name: name)
+    if header.fortranOrder && header.shape.count > 1 { values = values.cOrder(fromFortran: header.shape) }
+    self.init(shape: header.shape, values: values)
+  }
+
+  /// The longest header read. numpy itself refuses headers over 10,000 bytes unless told otherwise.
+  static let maximumHeaderLength = 1 << 20
+
+  /// The size in bytes of the whole `.npy` file whose first bytes are `prefix`, as its header states
+  /// it, or nil while `prefix` is too short to hold the header.
+  /// - Throws: `FileFormatError` for a header that is malformed or declares too much.
+  public static func statedSize(ofPrefix prefix: Data, name: String) throws(FileFormatError) -> Int? {
+    try header([UInt8](prefix.prefix(12 + maximumHeaderLength)), name: name)?.size
+  }
+
+  struct Header {
+    let descr: String
+    let dtype: DType
+    let shape: [Int]
+    let fortranOrder: Bool
+    let count: Int
+    let payloadStart: Int
+    /// Header and data together.
+    let size: Int
+  }
+
+  /// The header of `.npy` bytes, checking that the shape, multiplied out without overflow, stays
+  /// within the limits; nil while the bytes end before the header does.
+  static func header(_ bytes: [UInt8], name: String) throws(FileFormatError) -> Header? {
+    func malformed(_ reason: String) -> FileFormatError { .malformed(path: name, format: ".npy", reason: reason) }
+    let magic: [UInt8] = [0x93] + Array("NUMPY".utf8)
+    guard Array(bytes.prefix(6)) == Array(magic.prefix(min(6, bytes.count))) else {
       throw malformed("bad magic (expected \\x93NUMPY)")
     }
+    guard bytes.count >= 10 else { return nil }
     let major = bytes[6]
     let headerLength: Int
     let headerStart: Int
@@ -99,13 +143,16 @@ public struct NumpyArray: Equatable, Sendable {
       headerLength = Int(bytes[8]) | Int(bytes[9]) << 8
       headerStart = 10
     case 2, 3:
-      guard bytes.count >= 12 else { throw malformed("truncated header") }
+      guard bytes.count >= 12 else { return nil }
       headerLength = Int(bytes[8]) | Int(bytes[9]) << 8 | Int(bytes[10]) << 16 | Int(bytes[11]) << 24
       headerStart = 12
     default:
       throw malformed("format version \(major) is not supported (1, 2 and 3 are)")
     }
-    guard headerLength <= bytes.count - headerStart else { throw malformed("truncated header") }
+    guard headerLength <= maximumHeaderLength else {
+      throw malformed("header of \(headerLength) bytes (at most \(maximumHeaderLength) are read)")
+    }
+    guard headerLength <= bytes.count - headerStart else { return nil }
     let header = String(decoding: bytes[headerStart..<(headerStart + headerLength)], as: UTF8.self)
     guard let descr = Self.field("descr", in: header), let shapeText = Self.field("shape", in: header) else {
       throw malformed("unreadable header \(header.prefix(200))")
@@ -118,28 +165,25 @@ public struct NumpyArray: Equatable, Sendable {
     }
     let shape = try Self.parseShape(shapeText, name: name)
     let dtype = try Self.DType(descr, name: name)
-    let width = dtype.width
     var count = 1
     for size in shape {
       let (product, overflow) = count.multipliedReportingOverflow(by: size)
       guard !overflow, product <= Self.maximumBytes else {
-        throw FileFormatError.tooLarge(path: name, reason: "shape \(shape) needs more than the \(Self.maximumBytes) bytes a reader accepts")
+        throw FileFormatError.tooLarge(
+          path: name, reason: "shape \(shape) needs more than the \(Self.maximumBytes) bytes a reader accepts")
       }
       count = product
     }
-    let (byteCount, overflow) = count.multipliedReportingOverflow(by: width)
+    let (byteCount, overflow) = count.multipliedReportingOverflow(by: dtype.width)
     guard !overflow, byteCount <= Self.maximumBytes else {
-      throw FileFormatError.tooLarge(path: name, reason: "shape \(shape) of \(descr) needs more than the \(Self.maximumBytes) bytes a reader accepts")
+      throw FileFormatError.tooLarge(
+        path: name, reason: "shape \(shape) of \(descr) needs more than the \(Self.maximumBytes) bytes a reader accepts"
+      )
     }
     let payloadStart = headerStart + headerLength
-    guard bytes.count - payloadStart == byteCount else {
-      throw malformed(
-        "expected \(byteCount) bytes of data for shape \(shape) of \(descr), found \(bytes.count - payloadStart)"
-          + (bytes.count - payloadStart < byteCount ? " (truncated)" : ""))
-    }
-    var values = try dtype.values(bytes, from: payloadStart, count: count, name: name)
-    if fortranOrder && shape.count > 1 { values = values.cOrder(fromFortran: shape) }
-    self.init(shape: shape, values: values)
+    return Header(
+      descr: descr, dtype: dtype, shape: shape, fortranOrder: fortranOrder, count: count, payloadStart: payloadStart,
+      size: payloadStart + byteCount)
   }
 
   /// The sizes in a header's shape tuple: `()`, `(n,)` or `(n, m, ...)`, each a non-negative integer.
@@ -154,7 +198,8 @@ public struct NumpyArray: Equatable, Sendable {
     var shape: [Int] = []
     for part in parts {
       guard let size = Int(part), size >= 0 else {
-        throw .malformed(path: name, format: ".npy", reason: "shape \(text.prefix(80)) has a size that is not a non-negative integer")
+        throw .malformed(
+          path: name, format: ".npy", reason: "shape \(text.prefix(80)) has a size that is not a non-negative integer")
       }
       shape.append(size)
     }
@@ -176,6 +221,8 @@ public struct NumpyArray: Equatable, Sendable {
       rest = rest.dropFirst()
       return rest.firstIndex(of: "'").map { String(rest[..<$0]) }
     }
-    return rest.firstIndex(where: { $0 == "," || $0 == "}" }).map { String(rest[..<$0]).trimmingCharacters(in: .whitespaces) }
+    return rest.firstIndex(where: { $0 == "," || $0 == "}" }).map {
+      String(rest[..<$0]).trimmingCharacters(in: .whitespaces)
+    }
   }
 }

@@ -12,7 +12,9 @@ final class ReadableFile {
 
   init(path: String) throws(FileFormatError) {
     self.path = path
-    descriptor = open(path, O_RDONLY | O_CLOEXEC)
+    // O_NONBLOCK: opening a FIFO for reading otherwise waits for a writer, forever; the type check
+    // below refuses it, and a regular file reads the same either way.
+    descriptor = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK)
     guard descriptor >= 0 else {
       if errno == ENOENT { throw .missing(path: path) }
       throw .cannotRead(path: path, reason: SystemErrorText.current)
@@ -29,6 +31,23 @@ final class ReadableFile {
       throw .cannotRead(path: path, reason: kind)
     }
     size = Int(info.st_size)
+    _ = fcntl(descriptor, F_SETFL, fcntl(descriptor, F_GETFL) & ~O_NONBLOCK)
+  }
+
+  /// Reads up to `count` bytes at `offset` (fewer at the end of the file).
+  func read(count: Int, at offset: Int) throws(FileFormatError) -> [UInt8] {
+    var buffer = [UInt8](repeating: 0, count: count)
+    var done = 0
+    while done < count {
+      let n = buffer.withUnsafeMutableBytes {
+        pread(descriptor, $0.baseAddress! + done, count - done, off_t(offset + done))
+      }
+      if n < 0 && errno == EINTR { continue }
+      if n < 0 { throw .cannotRead(path: path, reason: SystemErrorText.current) }
+      if n == 0 { break }
+      done += n
+    }
+    return Array(buffer[0..<done])
   }
 
   /// The file's size when it was opened.
@@ -76,6 +95,14 @@ public enum FileBytes {
       data.append(contentsOf: buffer[0..<count])
     }
     return data
+  }
+
+  /// Refuses anything at `path` but a regular file (a FIFO, a device, a socket, a directory) without
+  /// blocking, so a reader that opens the path itself afterwards never waits on a FIFO.
+  /// - Throws: `FileFormatError.missing` or `.cannotRead` naming the path.
+  public static func requireRegularFile(_ path: String) throws(FileFormatError) {
+    let file = try ReadableFile(path: path)
+    file.close()
   }
 
   /// Whether something exists at `path` (file, directory or other).

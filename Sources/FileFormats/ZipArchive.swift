@@ -19,20 +19,36 @@ public struct ZipArchive {
   public let path: String
   private let archive: Archive
   private let entries: [Entry]
+  /// Member name → its first entry: a lookup per member must not scan the list (quadratic in the
+  /// member count).
+  private let entryIndex: [String: Int]
 
-  /// Opens the archive at `path` (read only).
+  /// The most members a reader lists: far above any `.npz` or wheel this project reads, and a
+  /// bound on the work a hostile central directory can ask for.
+  public static let maximumMembers = 10_000
+
+  /// Opens the archive at `path` (read only), in place: nothing is copied.
   /// - Throws: `FileFormatError` naming the path.
   public init(path: String) throws(FileFormatError) {
-    // Open it ourselves first, so a missing or unreadable file gets a sentence, not a Cocoa code.
+    // Open it ourselves first, so a missing, unreadable or non-regular file (a FIFO would block
+    // ZIPFoundation's open) gets a sentence, and garbage is refused from its last 64 KiB without
+    // ZIPFoundation's byte-by-byte scan of the whole file for an end record.
     let file = try ReadableFile(path: path)
+    let tailLength = min(file.size, 22 + 65_535)
+    let tail = Data(try file.read(count: tailLength, at: file.size - tailLength))
     file.close()
+    guard let declared = Self.declaredMemberCount(tail) else {
+      throw .malformed(
+        path: path, format: "zip", reason: "no readable end-of-central-directory record (truncated, or not a zip)")
+    }
     let archive: Archive
     do {
       archive = try Archive(url: URL(fileURLWithPath: path), accessMode: .read)
     } catch {
-      throw .malformed(path: path, format: "zip", reason: "no readable end-of-central-directory record (truncated, or not a zip)")
+      throw .malformed(
+        path: path, format: "zip", reason: "no readable end-of-central-directory record (truncated, or not a zip)")
     }
-    self.init(archive: archive, path: path)
+    try self.init(archive: archive, path: path, declared: declared)
   }
 
   /// Reads an archive held in memory; `path` names it in errors.
@@ -46,14 +62,24 @@ public struct ZipArchive {
     // Garbage is refused here, without a temporary file and without ZIPFoundation's byte-by-byte
     // scan of the whole input for an end record.
     guard let declared = Self.declaredMemberCount(data) else {
-      throw .malformed(path: path, format: "zip", reason: "no readable end-of-central-directory record (truncated, or not a zip)")
+      throw .malformed(
+        path: path, format: "zip", reason: "no readable end-of-central-directory record (truncated, or not a zip)")
+    }
+    if declared > Self.maximumMembers && declared != 0xFFFF {
+      throw .tooLarge(
+        path: path,
+        reason: "the central directory lists \(declared) members, more than the \(Self.maximumMembers) a reader accepts"
+      )
     }
     let copy = TemporaryFiles.temporaryPath(for: "zip-read", in: NSTemporaryDirectory())
+    // Listed before it exists, so a signal between the two cannot leave it behind.
+    TemporaryFiles.register(copy)
     let descriptor = open(copy, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o600)
     guard descriptor >= 0 else {
-      throw .cannotRead(path: path, reason: "cannot make a temporary copy in \(NSTemporaryDirectory()): \(SystemErrorText.current)")
+      TemporaryFiles.unregister(copy)
+      throw .cannotRead(
+        path: path, reason: "cannot make a temporary copy in \(NSTemporaryDirectory()): \(SystemErrorText.current)")
     }
-    TemporaryFiles.register(copy)
     defer {
       unlink(copy)
       TemporaryFiles.unregister(copy)
@@ -77,20 +103,40 @@ public struct ZipArchive {
     do {
       archive = try Archive(url: URL(fileURLWithPath: copy), accessMode: .read)
     } catch {
-      throw .malformed(path: path, format: "zip", reason: "no readable end-of-central-directory record (truncated, or not a zip)")
+      throw .malformed(
+        path: path, format: "zip", reason: "no readable end-of-central-directory record (truncated, or not a zip)")
     }
-    self.init(archive: archive, path: path)
+    try self.init(archive: archive, path: path, declared: declared)
+  }
+
+  private init(archive: Archive, path: String, declared: Int) throws(FileFormatError) {
+    if declared > Self.maximumMembers && declared != 0xFFFF {
+      throw .tooLarge(
+        path: path,
+        reason: "the central directory lists \(declared) members, more than the \(Self.maximumMembers) a reader accepts"
+      )
+    }
+    self.archive = archive
+    self.path = path
+    var listed: [Entry] = []
+    var index: [String: Int] = [:]
+    for entry in archive {
+      guard listed.count < Self.maximumMembers else {
+        throw .tooLarge(path: path, reason: "more than the \(Self.maximumMembers) members a reader accepts")
+      }
+      if index[entry.path] == nil { index[entry.path] = listed.count }
+      listed.append(entry)
+    }
+    entries = listed
+    entryIndex = index
     // ZIPFoundation stops listing at the first member it cannot read, silently.
     if declared != 0xFFFF && entries.count != declared {
       throw .malformed(
-        path: path, format: "zip", reason: "the central directory lists \(declared) members but only \(entries.count) can be read (damaged or truncated)")
+        path: path, format: "zip",
+        reason:
+          "the central directory lists \(declared) members but only \(entries.count) can be read (damaged or truncated)"
+      )
     }
-  }
-
-  private init(archive: Archive, path: String) {
-    self.archive = archive
-    self.path = path
-    entries = Array(archive)
   }
 
   /// Whether the last end-of-central-directory signature within the final 22 + 65,535 bytes
@@ -120,18 +166,25 @@ public struct ZipArchive {
   public var members: [Member] {
     entries.map {
       Member(
-        name: $0.path, uncompressedSize: Int(clamping: $0.uncompressedSize), compressedSize: Int(clamping: $0.compressedSize))
+        name: $0.path, uncompressedSize: Int(clamping: $0.uncompressedSize),
+        compressedSize: Int(clamping: $0.compressedSize))
     }
   }
 
   /// The bytes of the member `name`, CRC-checked.
   /// - Parameter limit: the largest member accepted, checked against the declared size before
   ///   anything is inflated and again while inflating (a lying header cannot make it grow).
+  /// - Parameter expectedSize: given the first bytes inflated so far, the member's whole size as its
+  ///   own header states it, or nil while the bytes are too few to tell; a size that differs from
+  ///   the zip's declared one stops the inflation there (a small member posing as a huge one).
   /// - Throws: `FileFormatError` when the member is missing, too large, damaged or fails its CRC.
-  public func contents(of name: String, limit: Int = FileBytes.defaultLimit) throws(FileFormatError) -> Data {
-    guard let entry = entries.first(where: { $0.path == name }) else {
+  public func contents(
+    of name: String, limit: Int = FileBytes.defaultLimit, expectedSize: ((Data) throws(FileFormatError) -> Int?)? = nil
+  ) throws(FileFormatError) -> Data {
+    guard let position = entryIndex[name] else {
       throw .malformed(path: path, format: "zip", reason: "no member named \(name)")
     }
+    let entry = entries[position]
     guard entry.type == .file else {
       throw .malformed(path: path, format: "zip", reason: "\(name) is not a regular file member")
     }
@@ -139,14 +192,33 @@ public struct ZipArchive {
     guard declared <= UInt64(limit) else {
       throw .tooLarge(path: "\(path)!\(name)", reason: "declares \(declared) bytes, more than the \(limit) accepted")
     }
-    var data = Data(capacity: Int(declared))
+    // Reserved as it arrives, not from the declared size: a lying header must not reserve memory.
+    var data = Data()
+    var sizeChecked = expectedSize == nil
     do {
       // extract(_:consumer:) computes the CRC-32 but leaves the comparison to the caller.
       let crc = try archive.extract(entry, skipCRC32: false) { chunk in
         guard data.count + chunk.count <= Int(declared) else { throw MemberOverflow() }
         data.append(chunk)
+        if !sizeChecked, let expectedSize {
+          do {
+            if let size = try expectedSize(data) {
+              sizeChecked = true
+              guard size == Int(declared) else { throw MemberSizeMismatch(stated: size) }
+            }
+          } catch let error as FileFormatError {
+            throw WrappedFormatError(error: error)
+          }
+        }
       }
       guard crc == entry.checksum else { throw Archive.ArchiveError.invalidCRC32 }
+    } catch let wrapped as WrappedFormatError {
+      throw wrapped.error
+    } catch let mismatch as MemberSizeMismatch {
+      throw .malformed(
+        path: path, format: "zip",
+        reason:
+          "\(name) declares \(declared) bytes but its own header describes \(mismatch.stated); not inflated further")
     } catch is MemberOverflow {
       throw .malformed(path: path, format: "zip", reason: "\(name) expands beyond its declared \(declared) bytes")
     } catch Archive.ArchiveError.invalidCRC32 {
@@ -155,7 +227,8 @@ public struct ZipArchive {
       throw .malformed(path: path, format: "zip", reason: "\(name) is damaged or truncated (\(error))")
     }
     guard data.count == Int(declared) else {
-      throw .malformed(path: path, format: "zip", reason: "\(name) holds \(data.count) bytes, its header declares \(declared)")
+      throw .malformed(
+        path: path, format: "zip", reason: "\(name) holds \(data.count) bytes, its header declares \(declared)")
     }
     return data
   }
@@ -185,4 +258,6 @@ public struct ZipArchive {
 }
 
 private struct MemberOverflow: Error {}
+private struct MemberSizeMismatch: Error { let stated: Int }
+private struct WrappedFormatError: Error { let error: FileFormatError }
 private struct ArchiveBuildFailure: Error {}

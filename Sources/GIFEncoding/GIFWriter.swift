@@ -1,4 +1,5 @@
 import CGif
+import FileFormats
 import Foundation
 
 /// Writes an animated GIF frame by frame through giflib, atomically.
@@ -51,11 +52,19 @@ public final class GIFWriter {
     self.palette = palette
     self.options = options
     quantizer = PaletteQuantizer(palette: palette)
-    transparentIndex = options.onlyChangedPixels && palette.colors.count < GIFPalette.maximumCount ? UInt8(palette.colors.count) : nil
+    transparentIndex =
+      options.onlyChangedPixels && palette.colors.count < GIFPalette.maximumCount ? UInt8(palette.colors.count) : nil
     let url = URL(fileURLWithPath: path)
-    temporaryPath = url.deletingLastPathComponent()
-      .appendingPathComponent(".\(url.lastPathComponent).\(ProcessInfo.processInfo.processIdentifier).\(UInt32.random(in: 0...UInt32.max)).tmp").path
-    try open()
+    temporaryPath = TemporaryFiles.temporaryPath(for: url.lastPathComponent, in: url.deletingLastPathComponent().path)
+    // Listed before giflib creates it, so SIGINT, SIGTERM and SIGHUP remove it at any moment; a
+    // kill -9's leftover carries the process id in its name for `TemporaryFiles.removeStale`.
+    TemporaryFiles.register(temporaryPath)
+    do {
+      try open()
+    } catch {
+      discard()
+      throw error
+    }
   }
 
   deinit {
@@ -70,10 +79,12 @@ public final class GIFWriter {
         throw GIFEncodingError.tooManyFrames(file: path, limit: GIFOptions.maximumFrames)
       }
       guard frame.width == width, frame.height == height else {
-        throw GIFEncodingError.sizeMismatch(file: path, frame: frameCount, expected: "\(width) × \(height)", found: "\(frame.width) × \(frame.height)")
+        throw GIFEncodingError.sizeMismatch(
+          file: path, frame: frameCount, expected: "\(width) × \(height)", found: "\(frame.width) × \(frame.height)")
       }
       guard frame.rgba.count == width * height * 4 else {
-        throw GIFEncodingError.pixelCount(file: path, frame: frameCount, expectedBytes: width * height * 4, foundBytes: frame.rgba.count)
+        throw GIFEncodingError.pixelCount(
+          file: path, frame: frameCount, expectedBytes: width * height * 4, foundBytes: frame.rgba.count)
       }
       if let delay = frame.delayCentiseconds, !(1...65535).contains(delay) {
         throw GIFEncodingError.badOption("frame \(frameCount): delayCentiseconds must lie in 1...65535, got \(delay)")
@@ -105,8 +116,10 @@ public final class GIFWriter {
       // giflib creates the file owner-only (0600); a figure is meant to be read like the PNGs beside it.
       chmod(temporaryPath, 0o644)
       guard rename(temporaryPath, path) == 0 else {
-        throw GIFEncodingError.giflib(file: path, step: "move the finished file into place", message: String(cString: strerror(errno)))
+        throw GIFEncodingError.giflib(
+          file: path, step: "move the finished file into place", message: SystemErrorText.current)
       }
+      TemporaryFiles.unregister(temporaryPath)
       isFinished = true
     } catch {
       cancel()
@@ -121,9 +134,13 @@ public final class GIFWriter {
   }
 
   /// Writes `frames` to `path` in one go (atomically).
-  public static func write(_ frames: [GIFFrame], to path: String, palette: GIFPalette, options: GIFOptions = GIFOptions()) throws {
+  public static func write(
+    _ frames: [GIFFrame], to path: String, palette: GIFPalette, options: GIFOptions = GIFOptions()
+  ) throws {
     guard let first = frames.first else { throw GIFEncodingError.emptyAnimation(file: path) }
-    guard frames.count <= GIFOptions.maximumFrames else { throw GIFEncodingError.tooManyFrames(file: path, limit: GIFOptions.maximumFrames) }
+    guard frames.count <= GIFOptions.maximumFrames else {
+      throw GIFEncodingError.tooManyFrames(file: path, limit: GIFOptions.maximumFrames)
+    }
     let writer = try GIFWriter(path: path, width: first.width, height: first.height, palette: palette, options: options)
     for frame in frames { try writer.add(frame) }
     try writer.finish()
@@ -134,7 +151,8 @@ public final class GIFWriter {
   private func open() throws {
     var status: Int32 = 0
     guard let handle = EGifOpenFileName(temporaryPath, false, &status) else {
-      throw GIFEncodingError.giflib(file: path, step: "create a temporary file beside it", message: String(cString: GifErrorString(status)))
+      throw GIFEncodingError.giflib(
+        file: path, step: "create a temporary file beside it", message: String(cString: GifErrorString(status)))
     }
     file = handle
     do {
@@ -144,7 +162,9 @@ public final class GIFWriter {
       var size = 2
       while size < entries.count + (transparentIndex == nil ? 0 : 1) { size *= 2 }
       entries += Array(repeating: entries[0], count: size - entries.count)
-      guard let map = GifMakeMapObject(Int32(size), &entries) else { throw giflibError("build the colour table", handle.pointee.Error) }
+      guard let map = GifMakeMapObject(Int32(size), &entries) else {
+        throw giflibError("build the colour table", handle.pointee.Error)
+      }
       defer { GifFreeMapObject(map) }
       try check(EGifPutScreenDesc(handle, Int32(width), Int32(height), 8, 0, map), "write the logical screen")
       if let loops = options.loopCount {
@@ -203,7 +223,8 @@ public final class GIFWriter {
     let length = EGifGCBToExtension(&control, &extensionBytes)
     try check(EGifPutExtension(handle, GRAPHICS_EXT_FUNC_CODE, Int32(length), extensionBytes), "write a frame's delay")
     try check(
-      EGifPutImageDesc(handle, Int32(image.left), Int32(image.top), Int32(image.width), Int32(image.height), false, nil),
+      EGifPutImageDesc(
+        handle, Int32(image.left), Int32(image.top), Int32(image.width), Int32(image.height), false, nil),
       "start a frame")
     var pixels = image.pixels
     try check(EGifPutLine(handle, &pixels, Int32(pixels.count)), "compress a frame")
@@ -225,5 +246,6 @@ public final class GIFWriter {
       file = nil
     }
     unlink(temporaryPath)
+    TemporaryFiles.unregister(temporaryPath)
   }
 }

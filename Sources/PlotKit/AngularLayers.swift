@@ -70,14 +70,11 @@ public struct DirectionRaysLayer: PlotLayer {
       guard n > 0 else { continue }
       // Beyond the tip; a label that would touch one already placed moves inward along its ray
       // (neighbouring weights a few degrees apart otherwise print as "W4W1").
-      let font = Font(family: canvas.fontFamily, size: 7.5, isBold: true)
-      let m = canvas.renderer.measureText(labels[c], font: font)
       var fraction = 1.09
-      for _ in 0..<8 {
-        let centre = canvas.mapping.device(Point(x: w.x / n * reach * fraction, y: w.y / n * reach * fraction))
-        let box = Rect(x: centre.x - m.inkWidth / 2 - 1, y: centre.y - m.inkHeight / 2 - 1, width: m.inkWidth + 2, height: m.inkHeight + 2)
+      for _ in 0..<10 {
+        let box = canvas.haloTextRect(labels[c], at: Point(x: w.x / n * reach * fraction, y: w.y / n * reach * fraction), size: 7.5, keepingInside: true)
         if !placed.contains(where: { $0.minX < box.maxX && box.minX < $0.maxX && $0.minY < box.maxY && box.minY < $0.maxY }) { break }
-        fraction -= 0.14
+        fraction -= 0.1
       }
       let labelAt = Point(x: w.x / n * reach * fraction, y: w.y / n * reach * fraction)
       // Long names ("Wthree") are moved inward rather than cut at the frame.

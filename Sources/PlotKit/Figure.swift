@@ -58,6 +58,9 @@ public struct Figure {
   /// Below this panel width, in multiples of the font size, `.automatic` switches to the compact form:
   /// 11 × 8 pt = 88 pt, where a wrapped two-line title and five tick labels no longer fit well.
   public static let compactPanelWidth = 11.0
+  /// Below this panel width (in font sizes) in the compact form, `.automatic` also reflows the
+  /// panels into ``compactColumns`` columns.
+  public static let reflowPanelWidth = 6.5
 
   public var fontFamily: String {
     get { style.fontFamily }
@@ -87,8 +90,9 @@ public struct Figure {
   /// The compact form: each panel's ``Panel/compactTitle`` and ``Panel/compactSubtitle`` where
   /// given, tick labels on outer panels only, the shared legend under the grid instead of beside
   /// it, and ``compactColumns`` columns.
-  public func compactForm() -> Figure {
-    var copy = compactColumns.map { $0 == columns ? self : reflowed(columns: $0) } ?? self
+  /// `reflowing: false` keeps the grid (the first step of `.automatic`).
+  public func compactForm(reflowing: Bool = true) -> Figure {
+    var copy = reflowing ? compactColumns.map { $0 == columns ? self : reflowed(columns: $0) } ?? self : self
     for i in copy.panels.indices {
       guard var panel = copy.panels[i] else { continue }
       if let t = panel.compactTitle { panel.title = t.isEmpty ? nil : t }

@@ -35,6 +35,9 @@ public struct FigureLayout {
   public let figure: Figure
   /// Whether the compact form was laid out.
   public let isCompact: Bool
+  /// Whether a legend entry is wider than the room it has (its column, or the grid): the automatic
+  /// compact choice then tries a form with fewer columns.
+  public private(set) var overflows = false
   /// The width of each panel's axes area.
   public let panelWidth: Double
   public let width: Double
@@ -69,8 +72,14 @@ public struct FigureLayout {
     case .automatic:
       if figure.width != nil {
         let normal = try? FigureLayout(laying: figure, compact: false, measure: measure)
-        if let normal, normal.panelWidth >= Figure.compactPanelWidth * figure.style.fontSize {
+        let size = figure.style.fontSize
+        if let normal, normal.panelWidth >= Figure.compactPanelWidth * size, !normal.overflows {
           self = normal
+          return
+        }
+        let sameGrid = try? FigureLayout(laying: figure.compactForm(reflowing: false), compact: true, measure: measure)
+        if let sameGrid, (sameGrid.panelWidth >= Figure.reflowPanelWidth * size && !sameGrid.overflows) || figure.compactColumns == nil {
+          self = sameGrid
         } else {
           try self.init(laying: figure.compactForm(), compact: true, measure: measure)
         }
@@ -84,7 +93,6 @@ public struct FigureLayout {
     let style = figure.style
     let u = style.unit
     self.style = style
-    self.figure = figure
     isCompact = compact
     let limits = figure.resolvedLimits()
     let present = figure.panels.indices.filter { figure.panels[$0] != nil }
@@ -123,8 +131,27 @@ public struct FigureLayout {
       }
     }
 
+    // An axis label the outer neighbour repeats (same text, tick labels left to it) is said once.
+    var figure = figure
+    if figure.ticksOnOuterPanels {
+      for i in present {
+        let r = i / figure.columns, c = i % figure.columns
+        if !showsY[i], let label = figure.panels[i]?.yLabel,
+          let left = (0..<c).reversed().lazy.compactMap({ figure[r, $0] }).first, left.yLabel == label
+        {
+          figure.panels[i]?.yLabel = nil
+        }
+        if !showsX[i], let label = figure.panels[i]?.xLabel,
+          let below = ((r + 1)..<figure.rows).lazy.compactMap({ figure[$0, c] }).first, below.xLabel == label
+        {
+          figure.panels[i]?.xLabel = nil
+        }
+      }
+    }
+    self.figure = figure
+
     // Horizontal gutters: the widest y tick label of the column, then the y label.
-    var gutters = [Double]()
+    var gutters = [Double](), yLabelBands = [Double]()
     for c in 0..<figure.columns {
       var widest = 0.0
       var hasYLabel = false
@@ -136,6 +163,7 @@ public struct FigureLayout {
       let hasAxes = columnPanels(c).contains { $0.1.showsAxes }
       let tickGutter = widest > 0 ? widest + tickLength + 2 * u : hasAxes ? tickLength + u : 4 * u
       gutters.append(tickGutter + (hasYLabel ? axisBand : 0))
+      yLabelBands.append(hasYLabel ? axisBand : 0)
     }
 
     // The shared legend's entries and their widths.
@@ -214,6 +242,7 @@ public struct FigureLayout {
       belowRows[i] = rows
       belowWidths[i] = widths
     }
+    overflows = present.contains { i in (belowWidths[i].max() ?? 0) > columnWidth[i % figure.columns] }
     func belowHeight(_ i: Int) -> Double { belowRows[i].isEmpty ? 0 : Double(belowRows[i].count) * legendRow + padding + 2 * u }
 
     var y = margin + (figure.title != nil ? style.titleSize * 1.6 : 0)
@@ -249,9 +278,11 @@ public struct FigureLayout {
         titleLines: titleLines[i], subtitleLines: subtitleLines[i], gutterLeft: gutterLeft[c],
         showsXTickLabels: showsX[i], showsYTickLabels: showsY[i],
         rowShowsXTickLabels: (0..<figure.columns).contains { figure[r, $0]?.showsAxes == true && showsX[r * figure.columns + $0] },
+        // Between two panels a label may reach half the gap from the left, and from the right half the gap
+        // plus the right panel's tick-label gutter (not its y label's band, where a long y label may hang down).
         xTickOverhang: (
-          left: c == 0 ? gutters[0] + margin - u : (columnGap + gutters[c]) / 2 - u,
-          right: c + 1 < figure.columns ? (columnGap + gutters[c + 1]) / 2 - u : (rightLegendWidth > 0 ? legendGap : margin) - u))
+          left: (c == 0 ? margin : columnGap / 2) + gutters[c] - yLabelBands[c] - u,
+          right: c + 1 < figure.columns ? columnGap / 2 - u / 2 : (rightLegendWidth > 0 ? legendGap : margin) - u))
       if !belowRows[i].isEmpty {
         let box = Rect(x: gutterLeft[c], y: legendTop[r] + 2 * u, width: columnWidth[c], height: belowHeight(i) - 2 * u)
         for (row, items) in belowRows[i].enumerated() {
@@ -292,6 +323,7 @@ public struct FigureLayout {
       // Bottom: entries flow left to right in rows as wide as the grid.
       let rowWidth = gridRight - margin
       let itemWidths = labelWidths.map { symbolWidth + $0 + 2 * padding }
+      if (itemWidths.max() ?? 0) > rowWidth { overflows = true }
       var rowsOfItems: [[Int]] = [[]]
       var used = legendTitleWidth > 0 ? legendTitleWidth + 2 * padding : 0
       for (k, w) in itemWidths.enumerated() {
@@ -332,9 +364,14 @@ public struct FigureLayout {
         }
         if !current.isEmpty { lines.append(current) }
         // An item wider than the figure wraps at its spaces, continued lines indented.
-        let wrapped = Self.wrap(item, width: captionWidth, font: style.captionFont, measure: measure)
-        lines += wrapped.dropLast().enumerated().map { $0.offset == 0 ? $0.element : "  " + $0.element }
-        current = wrapped.count > 1 ? "  " + wrapped[wrapped.count - 1] : wrapped[0]
+        let indent = measure("  ", style.captionFont).advance
+        let first = Self.wrap(item, width: captionWidth, font: style.captionFont, measure: measure)
+        let rest = first.count > 1
+          ? Self.wrap(first.dropFirst().joined(separator: " "), width: captionWidth - indent, font: style.captionFont, measure: measure).map { "  " + $0 }
+          : []
+        let wrapped = [first[0]] + rest
+        lines += wrapped.dropLast()
+        current = wrapped[wrapped.count - 1]
       }
       if !current.isEmpty { lines.append(current) }
     }

@@ -80,6 +80,19 @@ public struct PlotCanvas {
   /// - Returns: the device rectangle of the text's ink.
   @discardableResult
   public func drawHaloText(_ text: String, at p: Point, size: Double, color: Color, bold: Bool = true, keepingInside: Bool = false) -> Rect {
+    let (origin, e, font) = haloTextPlacement(text, at: p, size: size, bold: bold, keepingInside: keepingInside)
+    renderer.drawText(
+      text, at: origin, style: TextStyle(font: font, color: color, halo: Stroke(color: .white, width: size * 0.28)), clip: clip)
+    return Rect(x: origin.x + e.inkLeft, y: origin.y + e.inkTop, width: e.inkWidth, height: e.inkHeight)
+  }
+
+  /// The device rectangle ``drawHaloText(_:at:size:color:bold:keepingInside:)`` would give the ink, without drawing.
+  public func haloTextRect(_ text: String, at p: Point, size: Double, bold: Bool = true, keepingInside: Bool = false) -> Rect {
+    let (origin, e, _) = haloTextPlacement(text, at: p, size: size, bold: bold, keepingInside: keepingInside)
+    return Rect(x: origin.x + e.inkLeft, y: origin.y + e.inkTop, width: e.inkWidth, height: e.inkHeight)
+  }
+
+  private func haloTextPlacement(_ text: String, at p: Point, size: Double, bold: Bool, keepingInside: Bool) -> (Point, TextMetrics, Font) {
     let d = mapping.device(p)
     let font = Font(family: fontFamily, size: size, isBold: bold)
     let e = renderer.measureText(text, font: font)
@@ -90,9 +103,7 @@ public struct PlotCanvas {
       origin.x += max(0, box.minX - left) - max(0, left + e.inkWidth - box.maxX)
       origin.y += max(0, box.minY - top) - max(0, top + e.inkHeight - box.maxY)
     }
-    renderer.drawText(
-      text, at: origin, style: TextStyle(font: font, color: color, halo: Stroke(color: .white, width: size * 0.28)), clip: clip)
-    return Rect(x: origin.x + e.inkLeft, y: origin.y + e.inkTop, width: e.inkWidth, height: e.inkHeight)
+    return (origin, e, font)
   }
 }
 

@@ -7,16 +7,23 @@ struct EmbeddingInputOptions: ParsableArguments {
   @Option(parsing: .singleValue, help: "Labels (.npy [N]) for each .npy features file, in order.")
   var labels: [String] = []
 
-  @Option(help: "Class weights (.npy [C, D]; [D, C] is transposed with a note) for every file (overrides the files' own).")
+  @Option(
+    help: "Class weights (.npy [C, D]; [D, C] is transposed with a note) for every file (overrides the files' own).")
   var classWeights: String?
 
-  @Option(help: ArgumentHelp("The array holding the features (a CSV: comma-separated columns), when it is not features/embeddings/feats/X/arr_0.", valueName: "key"))
+  @Option(
+    help: ArgumentHelp(
+      "The array holding the features (a CSV: comma-separated columns), when it is not features/embeddings/feats/X/arr_0.",
+      valueName: "key"))
   var featuresKey: String?
 
-  @Option(help: ArgumentHelp("The array (or CSV column) holding the labels, when it is not labels/y/targets/class/arr_1.", valueName: "key"))
+  @Option(
+    help: ArgumentHelp(
+      "The array (or CSV column) holding the labels, when it is not labels/y/targets/class/arr_1.", valueName: "key"))
   var labelsKey: String?
 
-  @Option(help: ArgumentHelp("The array holding the class weights, e.g. fc.weight of a saved state_dict.", valueName: "key"))
+  @Option(
+    help: ArgumentHelp("The array holding the class weights, e.g. fc.weight of a saved state_dict.", valueName: "key"))
   var weightsKey: String?
 
   @Option(help: ArgumentHelp("A text file with one class name per line (class 0 first).", valueName: "file"))
@@ -33,9 +40,13 @@ struct EmbeddingInputOptions: ParsableArguments {
     }
   }
 
+  /// The side files these options name (labels, class weights, class names), for the writers to spare.
+  var files: [String] { labels + [classWeights, classNames].compactMap { $0 } }
+
   var readOptions: EmbeddingReader.Options {
     EmbeddingReader.Options(
-      dropNonfinite: dropNonfinite, classWeightsPath: classWeights, featuresKey: featuresKey, labelsKey: labelsKey, weightsKey: weightsKey,
+      dropNonfinite: dropNonfinite, classWeightsPath: classWeights, featuresKey: featuresKey, labelsKey: labelsKey,
+      weightsKey: weightsKey,
       classNamesPath: classNames)
   }
 
@@ -48,7 +59,9 @@ struct EmbeddingInputOptions: ParsableArguments {
       if path.lowercased().hasSuffix(".npy") { options.labelsPath = remainingLabels.popFirst() }
       let e = try EmbeddingReader.read(path, options: options)
       for note in e.notes { Diagnostics.note("\(path): \(note)") }
-      if e.droppedNonfinite > 0 { Diagnostics.note("\(path): dropped \(e.droppedNonfinite) rows with NaN or infinite features") }
+      if e.droppedNonfinite > 0 {
+        Diagnostics.note("\(path): dropped \(e.droppedNonfinite) rows with NaN or infinite features")
+      }
       return e
     }
   }

@@ -112,13 +112,20 @@ struct Length: ExpressibleByArgument, CustomStringConvertible {
   var description: String { "\(value)\(unit.rawValue)" }
 }
 
-/// `--xlim -10,10`.
+/// `--xlim -10,10`: finite, at most 1e15 in magnitude, and wider than a billionth of their size.
 struct LimitsOption: ExpressibleByArgument {
   let range: AxisRange
+  static let largestLimit = 1e15
 
   init?(argument: String) {
-    let parts = argument.split(separator: ",").map { Double($0.trimmingCharacters(in: .whitespaces).replacingOccurrences(of: "−", with: "-")) }
-    guard parts.count == 2, let lo = parts[0], let hi = parts[1], lo < hi, lo.isFinite, hi.isFinite else { return nil }
+    let parts = argument.split(separator: ",").map {
+      Double($0.trimmingCharacters(in: .whitespaces).replacingOccurrences(of: "−", with: "-"))
+    }
+    guard parts.count == 2, let lo = parts[0], let hi = parts[1], lo < hi else { return nil }
+    // Points are mapped through (x − lo) / (hi − lo) to device pixels: limits this wide or this
+    // narrow for their size overflow that mapping.
+    let magnitude = max(abs(lo), abs(hi))
+    guard magnitude <= Self.largestLimit, hi - lo >= magnitude * 1e-9, hi - lo >= 1e-30 else { return nil }
     range = AxisRange(lo, hi)
   }
 }
@@ -126,17 +133,24 @@ struct LimitsOption: ExpressibleByArgument {
 /// Output and layout options shared by `plot` and `render`; every one in force is recorded in the
 /// figure's provenance JSON.
 struct FigureOutputOptions: ParsableArguments {
-  @Option(help: ArgumentHelp("Comma-separated formats: png, svg, pdf (case-insensitive; default png,svg, or the extension of -o).", valueName: "formats"))
+  @Option(
+    help: ArgumentHelp(
+      "Comma-separated formats: png, svg, pdf (case-insensitive; default png,svg, or the extension of -o).",
+      valueName: "formats"))
   var format: OutputFormats?
 
   @Option(
     name: [.customShort("o"), .customLong("output")],
-    help: ArgumentHelp("The file to write; its extension (.png, .svg, .pdf; .gif with --animate) is the format. The provenance .json goes beside it.", valueName: "file"),
+    help: ArgumentHelp(
+      "The file to write; its extension (.png, .svg, .pdf; .gif with --animate) is the format. The provenance .json goes beside it.",
+      valueName: "file"),
     completion: .file(extensions: ["png", "svg", "pdf", "gif"]))
   var outputFile: String?
 
   @Option(
-    help: ArgumentHelp("Output directory (default: the current directory; the repository's figures/ for --figure). A name ending in .png/.svg/.pdf is taken as -o.", valueName: "dir"),
+    help: ArgumentHelp(
+      "Output directory (default: the current directory; the repository's figures/ for --figure). A name ending in .png/.svg/.pdf is taken as -o.",
+      valueName: "dir"),
     completion: .directory)
   var out: String?
 
@@ -149,10 +163,13 @@ struct FigureOutputOptions: ParsableArguments {
   @Option(help: "Figure width: 6.5in, 16cm, 1200px (at --dpi) or inches. Default 6.5in, a report's text width.")
   var width = Length(inches: 6.5)
 
-  @Option(parsing: .unconditional, help: "Base font size in points; ticks and captions are 7/8 of it, titles larger (default 8: 7 pt ticks).")
+  @Option(
+    parsing: .unconditional,
+    help: "Base font size in points; ticks and captions are 7/8 of it, titles larger (default 8: 7 pt ticks).")
   var fontSize: Double = FigureStyle.defaultFontSize
 
-  @Option(help: "Font family for all text but the caption (a family fontconfig does not know falls back, with a warning).")
+  @Option(
+    help: "Font family for all text but the caption (a family fontconfig does not know falls back, with a warning).")
   var fontFamily = "DejaVu Sans"
 
   @Option(help: "Panels per row (panels flow file by file, row by row); default one column per file.")
@@ -173,7 +190,10 @@ struct FigureOutputOptions: ParsableArguments {
   @Option(parsing: .unconditional, help: "Explicit y limits of every panel, e.g. -50,50.")
   var ylim: LimitsOption?
 
-  @Option(help: ArgumentHelp("Palette: \(Palette.all.map(\.name).joined(separator: ", ")) (default: \(Palette.colorBlindSafe.name); a paper figure's own colours with --figure).", valueName: "palette"))
+  @Option(
+    help: ArgumentHelp(
+      "Palette: \(Palette.all.map(\.name).joined(separator: ", ")) (default: \(Palette.colorBlindSafe.name); a paper figure's own colours with --figure).",
+      valueName: "palette"))
   var palette: Palette?
 
   @Option(help: "How SVG/PDF draw points: raster (an embedded image; small) or vector (one path per class).")
@@ -182,7 +202,10 @@ struct FigureOutputOptions: ParsableArguments {
   @Option(parsing: .unconditional, help: "Resolution of the point image embedded in SVG/PDF (dots per inch).")
   var rasterDpi: Double = 200
 
-  @Option(help: "Share axis limits: none, rows, columns or all (default: the panels of one file share theirs; a paper figure's own).")
+  @Option(
+    help:
+      "Share axis limits: none, rows, columns or all (default: the panels of one file share theirs; a paper figure's own)."
+  )
   var shareLimits: ShareLimitsOption?
 
   @Flag(help: "Label each class at its median feature.")
@@ -190,18 +213,42 @@ struct FigureOutputOptions: ParsableArguments {
 
   func validate() throws {
     guard dpi >= 10 && dpi <= 1200 else { throw ValidationError("--dpi must be in 10...1200, got \(dpi)") }
-    guard rasterDpi >= 10 && rasterDpi <= 1200 else { throw ValidationError("--raster-dpi must be in 10...1200, got \(rasterDpi)") }
-    guard fontSize >= 4 && fontSize <= 40 else { throw ValidationError("--font-size must be in 4...40 pt, got \(fontSize)") }
+    guard rasterDpi >= 10 && rasterDpi <= 1200 else {
+      throw ValidationError("--raster-dpi must be in 10...1200, got \(rasterDpi)")
+    }
+    guard fontSize >= 4 && fontSize <= 40 else {
+      throw ValidationError("--font-size must be in 4...40 pt, got \(fontSize)")
+    }
     if let columns, columns < 1 { throw ValidationError("--columns must be at least 1, got \(columns)") }
+    if let columns, columns > 64 { throw ValidationError("--columns must be at most 64, got \(columns)") }
+    let widthPixels = width.points(dpi: dpi) * max(dpi, rasterDpi) / 72
+    guard widthPixels <= Double(Self.maximumPixelsPerSide) else {
+      throw ValidationError(
+        "--width \(width) is \(Int(widthPixels)) pixels at \(Int(max(dpi, rasterDpi))) dpi; at most \(Self.maximumPixelsPerSide) (lower --width, --dpi or --raster-dpi)"
+      )
+    }
+    if let name, let problem = OutputNames.problem(with: name) {
+      throw ValidationError("--name '\(name.replacingOccurrences(of: "\0", with: "\\0"))': \(problem)")
+    }
+    for (option, value) in [("-o", outputFile), ("--out", out)] {
+      if let value, let problem = OutputNames.pathProblem(value) {
+        throw ValidationError("\(option) '\(value.replacingOccurrences(of: "\0", with: "\\0"))': \(problem)")
+      }
+    }
     if let file = fileTarget {
       let ext = (file as NSString).pathExtension.lowercased()
       guard ["png", "svg", "pdf", "gif"].contains(ext) else {
-        throw ValidationError("-o \(file): the extension names the format; use .png, .svg or .pdf (.gif with --animate)")
+        throw ValidationError(
+          "-o \(file): the extension names the format; use .png, .svg or .pdf (.gif with --animate)")
       }
       if outputFile != nil, out != nil { throw ValidationError("give -o FILE or --out DIR, not both") }
       if name != nil { throw ValidationError("--name applies to --out DIR; -o \(file) already names the file") }
+      let stem = ((file as NSString).lastPathComponent as NSString).deletingPathExtension
+      if let problem = OutputNames.problem(with: stem) { throw ValidationError("-o \(file): the file name \(problem)") }
       if let format, format.formats.map(\.rawValue) != [ext] {
-        throw ValidationError("-o \(file) writes \(ext); --format \(format.defaultValueDescription) contradicts it (drop --format, or use --out DIR)")
+        throw ValidationError(
+          "-o \(file) writes \(ext); --format \(format.defaultValueDescription) contradicts it (drop --format, or use --out DIR)"
+        )
       }
     }
   }
@@ -224,18 +271,23 @@ struct FigureOutputOptions: ParsableArguments {
       return ((file as NSString).deletingPathExtension, OutputFormat(rawValue: ext).map { [$0] } ?? [])
     }
     let directory = out ?? defaultDirectory
-    let base = directory == "." ? (name ?? defaultName) : (directory as NSString).appendingPathComponent(name ?? defaultName)
+    let file = name ?? OutputNames.sanitized(defaultName)
+    let base = directory == "." ? file : (directory as NSString).appendingPathComponent(file)
     return (base, format?.formats ?? [.png, .svg])
   }
 
   /// For an animation: the GIF's path without extension; a still format asked for is an error.
   func animationDestination(defaultDirectory: String, defaultName: String) throws -> String {
     if let format {
-      throw ValidationError("--animate writes a GIF; --format \(format.defaultValueDescription) does not apply (drop it, or give -o NAME.gif)")
+      throw ValidationError(
+        "--animate writes a GIF; --format \(format.defaultValueDescription) does not apply (drop it, or give -o NAME.gif)"
+      )
     }
     if let file = fileTarget {
       guard (file as NSString).pathExtension.lowercased() == "gif" else {
-        throw ValidationError("--animate writes a GIF; -o \(file) names another format (use -o \(((file as NSString).deletingPathExtension)).gif)")
+        throw ValidationError(
+          "--animate writes a GIF; -o \(file) names another format (use -o \(((file as NSString).deletingPathExtension)).gif)"
+        )
       }
       return (file as NSString).deletingPathExtension
     }
@@ -267,7 +319,9 @@ struct FigureOutputOptions: ParsableArguments {
     process.waitUntilExit()
     guard process.terminationStatus == 0 else { return }
     if String(decoding: data, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines).isEmpty {
-      Diagnostics.warning("font family '\(fontFamily)' not found (fc-list knows no such family); text falls back to the default sans-serif face")
+      Diagnostics.warning(
+        "font family '\(fontFamily)' not found (fc-list knows no such family); text falls back to the default sans-serif face"
+      )
     }
   }
 
@@ -281,7 +335,9 @@ struct FigureOutputOptions: ParsableArguments {
     if let shareLimits { f.limitSharing = shareLimits.sharing }
     if let palette, recolour {
       guard let recoloured = f.recoloured(palette) else {
-        throw ValidationError("--palette \(palette.name) cannot recolour this figure (its colours are fixed: sphere scenes or curves); leave --palette out")
+        throw ValidationError(
+          "--palette \(palette.name) cannot recolour this figure (its colours are fixed: sphere scenes or curves); leave --palette out"
+        )
       }
       f = recoloured
     }
@@ -294,7 +350,8 @@ struct FigureOutputOptions: ParsableArguments {
       let list = titles.split(separator: "|", omittingEmptySubsequences: false).map(String.init)
       let panelCount = f.panels.compactMap { $0 }.count
       guard list.count <= panelCount else {
-        throw ValidationError("--titles has \(list.count) items but the figure has \(panelCount) panel\(panelCount == 1 ? "" : "s")")
+        throw ValidationError(
+          "--titles has \(list.count) items but the figure has \(panelCount) panel\(panelCount == 1 ? "" : "s")")
       }
       var k = 0
       for i in f.panels.indices where f.panels[i] != nil {
@@ -319,8 +376,11 @@ struct FigureOutputOptions: ParsableArguments {
       "dpi": .number(dpi),
       "width": .string(width.description), "widthPoints": .number(width.points(dpi: dpi)),
       "fontSize": .number(fontSize), "fontFamily": .string(fontFamily), "legend": .string(figure.style.legend.rawValue),
-      "caption": .bool(!noCaption), "palette": .string(figure.caption.first { $0.key == "palette" }?.value ?? resolvedPalette.name), "pointMode": .string(pointMode.rawValue),
-      "rasterDpi": .number(rasterDpi), "shareLimits": .string(Self.sharingName(figure.limitSharing)), "classLabels": .bool(classLabels),
+      "caption": .bool(!noCaption),
+      "palette": .string(figure.caption.first { $0.key == "palette" }?.value ?? resolvedPalette.name),
+      "pointMode": .string(pointMode.rawValue),
+      "rasterDpi": .number(rasterDpi), "shareLimits": .string(Self.sharingName(figure.limitSharing)),
+      "classLabels": .bool(classLabels),
     ]
     o["format"] = .array(destination(defaultDirectory: ".", defaultName: "x").formats.map { .string($0.rawValue) })
     o["columns"] = columns.map { .number(Double($0)) } ?? .null
@@ -338,7 +398,8 @@ struct FigureOutputOptions: ParsableArguments {
   static func createParent(of path: String) throws {
     guard let slash = path.lastIndex(of: "/") else { return }
     let directory = String(path[..<slash])
-    if !directory.isEmpty { try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true) }
+    // FileBytes' sentences, not Foundation's ("… couldn't be saved because …").
+    if !directory.isEmpty { try FileBytes.createDirectories(directory) }
   }
 
   static func sharingName(_ sharing: Figure.LimitSharing) -> String {
@@ -353,19 +414,39 @@ struct FigureOutputOptions: ParsableArguments {
   /// Cairo's image surfaces stop at 32,767 pixels a side.
   static let maximumPixelsPerSide = 32767
 
-  /// Writes `figure` in every format, then the provenance JSON beside it.
-  func write(_ figure: Figure, to base: String, formats: [OutputFormat], provenance: Data, maximumRasterDPI: Double = .infinity) throws {
-    let rasterDPI = min(rasterDpi, maximumRasterDPI)
-    if formats.contains(.png) {
-      let layout = try figure.layout()
-      let w = Int((layout.width * dpi / 72).rounded(.up)), h = Int((layout.height * dpi / 72).rounded(.up))
-      if max(w, h) > Self.maximumPixelsPerSide {
-        throw ValidationError(
-          "the PNG would be \(w) × \(h) pixels (\(String(format: "%.1f × %.1f", layout.width / 72, layout.height / 72)) in at \(Int(dpi)) dpi), "
-            + "but a PNG side can be at most 32,767 pixels; lower --dpi or --width, draw fewer panels, or write --format svg or pdf")
-      }
+  /// The largest image drawn in memory (a PNG, or the point image of an SVG or PDF): 64 million
+  /// pixels, 256 MB of RGBA, checked before anything is allocated.
+  static let maximumPixels = 64 << 20
+
+  /// Refuses an image of `width` × `height` pixels over the caps, naming the option to change.
+  static func checkPixels(_ width: Double, _ height: Double, what: String, dpi: Double, option: String) throws {
+    let w = Int(min(width.rounded(.up), 1e9)), h = Int(min(height.rounded(.up), 1e9))
+    if max(w, h) > maximumPixelsPerSide || w * h > maximumPixels {
+      throw ValidationError(
+        "the \(what) would be \(w) × \(h) pixels at \(Int(dpi)) dpi, more than the \(maximumPixelsPerSide) pixels a side "
+          + "and 64 million pixels in all that are drawn; lower \(option) or --width, or draw fewer panels")
     }
+  }
+
+  /// Writes `figure` in every format, then the provenance JSON beside it.
+  /// - Parameter inputs: the files the figure was read from; none of them is ever written over.
+  func write(
+    _ figure: Figure, to base: String, formats: [OutputFormat], provenance: Data, maximumRasterDPI: Double = .infinity,
+    inputs: [String] = []
+  ) throws {
+    let rasterDPI = min(rasterDpi, maximumRasterDPI)
+    let layout = try figure.layout()
+    if formats.contains(.png) {
+      try Self.checkPixels(layout.width * dpi / 72, layout.height * dpi / 72, what: "PNG", dpi: dpi, option: "--dpi")
+    }
+    if pointMode == .raster, formats.contains(where: { $0 != .png }) {
+      try Self.checkPixels(
+        layout.width * rasterDPI / 72, layout.height * rasterDPI / 72, what: "point image of the SVG/PDF",
+        dpi: rasterDPI, option: "--raster-dpi")
+    }
+    try OutputNames.refuseOverwriting(formats.map { base + "." + $0.rawValue } + [base + ".json"], inputs: inputs)
     try Self.createParent(of: base)
+    OutputNames.removeStaleTemporaryFiles(besides: base)
     for format in formats {
       let path = base + "." + format.rawValue
       switch format {

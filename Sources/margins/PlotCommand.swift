@@ -25,10 +25,16 @@ struct PlotCommand: ParsableCommand {
   @Argument(help: "Embedding files (.npz, .npy, .csv, checkpoint .npz/.json or run directories).")
   var files: [String]
 
-  @Option(help: "What to draw: \(CheckpointFigureKind.allCases.map(\.rawValue).joined(separator: ", ")) (default: scatter, sphere for 3-D features).")
+  @Option(
+    help:
+      "What to draw: \(CheckpointFigureKind.allCases.map(\.rawValue).joined(separator: ", ")) (default: scatter, sphere for 3-D features)."
+  )
   var kind: CheckpointFigureKind?
 
-  @Option(help: "Splits to show: train, test, both (side by side, shared limits) or overlay (test over faded train on one axis; scatter only).")
+  @Option(
+    help:
+      "Splits to show: train, test, both (side by side, shared limits) or overlay (test over faded train on one axis; scatter only)."
+  )
   var split: SplitOption?
 
   @OptionGroup var input: EmbeddingInputOptions
@@ -44,11 +50,17 @@ struct PlotCommand: ParsableCommand {
 
   func run() throws {
     if animation.animate {
-      if split == .overlay { throw ValidationError("--split overlay draws still scatter plots; an animation shows train or test") }
-      return try animation.writeAnimation(files, kind: kind, split: split?.choices, output: output, defaultDirectory: ".", readOptions: input.readOptions)
+      if split == .overlay {
+        throw ValidationError("--split overlay draws still scatter plots; an animation shows train or test")
+      }
+      return try animation.writeAnimation(
+        files, kind: kind, split: split?.choices, output: output, defaultDirectory: ".", readOptions: input.readOptions)
     }
     let embeddings = try input.read(files)
-    try Self.draw(embeddings, kind: kind ?? Self.defaultKind(embeddings), split: split, output: output, defaultDirectory: ".", view: animation.view.choice)
+    try Self.draw(
+      embeddings, kind: kind ?? Self.defaultKind(embeddings), split: split, output: output, defaultDirectory: ".",
+      view: animation.view.choice,
+      inputs: files + input.files)
   }
 
   /// Files that each hold one split, train in some and test in others, paired in order (the i-th
@@ -57,19 +69,26 @@ struct PlotCommand: ParsableCommand {
   static func pairedSplits(_ embeddings: [Embeddings]) throws -> [Embeddings] {
     let names = embeddings.map { $0.splits.count == 1 ? $0.splits[0].name : nil }
     guard names.allSatisfy({ $0 == "train" || $0 == "test" }) else { return embeddings }
-    let trains = embeddings.filter { $0.splits[0].name == "train" }, tests = embeddings.filter { $0.splits[0].name == "test" }
+    let trains = embeddings.filter { $0.splits[0].name == "train" },
+      tests = embeddings.filter { $0.splits[0].name == "test" }
     guard !trains.isEmpty, !tests.isEmpty else { return embeddings }
     guard trains.count == tests.count else {
-      throw ValidationError("\(trains.count) train file(s) and \(tests.count) test file(s): give them in pairs to compare train with test, or choose one with --split")
+      throw ValidationError(
+        "\(trains.count) train file(s) and \(tests.count) test file(s): give them in pairs to compare train with test, or choose one with --split"
+      )
     }
     return try zip(trains, tests).map { train, test in
       guard train.dimension == test.dimension else {
-        throw EmbeddingError(path: test.path, array: "features", reason: "has D = \(test.dimension) but its train file \(train.path) has D = \(train.dimension)")
+        throw EmbeddingError(
+          path: test.path, array: "features",
+          reason: "has D = \(test.dimension) but its train file \(train.path) has D = \(train.dimension)")
       }
       guard train.classNames == test.classNames else {
         throw EmbeddingError(
           path: test.path, array: "labels",
-          reason: "names classes \(EmbeddingReader.listing(test.classNames)) but its train file \(train.path) names \(EmbeddingReader.listing(train.classNames)); give both the same --class-names")
+          reason:
+            "names classes \(EmbeddingReader.listing(test.classNames)) but its train file \(train.path) names \(EmbeddingReader.listing(train.classNames)); give both the same --class-names"
+        )
       }
       var pair = test
       pair.splits = [train.splits[0], test.splits[0]]
@@ -89,8 +108,9 @@ struct PlotCommand: ParsableCommand {
 
   /// Builds, lays out and writes the figure of `kind` for `embeddings` (shared with `render`).
   static func draw(
-    _ files: [Embeddings], kind: CheckpointFigureKind, split: SplitOption?, output: FigureOutputOptions, defaultDirectory: String,
-    view: SphereSceneOptions.ViewChoice = .automatic
+    _ files: [Embeddings], kind: CheckpointFigureKind, split: SplitOption?, output: FigureOutputOptions,
+    defaultDirectory: String,
+    view: SphereSceneOptions.ViewChoice = .automatic, inputs: [String] = []
   ) throws {
     let embeddings = try pairedSplits(files)
     try Figure.refuseUndrawable(embeddings)
@@ -99,9 +119,13 @@ struct PlotCommand: ParsableCommand {
     // Files with one unnamed split show it whatever --split says; otherwise, by default, the
     // splits every file has.
     let unnamed = embeddings.allSatisfy { $0.splits.count == 1 && !["train", "test"].contains($0.splits[0].name) }
-    let common = CheckpointViews.SplitChoice.allCases.filter { choice in embeddings.allSatisfy { $0.split(choice.rawValue) != nil } }
+    let common = CheckpointViews.SplitChoice.allCases.filter { choice in
+      embeddings.allSatisfy { $0.split(choice.rawValue) != nil }
+    }
     if unnamed, let split, split != .test {
-      Diagnostics.warning("--split \(split.rawValue): the file\(embeddings.count == 1 ? " has" : "s have") no train/test split (no 'split' array or column); drawing all rows")
+      Diagnostics.warning(
+        "--split \(split.rawValue): the file\(embeddings.count == 1 ? " has" : "s have") no train/test split (no 'split' array or column); drawing all rows"
+      )
     }
     if split == .overlay && kind != .scatter { throw ValidationError("--split overlay draws --kind scatter only") }
     options.splits = unnamed ? [.test] : split?.choices ?? (common.isEmpty ? SplitOption.both.choices : common)
@@ -109,27 +133,39 @@ struct PlotCommand: ParsableCommand {
     options.showsClassLabels = output.classLabels
     // One file's panels (its train and test) share limits, so the comparison is not misleading.
     options.limitSharing = output.shareLimits?.sharing ?? (embeddings.count == 1 ? .all : .columns)
-    let logs: [TrainingLogTable?] = kind == .log ? try embeddings.map { e in
-      guard e.metadata != nil else { return nil }
-      return try TrainingLogTable(contentsOf: RunDirectory(path: (e.path as NSString).deletingLastPathComponent).logPath)
-    } : []
+    let logs: [TrainingLogTable?] =
+      kind == .log
+      ? try embeddings.map { e in
+        guard e.metadata != nil else { return nil }
+        return try TrainingLogTable(
+          contentsOf: RunDirectory(path: (e.path as NSString).deletingLastPathComponent).logPath)
+      } : []
     var built = try Figure.checkpointFigure(kind, embeddings: embeddings, logs: logs, options: options)
     if split == .overlay && !unnamed {
       built = overlaid(built, embeddings: embeddings)
-    } else if embeddings.count == 1, options.splits.count == 2, kind.hasSplitRows, kind != .sphere, output.columns == nil {
+    } else if embeddings.count == 1, options.splits.count == 2, kind.hasSplitRows, kind != .sphere,
+      output.columns == nil
+    {
       // Train left, test right: side by side reads as a comparison and fits a page.
       built = built.reflowed(columns: 2)
     }
     let figure = try output.apply(to: built, recolour: false)
-    let stem = embeddings.count == 1 ? embeddings[0].label.replacingOccurrences(of: "/", with: "-") + (embeddings[0].epoch.map { "-e\($0)" } ?? "") : "\(embeddings.count)files"
-    let (base, formats) = output.destination(defaultDirectory: defaultDirectory, defaultName: "\(stem)-\(kind.rawValue)")
-    var record: [String: JSONValue] = ["kind": .string(kind.rawValue), "split": .array(options.splits.map { .string($0.rawValue) })]
+    let stem =
+      embeddings.count == 1
+      ? embeddings[0].label.replacingOccurrences(of: "/", with: "-") + (embeddings[0].epoch.map { "-e\($0)" } ?? "")
+      : "\(embeddings.count)files"
+    let (base, formats) = output.destination(
+      defaultDirectory: defaultDirectory, defaultName: "\(stem)-\(kind.rawValue)")
+    var record: [String: JSONValue] = [
+      "kind": .string(kind.rawValue), "split": .array(options.splits.map { .string($0.rawValue) }),
+    ]
     if split == .overlay { record["overlay"] = .bool(true) }
     // The sphere view in force (the automatic one resolved), as the caption states it.
     let views = figure.caption.filter { $0.key == "view" }.map { JSONValue.string($0.value) }
     if !views.isEmpty { record["view"] = .array(views) }
     let provenance = CheckpointViews.provenance(embeddings, options: output.record(figure, record))
-    try output.write(figure, to: base, formats: formats, provenance: provenance)
+    try output.write(
+      figure, to: base, formats: formats, provenance: provenance, inputs: inputs + embeddings.map(\.path))
   }
 
   /// One row: each column's test points drawn over its faded train points on one axis.

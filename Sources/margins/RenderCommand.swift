@@ -28,15 +28,21 @@ struct RenderCommand: ParsableCommand {
   @Flag(help: "List the named paper figures and the runs each needs.")
   var listFigures = false
 
-  @Option(help: ArgumentHelp("Root directory of the runs (for --figure; default: runs/default in the repository).", valueName: "dir"), completion: .directory)
+  @Option(
+    help: ArgumentHelp(
+      "Root directory of the runs (for --figure; default: runs/default in the repository).", valueName: "dir"),
+    completion: .directory)
   var runsDir: String?
 
   @Option(
-    help: ArgumentHelp("Directory of the experiment files that declare the runs (for --figure; default: experiments/ of the repository holding the current directory).", valueName: "dir"),
+    help: ArgumentHelp(
+      "Directory of the experiment files that declare the runs (for --figure; default: experiments/ of the repository holding the current directory).",
+      valueName: "dir"),
     completion: .directory)
   var experimentsDir: String?
 
-  @Option(help: "What to draw from checkpoints: \(CheckpointFigureKind.allCases.map(\.rawValue).joined(separator: ", ")).")
+  @Option(
+    help: "What to draw from checkpoints: \(CheckpointFigureKind.allCases.map(\.rawValue).joined(separator: ", ")).")
   var kind: CheckpointFigureKind?
 
   @Option(help: "Splits to show from checkpoints: train, test or both.")
@@ -52,13 +58,17 @@ struct RenderCommand: ParsableCommand {
       throw ValidationError("give exactly one of: checkpoints, --figure NAME, --list-figures")
     }
     if let figure, figure != "all", PaperFigure.named(figure) == nil, PaperAnimation.named(figure) == nil {
-      throw ValidationError("no figure named '\(figure)'; figures: \((PaperFigure.all.map(\.name) + PaperAnimation.all.map(\.name)).joined(separator: ", ")), all")
+      throw ValidationError(
+        "no figure named '\(figure)'; figures: \((PaperFigure.all.map(\.name) + PaperAnimation.all.map(\.name)).joined(separator: ", ")), all"
+      )
     }
     if figure != nil || listFigures {
       if kind != nil { throw ValidationError("--kind applies to checkpoints; a paper figure has its own panels") }
       if split != nil { throw ValidationError("--split applies to checkpoints; a paper figure has its own panels") }
       if output.classLabels { throw ValidationError("--class-labels applies to checkpoints, not to --figure") }
-      if figure == "all", output.fileTarget != nil { throw ValidationError("--figure all writes many files; use --out DIR, not -o FILE") }
+      if figure == "all", output.fileTarget != nil {
+        throw ValidationError("--figure all writes many files; use --out DIR, not -o FILE")
+      }
     }
     if figure != nil, let name = figure, PaperAnimation.named(name) != nil {
       _ = try output.animationDestination(defaultDirectory: ".", defaultName: name)
@@ -78,7 +88,9 @@ struct RenderCommand: ParsableCommand {
       var directory = URL(fileURLWithPath: start).standardizedFileURL
       while true {
         var isDirectory: ObjCBool = false
-        if FileManager.default.fileExists(atPath: directory.appendingPathComponent("experiments").path, isDirectory: &isDirectory), isDirectory.boolValue,
+        if FileManager.default.fileExists(
+          atPath: directory.appendingPathComponent("experiments").path, isDirectory: &isDirectory),
+          isDirectory.boolValue,
           FileManager.default.fileExists(atPath: directory.appendingPathComponent("Package.swift").path)
         {
           return directory.path
@@ -96,9 +108,12 @@ struct RenderCommand: ParsableCommand {
     if let experimentsDir, let runsDir { return (experimentsDir, runsDir, "figures") }
     guard let root = Self.repositoryRoot() else {
       throw ValidationError(
-        "no experiments/ directory in \(FileManager.default.currentDirectoryPath) or any parent (nor beside the executable): run from the repository, or give --experiments-dir DIR and --runs-dir DIR")
+        "no experiments/ directory in \(FileManager.default.currentDirectoryPath) or any parent (nor beside the executable): run from the repository, or give --experiments-dir DIR and --runs-dir DIR"
+      )
     }
-    func inRoot(_ p: String) -> String { root == FileManager.default.currentDirectoryPath ? p : (root as NSString).appendingPathComponent(p) }
+    func inRoot(_ p: String) -> String {
+      root == FileManager.default.currentDirectoryPath ? p : (root as NSString).appendingPathComponent(p)
+    }
     return (experimentsDir ?? inRoot("experiments"), runsDir ?? inRoot("runs/default"), inRoot("figures"))
   }
 
@@ -112,31 +127,44 @@ struct RenderCommand: ParsableCommand {
           let runs = try figure.runs(in: source)
           if !runs.isEmpty { print("    runs: \(runs.map(\.description).joined(separator: ", "))") }
         }
-        for animation in PaperAnimation.all { print("\(animation.name) (GIF): \(animation.summary)\n    runs: \(animation.run)") }
+        for animation in PaperAnimation.all {
+          print("\(animation.name) (GIF): \(animation.summary)\n    runs: \(animation.run)")
+        }
         return
       }
       let figures = figure == "all" ? PaperFigure.all : PaperFigure.named(figure!).map { [$0] } ?? []
-      for paperFigure in figures { try render(paperFigure, source: source, runsDir: places.runs, figuresDirectory: places.figures) }
+      for paperFigure in figures {
+        try render(paperFigure, source: source, runsDir: places.runs, figuresDirectory: places.figures)
+      }
       let animations = figure == "all" ? PaperAnimation.all : PaperAnimation.named(figure!).map { [$0] } ?? []
-      for paperAnimation in animations { try animation.write(paperAnimation, source: source, output: output, defaultDirectory: places.figures) }
+      for paperAnimation in animations {
+        try animation.write(paperAnimation, source: source, output: output, defaultDirectory: places.figures)
+      }
       return
     }
     if animation.animate {
-      return try animation.writeAnimation(checkpoints, kind: kind, split: split?.choices, output: output, defaultDirectory: ".")
+      return try animation.writeAnimation(
+        checkpoints, kind: kind, split: split?.choices, output: output, defaultDirectory: ".")
     }
     let embeddings = try checkpoints.map { try EmbeddingReader.read($0) }
     try PlotCommand.draw(
-      embeddings, kind: kind ?? PlotCommand.defaultKind(embeddings), split: split, output: output, defaultDirectory: ".", view: animation.view.choice)
+      embeddings, kind: kind ?? PlotCommand.defaultKind(embeddings), split: split, output: output,
+      defaultDirectory: ".", view: animation.view.choice,
+      inputs: checkpoints)
   }
 
   /// Renders a named figure from the runs under `--runs-dir`, with a provenance file next to it.
-  private func render(_ paperFigure: PaperFigure, source: CheckpointSource, runsDir: String, figuresDirectory: String) throws {
+  private func render(_ paperFigure: PaperFigure, source: CheckpointSource, runsDir: String, figuresDirectory: String)
+    throws
+  {
     let (base, formats) = output.destination(defaultDirectory: figuresDirectory, defaultName: paperFigure.name)
     let figure = try output.apply(to: try paperFigure.figure(from: source))
     let runs = try paperFigure.runs(in: source)
     let embeddings = try runs.map(source.latest)
     var options = output.record(figure, ["figure": .string(paperFigure.name), "runsDir": .string(runsDir)])
     if runs.isEmpty { options["source"] = .string("margin math only (no checkpoints)") }
-    try output.write(figure, to: base, formats: formats, provenance: CheckpointViews.provenance(embeddings, options: options), maximumRasterDPI: paperFigure.maximumRasterDPI)
+    try output.write(
+      figure, to: base, formats: formats, provenance: CheckpointViews.provenance(embeddings, options: options),
+      maximumRasterDPI: paperFigure.maximumRasterDPI)
   }
 }
