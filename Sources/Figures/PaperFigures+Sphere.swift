@@ -30,8 +30,9 @@ extension PaperFigure {
     if all.count > 3 { figure.style.legend = .bottom }
     // A column holds one run per row: its sphere beside its raw view.
     figure.compactColumns = 2
-    figure.caption = CheckpointViews.caption(all) + lambdaCaption(all) + [
-      ("views", "test features on the unit sphere (top) and raw (bottom), each column from the direction that shows its class weights best"),
+    let cosine = all.contains { [.amSoftmax, .cosFace].contains($0.loss?.kind) }
+    figure.caption = CheckpointViews.caption(all) + lambdaCaption(all) + (cosine ? [("m=…", "the AM-Softmax (CosFace/AM) margin")] : []) + [
+      ("views", "test features on the unit sphere and raw, each run seen from the direction that shows its class weights best"),
       ("raw views", SphereViews.rawCaption),
     ]
     return figure

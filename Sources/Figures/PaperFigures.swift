@@ -85,16 +85,22 @@ extension PaperFigure {
         title: "unit circle", subtitle: marginNote(sectors), cloud: cloud,
         directions: CheckpointViews.directions(e), sectors: sectors, directionLabels: names, density: .jitterAndBand)
       bottom.compactTitle = ""
-      bottom.compactSubtitle = marginNote(sectors).replacingOccurrences(of: "margin zone ", with: "margin ")
+      bottom.compactSubtitle = compactMarginNote(sectors)
       figure[0, column] = top
       figure[1, column] = bottom
     }
     figure.legendTitle = "digit"
     figure.caption = CheckpointViews.caption(all) + lambdaCaption(all) + [
-      ("rows", "test features in the original space with the decision regions (top) and projected onto the unit circle (bottom)"),
+      ("rows", "test features in the original space with the decision regions (top) and projected onto the unit circle (bottom; under it the widest margin zone)"),
       ("circle", AngularDensity.jitterAndBand.captionNote!),
     ]
     return figure
+  }
+
+  /// "23.4°" or "none": the widest margin zone, for a narrow column whose caption says what it is.
+  static func compactMarginNote(_ sectors: [AngularSector]) -> String {
+    let widest = sectors.filter { $0.kind == .marginZone }.map(\.span).max() ?? 0
+    return widest > 1e-6 ? String(format: "%.1f°", widest * 180 / .pi) : "none"
   }
 
   /// "margin zone 23.4°" (the widest margin zone), or the absence of one.

@@ -34,10 +34,16 @@ public struct DirectionRaysLayer: PlotLayer {
   public var labels: [String]?
   public var palette: Palette
   public var lineWidth: Double
+  /// Where the tip labels are centred (data units); `nil` just beyond the tips.
+  public var labelRadius: Double?
 
-  public init(directions: [Point], length: Double? = nil, labels: [String]? = nil, palette: Palette = .colorBlindSafe, lineWidth: Double = 1.3) {
+  public init(
+    directions: [Point], length: Double? = nil, labels: [String]? = nil, palette: Palette = .colorBlindSafe, lineWidth: Double = 1.3,
+    labelRadius: Double? = nil
+  ) {
     self.directions = directions
     self.length = length
+    self.labelRadius = labelRadius
     self.labels = labels
     self.palette = palette
     self.lineWidth = lineWidth
@@ -70,7 +76,7 @@ public struct DirectionRaysLayer: PlotLayer {
       guard n > 0 else { continue }
       // Beyond the tip; a label that would touch one already placed moves inward along its ray
       // (neighbouring weights a few degrees apart otherwise print as "W4W1").
-      var fraction = 1.09
+      var fraction = labelRadius.map { $0 / reach } ?? 1.09
       for _ in 0..<10 {
         let box = canvas.haloTextRect(labels[c], at: Point(x: w.x / n * reach * fraction, y: w.y / n * reach * fraction), size: 7.5, keepingInside: true)
         if !placed.contains(where: { $0.minX < box.maxX && box.minX < $0.maxX && $0.minY < box.maxY && box.minY < $0.maxY }) { break }
@@ -131,12 +137,12 @@ public struct SectorLayer: PlotLayer {
     }
     for sector in ordered where sector.kind == .marginZone {
       let outline = sector.outline(radius: radius)
-      canvas.strokePolyline(outline + [outline[0]], color: Self.marginOutline, width: 0.55, dash: [2, 1.2])
+      canvas.strokePolyline(outline + [outline[0]], color: Self.marginOutline, width: 0.45, dash: [2, 1.5])
     }
   }
 
   /// The margin zones' outline: dark enough to find a thin zone, dashed so it reads as a border.
-  public static let marginOutline = Color.gray(0.45)
+  public static let marginOutline = Color.gray(0.5)
 }
 
 /// How densely points lie along the circle: per-class bars in angular bins, standing outward from

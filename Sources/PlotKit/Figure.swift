@@ -37,13 +37,17 @@ public struct Figure {
   public var width: Double?
   public var style: FigureStyle
   public var background: Color
-  /// Whether the figure is laid out in its compact form (see ``compactForm()``).
+  /// Whether the figure is laid out in its compact form (see ``compactForm()``); `.never` unless set
+  /// (the paper figures are built `.automatic`).
   public var compactMode: CompactMode
   /// Tick labels only where no neighbour repeats them: y labels on the leftmost panel of a run of
   /// panels with the same y limits, x labels on the lowest of a column with the same x limits.
   public var ticksOnOuterPanels: Bool
   /// The number of columns of the compact form (`nil` keeps the grid).
   public var compactColumns: Int?
+  /// Whether the compact form takes the panels row by row (a grid read like text) rather than
+  /// column by column (one column per run, as ``reflowed(columns:)`` does).
+  public var compactReflowsByRow: Bool
 
   /// When a figure switches to its compact form: shorter titles, tick labels on outer panels only,
   /// a right legend moved under the grid, tighter gaps and (with ``compactColumns``) a new grid.
@@ -82,9 +86,10 @@ public struct Figure {
     width = nil
     style = FigureStyle()
     background = .white
-    compactMode = .automatic
+    compactMode = .never
     ticksOnOuterPanels = false
     compactColumns = nil
+    compactReflowsByRow = false
   }
 
   /// The compact form: each panel's ``Panel/compactTitle`` and ``Panel/compactSubtitle`` where
@@ -92,7 +97,7 @@ public struct Figure {
   /// it, and ``compactColumns`` columns.
   /// `reflowing: false` keeps the grid (the first step of `.automatic`).
   public func compactForm(reflowing: Bool = true) -> Figure {
-    var copy = reflowing ? compactColumns.map { $0 == columns ? self : reflowed(columns: $0) } ?? self : self
+    var copy = reflowing ? compactColumns.map { $0 == columns ? self : reflowed(columns: $0, byRow: compactReflowsByRow) } ?? self : self
     for i in copy.panels.indices {
       guard var panel = copy.panels[i] else { continue }
       if let t = panel.compactTitle { panel.title = t.isEmpty ? nil : t }
@@ -165,9 +170,10 @@ public struct Figure {
 extension Figure {
   /// The same panels in a grid of `columns` columns: panels are taken column by column (in a
   /// figure with one column per input, input by input) and placed row by row.
-  public func reflowed(columns newColumns: Int) -> Figure {
+  /// `byRow` takes them row by row instead.
+  public func reflowed(columns newColumns: Int, byRow: Bool = false) -> Figure {
     precondition(newColumns > 0, "need at least one column")
-    let ordered = (0..<columns).flatMap { c in (0..<rows).compactMap { r in self[r, c] } }
+    let ordered = byRow ? panels.compactMap { $0 } : (0..<columns).flatMap { c in (0..<rows).compactMap { r in self[r, c] } }
     let c = min(newColumns, max(1, ordered.count))
     var copy = Figure(rows: max(1, (ordered.count + c - 1) / c), columns: c, panelWidth: panelWidth, panelHeight: panelHeight)
     copy.title = title
@@ -181,6 +187,7 @@ extension Figure {
     copy.compactMode = compactMode
     copy.ticksOnOuterPanels = ticksOnOuterPanels
     copy.compactColumns = compactColumns
+    copy.compactReflowsByRow = compactReflowsByRow
     for (k, panel) in ordered.enumerated() { copy.panels[k] = panel }
     return copy
   }

@@ -208,7 +208,8 @@ public struct FigureLayout {
     // a long one wraps rather than running up to the paper's edge.
     let room = (0..<figure.columns).map { c -> Double in
       let left = c > 0 ? (columnGap + gutters[c]) / 2 : gutters[c]
-      let right = c + 1 < figure.columns ? (columnGap + gutters[c + 1]) / 2 : (rightLegendWidth > 0 ? legendGap : u)
+      // The last column may use the margin (less a unit), about what a middle column gets from its gaps.
+      let right = c + 1 < figure.columns ? (columnGap + gutters[c + 1]) / 2 : (rightLegendWidth > 0 ? legendGap : margin - u)
       // 5 units off each side: two neighbouring subtitles on one baseline must read as two texts.
       return panelWidth + 2 * min(left, right) - 10 * u
     }
@@ -370,8 +371,9 @@ public struct FigureLayout {
           ? Self.wrap(first.dropFirst().joined(separator: " "), width: captionWidth - indent, font: style.captionFont, measure: measure).map { "  " + $0 }
           : []
         let wrapped = [first[0]] + rest
-        lines += wrapped.dropLast()
-        current = wrapped[wrapped.count - 1]
+        // A wrapped item ends its line, so the next item starts on a line of its own.
+        lines += wrapped.count > 1 ? wrapped : []
+        current = wrapped.count > 1 ? "" : wrapped[0]
       }
       if !current.isEmpty { lines.append(current) }
     }
@@ -429,17 +431,26 @@ struct AxisTicks {
         abs(position(b.value) - position(a.value)) >= (extent(a.label) + extent(b.label)) / 2 + gap
       }
     }
-    // A label at an end that would reach into the neighbour's labels (or off the figure) is left out.
-    while let last = kept.last, kept.count > 2, position(last.value) + extent(last.label) / 2 > length + overhang.right { kept.removeLast() }
-    while let first = kept.first, kept.count > 2, position(first.value) - extent(first.label) / 2 < -overhang.left { kept.removeFirst() }
-    var stride = 1
+    // Labels at the ends that would reach into the neighbour's labels (or off the figure) are left out.
+    func trimmed(_ t: [AxisTicks]) -> [AxisTicks] {
+      var t = t
+      while let last = t.last, t.count > 1, position(last.value) + extent(last.label) / 2 > length + overhang.right { t.removeLast() }
+      while let first = t.first, t.count > 1, position(first.value) - extent(first.label) / 2 < -overhang.left { t.removeFirst() }
+      return t
+    }
+    // Every k-th tick, through 0 where possible, for the smallest k that fits at least two labels.
     let all = kept
     let anchor = all.firstIndex { $0.value == 0 } ?? 0
-    while !fits(kept), kept.count > 2 {
-      stride *= 2
-      kept = all.enumerated().filter { ($0.offset - anchor) % stride == 0 }.map(\.element)
+    var best: [AxisTicks]? = nil
+    for stride in 1...max(1, all.count) {
+      for phase in 0..<stride {
+        let candidate = trimmed(all.enumerated().filter { (($0.offset - anchor - phase) % stride + stride) % stride == 0 }.map(\.element))
+        guard fits(candidate) else { continue }
+        if candidate.count >= 2 { return candidate }
+        if best == nil { best = candidate }
+      }
     }
-    if !fits(kept), kept.count == 2 { kept = [kept[0]] }
+    kept = best ?? Array(all.prefix(1))
     return kept
   }
 

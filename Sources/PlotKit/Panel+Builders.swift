@@ -25,9 +25,8 @@ public enum AngularDensity: Hashable, Sendable {
   public var captionNote: String? {
     switch self {
     case .none: nil
-    case .jitter: "points on the circle are spread over radius 1 ± 0.05 at random so their density shows"
-    case .jitterAndBand:
-      "points on the circle are spread over radius 1 ± 0.05 at random; the bars outside show how many lie in each 2° of angle, per class (the fullest bin is full length)"
+    case .jitter: "points spread at random over radius 1 ± 0.05, so their density shows"
+    case .jitterAndBand: "points spread at random over radius 1 ± 0.05; outside, bars of the points per 2° of angle, per class"
     }
   }
 }
@@ -65,9 +64,15 @@ extension Panel {
     layers.append(CircleLayer(radius: 1))
     let jitter: Float = density == .none ? 0 : AngularDensity.jitterAmplitude
     layers.append(ScatterLayer(cloud: cloud.projectedOntoUnitCircle(radialOffsetPerClass: radialOffsetPerClass, radialJitter: jitter), palette: palette))
-    layers.append(DirectionRaysLayer(directions: directions, length: outer, labels: directionLabels, palette: palette))
+    // With a density band the rays stop short of it, so they do not cut through its bars.
+    layers.append(DirectionRaysLayer(
+      directions: directions, length: band == nil ? outer : ring + 0.08, labels: directionLabels, palette: palette,
+      labelRadius: band.map { $0.outerRadius + 0.12 }))
     if let band { layers.append(band) }
-    return Panel(title: title, subtitle: subtitle, layers: layers)
+    // Limits hugging the drawing (room for tip labels when there are any): nice rounding of the
+    // rays' 1.15 label margin went to ±2 and left the circle a quarter of the panel.
+    let r = outer * (directionLabels == nil ? 1.04 : 1.2)
+    return Panel(title: title, subtitle: subtitle, layers: layers, limits: .exactly(AxisLimits(xMin: -r, xMax: r, yMin: -r, yMax: r)))
   }
 
   /// A binary decision-boundary diagram: margin regions filled grey, boundaries dashed.

@@ -29,11 +29,7 @@ struct AnalyzeCommand: ParsableCommand {
   @Argument(help: "Embedding files (.npz, .npy with --labels, .csv, checkpoint .npz/.json or run directories).")
   var files: [String]
 
-  @Option(parsing: .singleValue, help: "Labels (.npy [N]) for each .npy features file, in order.")
-  var labels: [String] = []
-
-  @Option(help: "Class weights (.npy [C, D]) for every file (overrides the files' own).")
-  var classWeights: String?
+  @OptionGroup var input: EmbeddingInputOptions
 
   @Option(help: "Where the JSON goes: a path, or - for stdout (the summary then goes to stderr). Default: beside the figures.")
   var json: String?
@@ -59,14 +55,17 @@ struct AnalyzeCommand: ParsableCommand {
   @OptionGroup var output: FigureOutputOptions
 
   func validate() throws {
-    guard !files.isEmpty else { throw ValidationError("give at least one embedding file") }
-    let npy = files.filter { $0.lowercased().hasSuffix(".npy") }.count
-    guard labels.count == npy else {
-      throw ValidationError("\(npy) .npy feature file(s) need as many --labels files, got \(labels.count)")
+    try input.validate(files)
+    // A .npy is mapped, not read through the embedding reader: its rows are never copied or dropped.
+    if input.dropNonfinite && files.contains(where: { $0.lowercased().hasSuffix(".npy") }) {
+      throw ValidationError("--drop-nonfinite does not apply to a .npy features file (it is memory-mapped, never copied); remove the rows first")
     }
     guard pairs >= 1 else { throw ValidationError("--pairs must be at least 1, got \(pairs)") }
     guard pcaSample >= 3 else { throw ValidationError("--pca-sample must be at least 3, got \(pcaSample)") }
     if let threads, threads < 1 { throw ValidationError("--threads must be at least 1, got \(threads)") }
+    if let file = output.fileTarget {
+      throw ValidationError("-o \(file): analyze writes three figures and a JSON; give --out DIR (and --name NAME)")
+    }
   }
 
   func run() throws {
@@ -82,15 +81,18 @@ struct AnalyzeCommand: ParsableCommand {
     options.progress = progress.report
 
     // Read and analyse everything before writing anything: a bad file leaves no output.
-    var remainingLabels = labels[...]
+    var remainingLabels = input.labels[...]
     var analyses: [FileAnalysis] = []
     var inputs: [AnalysisInput] = []
     for (index, path) in files.enumerated() {
       progress.prefix = files.count > 1 ? "\((path as NSString).lastPathComponent) (\(index + 1)/\(files.count))" : (path as NSString).lastPathComponent
       let labelsPath = path.lowercased().hasSuffix(".npy") ? remainingLabels.popFirst() : nil
-      let input = try AnalysisInputReader.read(path, labels: labelsPath, classWeights: classWeights)
-      analyses.append(try EmbeddingAnalyzer.analyze(input, options: options))
-      inputs.append(input)
+      let file = try AnalysisInputReader.read(path, labels: labelsPath, options: input)
+      analyses.append(try EmbeddingAnalyzer.analyze(file, options: options))
+      // The figures need names and paths only: let each file's features go before the next is read.
+      var names = file
+      names.splits = []
+      inputs.append(names)
     }
     progress.finish()
 
@@ -263,7 +265,8 @@ final class ProgressLine: @unchecked Sendable {
 /// Turns a file (and its labels and weights) into the analysis's input: `.npy` features mapped
 /// from the file, everything else through `EmbeddingReader`.
 enum AnalysisInputReader {
-  static func read(_ path: String, labels labelsPath: String?, classWeights: String?) throws -> AnalysisInput {
+  static func read(_ path: String, labels labelsPath: String?, options: EmbeddingInputOptions) throws -> AnalysisInput {
+    let classWeights = options.classWeights
     if path.lowercased().hasSuffix(".npy") {
       guard let labelsPath else { throw AnalysisError(path: path, reason: "a .npy holds only features; give their labels with --labels LABELS.npy") }
       let features = try MappedFeatures(try MappedNumpyArray(path: path), name: "features")
@@ -273,11 +276,20 @@ enum AnalysisInputReader {
       }
       let raw = try labelArray.integers()
       let weights = try classWeights.map { try weightValues($0, dimension: features.dimension) }
+      var names: [String]?
+      if let namesPath = options.classNames {
+        let text = try String(decoding: FileBytes.read(namesPath), as: UTF8.self)
+        names = text.split(whereSeparator: \.isNewline).map(String.init)
+      }
       return try assemble(
         path: path, dimension: features.dimension, splits: [("all", features, raw, "features", "labels (\(labelsPath))")],
-        weights: weights, names: nil, epoch: nil, weightsArray: classWeights ?? "class_weights")
+        weights: weights, names: names, epoch: nil, weightsArray: classWeights ?? "class_weights")
     }
-    let e = try EmbeddingReader.read(path, options: EmbeddingReader.Options(classWeightsPath: classWeights))
+    var readOptions = options.readOptions
+    readOptions.labelsPath = labelsPath
+    let e = try EmbeddingReader.read(path, options: readOptions)
+    for note in e.notes { Diagnostics.note("\(path): \(note)") }
+    if e.droppedNonfinite > 0 { Diagnostics.note("\(path): dropped \(e.droppedNonfinite) rows with NaN or infinite features") }
     let splits = e.splits.map { s -> (String, any FeatureRows, [Int], String, String) in
       let prefix = e.splits.count > 1 || ["train", "test"].contains(s.name) && e.metadata != nil ? "\(s.name)_" : ""
       let featuresArray = e.splits.count > 1 ? "\(prefix)features" : "features"
@@ -370,7 +382,7 @@ struct AnalysisFigures {
       }
       let reference = a.report.splits.first?.targetAngles.reference ?? "class weight"
       figure[i, 0] = .histogram(
-        title: "\(label(i)): target angles", subtitle: "angle to own \(reference)", series: series, xLabel: "angle θ_y (°)", yLabel: "density")
+        title: "\(label(i)): target angles", subtitle: "angle to own \(reference)", series: series, xLabel: "angle to own class (°)", yLabel: "density")
       guard let last = a.report.splits.last else { continue }
       let pairs = last.pairs
       figure[i, 1] = .histogram(
@@ -397,7 +409,7 @@ struct AnalysisFigures {
         return HistogramSeries(name: label(i), histogram: histogram(s.targetAngles.histogram), color: palette.color(forClass: i))
       }
       figure[analyses.count, 0] = .histogram(
-        title: "target angles across files", subtitle: "test split (or the only one)", series: series, xLabel: "angle θ_y (°)", yLabel: "density")
+        title: "target angles across files", subtitle: "test split (or the only one)", series: series, xLabel: "angle to own class (°)", yLabel: "density")
     }
     figure.caption = caption
     figure.style.legend = .none
