@@ -97,6 +97,7 @@ figures: deps $(MARGINS) ## Every figure from the shipped results (PROFILE=defau
 	fi; \
 	if [ -n "$$need" ]; then \
 	  $(MAKE) --no-print-directory data || exit 1; \
+	  for e in $$(echo "$$need" | cut -d/ -f1 | uniq); do $(call needs_fashion,$$e); done; \
 	  for e in $$(echo "$$need" | cut -d/ -f1 | uniq); do \
 	    runs=$$(echo "$$need" | awk -F/ -v e="$$e" '$$1 == e {printf " --run %s", $$2}'); \
 	    t=$$(date +%s); \
@@ -118,6 +119,9 @@ train: deps data $(MARGINS) ## Train every experiment's missing or stale runs in
 ship: $(MARGINS) ## Copy the finished runs of $(RUNS) into results/$(PROFILE)/ and rewrite its SHA256SUMS
 	$(MARGINS) results ship --profile $(PROFILE) --runs-dir $(RUNS) $(foreach e,$(EXPERIMENT),--experiment $(e)) $(SHIP_FLAGS)
 
+# Installs Fashion-MNIST (Debian's package) when experiment $(1) trains on it.
+needs_fashion = { ! grep -q '"fashion-mnist"' "experiments/$(1).json" || $(MAKE) --no-print-directory data-fashion || exit 1; }
+
 # The experiments with shipped results in this profile (the paper profile ships lsoftmax-fig2 only).
 SHIPPED_EXPERIMENTS := $(notdir $(patsubst %/,%,$(dir $(wildcard results/$(PROFILE)/*/*/latest))))
 REPRODUCED := runs/reproduced/$(PROFILE)
@@ -126,6 +130,7 @@ reproduce: deps data $(MARGINS) ## Retrain shipped runs from scratch (EXPERIMENT
 	@set -e; exps="$(or $(EXPERIMENT),$(sort $(SHIPPED_EXPERIMENTS)))"; \
 	[ -n "$$exps" ] || { echo "error: nothing shipped in results/$(PROFILE)" >&2; exit 1; }; \
 	$(MARGINS) results expect --profile $(PROFILE) $$(for e in $$exps; do printf -- ' --experiment %s' "$$e"; done); \
+	for e in $$exps; do $(call needs_fashion,$$e); done; \
 	for e in $$exps; do \
 	  $(MARGINS) train "$$e" --profile $(PROFILE) --runs-dir $(REPRODUCED) --data-dir $(DATA) --fresh; \
 	done; \

@@ -70,7 +70,10 @@ let package = Package(
     .target(name: "CairoBackend", dependencies: ["PlotKit", "CairoGraphics"], exclude: ["README.md"]),
     .target(
       name: "Figures",
-      dependencies: ["PlotKit", "MarginMath", "Checkpoints", "FileFormats", "SphereScene", .product(name: "CSV", package: "CSV.swift")],
+      dependencies: [
+        "PlotKit", "MarginMath", "Checkpoints", "FileFormats", "SphereScene", "EmbeddingAnalysis", "Graphics2D", "Provenance",
+        .product(name: "CSV", package: "CSV.swift"),
+      ],
       exclude: ["README.md"]),
     .target(name: "GIFEncoding", dependencies: ["CGif", "FileFormats"], exclude: ["README.md"]),
     .target(name: "SphereScene", dependencies: ["MarginMath", "Graphics2D"], exclude: ["README.md"]),

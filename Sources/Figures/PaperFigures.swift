@@ -8,7 +8,7 @@ extension PaperFigure {
   public static let all: [PaperFigure] = [
     lSoftmaxFigure2, sphereFaceFigure2, cosFaceMarginSweep, arcFaceToy, decisionBoundaryTable, l2Softmax,
     weightedSoftmax, overview, angleHistograms, targetLogitCurves, lambdaSchedules, trainingCurves, arcFaceEvolution,
-    sphereAMSoftmax, sphereArcFace,
+    sphereAMSoftmax, sphereArcFace, targetAngles, pairAngles,
   ]
 
   public static func named(_ name: String) -> PaperFigure? { all.first { $0.name == name } }

@@ -65,6 +65,7 @@ public enum ResultsReport {
           + " | \(m.seed) | " + String(format: "%.0f s", m.wallTimeSeconds) + " |")
     }
     lines += ["", String(format: "Training time of all runs: %.1f min (feature extraction and rendering excluded).", totalTime / 60), ""]
+    lines += try AngleStatistics.markdown(source: source)
     lines += settings(configurations)
     lines += ["## Figures", ""]
     for figure in figures {
