@@ -77,14 +77,15 @@ struct AnimationOptions: ParsableArguments {
   /// A named animation of the catalog, written to `figures/NAME.gif` (or --out).
   func write(
     _ animation: PaperAnimation, source: CheckpointSource, output: FigureOutputOptions,
-    defaultDirectory: String = "figures"
+    defaultDirectory: String = "figures", weightLabels: Bool = false
   ) throws {
     let base = try output.animationDestination(defaultDirectory: defaultDirectory, defaultName: animation.name)
     var settings = animation.settings
+    settings.sphereWeightLabels = weightLabels
     if case .direction = view.choice { settings.view = view.choice }
     try write(
       try animation.frames(from: source), settings: settings, output: output, base: base,
-      record: ["figure": .string(animation.name)])
+      record: ["figure": .string(animation.name), "weightLabels": .bool(weightLabels)])
   }
 
   private func write(

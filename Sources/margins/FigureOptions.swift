@@ -211,6 +211,12 @@ struct FigureOutputOptions: ParsableArguments {
   @Flag(help: "Label each class at its median feature.")
   var classLabels = false
 
+  @Option(
+    help:
+      "Compact layout for narrow widths (shorter titles, ticks on outer panels, legend below): auto (when panels would be too narrow; paper figures), always, never (default for your own files)."
+  )
+  var compact: Figure.CompactMode?
+
   func validate() throws {
     guard dpi >= 10 && dpi <= 1200 else { throw ValidationError("--dpi must be in 10...1200, got \(dpi)") }
     guard rasterDpi >= 10 && rasterDpi <= 1200 else {
@@ -332,6 +338,7 @@ struct FigureOutputOptions: ParsableArguments {
   func apply(to figure: Figure, recolour: Bool = true) throws -> Figure {
     warnAboutUnknownFont()
     var f = columns.map { figure.reflowed(columns: $0) } ?? figure
+    if let compact { f.compactMode = compact }
     if let shareLimits { f.limitSharing = shareLimits.sharing }
     if let palette, recolour {
       guard let recoloured = f.recoloured(palette) else {
@@ -380,7 +387,7 @@ struct FigureOutputOptions: ParsableArguments {
       "palette": .string(figure.caption.first { $0.key == "palette" }?.value ?? resolvedPalette.name),
       "pointMode": .string(pointMode.rawValue),
       "rasterDpi": .number(rasterDpi), "shareLimits": .string(Self.sharingName(figure.limitSharing)),
-      "classLabels": .bool(classLabels),
+      "classLabels": .bool(classLabels), "compact": .string(figure.compactMode.rawValue),
     ]
     o["format"] = .array(destination(defaultDirectory: ".", defaultName: "x").formats.map { .string($0.rawValue) })
     o["columns"] = columns.map { .number(Double($0)) } ?? .null
@@ -458,4 +465,17 @@ struct FigureOutputOptions: ParsableArguments {
     }
     try AtomicFile.write([UInt8](provenance), to: base + ".json")
   }
+}
+
+extension Figure.CompactMode: ExpressibleByArgument {
+  public init?(argument: String) {
+    switch argument.lowercased() {
+    case "auto", "automatic": self = .automatic
+    case "always": self = .always
+    case "never": self = .never
+    default: return nil
+    }
+  }
+
+  public static var allValueStrings: [String] { ["auto", "always", "never"] }
 }

@@ -48,6 +48,12 @@ struct RenderCommand: ParsableCommand {
   @Option(help: "Splits to show from checkpoints: train, test or both.")
   var split: SplitOption?
 
+  @Flag(
+    help:
+      "Name the class-weight arrows of sphere views (paper figures and animations; off: the AM-Softmax paper's clean look)."
+  )
+  var weightLabels = false
+
   @OptionGroup var output: FigureOutputOptions
 
   @OptionGroup var animation: AnimationOptions
@@ -61,6 +67,9 @@ struct RenderCommand: ParsableCommand {
       throw ValidationError(
         "no figure named '\(figure)'; figures: \((PaperFigure.all.map(\.name) + PaperAnimation.all.map(\.name)).joined(separator: ", ")), all"
       )
+    }
+    if weightLabels && figure == nil {
+      throw ValidationError("--weight-labels applies to --figure (the paper figures' and animations' sphere views)")
     }
     if figure != nil || listFigures {
       if kind != nil { throw ValidationError("--kind applies to checkpoints; a paper figure has its own panels") }
@@ -138,7 +147,8 @@ struct RenderCommand: ParsableCommand {
       }
       let animations = figure == "all" ? PaperAnimation.all : PaperAnimation.named(figure!).map { [$0] } ?? []
       for paperAnimation in animations {
-        try animation.write(paperAnimation, source: source, output: output, defaultDirectory: places.figures)
+        try animation.write(
+          paperAnimation, source: source, output: output, defaultDirectory: places.figures, weightLabels: weightLabels)
       }
       return
     }
@@ -158,10 +168,12 @@ struct RenderCommand: ParsableCommand {
     throws
   {
     let (base, formats) = output.destination(defaultDirectory: figuresDirectory, defaultName: paperFigure.name)
-    let figure = try output.apply(to: try paperFigure.figure(from: source))
+    let figureOptions = PaperFigureOptions(sphereWeightLabels: weightLabels, compact: output.compact ?? .automatic)
+    let figure = try output.apply(to: try paperFigure.figure(from: source, options: figureOptions))
     let runs = try paperFigure.runs(in: source)
     let embeddings = try runs.map(source.latest)
-    var options = output.record(figure, ["figure": .string(paperFigure.name), "runsDir": .string(runsDir)])
+    var options = output.record(
+      figure, ["figure": .string(paperFigure.name), "runsDir": .string(runsDir), "weightLabels": .bool(weightLabels)])
     if runs.isEmpty { options["source"] = .string("margin math only (no checkpoints)") }
     try output.write(
       figure, to: base, formats: formats, provenance: CheckpointViews.provenance(embeddings, options: options),
