@@ -42,10 +42,13 @@ public struct MappedFeatures: FeatureRows {
   /// - Throws: `AnalysisError` when the array is not [N, D] floats with D >= 2.
   public init(_ array: MappedNumpyArray, name: String = "features") throws {
     guard array.shape.count == 2, array.shape[1] >= 2 else {
-      throw AnalysisError(path: array.path, array: name, reason: "has shape \(array.shape); expected [N, D] with D >= 2")
+      throw AnalysisError(
+        path: array.path, array: name, reason: "has shape \(array.shape); expected [N, D] with D >= 2")
     }
     guard array.scalar.isFloatingPoint else {
-      throw AnalysisError(path: array.path, array: name, reason: "holds \(array.descriptor); expected float16, float32 or float64 features")
+      throw AnalysisError(
+        path: array.path, array: name,
+        reason: "holds \(array.descriptor); expected float16, float32 or float64 features")
     }
     self.array = array
     rowCount = array.shape[0]
@@ -60,19 +63,7 @@ public struct MappedFeatures: FeatureRows {
 }
 
 /// A bad input, naming the file and the array (or nil when the file as a whole is at fault).
-public struct AnalysisError: Error, Equatable, CustomStringConvertible {
-  public let path: String
-  public let array: String?
-  public let reason: String
-
-  public init(path: String, array: String? = nil, reason: String) {
-    self.path = path
-    self.array = array
-    self.reason = reason
-  }
-
-  public var description: String { "\(path)\(array.map { ": array '\($0)'" } ?? ""): \(reason)" }
-}
+public typealias AnalysisError = InputFileError
 
 /// `value` shared with the parts of a parallel loop; the loops below hand each part disjoint
 /// memory, which the compiler cannot see.

@@ -4,19 +4,7 @@ import Foundation
 import MarginMath
 
 /// What is wrong with an embedding file; every case names the file (and the array or column).
-public struct EmbeddingError: Error, Equatable, CustomStringConvertible {
-  public let path: String
-  public let array: String?
-  public let reason: String
-
-  public init(path: String, array: String? = nil, reason: String) {
-    self.path = path
-    self.array = array
-    self.reason = reason
-  }
-
-  public var description: String { "\(path)\(array.map { ": array '\($0)'" } ?? ""): \(reason)" }
-}
+public typealias EmbeddingError = InputFileError
 
 /// Reads embeddings from `.npz`, `.npy` (+ labels) and CSV files, and this tool's checkpoints.
 ///
