@@ -76,6 +76,12 @@ public enum AngleStatistics {
   /// The report's section: a table per experiment, the paper's values, and the comparison in words,
   /// every number computed here.
   public static func markdown(source: CheckpointSource) throws -> [String] {
+    // Sources without these runs (a user's runs directory, the paper profile) get no section.
+    let tables = experiments.compactMap { experiment -> (String, [Column])? in
+      guard let columns = try? columns(of: experiment, in: source), !columns.isEmpty else { return nil }
+      return (experiment, columns)
+    }
+    guard !tables.isEmpty else { return [] }
     var lines = [
       "## ArcFace Table 3 on MNIST and Fashion-MNIST", "",
       "Computed by `margins analyze`'s statistics over each run's newest checkpoint (the first 5,000 items of each split; the",
@@ -86,8 +92,7 @@ public enum AngleStatistics {
       "(definitions: [docs/analysis.md](../docs/analysis.md)).", "",
     ]
     var summaries: [String] = []
-    for experiment in experiments {
-      guard let columns = try? columns(of: experiment, in: source), !columns.isEmpty else { continue }
+    for (experiment, columns) in tables {
       let data =
         source.experiments.runs[experiment].map { _ in experiment.hasSuffix("fashion") ? "Fashion-MNIST" : "MNIST" }
         ?? ""
@@ -193,6 +198,9 @@ public enum AngleStatistics {
       panel.legend = .hidden
       figure[0, column] = panel
     }
+    // At a column's width the five panels take two columns.
+    figure.compactColumns = 2
+    figure.compactReflowWidth = 12
     figure.legendEntries = epochNames.enumerated().map { k, name in
       LegendEntry(label: name, color: palette.color(forClass: k), symbol: .line(dash: []))
     }
@@ -219,7 +227,7 @@ public enum AngleStatistics {
             name: "same class", histogram: density(pairs.positive.histogram), color: palette.color(forClass: 0)),
           HistogramSeries(
             name: "different class", histogram: density(pairs.negative.histogram), color: palette.color(forClass: 1)),
-        ], xLabel: "pair angle (°)", yLabel: column == 0 ? "density" : nil)
+        ], xLabel: "angle (°)", yLabel: column == 0 ? "density" : nil)
       histogram.legend = .hidden
       figure[0, column] = histogram
       let points = pairs.roc.filter { $0.targetFar > 0 }
@@ -237,6 +245,9 @@ public enum AngleStatistics {
         equalAspect: false,
         xScale: .log10, xLabel: "FAR", yLabel: column == 0 ? "TAR" : nil, showsGrid: true, legend: .hidden)
     }
+    // At a column's width, one run per row: its pair angles beside its ROC.
+    figure.compactColumns = 2
+    figure.compactReflowWidth = 12
     figure.legendEntries = [
       LegendEntry(label: "same-class pairs", color: palette.color(forClass: 0), symbol: .line(dash: [])),
       LegendEntry(label: "different-class pairs", color: palette.color(forClass: 1), symbol: .line(dash: [])),
