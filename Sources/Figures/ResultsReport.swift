@@ -4,7 +4,8 @@ import Foundation
 /// The markdown report `make figures` writes next to the figures: every figure with what it
 /// reproduces, and one table row per run, read from the checkpoints (never typed in).
 public enum ResultsReport {
-  /// Test accuracies printed in the papers' own 2-D MNIST figures (papers.md §0, tagged [V]).
+  /// Test accuracies printed in the papers' own 2-D MNIST figures; only L-Softmax's Fig. 2 (Liu et al., ICML 2016)
+  /// prints any (docs/references/papers.md#l-softmax).
   public static let paperAccuracies: [RunReference: Double] = [
     RunReference("lsoftmax-fig2", "m1"): 0.9845, RunReference("lsoftmax-fig2", "m2"): 0.9896,
     RunReference("lsoftmax-fig2", "m3"): 0.9922, RunReference("lsoftmax-fig2", "m4"): 0.9934,
@@ -15,7 +16,9 @@ public enum ResultsReport {
     let manager = FileManager.default
     let experiments = ((try? manager.contentsOfDirectory(atPath: source.runsRoot)) ?? []).sorted()
     return experiments.flatMap { experiment -> [RunReference] in
-      let runs = (try? manager.contentsOfDirectory(atPath: (source.runsRoot as NSString).appendingPathComponent(experiment))) ?? []
+      let runs =
+        (try? manager.contentsOfDirectory(atPath: (source.runsRoot as NSString).appendingPathComponent(experiment)))
+        ?? []
       return runs.sorted().map { RunReference(experiment, $0) }.filter { !source.directory($0).savedEpochs().isEmpty }
     }
   }
@@ -59,21 +62,33 @@ public enum ResultsReport {
       lines.append(
         "| \(reference) | \(CheckpointViews.panelLabel(e)) | \(m.epoch)/\(m.plannedEpochs) | "
           + String(format: "%.2f %%", 100 * (test?.accuracy ?? .nan)) + " | \(paper) | "
-          + String(format: "%.2f %% | %.2f %% | %.1f° / %.1f° | ", 100 * (train?.accuracy ?? .nan), 100 * m.accuracy.trainMarginRule,
-                   train?.meanAngleToOwnWeightDegrees ?? 0, test?.meanAngleToOwnWeightDegrees ?? 0)
+          + String(
+            format: "%.2f %% | %.2f %% | %.1f° / %.1f° | ", 100 * (train?.accuracy ?? .nan),
+            100 * m.accuracy.trainMarginRule,
+            train?.meanAngleToOwnWeightDegrees ?? 0, test?.meanAngleToOwnWeightDegrees ?? 0)
           + (test?.achievedMarginDegrees.map { String(format: "%.1f°", $0) } ?? "–")
           + " | \(m.seed) | " + String(format: "%.0f s", m.wallTimeSeconds) + " |")
     }
-    lines += ["", String(format: "Training time of all runs: %.1f min (feature extraction and rendering excluded).", totalTime / 60), ""]
+    lines += [
+      "",
+      String(
+        format: "Training time of all runs: %.1f min (feature extraction and rendering excluded).", totalTime / 60), "",
+    ]
     lines += try AngleStatistics.markdown(source: source)
     lines += settings(configurations)
     lines += ["## Figures", ""]
     for figure in figures {
       let files = figureFormats.map { "[\($0.uppercased())](\(figure.name).\($0))" }.joined(separator: " · ")
-      lines += ["### \(figure.name)", "", figure.summary, "", "![\(figure.name)](\(figure.name).\(figureFormats.first ?? "png"))", "", files, ""]
+      lines += [
+        "### \(figure.name)", "", figure.summary, "",
+        "![\(figure.name)](\(figure.name).\(figureFormats.first ?? "png"))", "", files, "",
+      ]
     }
     for animation in animations {
-      lines += ["### \(animation.name)", "", animation.summary, "", "![\(animation.name)](\(animation.name).gif)", "", "[GIF](\(animation.name).gif)", ""]
+      lines += [
+        "### \(animation.name)", "", animation.summary, "", "![\(animation.name)](\(animation.name).gif)", "",
+        "[GIF](\(animation.name).gif)", "",
+      ]
     }
     return lines.joined(separator: "\n")
   }
@@ -81,7 +96,9 @@ public enum ResultsReport {
   /// One line per experiment with its training settings, and the λ schedule of each group of its
   /// runs that anneal one, from the runs' recorded configurations.
   static func settings(_ configurations: [(reference: RunReference, configuration: JSONValue)]) -> [String] {
-    var lines = ["## Settings", "", "Read from each run's recorded configuration (`it` is the training iteration).", ""]
+    var lines = [
+      "## Settings", "", "Read from each run's recorded configuration (`it` is the training iteration).", "",
+    ]
     var experiments: [String] = []
     for (reference, _) in configurations where !experiments.contains(reference.experiment) {
       experiments.append(reference.experiment)

@@ -7,7 +7,7 @@ import MarginMath
 /// Every head follows Caffe's contract: `forward` caches what `backward` needs; `backward`
 /// accumulates into each `Parameter.gradient` (W, and the bias or α where present) and returns
 /// dLoss/dFeatures. The iteration is passed in, so λ and margin ramps are values, never counters
-/// mutated inside the loss (style.md anti-pattern 4).
+/// mutated inside the loss: repeating a forward, or resuming from a checkpoint, gives the same λ.
 public protocol ClassificationHead: AnyObject {
   var kind: LossKind { get }
   var configuration: LossParameters { get }
@@ -86,12 +86,15 @@ extension ClassificationHead {
 
   /// Label-free logits (N × C), stored as Float: what inference uses; they never see a label.
   public func inferenceLogits(features: Tensor) -> Tensor {
-    Tensor(shape: [features.batchSize, classCount], scalars: logits(features: features, labels: nil, iteration: 0).labelFree.map(Float.init))
+    Tensor(
+      shape: [features.batchSize, classCount],
+      scalars: logits(features: features, labels: nil, iteration: 0).labelFree.map(Float.init))
   }
 
   /// The label-free decision for each row of `features` (argmax of the Double label-free logits).
   public func predict(features: Tensor) -> [Int] {
-    DecisionRule.predictions(logits: logits(features: features, labels: nil, iteration: 0).labelFree, classCount: classCount)
+    DecisionRule.predictions(
+      logits: logits(features: features, labels: nil, iteration: 0).labelFree, classCount: classCount)
   }
 
   /// The label-free accuracy of `features` against `labels` (what test accuracy measures).

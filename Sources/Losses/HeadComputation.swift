@@ -17,7 +17,8 @@ import MarginMath
 /// ∂z/∂W_j = R [ (U'h − U h' c / b) W/b + U h' x/(a b) ]        U' = dU/db (1 for U = b, else 0)
 /// ∂z/∂α   = U h
 /// ```
-/// For L-Softmax (U = b, R = a) these reduce to the paper's ψ'W + (b/a)(ψ − cψ')x (papers.md §1.3).
+/// For L-Softmax (U = b, R = a) these reduce to ψ'W + (b/a)(ψ − cψ')x, the gradient its Caffe layer computes
+/// (Liu et al., ICML 2016; docs/references/papers.md#l-softmax).
 /// Everything runs in Double; N × C is tiny, and Double keeps the gradient checks meaningful.
 /// The logit itself (z, c, h, h', U, R) comes from `MarginRule.logitTerms`, the one formula the
 /// renderer's sectors use too; this type adds only the caches and the chain rule.
@@ -62,7 +63,9 @@ final class HeadComputation {
     precondition(weight.shape == [c, d], "\(kind.rawValue) head expects W [\(c), \(d)], got \(weight.shape)")
     if let labels {
       precondition(labels.count == n, "\(n) features but \(labels.count) labels")
-      precondition(labels.allSatisfy { (0..<c).contains($0) }, "labels must lie in 0..<\(c), got \(labels.filter { !(0..<c).contains($0) })")
+      precondition(
+        labels.allSatisfy { (0..<c).contains($0) },
+        "labels must lie in 0..<\(c), got \(labels.filter { !(0..<c).contains($0) })")
     }
     let xs = features.scalars.map(Double.init)
     let ws = weight.scalars.map(Double.init)
@@ -75,7 +78,8 @@ final class HeadComputation {
       for j in 0..<c {
         var dot = 0.0
         for k in 0..<d { dot += xs[i * d + k] * ws[j * d + k] }
-        terms.append(rule.logitTerms(dot: dot, featureNorm: a[i], weightNorm: b[j], bias: bs[j], isTarget: labels?[i] == j))
+        terms.append(
+          rule.logitTerms(dot: dot, featureNorm: a[i], weightNorm: b[j], bias: bs[j], isTarget: labels?[i] == j))
       }
     }
     return Batch(x: xs, w: ws, labels: labels, featureNorms: a, weightNorms: b, terms: terms, scale: rule.scale)

@@ -22,7 +22,8 @@ import MarginMath
 /// cos(mθ) is the Chebyshev polynomial of cos θ (no acos). W is normalised as a derived value inside
 /// the computation for the W-normalised losses and never written back (unlike SphereFace's in-place
 /// renormalisation); gradients are exact through ‖W‖, ‖x‖ and ψ, not SphereFace's "normalised
-/// gradient" (papers.md §2.4). Additive margins may be ramped in from 0 (`LossParameters.marginRamp`).
+/// gradient" (SphereFace, Liu et al., CVPR 2017, released code). Additive margins may be ramped in
+/// from 0 (`LossParameters.marginRamp`).
 /// Label-free logits drop the margin: W_jᵀx + b_j, ‖x‖ cos θ_j or s cos θ_j. Build one with `HeadFactory`.
 public final class MarginHead: ClassificationHead {
   public let kind: LossKind
@@ -41,7 +42,9 @@ public final class MarginHead: ClassificationHead {
   /// Raw-weight losses (softmax, weighted softmax, L-Softmax, L2-softmax) get Xavier-normal rows,
   /// std sqrt(2/(C + D)); W-normalised losses get unit-norm rows (their norm is irrelevant, and unit
   /// rows keep the first gradients, which scale as 1/‖W_j‖, of order one).
-  init(kind: LossKind, configuration: LossParameters, classCount: Int, featureDimension: Int, seed: UInt64, name: String) throws {
+  init(
+    kind: LossKind, configuration: LossParameters, classCount: Int, featureDimension: Int, seed: UInt64, name: String
+  ) throws {
     warnings = try configuration.validated(for: kind, classCount: classCount, featureDimension: featureDimension)
     self.kind = kind
     self.configuration = configuration
@@ -64,11 +67,15 @@ public final class MarginHead: ClassificationHead {
     weight = Parameter(
       name: "\(name).weight", value: Tensor(shape: [classCount, featureDimension], scalars: values),
       weightDecayMultiplier: kind.weightScaling == .unit ? 0 : 1)
-    bias = configuration.usesBias && kind.supportsBias
+    bias =
+      configuration.usesBias && kind.supportsBias
       ? Parameter(name: "\(name).bias", value: Tensor(zeros: [classCount]), weightDecayMultiplier: 0)
       : nil
-    alpha = kind == .l2Softmax && configuration.learnsAlpha
-      ? Parameter(name: "\(name).alpha", value: Tensor(shape: [1], scalars: [Float(configuration.alpha)]), weightDecayMultiplier: 0)
+    alpha =
+      kind == .l2Softmax && configuration.learnsAlpha
+      ? Parameter(
+        name: "\(name).alpha", value: Tensor(shape: [1], scalars: [Float(configuration.alpha)]),
+        weightDecayMultiplier: 0)
       : nil
     computation = HeadComputation(kind: kind, classCount: classCount, featureDimension: featureDimension)
   }
@@ -84,7 +91,8 @@ public final class MarginHead: ClassificationHead {
   @discardableResult
   public func forward(features: Tensor, labels: [Int], iteration: Int) -> Double {
     let rule = rule(at: iteration)
-    let batch = computation.forward(features: features, weight: weight.value, bias: bias?.value, rule: rule, labels: labels)
+    let batch = computation.forward(
+      features: features, weight: weight.value, bias: bias?.value, rule: rule, labels: labels)
     let margin = batch.marginLogits
     let free = batch.labelFreeLogits
     let (loss, gradient) = SoftmaxCrossEntropy.evaluate(
@@ -97,7 +105,8 @@ public final class MarginHead: ClassificationHead {
       loss: loss,
       marginLogits: Tensor(shape: [n, c], scalars: margin.map(Float.init)),
       labelFreeLogits: Tensor(shape: [n, c], scalars: free.map(Float.init)),
-      labelFreeAccuracy: DecisionRule.accuracy(predictions: DecisionRule.predictions(logits: free, classCount: c), labels: labels),
+      labelFreeAccuracy: DecisionRule.accuracy(
+        predictions: DecisionRule.predictions(logits: free, classCount: c), labels: labels),
       marginAccuracy: DecisionRule.marginAccuracy(marginLogits: margin, labels: labels, classCount: c),
       rule: rule)
     return loss
@@ -108,7 +117,8 @@ public final class MarginHead: ClassificationHead {
   }
 
   public func logits(features: Tensor, labels: [Int]?, iteration: Int) -> HeadLogits {
-    let batch = computation.batch(features: features, weight: weight.value, bias: bias?.value, rule: rule(at: iteration), labels: labels)
+    let batch = computation.batch(
+      features: features, weight: weight.value, bias: bias?.value, rule: rule(at: iteration), labels: labels)
     return HeadLogits(classCount: classCount, labelFree: batch.labelFreeLogits, margin: batch.marginLogits)
   }
 }

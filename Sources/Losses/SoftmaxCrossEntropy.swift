@@ -6,7 +6,7 @@ import MarginMath
 /// ```
 /// ℓ_i = log Σ_j exp(z_ij) − z_iy          (max-subtracted, so it never overflows)
 /// L   = Σ_i w_{y_i} ℓ_i / Σ_i w_{y_i}       (weighted, `.weightSum`: PyTorch's weighted-mean CE, the default)
-/// L   = Σ_i w_{y_i} ℓ_i / max(1, N)         (weighted, `.batch`: HED's division by the batch size, papers.md §6)
+/// L   = Σ_i w_{y_i} ℓ_i / max(1, N)         (weighted, `.batch`: as HED's code, Xie & Tu, ICCV 2015)
 /// L   = Σ_i ℓ_i / max(1, N)                 (unweighted; Caffe's normaliser, no 0/0 on empty batches)
 /// ∂L/∂z_ij = w_{y_i} (p_ij − [j = y_i]) / normaliser
 /// ```
@@ -14,7 +14,8 @@ import MarginMath
 struct SoftmaxCrossEntropy {
   /// The loss and dL/dlogits for `logits` (N × C, row-major) and `labels`.
   static func evaluate(
-    logits: [Double], labels: [Int], classCount c: Int, classWeights: [Double]?, normalization: WeightNormalization = .weightSum
+    logits: [Double], labels: [Int], classCount c: Int, classWeights: [Double]?,
+    normalization: WeightNormalization = .weightSum
   ) -> (loss: Double, gradient: [Double]) {
     let n = labels.count
     precondition(logits.count == n * c, "logits hold \(logits.count) values, expected \(n) × \(c)")
@@ -37,7 +38,8 @@ struct SoftmaxCrossEntropy {
       }
     }
     // Unweighted or `.batch`: Caffe's max(1, N). `.weightSum`: guarded so an all-zero batch gives 0, not NaN.
-    let normaliser = classWeights == nil || normalization == .batch
+    let normaliser =
+      classWeights == nil || normalization == .batch
       ? Double(max(1, n)) : max(weightSum, Double.leastNormalMagnitude)
     for k in gradient.indices { gradient[k] /= normaliser }
     return (total / normaliser, gradient)

@@ -1,6 +1,6 @@
 import Foundation
 
-/// The rows of the decision-boundary table (seed-loss-survey.md; ArcFace v1 Table 1, papers.md §5.2).
+/// The rows of the decision-boundary table (ArcFace, Deng et al., arXiv:1801.07698 v1, Table 1).
 ///
 /// Each row's class-1 boundary, with θ_i the angle between W_i and x:
 ///
@@ -14,11 +14,12 @@ import Foundation
 /// | arcFace           | s(cos(θ1 + m) − cos θ2) = 0           | θ1–θ2        |
 ///
 /// Class 2 swaps the indices. Positive factors ‖x‖ and s do not move a boundary, so they are not
-/// parameters. The axes follow the papers' figures (CosFace Fig. 2, ArcFace Fig. 5, papers.md §5.2).
+/// parameters. The axes follow the papers' figures (CosFace Fig. 2, CVPR 2018; ArcFace Fig. 5, CVPR 2019).
 public enum BinaryBoundaryRow: Sendable, Equatable {
   /// Softmax with weight norms ‖W1‖, ‖W2‖ and biases; in the cos plane the boundary is
   /// ‖x‖(‖W1‖ cos θ1 − ‖W2‖ cos θ2) + b1 − b2 = 0, so with a bias it depends on ‖x‖.
-  case softmax(weightNorm1: Double = 1, weightNorm2: Double = 1, bias1: Double = 0, bias2: Double = 0, featureNorm: Double = 1)
+  case softmax(
+    weightNorm1: Double = 1, weightNorm2: Double = 1, bias1: Double = 0, bias2: Double = 0, featureNorm: Double = 1)
   case wNormSoftmax
   case sphereFace(m: Int)
   case fNormSphereFace(m: Int)
@@ -106,10 +107,12 @@ public enum BinaryBoundaryRow: Sendable, Equatable {
     }
     // Both boundaries run from the square's low diagonal corner side to its high one, and the
     // diagonal u = v (no class favoured) lies between them, so the corners close the band.
-    let region = hasMargin
+    let region =
+      hasMargin
       ? [Point2(x: lo, y: lo)] + classOne + [Point2(x: hi, y: hi)] + classTwo.reversed()
       : []
-    return BinaryBoundaryDiagram(row: title, axes: axes, lower: lo, upper: hi, classOne: classOne, classTwo: classTwo, marginRegion: region)
+    return BinaryBoundaryDiagram(
+      row: title, axes: axes, lower: lo, upper: hi, classOne: classOne, classTwo: classTwo, marginRegion: region)
   }
 }
 

@@ -2,8 +2,9 @@ import Foundation
 
 /// Bounds on margins and scales beyond which a loss cannot (or can hardly) be satisfied.
 ///
-/// Sources: CosFace Eq. 6–7 (papers.md §4.2), the L2-softmax α bound (§3), the 2-D geometry of
-/// C evenly spread classes (§9) and SphereFace's m_min (§2.1).
+/// Sources: CosFace (Wang et al., CVPR 2018) Eqs. 6–7, the α bound of L2-softmax (Ranjan et al., arXiv
+/// 2017), the 2-D geometry of C evenly spread classes and SphereFace's m_min (Liu et al., CVPR 2017);
+/// see docs/references/papers.md.
 public enum Feasibility {
   /// The largest CosFace/AM-Softmax margin m for C classes with K-dimensional features (CosFace Eq. 7).
   ///
@@ -23,7 +24,7 @@ public enum Feasibility {
   }
 
   /// L2-softmax's lower bound on α for C classes and a desired target probability p:
-  /// `log(p (C − 2) / (1 − p))` (papers.md §3; C = 10, p = 0.9 → 4.28). Meaningful for C > 2.
+  /// `log(p (C − 2) / (1 − p))` (Ranjan et al. 2017; C = 10, p = 0.9 → 4.28). Meaningful for C > 2.
   public static func l2SoftmaxAlphaLowerBound(classCount c: Int, probability p: Double) -> Double {
     log(p * Double(c - 2) / (1 - p))
   }
@@ -36,11 +37,11 @@ public enum Feasibility {
   }
 
   /// SphereFace's smallest multiplicative margin for an angular margin to exist:
-  /// 2 + √3 ≈ 3.73 for binary and 3 for multi-class problems (papers.md §2.1, advisory).
+  /// 2 + √3 ≈ 3.73 for binary and 3 for multi-class problems (SphereFace, CVPR 2017; advisory).
   public static func sphereFaceMinimumMargin(classCount c: Int) -> Double {
     c == 2 ? 2 + 3.0.squareRoot() : 3
   }
 
-  /// The probability used for advisory scale bounds (the values quoted in papers.md §3 and §4.2).
+  /// The probability used for advisory scale bounds (for C = 10: α ≥ 4.28 for L2-softmax, s ≥ 3.96 for CosFace).
   public static let advisoryProbability = 0.9
 }

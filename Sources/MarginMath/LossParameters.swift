@@ -51,11 +51,12 @@ public struct LossParameters: Codable, Sendable, Equatable {
     self.normalization = normalization
   }
 
-  /// Settings that train a 2-D feature layer on 10-class MNIST (papers.md §9, users.md A6):
+  /// Settings that train a 2-D feature layer on 10-class MNIST (face settings do not; see
+  /// docs/experiments.md#defaults-that-avoid-what-users-trip-over):
   /// s = 10 for the normalised losses; CosFace/AM m = 0.15 (< 0.191, the 10-class 2-D bound);
   /// ArcFace m = 0.25 ramped in over 2000 iterations; L-Softmax m = 4 with the official MNIST λ
   /// schedule; A-Softmax m = 4 with the official SphereFace λ schedule; L2-softmax α = 10
-  /// (above the p = 0.99 bound 6.68).
+  /// (above the p = 0.99 bound 6.67).
   public static func defaults(for kind: LossKind) -> LossParameters {
     switch kind {
     case .softmax, .weightedSoftmax, .modifiedSoftmax:
@@ -87,7 +88,8 @@ extension LossParameters {
   }
 }
 
-/// The denominator of the class-weighted cross-entropy Σ_i w_{y_i} ℓ_i (papers.md §6).
+/// The denominator of the class-weighted cross-entropy Σ_i w_{y_i} ℓ_i (class balancing as in HED, Xie & Tu,
+/// ICCV 2015).
 ///
 /// Both agree for all-ones weights (Σ w = N) and differ by the constant factor N / Σ w otherwise,
 /// which acts like a learning-rate change that depends on each batch's class mix.

@@ -18,11 +18,14 @@ public struct TargetCurve: Sendable, Equatable {
     }
   }
 
-  private static func curve(_ name: String, _ kind: LossKind, _ transform: TargetTransform, lambda: Double = 0) -> TargetCurve {
+  private static func curve(_ name: String, _ kind: LossKind, _ transform: TargetTransform, lambda: Double = 0)
+    -> TargetCurve
+  {
     TargetCurve(name: name, rule: MarginRule(kind: kind, lambda: lambda, transform: transform, scale: 1))
   }
 
-  /// The curves of AM-Softmax's ψ figure (`draw/draw_psi_curve.m`, papers.md §4.1), θ from 0 to 180°.
+  /// The curves of AM-Softmax's ψ figure (Wang et al., IEEE SPL 2018; `draw/draw_psi_curve.m` in its
+  /// code), θ from 0 to 180°.
   public static let amSoftmaxFigure: [TargetCurve] = [
     curve("Conventional Softmax", .softmax, .identity),
     curve("Angular Softmax (m=2, λ=0)", .aSoftmax, .largeMargin(m: 2)),
@@ -31,7 +34,8 @@ public struct TargetCurve: Sendable, Equatable {
     curve("Additive Margin Softmax (m=0.35)", .amSoftmax, .additiveCosine(m: 0.35)),
   ]
 
-  /// The target-logit curves of ArcFace's comparison figure (Eq. 4 settings, papers.md §5.1), drawn over θ ∈ [20°, 100°].
+  /// The target-logit curves of ArcFace's Fig. 4(b) (Deng et al., CVPR 2019; Eq. 4 settings), drawn over
+  /// θ ∈ [20°, 100°].
   public static let arcFaceFigure: [TargetCurve] = [
     curve("Softmax", .softmax, .identity),
     curve("SphereFace (m=1.35)", .combined, .combined(m1: 1.35, m2: 0, m3: 0)),

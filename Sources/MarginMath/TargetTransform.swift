@@ -3,7 +3,7 @@ import Foundation
 /// The transform ψ applied to the target class's cosine, and its derivative dψ/dcos θ.
 ///
 /// Every margin loss is "head × target transform × softmax cross-entropy" (the insightface
-/// factorisation, style.md §9): the head produces cos θ_j, ψ replaces the target's cosine,
+/// factorisation): the head produces cos θ_j, ψ replaces the target's cosine,
 /// and the rest is ordinary softmax. All functions take cos θ (not θ) so the heads never
 /// need `acos`, except the combined margin, which cannot avoid it (see `combined`).
 public enum TargetTransform: Sendable, Equatable {
@@ -28,7 +28,7 @@ public enum TargetTransform: Sendable, Equatable {
   case combined(m1: Double, m2: Double, m3: Double)
 
   /// The largest |cos θ| a transform sees: cosines are clamped to [−1 + ε, 1 − ε] so that
-  /// sqrt(1 − c²) and acos stay differentiable (pytorch#8069, users.md A5).
+  /// sqrt(1 − c²) and acos stay differentiable (at ±1 their gradients are infinite: pytorch#8069).
   ///
   /// ε = 1e-12 because everything runs in Double: the clamped function has a zero derivative in
   /// the band, which drops the angular gradient there, and ArcFace's angular gradient does not

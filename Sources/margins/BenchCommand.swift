@@ -3,8 +3,8 @@ import Engine
 import Foundation
 
 /// `margins bench`: training and inference throughput and peak memory per network, measured in
-/// this run on this machine (compare with PyTorch through ../shared/bench/compare.sh, which
-/// interleaves the two).
+/// this run on this machine (the comparison with PyTorch is the team's side-by-side script, which
+/// interleaves the two: docs/benchmarks.md#commands, method).
 struct Bench: ParsableCommand {
   static let configuration = CommandConfiguration(
     commandName: "bench",
@@ -74,14 +74,18 @@ struct Bench: ParsableCommand {
     // The machine's limit, measured in this run: sgemm on all cores the setting uses.
     let threadCount = threads.workers * threads.kernelThreads
     let sgemm = Benchmark.sgemmRate(threads: threadCount)
-    print(String(format: "sgemm: %.1f GFLOPS (dnnl_sgemm 1024x1024x1024, %d threads, best of 5, this run)", sgemm / 1e9, threadCount))
+    print(
+      String(
+        format: "sgemm: %.1f GFLOPS (dnnl_sgemm 1024x1024x1024, %d threads, best of 5, this run)", sgemm / 1e9,
+        threadCount))
     for architecture in network.architectures {
       guard let rate = trainingRates[architecture] else { continue }
       let flops = Benchmark.trainingFLOPsPerImage(
         of: Network(configuration: NetworkConfiguration(architecture: architecture), seed: 1701))
       print(
         String(
-          format: "%@ training: %.1f MFLOP/img (conv + linear), so sgemm's rate allows %.0f img/s; measured %.0f = %.0f %%",
+          format:
+            "%@ training: %.1f MFLOP/img (conv + linear), so sgemm's rate allows %.0f img/s; measured %.0f = %.0f %%",
           architecture.rawValue, flops / 1e6, sgemm / flops, rate, 100 * rate * flops / sgemm))
       printGemmBound(of: architecture, measured: rate)
     }

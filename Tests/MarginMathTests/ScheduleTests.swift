@@ -18,7 +18,7 @@ import Testing
   }
 
   @Test func publishedLambdaValuesAreReproduced() {
-    // papers.md §1.4 and §2.4 list λ computed from the official schedules.
+    // The λ values docs/references/papers.md quotes for the official L-Softmax and SphereFace schedules.
     #expect(abs(LambdaSchedule.lSoftmaxMNIST.value(at: 1000) - 421) < 1)
     #expect(abs(LambdaSchedule.lSoftmaxMNIST.value(at: 5000) - 16.2) < 0.1)
     #expect(abs(LambdaSchedule.sphereFace.value(at: 100) - 76.9) < 0.1)
@@ -40,7 +40,9 @@ import Testing
     #expect(MarginRamp(iterations: 0).fraction(at: 0) == 1)
     var p = LossParameters.defaults(for: .arcFace)
     p.marginRamp = ramp
-    #expect(MarginRule(kind: .arcFace, parameters: p, iteration: 200).transform == .additiveAngular(m: p.m / 2, easyMargin: false))
+    #expect(
+      MarginRule(kind: .arcFace, parameters: p, iteration: 200).transform
+        == .additiveAngular(m: p.m / 2, easyMargin: false))
   }
 }
 
@@ -58,7 +60,7 @@ import Testing
     #expect(abs(Feasibility.cosFaceMaximumMargin(classCount: 10, featureDimension: 2).bound - 0.191) < 5e-4)
     #expect(abs(Feasibility.arcFaceMaximumMargin2D(classCount: 10) - 0.628) < 5e-4)
     #expect(abs(Feasibility.l2SoftmaxAlphaLowerBound(classCount: 10, probability: 0.9) - 4.28) < 5e-3)
-    // log(792) = 6.6746; papers.md §3 prints it as 6.68.
+    // log(792) = 6.6746: between the 6.67 of docs/references/papers.md and the 6.68 some summaries print.
     #expect(abs(Feasibility.l2SoftmaxAlphaLowerBound(classCount: 10, probability: 0.99) - 6.675) < 5e-3)
     #expect(abs(Feasibility.scaleLowerBound(classCount: 10, probability: 0.9) - 3.96) < 5e-3)
   }
