@@ -230,7 +230,7 @@ struct FigureOutputOptions: ParsableArguments {
     let widthPixels = width.points(dpi: dpi) * max(dpi, rasterDpi) / 72
     guard widthPixels <= Double(Self.maximumPixelsPerSide) else {
       throw ValidationError(
-        "--width \(width) is \(Int(widthPixels)) pixels at \(Int(max(dpi, rasterDpi))) dpi; at most \(Self.maximumPixelsPerSide) (lower --width, --dpi or --raster-dpi)"
+        "--width \(width) is \(Int(widthPixels)) pixels at \(Int(max(dpi, rasterDpi))) dpi; a figure may be at most \(Self.maximumPixelsInWords) a side (lower --width, --dpi or --raster-dpi)"
       )
     }
     if let name, let problem = OutputNames.problem(with: name) {
@@ -420,6 +420,9 @@ struct FigureOutputOptions: ParsableArguments {
 
   /// Cairo's image surfaces stop at 32,767 pixels a side.
   static let maximumPixelsPerSide = 32767
+  /// "32,767 pixels", as the refusals say it.
+  static let maximumPixelsInWords = String(
+    format: "%d,%03d pixels", maximumPixelsPerSide / 1000, maximumPixelsPerSide % 1000)
 
   /// The largest image drawn in memory (a PNG, or the point image of an SVG or PDF): 64 million
   /// pixels, 256 MB of RGBA, checked before anything is allocated.
