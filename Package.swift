@@ -16,7 +16,7 @@ import PackageDescription
 let package = Package(
   name: "softmax-margins",
   products: [
-    .executable(name: "margins", targets: ["margins"]),
+    .executable(name: "margins", targets: ["margins"])
   ],
   dependencies: [
     .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
@@ -39,7 +39,8 @@ let package = Package(
     .target(
       name: "FileFormats",
       dependencies: [
-        "SystemZlib", .product(name: "Crypto", package: "swift-crypto"), .product(name: "ZIPFoundation", package: "ZIPFoundation"),
+        "SystemZlib", .product(name: "Crypto", package: "swift-crypto"),
+        .product(name: "ZIPFoundation", package: "ZIPFoundation"),
       ]),
 
     // MARK: - Training side
@@ -47,7 +48,9 @@ let package = Package(
     .target(name: "Engine", dependencies: ["CDNNL", "Randomness"], exclude: ["README.md"]),
     .target(name: "Checkpoints", dependencies: ["FileFormats", "MarginMath"]),
     .target(name: "Losses", dependencies: ["Engine", "MarginMath"], exclude: ["README.md"]),
-    .target(name: "Training", dependencies: ["Datasets", "Engine", "Losses", "Checkpoints", "MarginMath", "Provenance", "FileFormats"]),
+    .target(
+      name: "Training",
+      dependencies: ["Datasets", "Engine", "Losses", "Checkpoints", "MarginMath", "Provenance", "FileFormats"]),
     // Provenance: the code version and the training-code fingerprint with its ledger, generated at build
     // time by ProvenancePlugin with the training-fingerprint tool (ProvenanceCore is its one implementation).
     .target(name: "Provenance", exclude: ["ReproducedTrainingCode.json"], plugins: ["ProvenancePlugin"]),
@@ -71,13 +74,18 @@ let package = Package(
     .target(
       name: "Figures",
       dependencies: [
-        "PlotKit", "MarginMath", "Checkpoints", "FileFormats", "SphereScene", "EmbeddingAnalysis", "Graphics2D", "Provenance",
+        "PlotKit", "MarginMath", "Checkpoints", "FileFormats", "SphereScene", "EmbeddingAnalysis", "Graphics2D",
+        "Provenance",
         .product(name: "CSV", package: "CSV.swift"),
       ],
       exclude: ["README.md"]),
     .target(name: "GIFEncoding", dependencies: ["CGif", "FileFormats"], exclude: ["README.md"]),
     .target(name: "SphereScene", dependencies: ["MarginMath", "Graphics2D"], exclude: ["README.md"]),
-    .target(name: "FigureAnimation", dependencies: ["Figures", "PlotKit", "CairoBackend", "GIFEncoding", "SphereScene", "Checkpoints", "FileFormats", "MarginMath"], exclude: ["README.md"]),
+    .target(
+      name: "FigureAnimation",
+      dependencies: [
+        "Figures", "PlotKit", "CairoBackend", "GIFEncoding", "SphereScene", "Checkpoints", "FileFormats", "MarginMath",
+      ], exclude: ["README.md"]),
 
     // MARK: - Test support (a regular target so every test bundle can share it)
     .target(name: "TestSupport", dependencies: ["Engine", "CairoGraphics"]),
@@ -99,32 +107,52 @@ let package = Package(
     .executableTarget(name: "FuzzIDX", dependencies: ["FuzzSupport", "Datasets"], path: "Fuzz/FuzzIDX"),
     .executableTarget(name: "FuzzGzip", dependencies: ["FuzzSupport", "FileFormats"], path: "Fuzz/FuzzGzip"),
     .executableTarget(name: "FuzzNumpy", dependencies: ["FuzzSupport", "FileFormats"], path: "Fuzz/FuzzNumpy"),
-    .executableTarget(name: "FuzzCheckpointMetadata", dependencies: ["FuzzSupport", "Checkpoints"], path: "Fuzz/FuzzCheckpointMetadata"),
+    .executableTarget(
+      name: "FuzzCheckpointMetadata", dependencies: ["FuzzSupport", "Checkpoints"], path: "Fuzz/FuzzCheckpointMetadata"),
     .executableTarget(name: "FuzzExperiment", dependencies: ["FuzzSupport", "Training"], path: "Fuzz/FuzzExperiment"),
-    .executableTarget(name: "FuzzEmbeddings", dependencies: ["FuzzSupport", "Figures", "PlotKit", "Checkpoints", "FileFormats"], path: "Fuzz/FuzzEmbeddings"),
+    .executableTarget(
+      name: "FuzzEmbeddings", dependencies: ["FuzzSupport", "Figures", "PlotKit", "Checkpoints", "FileFormats"],
+      path: "Fuzz/FuzzEmbeddings"),
     .executableTarget(name: "FuzzCSV", dependencies: ["FuzzSupport", "Figures"], path: "Fuzz/FuzzCSV"),
     .executableTarget(name: "FuzzManifest", dependencies: ["FuzzSupport", "Results"], path: "Fuzz/FuzzManifest"),
-    .executableTarget(name: "FuzzLossParameters", dependencies: ["FuzzSupport", "Figures", "FileFormats", "MarginMath", "PlotKit"], path: "Fuzz/FuzzLossParameters"),
+    .executableTarget(
+      name: "FuzzLossParameters", dependencies: ["FuzzSupport", "Figures", "FileFormats", "MarginMath", "PlotKit"],
+      path: "Fuzz/FuzzLossParameters"),
 
     // MARK: - Tests
     .target(name: "FileFormatsTestSupport", path: "Tests/FileFormatsTestSupport"),
     .executableTarget(name: "SignalProbe", dependencies: ["FileFormats"], path: "Tests/SignalProbe"),
     .testTarget(name: "FileFormatsTests", dependencies: ["FileFormats", "FileFormatsTestSupport", "SignalProbe"]),
     .testTarget(name: "DatasetsTests", dependencies: ["Datasets", "FileFormats", "FileFormatsTestSupport"]),
-    .testTarget(name: "CheckpointsTests", dependencies: ["Checkpoints", "FileFormats", "FileFormatsTestSupport", "MarginMath"]),
+    .testTarget(
+      name: "CheckpointsTests", dependencies: ["Checkpoints", "FileFormats", "FileFormatsTestSupport", "MarginMath"]),
     .testTarget(name: "EngineTests", dependencies: ["Engine", "TestSupport", "CDNNL"]),
     .testTarget(name: "MarginMathTests", dependencies: ["MarginMath"]),
     .testTarget(name: "LossesTests", dependencies: ["Losses", "Engine", "TestSupport", "MarginMath"]),
-    .testTarget(name: "TrainingTests", dependencies: ["Training", "Checkpoints", "MarginMath", "Datasets", "FileFormats", "TestSupport", "Provenance", "ProvenanceCore", "Engine"]),
-    .testTarget(name: "ResultsTests", dependencies: ["Results", "Training", "Checkpoints", "MarginMath", "FileFormats"]),
+    .testTarget(
+      name: "TrainingTests",
+      dependencies: [
+        "Training", "Checkpoints", "MarginMath", "Datasets", "FileFormats", "TestSupport", "Provenance",
+        "ProvenanceCore", "Engine",
+      ]),
+    .testTarget(
+      name: "ResultsTests", dependencies: ["Results", "Training", "Checkpoints", "MarginMath", "FileFormats"]),
     .testTarget(name: "CairoGraphicsTests", dependencies: ["CairoGraphics", "TestSupport"]),
     // Runs the built `margins` executable (no module dependency: `swift test` builds every product first).
     .testTarget(name: "CLITests"),
     .testTarget(name: "PlotKitTests", dependencies: ["PlotKit"]),
-    .testTarget(name: "FiguresTests", dependencies: ["Figures", "PlotKit", "CairoBackend", "CairoGraphics", "Checkpoints", "FileFormats", "MarginMath", "SphereScene", "TestSupport", "FuzzSupport", "FileFormatsTestSupport"]),
-    .testTarget(name: "GIFEncodingTests", dependencies: ["GIFEncoding", "FigureAnimation", "Figures", "PlotKit", "Checkpoints", "FileFormats"]),
+    .testTarget(
+      name: "FiguresTests",
+      dependencies: [
+        "Figures", "PlotKit", "CairoBackend", "CairoGraphics", "Checkpoints", "FileFormats", "MarginMath",
+        "SphereScene", "TestSupport", "FuzzSupport", "FileFormatsTestSupport",
+      ]),
+    .testTarget(
+      name: "GIFEncodingTests",
+      dependencies: ["GIFEncoding", "FigureAnimation", "Figures", "PlotKit", "Checkpoints", "FileFormats"]),
     .testTarget(name: "SphereSceneTests", dependencies: ["SphereScene", "MarginMath"]),
-    .testTarget(name: "EmbeddingAnalysisTests", dependencies: ["EmbeddingAnalysis", "FileFormats", "FileFormatsTestSupport"]),
+    .testTarget(
+      name: "EmbeddingAnalysisTests", dependencies: ["EmbeddingAnalysis", "FileFormats", "FileFormatsTestSupport"]),
   ],
   swiftLanguageModes: [.v6]
 )

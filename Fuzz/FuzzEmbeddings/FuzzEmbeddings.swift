@@ -31,7 +31,8 @@ public func fuzzEmbeddings(_ start: UnsafePointer<UInt8>?, _ count: Int) -> CInt
 let checkpointMetadata: CheckpointMetadata = {
   let sample = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
     .appendingPathComponent("../../Tests/FuzzCorpus/CheckpointMetadata/sample.json").standardized.path
-  guard let data = try? FileBytes.read(sample), let metadata = try? CheckpointMetadata(decoding: data, path: sample) else {
+  guard let data = try? FileBytes.read(sample), let metadata = try? CheckpointMetadata(decoding: data, path: sample)
+  else {
     fatalError("FuzzEmbeddings needs the checkpoint metadata sample \(sample)")
   }
   return metadata

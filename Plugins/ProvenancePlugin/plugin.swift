@@ -16,7 +16,9 @@ import PackagePlugin
       .flatMap { $0.sourceFiles.map(\.url) }
     // The C library's module map and header are code too, in a target that lists no source files.
     let cdnnl = sources.appending(path: "CDNNL")
-    let cdnnlFiles = ((try? FileManager.default.contentsOfDirectory(atPath: cdnnl.path)) ?? []).map { cdnnl.appending(path: $0) }
+    let cdnnlFiles = ((try? FileManager.default.contentsOfDirectory(atPath: cdnnl.path)) ?? []).map {
+      cdnnl.appending(path: $0)
+    }
     let versionDirectory = context.pluginWorkDirectoryURL.appending(path: "version")
     return [
       .buildCommand(

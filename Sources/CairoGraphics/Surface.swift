@@ -12,7 +12,9 @@ public class Surface {
   let sink: ByteSink?
 
   /// Takes ownership of `handle`, destroying it and throwing if Cairo reports an error.
-  init(adopting handle: OpaquePointer?, sink: ByteSink? = nil, operation: String, path: String? = nil) throws(CairoError) {
+  init(adopting handle: OpaquePointer?, sink: ByteSink? = nil, operation: String, path: String? = nil)
+    throws(CairoError)
+  {
     guard let handle else {
       throw CairoError(code: .nullPointer, operation: operation, path: path)
     }

@@ -32,7 +32,9 @@ public struct CheckpointMetadata: Codable, Equatable, Sendable {
     public var trainCount: Int
     public var testCount: Int
 
-    public init(name: String, checksum: String, classes: [Int]?, trainCaps: [String: Int]?, trainCount: Int, testCount: Int) {
+    public init(
+      name: String, checksum: String, classes: [Int]?, trainCaps: [String: Int]?, trainCount: Int, testCount: Int
+    ) {
       self.name = name
       self.checksum = checksum
       self.classes = classes

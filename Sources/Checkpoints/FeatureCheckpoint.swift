@@ -66,7 +66,8 @@ public struct FeatureCheckpoint: Equatable, Sendable {
     func labels(_ name: String) throws -> [UInt8] {
       guard let array = arrays[name] else { throw CheckpointError.missingArray(path: path, name: name) }
       guard let values = array.bytes, array.shape.count == 1 else {
-        throw CheckpointError.malformed(path: path, reason: "\(name) must be a 1-D uint8 array, found \(array.descriptor) \(array.shape)")
+        throw CheckpointError.malformed(
+          path: path, reason: "\(name) must be a 1-D uint8 array, found \(array.descriptor) \(array.shape)")
       }
       if let bad = values.first(where: { Int($0) >= c }) {
         throw CheckpointError.mismatch(path: path, reason: "\(name) holds label \(bad), but there are \(c) classes")
@@ -81,7 +82,8 @@ public struct FeatureCheckpoint: Equatable, Sendable {
     let classBias = arrays["class_bias"] == nil ? nil : try floats("class_bias", rows: c, columns: nil)
     let alpha = arrays["alpha"] == nil ? nil : try floats("alpha", rows: 1, columns: nil).first
     if let names = arrays["class_names"]?.strings, names != metadata.classNames {
-      throw CheckpointError.mismatch(path: path, reason: "class_names \(names) differ from the metadata's \(metadata.classNames)")
+      throw CheckpointError.mismatch(
+        path: path, reason: "class_names \(names) differ from the metadata's \(metadata.classNames)")
     }
     self.init(
       metadata: metadata, trainFeatures: trainFeatures, trainLabels: trainLabels, testFeatures: testFeatures,

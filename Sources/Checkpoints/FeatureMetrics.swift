@@ -40,7 +40,9 @@ public struct FeatureMetrics: Codable, Equatable, Sendable {
     precondition(classWeights.count % dimension == 0, "class weights must be C x \(dimension)")
     let classCount = classWeights.count / dimension
     self.accuracy = accuracy
-    let weights = (0..<classCount).map { Array(classWeights[($0 * dimension)..<(($0 + 1) * dimension)]).map(Double.init) }
+    let weights = (0..<classCount).map {
+      Array(classWeights[($0 * dimension)..<(($0 + 1) * dimension)]).map(Double.init)
+    }
     var anglesByClass = [[Double]](repeating: [], count: classCount)
     var norms: [Double] = []
     norms.reserveCapacity(labels.count)
@@ -62,7 +64,8 @@ public struct FeatureMetrics: Codable, Equatable, Sendable {
     let (normMean, normStd) = Self.moments(norms)
     featureNorms = NormStatistics(
       mean: normMean, standardDeviation: normStd, minimum: norms.min() ?? 0, maximum: norms.max() ?? 0)
-    achievedMarginDegrees = dimension == 2 ? Self.angularGap(features: features, labels: labels, classCount: classCount) : nil
+    achievedMarginDegrees =
+      dimension == 2 ? Self.angularGap(features: features, labels: labels, classCount: classCount) : nil
   }
 
   /// The angle between two vectors in degrees, 0 for a zero vector (no NaN).
@@ -86,7 +89,9 @@ public struct FeatureMetrics: Codable, Equatable, Sendable {
   static func angularGap(features: [Float], labels: [Int], classCount: Int) -> Double? {
     var ranges: [(start: Double, end: Double)] = []
     for c in 0..<classCount {
-      let angles = labels.indices.filter { labels[$0] == c }.map { atan2(Double(features[2 * $0 + 1]), Double(features[2 * $0])) }
+      let angles = labels.indices.filter { labels[$0] == c }.map {
+        atan2(Double(features[2 * $0 + 1]), Double(features[2 * $0]))
+      }
       guard !angles.isEmpty else { continue }
       // Measure each angle from the class's circular mean so a class straddling ±180° stays contiguous.
       let centre = atan2(angles.reduce(0) { $0 + sin($1) }, angles.reduce(0) { $0 + cos($1) })

@@ -27,7 +27,9 @@ extension RunDirectory {
 
   /// Writes the snapshot of `iteration` (creating `snapshots/` when needed).
   public func writeSnapshot(_ arrays: [(name: String, array: NumpyArray)], iteration: Int) throws {
-    try Self.translatingFileErrors { try AtomicFile.write(NumpyArchive.data(arrays), to: snapshotPath(iteration: iteration)) }
+    try Self.translatingFileErrors {
+      try AtomicFile.write(NumpyArchive.data(arrays), to: snapshotPath(iteration: iteration))
+    }
   }
 
   /// Deletes the snapshots after `iteration` (a resume from an earlier state writes them again).
@@ -36,7 +38,8 @@ extension RunDirectory {
       do {
         try FileManager.default.removeItem(atPath: snapshotPath(iteration: later))
       } catch {
-        throw CheckpointError.unwritable(path: snapshotPath(iteration: later), reason: "could not be removed: \(error.localizedDescription)")
+        throw CheckpointError.unwritable(
+          path: snapshotPath(iteration: later), reason: "could not be removed: \(error.localizedDescription)")
       }
     }
   }
@@ -49,7 +52,9 @@ extension RunDirectory {
       do {
         let arrays = try NumpyArchive.read(contentsOf: file)
         let prefix = arrays["test_features"] != nil ? "test" : "train"
-        if let absent = ["\(prefix)_features", "\(prefix)_labels", "class_weights", "iteration"].first(where: { arrays[$0] == nil }) {
+        if let absent = ["\(prefix)_features", "\(prefix)_labels", "class_weights", "iteration"].first(where: {
+          arrays[$0] == nil
+        }) {
           return (file, "array '\(absent)' is missing")
         }
         return nil

@@ -32,7 +32,9 @@ public struct PixelNormalization: Codable, Equatable, Sendable {
 extension LabeledImages {
   /// Network inputs for the images at `indices`: `[indices.count, 1, rows, columns]` scalars
   /// (NCHW, one channel) and their labels as `Int`s.
-  public func batch(_ indices: some Collection<Int>, normalization: PixelNormalization) -> (inputs: [Float], labels: [Int]) {
+  public func batch(_ indices: some Collection<Int>, normalization: PixelNormalization) -> (
+    inputs: [Float], labels: [Int]
+  ) {
     let scale = 1 / (255 * normalization.standardDeviation)
     let offset = -normalization.mean / normalization.standardDeviation
     var inputs = [Float](repeating: 0, count: indices.count * imageSize)

@@ -52,7 +52,9 @@ public enum DatasetCatalog {
   /// Fashion-MNIST as installed by Debian's `dataset-fashion-mnist` package.
   public static let fashionMNIST = DatasetDescriptor(
     name: "fashion-mnist", directory: "/usr/share/datasets/fashion-mnist",
-    classNames: ["T-shirt/top", "Trouser", "Pullover", "Dress", "Coat", "Sandal", "Shirt", "Sneaker", "Bag", "Ankle boot"],
+    classNames: [
+      "T-shirt/top", "Trouser", "Pullover", "Dress", "Coat", "Sandal", "Shirt", "Sneaker", "Bag", "Ankle boot",
+    ],
     fileChecksums: [
       "train-images-idx3-ubyte": "c59f468a2f672dc815687fe0f83887768d799fd8a3f3276145d20f83aa44d888",
       "train-labels-idx1-ubyte": "bad3541b69d912435c50bb6ba87bec294ff4f6a2e1246121d8633921760443d9",
@@ -94,13 +96,17 @@ public enum DatasetCatalog {
     guard let text = String(data: data, encoding: .utf8) else {
       throw DatasetError.unreadable(path: path, reason: "not UTF-8 text (expected one class name per line)")
     }
-    let names = text.split(whereSeparator: \.isNewline).map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+    let names = text.split(whereSeparator: \.isNewline).map { $0.trimmingCharacters(in: .whitespaces) }.filter {
+      !$0.isEmpty
+    }
     guard !names.isEmpty, names.count <= 256 else {
-      throw DatasetError.badDimensions(path: path, expected: "1 to 256 class names, one per line", found: "\(names.count)")
+      throw DatasetError.badDimensions(
+        path: path, expected: "1 to 256 class names, one per line", found: "\(names.count)")
     }
     var seen = Set<String>()
     if let repeated = names.first(where: { !seen.insert($0).inserted }) {
-      throw DatasetError.badDimensions(path: path, expected: "distinct class names", found: "'\(repeated)' more than once")
+      throw DatasetError.badDimensions(
+        path: path, expected: "distinct class names", found: "'\(repeated)' more than once")
     }
     return names
   }

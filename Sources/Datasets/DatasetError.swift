@@ -27,7 +27,8 @@ public enum DatasetError: Error, Equatable, CustomStringConvertible {
     case .unreadable(let path, let reason):
       return "\(path): cannot be read: \(reason)"
     case .badMagic(let path, let expected, let found):
-      return "\(path): bad IDX magic number: expected \(expected) (0x\(hex(expected))), found \(found) (0x\(hex(found)))"
+      return
+        "\(path): bad IDX magic number: expected \(expected) (0x\(hex(expected))), found \(found) (0x\(hex(found)))"
     case .badDimensions(let path, let expected, let found):
       return "\(path): bad dimensions: expected \(expected), found \(found)"
     case .truncated(let path, let expectedBytes, let foundBytes):
@@ -54,7 +55,8 @@ public enum DatasetError: Error, Equatable, CustomStringConvertible {
       return "\(raw) and \(gzip) both exist but hold different data: remove the one that is wrong"
     case .undeclaredClasses(let path, let largestLabel, let missing, let classesFile):
       let shown = missing.prefix(8).map(String.init).joined(separator: ", ") + (missing.count > 8 ? ", ..." : "")
-      return "\(path): labels go up to \(largestLabel), but \(missing.count) of the classes 0...\(largestLabel) have no "
+      return
+        "\(path): labels go up to \(largestLabel), but \(missing.count) of the classes 0...\(largestLabel) have no "
         + "training images (\(shown)); list the classes, one name per line, in \(classesFile), or fix the labels"
     }
   }

@@ -102,7 +102,10 @@ public enum DatasetLoader {
     for (name, expected) in descriptor.fileChecksums.sorted(by: { $0.key < $1.key }) {
       let found = dataset.fileChecksums[name] ?? "(none)"
       if found != expected {
-        problems.append(DatasetError.checksumMismatch(path: (descriptor.directory as NSString).appendingPathComponent(name), expected: expected, found: found).description)
+        problems.append(
+          DatasetError.checksumMismatch(
+            path: (descriptor.directory as NSString).appendingPathComponent(name), expected: expected, found: found
+          ).description)
       }
     }
     for split in Split.allCases {

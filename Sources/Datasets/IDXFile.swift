@@ -14,7 +14,8 @@ public struct IDXFile: Equatable, Sendable {
   public let bytes: [UInt8]
 
   public init(dimensions: [Int], bytes: [UInt8]) {
-    precondition(dimensions.reduce(1, *) == bytes.count, "IDX dimensions \(dimensions) do not match \(bytes.count) bytes")
+    precondition(
+      dimensions.reduce(1, *) == bytes.count, "IDX dimensions \(dimensions) do not match \(bytes.count) bytes")
     self.dimensions = dimensions
     self.bytes = bytes
   }
@@ -121,9 +122,12 @@ public struct IDXFile: Equatable, Sendable {
 }
 
 private func appendBigEndian(_ value: UInt32, to data: inout Data) {
-  data.append(contentsOf: [UInt8(value >> 24), UInt8((value >> 16) & 0xff), UInt8((value >> 8) & 0xff), UInt8(value & 0xff)])
+  data.append(contentsOf: [
+    UInt8(value >> 24), UInt8((value >> 16) & 0xff), UInt8((value >> 8) & 0xff), UInt8(value & 0xff),
+  ])
 }
 
 private func readBigEndian(_ bytes: [UInt8], _ offset: Int) -> UInt32 {
-  UInt32(bytes[offset]) << 24 | UInt32(bytes[offset + 1]) << 16 | UInt32(bytes[offset + 2]) << 8 | UInt32(bytes[offset + 3])
+  UInt32(bytes[offset]) << 24 | UInt32(bytes[offset + 1]) << 16 | UInt32(bytes[offset + 2]) << 8
+    | UInt32(bytes[offset + 3])
 }

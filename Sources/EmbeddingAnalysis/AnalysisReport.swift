@@ -20,20 +20,30 @@ public struct AnalysisReport: Codable, Sendable {
   /// The words behind each number, carried in the output so a reader of the JSON alone knows them.
   public struct Definitions: Codable, Sendable {
     public var angle = "angle(a, b) = arccos(a·b / (|a| |b|)) in degrees, computed in double precision"
-    public var centre = "class centre c_j = the mean of the L2-normalised features of class j in that split, then L2-normalised"
+    public var centre =
+      "class centre c_j = the mean of the L2-normalised features of class j in that split, then L2-normalised"
     public var wEC = "W-EC (ArcFace Table 3): mean over classes j of angle(W_j, c_j)"
     public var wInter = "W-Inter (ArcFace Table 3): mean over classes j of min over k != j of angle(W_j, W_k)"
-    public var intra = "Intra (ArcFace Table 3): mean over samples i of angle(x_i, c_{y_i}), with the centres of the same split"
+    public var intra =
+      "Intra (ArcFace Table 3): mean over samples i of angle(x_i, c_{y_i}), with the centres of the same split"
     public var inter = "Inter (ArcFace Table 3): mean over classes j of min over k != j of angle(c_j, c_k)"
-    public var classDirections = "the class weights W when the file has them, otherwise the class centres of the training split (or of the file's only split)"
+    public var classDirections =
+      "the class weights W when the file has them, otherwise the class centres of the training split (or of the file's only split)"
     public var targetAngle = "angle(x_i, direction of class y_i) (ArcFace Fig. 4)"
-    public var pairs = "positive pairs: two different samples of one class; negative pairs: samples of two different classes; every pair when there are at most pairCap of a kind, otherwise pairCap pairs drawn with replacement by the seeded SplitMix64 generator (positive: a class with probability proportional to its pair count, then two distinct members; negative: two uniform samples, redrawn while their classes agree)"
-    public var roc = "a pair is accepted when its angle is below the threshold; TAR = accepted positives / positives, FAR = accepted negatives / negatives"
-    public var tarAtFar = "threshold = the k-th smallest negative angle with k = floor(FAR x negatives) (0-based), so at most that share of negatives is accepted; reported only when FAR x negatives >= 10"
-    public var eer = "over thresholds t (accept angle <= t) at every distinct pair angle and below all of them: the t with the smallest |FAR - FRR| (the smallest such t); rate = (FAR + FRR) / 2"
-    public var classAngles = "angles between class directions; nearest = the closest other class; closestPairs = the closest (class, nearest class) pairs; order = the shown classes as a greedy nearest-neighbour chain from the closest pair, so near classes sit together"
-    public var pca = "principal components of the L2-normalised features (mean removed) fitted on a seeded sample; the views project the normalised features (origin kept) onto the first 2 or 3 components and show their directions: a projection, not the features"
-    public var plane = "the plane spanned by two classes' directions: the normalised features of those two classes projected onto it; their cosines to both directions are exact, the distance from the circle is the part of the feature outside the plane"
+    public var pairs =
+      "positive pairs: two different samples of one class; negative pairs: samples of two different classes; every pair when there are at most pairCap of a kind, otherwise pairCap pairs drawn with replacement by the seeded SplitMix64 generator (positive: a class with probability proportional to its pair count, then two distinct members; negative: two uniform samples, redrawn while their classes agree)"
+    public var roc =
+      "a pair is accepted when its angle is below the threshold; TAR = accepted positives / positives, FAR = accepted negatives / negatives"
+    public var tarAtFar =
+      "threshold = the k-th smallest negative angle with k = floor(FAR x negatives) (0-based), so at most that share of negatives is accepted; reported only when FAR x negatives >= 10"
+    public var eer =
+      "over thresholds t (accept angle <= t) at every distinct pair angle and below all of them: the t with the smallest |FAR - FRR| (the smallest such t); rate = (FAR + FRR) / 2"
+    public var classAngles =
+      "angles between class directions; nearest = the closest other class; closestPairs = the closest (class, nearest class) pairs; order = the shown classes as a greedy nearest-neighbour chain from the closest pair, so near classes sit together"
+    public var pca =
+      "principal components of the L2-normalised features (mean removed) fitted on a seeded sample; the views project the normalised features (origin kept) onto the first 2 or 3 components and show their directions: a projection, not the features"
+    public var plane =
+      "the plane spanned by two classes' directions: the normalised features of those two classes projected onto it; their cosines to both directions are exact, the distance from the circle is the part of the feature outside the plane"
   }
 
   public struct ReportOptions: Codable, Sendable {

@@ -8,14 +8,19 @@ enum ClassAngleComputation {
   static let screeningSlack: Float = 1e-4
 
   static func summary(
-    of words: String, directions: [Double], classCount c: Int, d: Int, names: [String], options: AnalysisOptions, phase: String
+    of words: String, directions: [Double], classCount c: Int, d: Int, names: [String], options: AnalysisOptions,
+    phase: String
   ) throws -> ClassAngles {
     let nearest = nearestClasses(directions, classCount: c, d: d, options: options, phase: phase)
     let meanNearest = nearest.reduce(0) { $0 + $1.degrees } / Double(c)
     // Each unordered pair once, closest first; ties by class index.
     var pairs: [ClassPair] = []
     var seen = Set<Int>()
-    for n in nearest.sorted(by: { ($0.degrees, min($0.class, $0.nearest), max($0.class, $0.nearest)) < ($1.degrees, min($1.class, $1.nearest), max($1.class, $1.nearest)) }) {
+    for n in nearest.sorted(by: {
+      ($0.degrees, min($0.class, $0.nearest), max($0.class, $0.nearest)) < (
+        $1.degrees, min($1.class, $1.nearest), max($1.class, $1.nearest)
+      )
+    }) {
       let a = min(n.class, n.nearest), b = max(n.class, n.nearest)
       guard seen.insert(a * c + b).inserted else { continue }
       pairs.append(ClassPair(a: a, b: b, nameA: names[a], nameB: names[b], degrees: n.degrees))
@@ -38,7 +43,8 @@ enum ClassAngleComputation {
     let ordered = order.map { r in order.map { matrix[r][$0] } }
     return ClassAngles(
       of: words, meanNearestDegrees: meanNearest, minimumDegrees: pairs.first?.degrees ?? 0,
-      nearest: nearest, closestPairs: Array(pairs.prefix(options.closestPairCount)), order: order.map { shown[$0] }, matrixDegrees: ordered, note: note)
+      nearest: nearest, closestPairs: Array(pairs.prefix(options.closestPairCount)), order: order.map { shown[$0] },
+      matrixDegrees: ordered, note: note)
   }
 
   /// The best few screening cosines of one class: (cosine, other class), best first, ties by index.
@@ -46,7 +52,9 @@ enum ClassAngleComputation {
     static let size = 3
 
     @inline(__always)
-    static func better(_ v: Float, _ k: Int32, than w: Float, _ l: Int32) -> Bool { l < 0 || v > w || (v == w && k < l) }
+    static func better(_ v: Float, _ k: Int32, than w: Float, _ l: Int32) -> Bool {
+      l < 0 || v > w || (v == w && k < l)
+    }
   }
 
   /// For every class, the closest other class (ties: the lower index) and the angle to it.
@@ -56,7 +64,9 @@ enum ClassAngleComputation {
   /// are recomputed in Double. A class whose whole shortlist is that close (near-identical
   /// directions) is recomputed against every class. Shortlists keep the best by value then index,
   /// so neither the tile order nor the thread count changes the answer.
-  static func nearestClasses(_ directions: [Double], classCount c: Int, d: Int, options: AnalysisOptions, phase: String) -> [NearestClass] {
+  static func nearestClasses(_ directions: [Double], classCount c: Int, d: Int, options: AnalysisOptions, phase: String)
+    -> [NearestClass]
+  {
     let single = directions.map { Float($0) }
     let tileSize = 64
     let blocks = (c + tileSize - 1) / tileSize
@@ -107,13 +117,17 @@ enum ClassAngleComputation {
                     var j = j0
                     while j < j4 {
                       Kernels.screen4x2(fp + j * d, fp + k * d, d, small)
-                      for q in 0..<2 { for i in 0..<4 { tile[(j + i - j0) * tileSize + k + q - k0] = small[4 * q + i] } }
+                      for q in 0..<2 {
+                        for i in 0..<4 { tile[(j + i - j0) * tileSize + k + q - k0] = small[4 * q + i] }
+                      }
                       j += 4
                     }
                     k += 2
                   }
                   for j in j0..<j1 {
-                    for k in (j < j4 ? k2 : k0)..<k1 { tile[(j - j0) * tileSize + k - k0] = Kernels.screen(fp + j * d, fp + k * d, d) }
+                    for k in (j < j4 ? k2 : k0)..<k1 {
+                      tile[(j - j0) * tileSize + k - k0] = Kernels.screen(fp + j * d, fp + k * d, d)
+                    }
                   }
                   for j in j0..<j1 {
                     for k in max(k0, j + 1)..<max(max(k0, j + 1), k1) {
@@ -138,7 +152,9 @@ enum ClassAngleComputation {
       return (0..<c).map { j -> NearestClass in
         var merged: [(Float, Int32)] = []
         for p in 0..<parts {
-          for i in 0..<n where classes[(p * c + j) * n + i] >= 0 { merged.append((values[(p * c + j) * n + i], classes[(p * c + j) * n + i])) }
+          for i in 0..<n where classes[(p * c + j) * n + i] >= 0 {
+            merged.append((values[(p * c + j) * n + i], classes[(p * c + j) * n + i]))
+          }
         }
         merged.sort { $0.0 > $1.0 || ($0.0 == $1.0 && $0.1 < $1.1) }
         let list = Array(merged.prefix(n))
@@ -161,7 +177,11 @@ enum ClassAngleComputation {
 
   static func exactMatrix(_ directions: [Double], classes: [Int], d: Int) -> [[Double]] {
     directions.withUnsafeBufferPointer { e in
-      classes.map { a in classes.map { b in a == b ? 0 : Kernels.degrees(cosine: Kernels.dot(e.baseAddress! + a * d, e.baseAddress! + b * d, d)) } }
+      classes.map { a in
+        classes.map { b in
+          a == b ? 0 : Kernels.degrees(cosine: Kernels.dot(e.baseAddress! + a * d, e.baseAddress! + b * d, d))
+        }
+      }
     }
   }
 

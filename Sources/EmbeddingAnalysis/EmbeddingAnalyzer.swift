@@ -28,9 +28,13 @@ public enum EmbeddingAnalyzer {
   /// Analyses every split of `input`. Throws `AnalysisError` for input that has no answer (one
   /// class, a class missing from a split, zero-length or non-finite features, a class whose
   /// normalised features cancel out), before anything is written.
-  public static func analyze(_ input: AnalysisInput, options: AnalysisOptions = AnalysisOptions()) throws -> FileAnalysis {
+  public static func analyze(_ input: AnalysisInput, options: AnalysisOptions = AnalysisOptions()) throws
+    -> FileAnalysis
+  {
     let c = input.classCount, d = input.dimension
-    guard d >= 2 else { throw AnalysisError(path: input.path, reason: "features have D = \(d); the analysis needs D >= 2") }
+    guard d >= 2 else {
+      throw AnalysisError(path: input.path, reason: "features have D = \(d); the analysis needs D >= 2")
+    }
     guard let firstSplit = input.splits.first else { throw AnalysisError(path: input.path, reason: "no features") }
     guard c >= 2 else {
       throw AnalysisError(
@@ -41,7 +45,9 @@ public enum EmbeddingAnalyzer {
     // would silently average over fewer classes than the others.
     for split in input.splits {
       guard split.features.dimension == d else {
-        throw AnalysisError(path: input.path, array: split.featuresArray, reason: "has D = \(split.features.dimension), other features have D = \(d)")
+        throw AnalysisError(
+          path: input.path, array: split.featuresArray,
+          reason: "has D = \(split.features.dimension), other features have D = \(d)")
       }
       guard split.labels.count == split.features.rowCount else {
         throw AnalysisError(
@@ -51,24 +57,35 @@ public enum EmbeddingAnalyzer {
       var present = [Bool](repeating: false, count: c)
       for (row, l) in split.labels.enumerated() {
         guard l >= 0 && Int(l) < c else {
-          throw AnalysisError(path: input.path, array: split.labelsArray, reason: "holds label \(l) at row \(row), outside the \(c) classes")
+          throw AnalysisError(
+            path: input.path, array: split.labelsArray,
+            reason: "holds label \(l) at row \(row), outside the \(c) classes")
         }
         present[Int(l)] = true
       }
       if let missing = present.firstIndex(of: false) {
-        let others = input.splits.count > 1 ? " (another split has it)" : (input.classWeights != nil ? " (\(input.weightsArray) has a row for it)" : "")
+        let others =
+          input.splits.count > 1
+          ? " (another split has it)" : (input.classWeights != nil ? " (\(input.weightsArray) has a row for it)" : "")
         throw AnalysisError(
           path: input.path, array: split.labelsArray,
-          reason: "class '\(input.classNames[missing])' has no rows in the \(split.name) split\(others); \(present.filter { !$0 }.count) of \(c) classes are absent")
+          reason:
+            "class '\(input.classNames[missing])' has no rows in the \(split.name) split\(others); \(present.filter { !$0 }.count) of \(c) classes are absent"
+        )
       }
     }
     if let w = input.classWeights {
       guard w.count == c * d else {
-        throw AnalysisError(path: input.path, array: input.weightsArray, reason: "has \(w.count) values; expected [\(c), \(d)]")
+        throw AnalysisError(
+          path: input.path, array: input.weightsArray, reason: "has \(w.count) values; expected [\(c), \(d)]")
       }
-      guard w.allSatisfy(\.isFinite) else { throw AnalysisError(path: input.path, array: input.weightsArray, reason: "holds NaN or infinite values") }
+      guard w.allSatisfy(\.isFinite) else {
+        throw AnalysisError(path: input.path, array: input.weightsArray, reason: "holds NaN or infinite values")
+      }
       for j in 0..<c where (0..<d).allSatisfy({ w[j * d + $0] == 0 }) {
-        throw AnalysisError(path: input.path, array: input.weightsArray, reason: "row \(j) (class '\(input.classNames[j])') is zero: it has no direction")
+        throw AnalysisError(
+          path: input.path, array: input.weightsArray,
+          reason: "row \(j) (class '\(input.classNames[j])') is zero: it has no direction")
       }
     }
     if let (i, j) = options.plane {
@@ -80,16 +97,22 @@ public enum EmbeddingAnalyzer {
     // Norms and centres of every split first: every check runs before the long work.
     var stats: [SplitStatistics] = []
     for (s, split) in input.splits.enumerated() {
-      stats.append(try SplitStatistics(split, classCount: c, path: input.path, options: options, phase: phaseName("centres", split, input)))
+      stats.append(
+        try SplitStatistics(
+          split, classCount: c, path: input.path, options: options, phase: phaseName("centres", split, input)))
       _ = s
     }
     let referenceIndex = input.splits.firstIndex { $0.name == "train" } ?? 0
     let weights = input.classWeights.map { normalisedRows($0, rows: c, d: d) }
     let directions = weights ?? stats[referenceIndex].centres
-    let directionWords = weights != nil ? "class weights" : (input.splits.count > 1 ? "class centres (\(input.splits[referenceIndex].name) split)" : "class centres")
+    let directionWords =
+      weights != nil
+      ? "class weights"
+      : (input.splits.count > 1 ? "class centres (\(input.splits[referenceIndex].name) split)" : "class centres")
     let weightAngles = try weights.map {
       try ClassAngleComputation.summary(
-        of: "class weights", directions: $0, classCount: c, d: d, names: input.classNames, options: options, phase: "weight angles")
+        of: "class weights", directions: $0, classCount: c, d: d, names: input.classNames, options: options,
+        phase: "weight angles")
     }
 
     var splits: [SplitReport] = []
@@ -99,45 +122,64 @@ public enum EmbeddingAnalyzer {
       let phase = { (name: String) in phaseName(name, split, input) }
       let ownCentres = st.centres
       let sameReference = weights == nil && s == referenceIndex
-      let (intra, target) = perRowAngles(split, norms: st.norms, centres: ownCentres, reference: sameReference ? nil : directions, d: d, options: options, phase: phase("angles"))
+      let (intra, target) = perRowAngles(
+        split, norms: st.norms, centres: ownCentres, reference: sameReference ? nil : directions, d: d,
+        options: options, phase: phase("angles"))
       let targetAngles = target ?? intra
       let centreAngles = try ClassAngleComputation.summary(
-        of: "class centres", directions: ownCentres, classCount: c, d: d, names: input.classNames, options: options, phase: phase("centre angles"))
+        of: "class centres", directions: ownCentres, classCount: c, d: d, names: input.classNames, options: options,
+        phase: phase("centre angles"))
       var wEC: Double?
       if let weights {
         var sum = 0.0
         for j in 0..<c {
-          sum += weights.withUnsafeBufferPointer { w in ownCentres.withUnsafeBufferPointer { cc in
-            Kernels.degrees(cosine: Kernels.dot(w.baseAddress! + j * d, cc.baseAddress! + j * d, d))
-          } }
+          sum += weights.withUnsafeBufferPointer { w in
+            ownCentres.withUnsafeBufferPointer { cc in
+              Kernels.degrees(cosine: Kernels.dot(w.baseAddress! + j * d, cc.baseAddress! + j * d, d))
+            }
+          }
         }
         wEC = sum / Double(c)
       }
       let table3 = Table3(
-        wEC: wEC, wInter: weightAngles?.meanNearestDegrees, intra: intra.reduce(0, +) / Double(intra.count), inter: centreAngles.meanNearestDegrees)
+        wEC: wEC, wInter: weightAngles?.meanNearestDegrees, intra: intra.reduce(0, +) / Double(intra.count),
+        inter: centreAngles.meanNearestDegrees)
       let pairs = PairComputation.run(split, norms: st.norms, classCount: c, options: options, phase: phase("pairs"))
-      let pca = Projection.pca(split, norms: st.norms, d: d, options: options, directions: directions, classCount: c, phase: phase("pca"))
+      let pca = Projection.pca(
+        split, norms: st.norms, d: d, options: options, directions: directions, classCount: c, phase: phase("pca"))
       var plane: PlaneReport?
       var planePoints: [Double] = [], planeLabels: [Int32] = []
       if let (i, j) = options.plane {
-        let p = try Projection.plane(split, norms: st.norms, d: d, directions: directions, classes: (i, j), options: options, path: input.path)
+        let p = try Projection.plane(
+          split, norms: st.norms, d: d, directions: directions, classes: (i, j), options: options, path: input.path)
         plane = PlaneReport(
-          classes: [i, j], names: [input.classNames[i], input.classNames[j]], spannedBy: directionWords, angleBetweenDegrees: p.angle,
+          classes: [i, j], names: [input.classNames[i], input.classNames[j]], spannedBy: directionWords,
+          angleBetweenDegrees: p.angle,
           points: p.labels.count, meanInPlaneLength: p.meanLength)
         planePoints = p.points
         planeLabels = p.labels
       }
-      let reference = weights != nil ? "class weight" : (sameReference ? "class centre" : "class centre (\(input.splits[referenceIndex].name) split)")
-      splits.append(SplitReport(
-        name: split.name, rows: split.features.rowCount, featuresArray: split.featuresArray, labelsArray: split.labelsArray, table3: table3,
-        targetAngles: AngleDistribution(reference: reference, angles: targetAngles), pairs: pairs.report, centreAngles: centreAngles,
-        pca: pca.report, plane: plane))
-      views.append(SplitViews(
-        pcaPoints: pca.points, pcaDimension: pca.dimension, pcaLabels: pca.labels, planePoints: planePoints, planeLabels: planeLabels,
-        pcaDirections: pca.directions, positiveAngles: pairs.positive, negativeAngles: pairs.negative, targetAngles: targetAngles))
+      let reference =
+        weights != nil
+        ? "class weight"
+        : (sameReference ? "class centre" : "class centre (\(input.splits[referenceIndex].name) split)")
+      splits.append(
+        SplitReport(
+          name: split.name, rows: split.features.rowCount, featuresArray: split.featuresArray,
+          labelsArray: split.labelsArray, table3: table3,
+          targetAngles: AngleDistribution(reference: reference, angles: targetAngles), pairs: pairs.report,
+          centreAngles: centreAngles,
+          pca: pca.report, plane: plane))
+      views.append(
+        SplitViews(
+          pcaPoints: pca.points, pcaDimension: pca.dimension, pcaLabels: pca.labels, planePoints: planePoints,
+          planeLabels: planeLabels,
+          pcaDirections: pca.directions, positiveAngles: pairs.positive, negativeAngles: pairs.negative,
+          targetAngles: targetAngles))
     }
     let report = FileReport(
-      path: input.path, dimension: d, classCount: c, epoch: input.epoch, hasClassWeights: weights != nil, classDirections: directionWords,
+      path: input.path, dimension: d, classCount: c, epoch: input.epoch, hasClassWeights: weights != nil,
+      classDirections: directionWords,
       weightAngles: weightAngles, splits: splits)
     return FileAnalysis(report: report, views: views)
   }
@@ -176,7 +218,8 @@ public enum EmbeddingAnalyzer {
 
   /// Intra angles (to the split's own centres) and, when `reference` is given, target angles to it.
   static func perRowAngles(
-    _ split: LabelledSplit, norms: [Double], centres: [Double], reference: [Double]?, d: Int, options: AnalysisOptions, phase: String
+    _ split: LabelledSplit, norms: [Double], centres: [Double], reference: [Double]?, d: Int, options: AnalysisOptions,
+    phase: String
   ) -> (intra: [Double], target: [Double]?) {
     let n = split.features.rowCount
     var intra = [Double](repeating: 0, count: n)
@@ -199,7 +242,8 @@ public enum EmbeddingAnalyzer {
                   let y = Int(split.labels[i])
                   outputs.value.0[i] = Kernels.degrees(cosine: Kernels.dot(row, cc.baseAddress! + y * d, d) / norms[i])
                   if reference != nil {
-                    outputs.value.1[i] = Kernels.degrees(cosine: Kernels.dot(row, rr.baseAddress! + y * d, d) / norms[i])
+                    outputs.value.1[i] = Kernels.degrees(
+                      cosine: Kernels.dot(row, rr.baseAddress! + y * d, d) / norms[i])
                   }
                 }
                 lo = hi
@@ -244,7 +288,10 @@ struct SplitStatistics {
     if let bad = norms.firstIndex(where: { !($0.isFinite && $0 > 0) }) {
       let badRows = norms.filter { !($0.isFinite && $0 > 0) }.count
       let what = norms[bad].isNaN || norms[bad].isInfinite ? "NaN or infinite values" : "all zeros (no direction)"
-      throw AnalysisError(path: path, array: split.featuresArray, reason: "row \(bad) holds \(what); \(badRows) of \(n) rows have no direction (angles need non-zero, finite features)")
+      throw AnalysisError(
+        path: path, array: split.featuresArray,
+        reason:
+          "row \(bad) holds \(what); \(badRows) of \(n) rows have no direction (angles need non-zero, finite features)")
     }
     // Sums split by columns, not rows: each sum then adds its rows in row order on any thread count.
     var sums = [Double](repeating: 0, count: c * d)
@@ -286,7 +333,9 @@ struct SplitStatistics {
       guard length > 1e-6 * Double(counts[j]) else {
         throw AnalysisError(
           path: path, array: split.featuresArray,
-          reason: "class \(j)'s normalised features cancel out in the \(split.name) split (mean length \(length / Double(counts[j]))): the class has no centre direction")
+          reason:
+            "class \(j)'s normalised features cancel out in the \(split.name) split (mean length \(length / Double(counts[j]))): the class has no centre direction"
+        )
       }
       for k in 0..<d { centres[j * d + k] = sums[j * d + k] / length }
     }

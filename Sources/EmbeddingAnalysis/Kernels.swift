@@ -63,8 +63,12 @@ enum Kernels {
     let ra = UnsafeRawPointer(a), rb = UnsafeRawPointer(b)
     var k = 0
     while k + 16 <= d {
-      s0 += ra.loadUnaligned(fromByteOffset: 4 * k, as: SIMD8<Float>.self) * rb.loadUnaligned(fromByteOffset: 4 * k, as: SIMD8<Float>.self)
-      s1 += ra.loadUnaligned(fromByteOffset: 4 * k + 32, as: SIMD8<Float>.self) * rb.loadUnaligned(fromByteOffset: 4 * k + 32, as: SIMD8<Float>.self)
+      s0 +=
+        ra.loadUnaligned(fromByteOffset: 4 * k, as: SIMD8<Float>.self)
+        * rb.loadUnaligned(fromByteOffset: 4 * k, as: SIMD8<Float>.self)
+      s1 +=
+        ra.loadUnaligned(fromByteOffset: 4 * k + 32, as: SIMD8<Float>.self)
+        * rb.loadUnaligned(fromByteOffset: 4 * k + 32, as: SIMD8<Float>.self)
       k += 16
     }
     var s = (s0 + s1).sum()
@@ -79,7 +83,9 @@ enum Kernels {
   /// `out[4 * q + r]` = a_r · b_q. Each loaded chunk of a and b serves several products, which is
   /// what bounds the class-to-class cosines (loads, not multiplies, are the limit).
   @inline(__always)
-  static func screen4x2(_ a: UnsafePointer<Float>, _ b: UnsafePointer<Float>, _ d: Int, _ out: UnsafeMutablePointer<Float>) {
+  static func screen4x2(
+    _ a: UnsafePointer<Float>, _ b: UnsafePointer<Float>, _ d: Int, _ out: UnsafeMutablePointer<Float>
+  ) {
     var s00 = SIMD4<Float>(), s10 = SIMD4<Float>(), s20 = SIMD4<Float>(), s30 = SIMD4<Float>()
     var s01 = SIMD4<Float>(), s11 = SIMD4<Float>(), s21 = SIMD4<Float>(), s31 = SIMD4<Float>()
     let ra = UnsafeRawPointer(a), rb = UnsafeRawPointer(b)

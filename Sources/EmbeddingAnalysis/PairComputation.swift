@@ -13,7 +13,9 @@ enum PairComputation {
   static let reportedFars = [1e-3, 1e-4]
   static let minimumFalseAccepts = 10.0
 
-  static func run(_ split: LabelledSplit, norms: [Double], classCount c: Int, options: AnalysisOptions, phase: String) -> Result {
+  static func run(_ split: LabelledSplit, norms: [Double], classCount c: Int, options: AnalysisOptions, phase: String)
+    -> Result
+  {
     let n = split.labels.count
     // Members of each class, in row order.
     var starts = [Int](repeating: 0, count: c + 1)
@@ -38,7 +40,9 @@ enum PairComputation {
     if positivesAvailable <= cap {
       positivePairs.reserveCapacity(positivesAvailable)
       for j in 0..<c {
-        for a in starts[j]..<starts[j + 1] { for b in (a + 1)..<starts[j + 1] { positivePairs.append((members[a], members[b])) } }
+        for a in starts[j]..<starts[j + 1] {
+          for b in (a + 1)..<starts[j + 1] { positivePairs.append((members[a], members[b])) }
+        }
       }
     } else {
       var cumulative = [Int](repeating: 0, count: c)
@@ -66,7 +70,11 @@ enum PairComputation {
     var negativePairs: [(Int32, Int32)] = []
     if negativesAvailable <= cap {
       negativePairs.reserveCapacity(negativesAvailable)
-      for i in 0..<n { for j in (i + 1)..<max(i + 1, n) where split.labels[i] != split.labels[j] { negativePairs.append((Int32(i), Int32(j))) } }
+      for i in 0..<n {
+        for j in (i + 1)..<max(i + 1, n) where split.labels[i] != split.labels[j] {
+          negativePairs.append((Int32(i), Int32(j)))
+        }
+      }
     } else {
       negativePairs.reserveCapacity(cap)
       while negativePairs.count < cap {
@@ -76,12 +84,15 @@ enum PairComputation {
       }
     }
     let total = Double(positivePairs.count + negativePairs.count)
-    let positive = angles(positivePairs, split: split, norms: norms, options: options) { options.progress?(phase, Double($0) / total) }
+    let positive = angles(positivePairs, split: split, norms: norms, options: options) {
+      options.progress?(phase, Double($0) / total)
+    }
     let negative = angles(negativePairs, split: split, norms: norms, options: options) {
       options.progress?(phase, Double(positivePairs.count + $0) / total)
     }
     let report = summarize(
-      positive: positive, negative: negative, positivesAvailable: positivesAvailable, negativesAvailable: negativesAvailable)
+      positive: positive, negative: negative, positivesAvailable: positivesAvailable,
+      negativesAvailable: negativesAvailable)
     return Result(report: report, positive: positive, negative: negative)
   }
 
@@ -103,7 +114,8 @@ enum PairComputation {
         let end = min(pairs.count, start + slice * options.parts)
         let base = start
         Parallel.ranges(end - base, parts: options.parts) { r in
-          let a = UnsafeMutablePointer<Float>.allocate(capacity: d), b = UnsafeMutablePointer<Float>.allocate(capacity: d)
+          let a = UnsafeMutablePointer<Float>.allocate(capacity: d),
+            b = UnsafeMutablePointer<Float>.allocate(capacity: d)
           defer { a.deallocate(); b.deallocate() }
           for p in (base + r.lowerBound)..<(base + r.upperBound) {
             let (i, j) = (Int(pairs[p].0), Int(pairs[p].1))
@@ -125,7 +137,9 @@ enum PairComputation {
       histogram: AngleHistogram(angles))
   }
 
-  static func summarize(positive: [Double], negative: [Double], positivesAvailable: Int, negativesAvailable: Int) -> PairReport {
+  static func summarize(positive: [Double], negative: [Double], positivesAvailable: Int, negativesAvailable: Int)
+    -> PairReport
+  {
     let pos = positive.sorted(), neg = negative.sorted()
     let np = Double(pos.count), nn = Double(neg.count)
     // TAR where at most `far` of the negatives are accepted (accept: angle < threshold).
@@ -134,7 +148,8 @@ enum PairComputation {
       guard k < neg.count, !pos.isEmpty else { return RocPoint(targetFar: far, far: 1, tar: 1, thresholdDegrees: nil) }
       let t = neg[k]
       return RocPoint(
-        targetFar: far, far: Double(AngleDistribution.lowerBound(neg, t)) / nn, tar: Double(AngleDistribution.lowerBound(pos, t)) / np,
+        targetFar: far, far: Double(AngleDistribution.lowerBound(neg, t)) / nn,
+        tar: Double(AngleDistribution.lowerBound(pos, t)) / np,
         thresholdDegrees: t)
     }
     var roc: [RocPoint] = []
@@ -148,7 +163,9 @@ enum PairComputation {
         let needed = Int((minimumFalseAccepts / far).rounded(.up))
         return TarAtFar(
           far: far, tar: nil, achievedFar: nil, thresholdDegrees: nil,
-          note: "not resolved: FAR \(far) needs at least \(needed) negative pairs (\(Int(minimumFalseAccepts)) false accepts), there are \(neg.count)")
+          note:
+            "not resolved: FAR \(far) needs at least \(needed) negative pairs (\(Int(minimumFalseAccepts)) false accepts), there are \(neg.count)"
+        )
       }
       let p = point(far)
       return TarAtFar(far: far, tar: p.tar, achievedFar: p.far, thresholdDegrees: p.thresholdDegrees, note: nil)

@@ -25,7 +25,8 @@ enum Projection {
   }
 
   static func pca(
-    _ split: LabelledSplit, norms: [Double], d: Int, options: AnalysisOptions, directions: [Double], classCount c: Int, phase: String
+    _ split: LabelledSplit, norms: [Double], d: Int, options: AnalysisOptions, directions: [Double], classCount c: Int,
+    phase: String
   ) -> PCA {
     let rows = sample(split.features.rowCount, cap: options.pcaSampleCap, seed: options.seed)
     let m = rows.count
@@ -39,7 +40,8 @@ enum Projection {
     defer { transposed.deallocate(); scratch.deallocate() }
     // Split the upper triangle's rows so each part gets about the same work.
     let parts = max(1, min(options.parts, d))
-    let bounds = (0...parts).map { p in Int((Double(d) * (1 - (1 - Double(p) / Double(parts)).squareRoot())).rounded()) }
+    let bounds = (0...parts).map { p in Int((Double(d) * (1 - (1 - Double(p) / Double(parts)).squareRoot())).rounded())
+    }
     var start = 0
     while start < m {
       let count = min(block, m - start)
@@ -101,8 +103,12 @@ enum Projection {
         projectedDirections[j * k + e] = s
       }
     }
-    let report = PCAReport(sampleRows: m, rows: split.features.rowCount, eigenvalues: values, trace: trace, varianceShare2D: share2, varianceShare3D: share3)
-    return PCA(report: report, points: points, dimension: k, labels: shown.map { split.labels[$0] }, directions: projectedDirections)
+    let report = PCAReport(
+      sampleRows: m, rows: split.features.rowCount, eigenvalues: values, trace: trace, varianceShare2D: share2,
+      varianceShare3D: share3)
+    return PCA(
+      report: report, points: points, dimension: k, labels: shown.map { split.labels[$0] },
+      directions: projectedDirections)
   }
 
   struct Plane {
@@ -113,7 +119,8 @@ enum Projection {
   }
 
   static func plane(
-    _ split: LabelledSplit, norms: [Double], d: Int, directions: [Double], classes: (Int, Int), options: AnalysisOptions, path: String
+    _ split: LabelledSplit, norms: [Double], d: Int, directions: [Double], classes: (Int, Int),
+    options: AnalysisOptions, path: String
   ) throws -> Plane {
     let (i, j) = classes
     let e1 = Array(directions[(i * d)..<((i + 1) * d)])
@@ -122,7 +129,8 @@ enum Projection {
     for q in 0..<d { e2[q] -= cosine * e1[q] }
     let length = e2.reduce(0) { $0 + $1 * $1 }.squareRoot()
     guard length > 1e-9 else {
-      throw AnalysisError(path: path, reason: "--plane \(i),\(j): the two classes' directions are parallel; they span no plane")
+      throw AnalysisError(
+        path: path, reason: "--plane \(i),\(j): the two classes' directions are parallel; they span no plane")
     }
     for q in 0..<d { e2[q] /= length }
     let rows = (0..<split.labels.count).filter { split.labels[$0] == Int32(i) || split.labels[$0] == Int32(j) }
@@ -145,7 +153,9 @@ enum Projection {
       points += [a, b]
       total += (a * a + b * b).squareRoot()
     }
-    return Plane(points: points, labels: kept.map { split.labels[$0] }, angle: Kernels.degrees(cosine: cosine), meanLength: kept.isEmpty ? 0 : total / Double(kept.count))
+    return Plane(
+      points: points, labels: kept.map { split.labels[$0] }, angle: Kernels.degrees(cosine: cosine),
+      meanLength: kept.isEmpty ? 0 : total / Double(kept.count))
   }
 }
 
@@ -173,7 +183,9 @@ enum Eigen {
       var z = [Double](repeating: 0, count: k * d)
       a.withUnsafeBufferPointer { ap in
         q.withUnsafeBufferPointer { qp in
-          for e in 0..<k { for r in 0..<d { z[e * d + r] = Kernels.dot(ap.baseAddress! + r * d, qp.baseAddress! + e * d, d) } }
+          for e in 0..<k {
+            for r in 0..<d { z[e * d + r] = Kernels.dot(ap.baseAddress! + r * d, qp.baseAddress! + e * d, d) }
+          }
         }
       }
       q = z
@@ -227,7 +239,9 @@ enum Eigen {
         t[e * k + f] = s
       }
     }
-    for e in 0..<k { for f in (e + 1)..<max(e + 1, k) { let m = (t[e * k + f] + t[f * k + e]) / 2; t[e * k + f] = m; t[f * k + e] = m } }
+    for e in 0..<k {
+      for f in (e + 1)..<max(e + 1, k) { let m = (t[e * k + f] + t[f * k + e]) / 2; t[e * k + f] = m; t[f * k + e] = m }
+    }
     let (values, vectors) = jacobi(t, n: k)
     let order = (0..<k).sorted { (values[$0], -$0) > (values[$1], -$1) }
     var outVectors: [Double] = []

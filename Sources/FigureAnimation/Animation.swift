@@ -62,8 +62,10 @@ public enum Animation {
       figures = Figure.sharingLimits(across: figures)
     case .sphere:
       let reference = try split(last.embeddings, settings.splits[settings.splits.count - 1])
-      var sceneOptions = SphereViews.options(last.embeddings, palette: settings.palette, view: settings.view, weightLabels: settings.sphereWeightLabels)
-      sceneOptions.view = try SphereViews.fixedView(try SphereViews.input(last.embeddings, split: reference), options: sceneOptions, path: last.embeddings.path)
+      var sceneOptions = SphereViews.options(
+        last.embeddings, palette: settings.palette, view: settings.view, weightLabels: settings.sphereWeightLabels)
+      sceneOptions.view = try SphereViews.fixedView(
+        try SphereViews.input(last.embeddings, split: reference), options: sceneOptions, path: last.embeddings.path)
       sceneOptions.boundarySamples = settings.boundarySamples
       sceneOptions.zoneAzimuths = settings.zoneAzimuths
       sceneOptions.zoneRadialStep = settings.zoneRadialStep
@@ -72,10 +74,12 @@ public enum Animation {
       figures = try concurrentMap(frames) { frame in
         let e = frame.embeddings
         // A band above each scene holds the frame label clear of the sphere (same size in every frame).
-        var f = Figure(rows: 1, columns: 2 * settings.splits.count, panelWidth: 150, panelHeight: 150 * (1 + Self.labelBand))
+        var f = Figure(
+          rows: 1, columns: 2 * settings.splits.count, panelWidth: 150, panelHeight: 150 * (1 + Self.labelBand))
         for (k, choice) in settings.splits.enumerated() {
           let s = try split(e, choice)
-          let panels = try SphereViews.panels(e, split: s, input: try SphereViews.input(e, split: s), options: sceneOptions, title: s.setName,
+          let panels = try SphereViews.panels(
+            e, split: s, input: try SphereViews.input(e, split: s), options: sceneOptions, title: s.setName,
             accuracySubtitle: false)  // the frame label states it
           f[0, 2 * k] = Self.withLabelBand(panels.sphere)
           f[0, 2 * k + 1] = Self.withLabelBand(panels.raw)
@@ -105,7 +109,8 @@ public enum Animation {
   static func withLabelBand(_ panel: Panel) -> Panel {
     guard case .exactly(let l) = panel.limits else { return panel }
     var copy = panel
-    copy.limits = .exactly(AxisLimits(xMin: l.x.lower, xMax: l.x.upper, yMin: l.y.lower, yMax: l.y.upper + labelBand * l.y.span))
+    copy.limits = .exactly(
+      AxisLimits(xMin: l.x.lower, xMax: l.x.upper, yMin: l.y.lower, yMax: l.y.upper + labelBand * l.y.span))
     return copy
   }
 
@@ -114,26 +119,34 @@ public enum Animation {
   /// - Throws: `GIFEncodingError` naming `path` for too many frames or a size over the limits (checked
   ///   before any frame is encoded); no partial file is left on any error.
   @discardableResult
-  public static func write(_ figures: [Figure], to path: String, settings: AnimationSettings) throws -> (frames: Int, width: Int, height: Int) {
+  public static func write(_ figures: [Figure], to path: String, settings: AnimationSettings) throws -> (
+    frames: Int, width: Int, height: Int
+  ) {
     guard !figures.isEmpty else { throw GIFEncodingError.emptyAnimation(file: path) }
-    guard figures.count <= GIFOptions.maximumFrames else { throw GIFEncodingError.tooManyFrames(file: path, limit: GIFOptions.maximumFrames) }
+    guard figures.count <= GIFOptions.maximumFrames else {
+      throw GIFEncodingError.tooManyFrames(file: path, limit: GIFOptions.maximumFrames)
+    }
     let first = try figures[0].layout()
     let width = pixels(first.width, dpi: settings.dpi), height = pixels(first.height, dpi: settings.dpi)
     guard (1...GIFOptions.maximumSide).contains(width), (1...GIFOptions.maximumSide).contains(height) else {
       throw GIFEncodingError.frameTooLarge(file: path, width: width, height: height, limit: GIFOptions.maximumSide)
     }
     let palette = try GIFPalette.figure(classColors: classColors(settings), extra: extraColors)
-    let options = GIFOptions(delayCentiseconds: settings.frameDelay, finalDelayCentiseconds: settings.finalDelay, loopCount: 0)
+    let options = GIFOptions(
+      delayCentiseconds: settings.frameDelay, finalDelayCentiseconds: settings.finalDelay, loopCount: 0)
     let writer = try GIFWriter(path: path, width: width, height: height, palette: palette, options: options)
     do {
       // Frames are rendered a batch at a time on every core while the previous batch is quantised and
       // encoded here, in order: the output does not depend on which worker rendered which frame.
       let batch = max(2, ProcessInfo.processInfo.activeProcessorCount * 2)
-      let batches = stride(from: 0, to: figures.count, by: batch).map { Array(figures[$0..<min(figures.count, $0 + batch)]) }
+      let batches = stride(from: 0, to: figures.count, by: batch).map {
+        Array(figures[$0..<min(figures.count, $0 + batch)])
+      }
       var next: RenderedBatch? = RenderedBatch(batches[0], width: width, height: height, dpi: settings.dpi)
       for k in batches.indices {
         let frames = try next!.wait()
-        next = k + 1 < batches.count ? RenderedBatch(batches[k + 1], width: width, height: height, dpi: settings.dpi) : nil
+        next =
+          k + 1 < batches.count ? RenderedBatch(batches[k + 1], width: width, height: height, dpi: settings.dpi) : nil
         do {
           for rgba in frames { try writer.add(GIFFrame(width: width, height: height, rgba: rgba)) }
         } catch {
@@ -197,17 +210,23 @@ public enum Animation {
     if let s = CheckpointViews.split(e, choice.rawValue) { return s }
     throw EmbeddingError(
       path: e.path, array: "\(choice.rawValue)_features",
-      reason: "this frame has no \(choice.rawValue) split (it has: \(e.splits.map(\.name).joined(separator: ", "))); snapshots hold the test split only, use --split test")
+      reason:
+        "this frame has no \(choice.rawValue) split (it has: \(e.splits.map(\.name).joined(separator: ", "))); snapshots hold the test split only, use --split test"
+    )
   }
 
   /// The largest per-frame raw radius (the quantile of ‖x‖), so the raw view keeps one scale.
-  static func rawExtent(_ frames: [AnimationFrame], splits: [CheckpointViews.SplitChoice], quantile: Double) throws -> Double {
+  static func rawExtent(_ frames: [AnimationFrame], splits: [CheckpointViews.SplitChoice], quantile: Double) throws
+    -> Double
+  {
     var extent = 0.0
     for frame in frames {
       for choice in splits {
         let s = try split(frame.embeddings, choice)
         let d = frame.embeddings.dimension
-        var norms = (0..<s.count).map { i in (0..<d).reduce(0.0) { $0 + Double(s.features[i * d + $1] * s.features[i * d + $1]) }.squareRoot() }
+        var norms = (0..<s.count).map { i in
+          (0..<d).reduce(0.0) { $0 + Double(s.features[i * d + $1] * s.features[i * d + $1]) }.squareRoot()
+        }
         norms.sort()
         guard !norms.isEmpty else { continue }
         extent = max(extent, norms[min(norms.count - 1, Int((quantile * Double(norms.count - 1)).rounded()))])
@@ -218,7 +237,9 @@ public enum Animation {
 
   /// The frame label, in the first panel of every split (with that split's accuracy) or, without
   /// splits, in the first panel: epoch and iteration, loss, accuracy on three short lines.
-  static func labelled(_ figure: Figure, frame: AnimationFrame, splits: [CheckpointViews.SplitChoice], panelsPerSplit: Int = 1) -> Figure {
+  static func labelled(
+    _ figure: Figure, frame: AnimationFrame, splits: [CheckpointViews.SplitChoice], panelsPerSplit: Int = 1
+  ) -> Figure {
     let e = frame.embeddings
     var head: [String] = []
     if let epoch = e.epoch { head.append("epoch \(epoch)") }

@@ -31,7 +31,9 @@ public enum AnimationBenchmark {
   }
 
   /// Writes `frames` snapshots of `points` test features with `dimension` 2 or 3 into `directory/snapshots`.
-  public static func writeSnapshots(into directory: String, frames: Int, points: Int, dimension d: Int, classes: Int = 10) throws {
+  public static func writeSnapshots(
+    into directory: String, frames: Int, points: Int, dimension d: Int, classes: Int = 10
+  ) throws {
     precondition((2...3).contains(d) && frames > 0 && points > 0 && classes > 0)
     var state: UInt64 = 0x2545_F491_4F6C_DD1D
     func uniform() -> Float {
@@ -76,22 +78,30 @@ public enum AnimationBenchmark {
 
   /// Times reading the run at `directory`, building its frame figures sized to `width` × `height` px
   /// and writing the GIF to `path`.
-  public static func measure(run directory: String, settings: AnimationSettings, width: Int, height: Int, path: String) throws -> Result {
+  public static func measure(run directory: String, settings: AnimationSettings, width: Int, height: Int, path: String)
+    throws -> Result
+  {
     var phases: [Phase] = []
     func timed<T>(_ name: String, _ body: () throws -> T) rethrows -> T {
       let wall = DispatchTime.now().uptimeNanoseconds, cpu = processCPUSeconds()
       let value = try body()
-      phases.append(Phase(name: name, seconds: Double(DispatchTime.now().uptimeNanoseconds - wall) / 1e9, cpuSeconds: processCPUSeconds() - cpu))
+      phases.append(
+        Phase(
+          name: name, seconds: Double(DispatchTime.now().uptimeNanoseconds - wall) / 1e9,
+          cpuSeconds: processCPUSeconds() - cpu))
       return value
     }
     let frames = try timed("read") { try AnimationFrames.load([directory]) }
-    let figures = try timed("figures") { try sized(try Animation.figures(frames, settings: settings), width: width, height: height, dpi: settings.dpi) }
+    let figures = try timed("figures") {
+      try sized(try Animation.figures(frames, settings: settings), width: width, height: height, dpi: settings.dpi)
+    }
     let written = try timed("render+encode") { try Animation.write(figures, to: path, settings: settings) }
     let bytes = (try FileManager.default.attributesOfItem(atPath: path)[.size] as? NSNumber)?.intValue ?? 0
-    let view = switch settings.content {
-    case .sphere: "sphere"
-    case .plane(let kind): "plane (\(kind.rawValue))"
-    }
+    let view =
+      switch settings.content {
+      case .sphere: "sphere"
+      case .plane(let kind): "plane (\(kind.rawValue))"
+      }
     return Result(
       view: view, frames: written.frames, points: frames.first?.embeddings.splits.first?.count ?? 0,
       width: written.width, height: written.height, bytes: bytes, phases: phases)

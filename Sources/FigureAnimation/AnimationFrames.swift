@@ -23,7 +23,9 @@ public enum AnimationFrames {
   /// names); two frames at the same iteration keep the first.
   /// - Throws: `EmbeddingError` naming the first file whose feature dimension or class count differs
   ///   from the first frame's.
-  public static func load(_ paths: [String], options: EmbeddingReader.Options = EmbeddingReader.Options()) throws -> [AnimationFrame] {
+  public static func load(_ paths: [String], options: EmbeddingReader.Options = EmbeddingReader.Options()) throws
+    -> [AnimationFrame]
+  {
     var frames: [AnimationFrame] = []
     for path in paths {
       var isDirectory: ObjCBool = false
@@ -39,23 +41,33 @@ public enum AnimationFrames {
   }
 
   /// A run's epoch checkpoints and iteration snapshots.
-  public static func run(_ run: RunDirectory, options: EmbeddingReader.Options = EmbeddingReader.Options()) throws -> [AnimationFrame] {
+  public static func run(_ run: RunDirectory, options: EmbeddingReader.Options = EmbeddingReader.Options()) throws
+    -> [AnimationFrame]
+  {
     var frames = try run.savedEpochs().map { epoch -> AnimationFrame in
-      let e = try EmbeddingReader.embeddings(checkpoint: try run.readCheckpoint(epoch: epoch), path: run.metadataPath(epoch: epoch), options: options)
+      let e = try EmbeddingReader.embeddings(
+        checkpoint: try run.readCheckpoint(epoch: epoch), path: run.metadataPath(epoch: epoch), options: options)
       return AnimationFrame(embeddings: e, trainingLoss: e.metadata?.meanLoss)
     }
     // Any `iter-*.npz`, not only the trainer's 7-digit names: frames are put in iteration order later.
     let directory = run.snapshotDirectory
-    let names = ((try? FileManager.default.contentsOfDirectory(atPath: directory)) ?? []).filter { $0.hasPrefix("iter-") && $0.hasSuffix(".npz") }
+    let names = ((try? FileManager.default.contentsOfDirectory(atPath: directory)) ?? []).filter {
+      $0.hasPrefix("iter-") && $0.hasSuffix(".npz")
+    }
     frames += try names.map { try file((directory as NSString).appendingPathComponent($0), options: options) }
     if frames.isEmpty {
-      throw EmbeddingError(path: run.path, reason: "no epoch checkpoints (epoch-NNN.json) and no \(RunDirectory.snapshotDirectoryName)/iter-*.npz to animate")
+      throw EmbeddingError(
+        path: run.path,
+        reason:
+          "no epoch checkpoints (epoch-NNN.json) and no \(RunDirectory.snapshotDirectoryName)/iter-*.npz to animate")
     }
     return frames
   }
 
   /// One file: a checkpoint, a snapshot or any embedding file `margins plot` reads.
-  public static func file(_ path: String, options: EmbeddingReader.Options = EmbeddingReader.Options()) throws -> AnimationFrame {
+  public static func file(_ path: String, options: EmbeddingReader.Options = EmbeddingReader.Options()) throws
+    -> AnimationFrame
+  {
     let e = try EmbeddingReader.read(path, options: options)
     if let m = e.metadata { return AnimationFrame(embeddings: e, trainingLoss: m.meanLoss) }
     var loss: Double?
@@ -63,7 +75,9 @@ public enum AnimationFrames {
       switch array.values {
       case .float32(let v) where v.count == 1: loss = Double(v[0])
       case .float64(let v) where v.count == 1: loss = v[0]
-      default: throw EmbeddingError(path: path, array: "train_loss", reason: "has shape \(array.shape); expected a float scalar")
+      default:
+        throw EmbeddingError(
+          path: path, array: "train_loss", reason: "has shape \(array.shape); expected a float scalar")
       }
     }
     return AnimationFrame(embeddings: e, trainingLoss: loss)
@@ -74,12 +88,16 @@ public enum AnimationFrames {
     let all = frames.map(\.embeddings)
     let sorted: [AnimationFrame]
     if all.allSatisfy({ $0.iteration != nil }) {
-      sorted = frames.enumerated().sorted { ($0.element.embeddings.iteration!, $0.offset) < ($1.element.embeddings.iteration!, $1.offset) }.map(\.element)
+      sorted = frames.enumerated().sorted {
+        ($0.element.embeddings.iteration!, $0.offset) < ($1.element.embeddings.iteration!, $1.offset)
+      }.map(\.element)
       var seen = Set<Int>()
       return sorted.filter { seen.insert($0.embeddings.iteration!).inserted }
     }
     if all.allSatisfy({ $0.epoch != nil }) {
-      return frames.enumerated().sorted { ($0.element.embeddings.epoch!, $0.offset) < ($1.element.embeddings.epoch!, $1.offset) }.map(\.element)
+      return frames.enumerated().sorted {
+        ($0.element.embeddings.epoch!, $0.offset) < ($1.element.embeddings.epoch!, $1.offset)
+      }.map(\.element)
     }
     return frames.sorted { naturalKey($0.embeddings.path).lexicographicallyPrecedes(naturalKey($1.embeddings.path)) }
   }
@@ -115,12 +133,16 @@ public enum AnimationFrames {
       if e.dimension != first.dimension {
         throw EmbeddingError(
           path: e.path, array: "features",
-          reason: "has D = \(e.dimension), but \(first.path) has D = \(first.dimension): one animation needs one feature dimension")
+          reason:
+            "has D = \(e.dimension), but \(first.path) has D = \(first.dimension): one animation needs one feature dimension"
+        )
       }
       if e.classCount != first.classCount {
         throw EmbeddingError(
           path: e.path, array: "class_weights",
-          reason: "has \(e.classCount) classes, but \(first.path) has \(first.classCount): one animation needs one class count")
+          reason:
+            "has \(e.classCount) classes, but \(first.path) has \(first.classCount): one animation needs one class count"
+        )
       }
     }
   }

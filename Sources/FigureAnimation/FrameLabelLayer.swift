@@ -20,7 +20,8 @@ public struct FrameLabelLayer: PlotLayer {
     for (k, line) in lines.enumerated() {
       canvas.renderer.drawText(
         line, at: Point(x: box.minX + 0.4 * size, y: box.minY + size * (1.25 + 1.2 * Double(k))),
-        style: TextStyle(font: font, color: .gray(0.15), halo: Stroke(color: .white, width: size * 0.3)), clip: canvas.clip)
+        style: TextStyle(font: font, color: .gray(0.15), halo: Stroke(color: .white, width: size * 0.3)),
+        clip: canvas.clip)
     }
   }
 }

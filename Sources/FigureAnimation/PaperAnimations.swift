@@ -29,7 +29,8 @@ public struct PaperAnimation: Sendable {
     s.splits = [.test]
     return PaperAnimation(
       name: "arcface-training",
-      summary: "The ArcFace toy run as an animated GIF: test features on the unit circle with decision sectors and margin zones every 40 iterations (iteration snapshots) and at every saved epoch, on fixed axes, labelled with epoch, iteration, loss and accuracy.",
+      summary:
+        "The ArcFace toy run as an animated GIF: test features on the unit circle with decision sectors and margin zones every 40 iterations (iteration snapshots) and at every saved epoch, on fixed axes, labelled with epoch, iteration, loss and accuracy.",
       run: RunReference("arcface", "arcface"), settings: s)
   }()
 
@@ -38,7 +39,8 @@ public struct PaperAnimation: Sendable {
     s.content = .sphere
     return PaperAnimation(
       name: "sphere-arcface-training",
-      summary: "ArcFace with a 3-D feature layer as an animated GIF: test features on the sphere and raw, from one fixed view, after every saved epoch (and iteration snapshot), labelled with epoch, iteration, loss and accuracy.",
+      summary:
+        "ArcFace with a 3-D feature layer as an animated GIF: test features on the sphere and raw, from one fixed view, after every saved epoch (and iteration snapshot), labelled with epoch, iteration, loss and accuracy.",
       run: RunReference("sphere-arcface", "arcface"), settings: s)
   }()
 }

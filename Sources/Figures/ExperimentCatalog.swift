@@ -23,7 +23,9 @@ public struct ExperimentCatalog: Sendable {
   /// - Throws: `EmbeddingError` naming a file that is not an experiment.
   public init(directory: String) throws {
     self.directory = directory
-    let names = ((try? FileManager.default.contentsOfDirectory(atPath: directory)) ?? []).filter { $0.hasSuffix(".json") }.sorted()
+    let names = ((try? FileManager.default.contentsOfDirectory(atPath: directory)) ?? []).filter {
+      $0.hasSuffix(".json")
+    }.sorted()
     var runs: [String: [Run]] = [:]
     for file in names {
       let path = (directory as NSString).appendingPathComponent(file)
@@ -32,7 +34,9 @@ public struct ExperimentCatalog: Sendable {
         let name = object["name"] as? String, let list = object["runs"] as? [[String: Any]]
       else { throw EmbeddingError(path: path, reason: "not an experiment file (expected \"name\" and \"runs\")") }
       runs[name] = try list.map { run in
-        guard let runName = run["name"] as? String else { throw EmbeddingError(path: path, array: "runs", reason: "a run has no name") }
+        guard let runName = run["name"] as? String else {
+          throw EmbeddingError(path: path, array: "runs", reason: "a run has no name")
+        }
         let parameters = run["parameters"] as? [String: Any]
         return Run(
           experiment: name, name: runName, loss: (run["loss"] as? String).flatMap(LossKind.init(rawValue:)),
@@ -46,14 +50,17 @@ public struct ExperimentCatalog: Sendable {
   /// - Throws: `EmbeddingError` when the experiment file does not exist.
   public func runs(of experiment: String) throws -> [Run] {
     guard let list = runs[experiment] else {
-      throw EmbeddingError(path: (directory as NSString).appendingPathComponent("\(experiment).json"), reason: "no such experiment")
+      throw EmbeddingError(
+        path: (directory as NSString).appendingPathComponent("\(experiment).json"), reason: "no such experiment")
     }
     return list
   }
 
   public func run(_ reference: RunReference) throws -> Run {
     guard let run = try runs(of: reference.experiment).first(where: { $0.name == reference.run }) else {
-      throw EmbeddingError(path: (directory as NSString).appendingPathComponent("\(reference.experiment).json"), reason: "declares no run '\(reference.run)'")
+      throw EmbeddingError(
+        path: (directory as NSString).appendingPathComponent("\(reference.experiment).json"),
+        reason: "declares no run '\(reference.run)'")
     }
     return run
   }
@@ -69,7 +76,10 @@ public struct ExperimentCatalog: Sendable {
     }
     guard let o = value as? [String: Any], let base = o["base"] as? Double, let gamma = o["gamma"] as? Double,
       let power = o["power"] as? Double
-    else { throw EmbeddingError(path: path, array: "runs.\(run).lambda", reason: "expected a name or {base, gamma, power[, minimum]}") }
+    else {
+      throw EmbeddingError(
+        path: path, array: "runs.\(run).lambda", reason: "expected a name or {base, gamma, power[, minimum]}")
+    }
     return LambdaSchedule(base: base, gamma: gamma, power: power, minimum: o["minimum"] as? Double ?? 0)
   }
 }

@@ -42,9 +42,11 @@ public struct CheckpointSource: Sendable {
       checkpoint = try CheckpointReader.read(run.path)
     } catch CheckpointError.missing(let path, _) {
       throw CheckpointError.missing(
-        path: path, hint: "Train it with `margins train \(reference.experiment) --run \(reference.run)` (or `make figures`).")
+        path: path,
+        hint: "Train it with `margins train \(reference.experiment) --run \(reference.run)` (or `make figures`).")
     }
-    return try EmbeddingReader.embeddings(checkpoint: checkpoint, path: try CheckpointReader.metadataPath(for: run.path))
+    return try EmbeddingReader.embeddings(
+      checkpoint: checkpoint, path: try CheckpointReader.metadataPath(for: run.path))
   }
 
   /// The metadata file of a run's newest checkpoint (for provenance without reading arrays).
@@ -58,7 +60,8 @@ public struct CheckpointSource: Sendable {
     let epochs = run.savedEpochs()
     guard !epochs.isEmpty else { return [try latest(reference)] }
     return try epochs.map { epoch in
-      try EmbeddingReader.embeddings(checkpoint: try run.readCheckpoint(epoch: epoch), path: run.metadataPath(epoch: epoch))
+      try EmbeddingReader.embeddings(
+        checkpoint: try run.readCheckpoint(epoch: epoch), path: run.metadataPath(epoch: epoch))
     }
   }
 }
@@ -107,7 +110,8 @@ public struct PaperFigure: Sendable {
   }
 
   /// Loads the checkpoints and builds the figure.
-  public func figure(from source: CheckpointSource, options: PaperFigureOptions = PaperFigureOptions()) throws -> Figure {
+  public func figure(from source: CheckpointSource, options: PaperFigureOptions = PaperFigureOptions()) throws -> Figure
+  {
     var figure = try build(source, try runs(in: source), options)
     figure.compactMode = options.compact
     return figure

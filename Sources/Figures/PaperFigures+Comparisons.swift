@@ -19,24 +19,28 @@ extension PaperFigure {
       if withSectors {
         let sectors = CheckpointViews.sectors(e)
         var panel = Panel.angular(
-          subtitle: marginNote(sectors), cloud: CheckpointViews.cloud(e, split: test(e)), directions: CheckpointViews.directions(e),
+          subtitle: marginNote(sectors), cloud: CheckpointViews.cloud(e, split: test(e)),
+          directions: CheckpointViews.directions(e),
           sectors: sectors, density: .jitter)
         panel.compactSubtitle = marginNote(sectors).replacingOccurrences(of: "margin zone ", with: "margin ")
         figure[2, column] = panel
       }
     }
     figure.legendTitle = "digit"
-    let rows = withSectors
+    let rows =
+      withSectors
       ? "training features (top), test features (middle), test features on the unit circle with the decision sectors (bottom)"
       : "training features (top), test features (bottom)"
-    figure.caption = CheckpointViews.caption(all) + lambdaCaption(all) + [("rows", rows)]
+    figure.caption =
+      CheckpointViews.caption(all) + lambdaCaption(all) + [("rows", rows)]
       + (withSectors ? [("circle", AngularDensity.jitter.captionNote!)] : [])
     return figure
   }
 
   static let l2Softmax = PaperFigure(
     name: "l2-softmax",
-    summary: "L2-constrained softmax (features rescaled to α = 10) vs softmax: training and test features; the L2 features sit on one circle and only their angle is learned.",
+    summary:
+      "L2-constrained softmax (features rescaled to α = 10) vs softmax: training and test features; the L2 features sit on one circle and only their angle is learned.",
     // L-Softmax with m = 1 is softmax without bias: the L-Softmax figure's first run is the baseline.
     runs: .runs([RunReference("lsoftmax-fig2", "m1"), RunReference("l2-softmax", "l2-softmax")])
   ) { source, runs, _ in
@@ -45,7 +49,8 @@ extension PaperFigure {
 
   static let weightedSoftmax = PaperFigure(
     name: "weighted-softmax",
-    summary: "Weighted vs plain softmax on an imbalanced MNIST (digits 0-4 capped at 300 training images): training and test features, and the label-free decision sectors; class balancing widens the minority classes' sectors.",
+    summary:
+      "Weighted vs plain softmax on an imbalanced MNIST (digits 0-4 capped at 300 training images): training and test features, and the label-free decision sectors; class balancing widens the minority classes' sectors.",
     runs: .experiment("weighted-softmax")
   ) { source, runs, _ in
     sideBySide(try runs.map(source.latest), withSectors: true)
@@ -53,11 +58,14 @@ extension PaperFigure {
 
   static let overview = PaperFigure(
     name: "overview",
-    summary: "Every loss of the family on 2-D MNIST, two losses per row: test features, and the test features on the unit circle with decision sectors and margin zones (training features: lsoftmax-fig2 and the report's table).",
+    summary:
+      "Every loss of the family on 2-D MNIST, two losses per row: test features, and the test features on the unit circle with decision sectors and margin zones (training features: lsoftmax-fig2 and the report's table).",
     runs: .runs([
-      RunReference("lsoftmax-fig2", "m1"), RunReference("weighted-softmax", "weighted"), RunReference("lsoftmax-fig2", "m4"),
+      RunReference("lsoftmax-fig2", "m1"), RunReference("weighted-softmax", "weighted"),
+      RunReference("lsoftmax-fig2", "m4"),
       RunReference("all-losses", "modified-softmax"), RunReference("all-losses", "a-softmax"),
-      RunReference("l2-softmax", "l2-softmax"), RunReference("all-losses", "normface"), RunReference("all-losses", "cosface"),
+      RunReference("l2-softmax", "l2-softmax"), RunReference("all-losses", "normface"),
+      RunReference("all-losses", "cosface"),
       RunReference("all-losses", "arcface"), RunReference("all-losses", "combined"),
     ]),
     maximumRasterDPI: 110
@@ -80,7 +88,8 @@ extension PaperFigure {
       let sectors = CheckpointViews.sectors(e)
       var circle = Panel.angular(
         subtitle: marginNote(sectors).replacingOccurrences(of: "margin zone ", with: "margin "),
-        cloud: CheckpointViews.cloud(e, split: test(e)), directions: CheckpointViews.directions(e), sectors: sectors, density: .jitter)
+        cloud: CheckpointViews.cloud(e, split: test(e)), directions: CheckpointViews.directions(e), sectors: sectors,
+        density: .jitter)
       circle.showsAxes = false
       circle.compactSubtitle = compactMarginNote(sectors)
       figure[row, column] = features
@@ -89,11 +98,15 @@ extension PaperFigure {
     // At a column's width the four columns stay (a 2-column form was 17 in tall): an overview of shapes.
     figure.limitSharing = .independent
     figure.legendTitle = "digit"
-    figure.caption = CheckpointViews.caption(all).filter { $0.key != "epoch" } + [
-      ("epoch", "\(common.map(String.init) ?? "?") unless the title says otherwise"),
-      ("pairs", "each loss: test features (left, own scale, no ticks; under them the test accuracy) and on the unit circle with decision sectors and margin zones (right; under it the widest margin zone)"),
-      ("circle", AngularDensity.jitter.captionNote!),
-    ]
+    figure.caption =
+      CheckpointViews.caption(all).filter { $0.key != "epoch" } + [
+        ("epoch", "\(common.map(String.init) ?? "?") unless the title says otherwise"),
+        (
+          "pairs",
+          "each loss: test features (left, own scale, no ticks; under them the test accuracy) and on the unit circle with decision sectors and margin zones (right; under it the widest margin zone)"
+        ),
+        ("circle", AngularDensity.jitter.captionNote!),
+      ]
     return figure
   }
 }

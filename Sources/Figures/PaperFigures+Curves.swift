@@ -6,10 +6,12 @@ import MarginMath
 extension PaperFigure {
   static let angleHistograms = PaperFigure(
     name: "angle-histograms",
-    summary: "Angle between each feature and its own class weight, training set vs test set, for softmax and the margin losses; margins pull the training angles in, and the test angles follow less tightly.",
+    summary:
+      "Angle between each feature and its own class weight, training set vs test set, for softmax and the margin losses; margins pull the training angles in, and the test angles follow less tightly.",
     runs: .runs([
       RunReference("lsoftmax-fig2", "m1"), RunReference("lsoftmax-fig2", "m4"), RunReference("all-losses", "a-softmax"),
-      RunReference("all-losses", "cosface"), RunReference("all-losses", "arcface"), RunReference("l2-softmax", "l2-softmax"),
+      RunReference("all-losses", "cosface"), RunReference("all-losses", "arcface"),
+      RunReference("l2-softmax", "l2-softmax"),
     ])
   ) { source, runs, _ in
     let all = try runs.map(source.latest)
@@ -28,11 +30,14 @@ extension PaperFigure {
       let series = splits.map { s in
         HistogramSeries.anglesPooled(
           of: CheckpointViews.cloud(e, split: s), directions: directions, name: s.setName,
-          color: s.name == "train" ? Color(red: 0.35, green: 0.55, blue: 0.85) : .black, binCount: bins, range: 0...upper)
+          color: s.name == "train" ? Color(red: 0.35, green: 0.55, blue: 0.85) : .black, binCount: bins,
+          range: 0...upper)
       }
       let angles = splits.flatMap { CheckpointViews.cloud(e, split: $0).anglesToOwnClass(directions: directions) }
       let past = angles.filter { $0 > upper }.count
-      if past > 0 { beyond.append(String(format: "%@ %.1f %%", label, 100 * Double(past) / Double(max(1, angles.count)))) }
+      if past > 0 {
+        beyond.append(String(format: "%@ %.1f %%", label, 100 * Double(past) / Double(max(1, angles.count))))
+      }
       var panel = Panel(
         title: label, subtitle: String(format: "mean: train %.1f°, test %.1f°", means[0], means[1]),
         layers: [HistogramLayer(series: series, style: .trainFilledTestOutlined)], limits: .nice, equalAspect: false,
@@ -44,16 +49,22 @@ extension PaperFigure {
     figure.style.legend = .bottom
     figure.compactColumns = 2
     figure.compactReflowsByRow = true
-    figure.caption = CheckpointViews.caption(all) + [
-      ("angles", String(format: "between each feature and its own class weight, 0° to %.0f° in every panel", upper) + (beyond.isEmpty ? "" : "; beyond it, not drawn: " + beyond.joined(separator: ", "))),
-      ("under each panel", "mean angle, training / test"),
-    ]
+    figure.caption =
+      CheckpointViews.caption(all) + [
+        (
+          "angles",
+          String(format: "between each feature and its own class weight, 0° to %.0f° in every panel", upper)
+            + (beyond.isEmpty ? "" : "; beyond it, not drawn: " + beyond.joined(separator: ", "))
+        ),
+        ("under each panel", "mean angle, training / test"),
+      ]
     return figure
   }
 
   static let targetLogitCurves = PaperFigure(
     name: "psi-curves",
-    summary: "Target logits ψ(θ): AM-Softmax's comparison (softmax, A-Softmax m = 2, 4 with λ = 0 and m = 4 with λ = 5, AM-Softmax m = 0.35) and ArcFace's (SphereFace m = 1.35, ArcFace m = 0.5, CosFace m = 0.35 and two combined margins over θ ∈ [20°, 100°]).",
+    summary:
+      "Target logits ψ(θ): AM-Softmax's comparison (softmax, A-Softmax m = 2, 4 with λ = 0 and m = 4 with λ = 5, AM-Softmax m = 0.35) and ArcFace's (SphereFace m = 1.35, ArcFace m = 0.5, CosFace m = 0.35 and two combined margins over θ ∈ [20°, 100°]).",
     runs: .none
   ) { _, _, _ in
     var figure = Figure(rows: 1, columns: 2, panelWidth: 260, panelHeight: 200)
@@ -61,7 +72,8 @@ extension PaperFigure {
       curves.enumerated().map { index, curve in
         let samples = curve.samples(fromDegrees: from, toDegrees: to, stepDegrees: 0.5)
         return Polyline(
-          xs: samples.map(\.x), ys: samples.map(\.y), name: curve.name, color: Palette.colorBlindSafe.color(forClass: index),
+          xs: samples.map(\.x), ys: samples.map(\.y), name: curve.name,
+          color: Palette.colorBlindSafe.color(forClass: index),
           lineWidth: 1.4)
       }
     }
@@ -85,14 +97,18 @@ extension PaperFigure {
 
   static let lambdaSchedules = PaperFigure(
     name: "lambda-schedules",
-    summary: "λ annealing of L-Softmax and A-Softmax: the official L-Softmax MNIST schedule (base 1000, γ 2.5e-5, power 35), SphereFace's (base 1000, γ 0.12, power 1, λ_min 5), and the default profile's schedules from the experiment files, sized to its ~1,900 iterations; left over 30,000 iterations, right over the default profile's run.",
+    summary:
+      "λ annealing of L-Softmax and A-Softmax: the official L-Softmax MNIST schedule (base 1000, γ 2.5e-5, power 35), SphereFace's (base 1000, γ 0.12, power 1, λ_min 5), and the default profile's schedules from the experiment files, sized to its ~1,900 iterations; left over 30,000 iterations, right over the default profile's run.",
     runs: .none
   ) { source, _, _ in
-    var schedules: [(String, LambdaSchedule)] = [("L-Softmax official (MNIST)", .lSoftmaxMNIST), ("SphereFace official", .sphereFace)]
+    var schedules: [(String, LambdaSchedule)] = [
+      ("L-Softmax official (MNIST)", .lSoftmaxMNIST), ("SphereFace official", .sphereFace),
+    ]
     for reference in lambdaScheduleRuns {
       let run = try source.experiments.run(reference)
       guard let lambda = run.lambda else {
-        throw EmbeddingError(path: source.experiments.directory, array: "\(reference).lambda", reason: "the run sets no λ schedule")
+        throw EmbeddingError(
+          path: source.experiments.directory, array: "\(reference).lambda", reason: "the run sets no λ schedule")
       }
       schedules.append(("\(reference.experiment) (default)", lambda))
     }
@@ -106,7 +122,8 @@ extension PaperFigure {
     }
     var figure = Figure(rows: 1, columns: 2, panelWidth: 300, panelHeight: 200)
     figure[0, 0] = .curves(
-      title: "λ schedules", curves: curves(through: 30_000, step: 25), xLabel: "iteration", yLabel: "λ (floored at 0.001)",
+      title: "λ schedules", curves: curves(through: 30_000, step: 25), xLabel: "iteration",
+      yLabel: "λ (floored at 0.001)",
       yScale: .log10)
     figure[0, 1] = .curves(
       title: "the default profile's 1,872 iterations", curves: curves(through: 1_872, step: 4), xLabel: "iteration",
@@ -116,13 +133,19 @@ extension PaperFigure {
     figure.style.legend = .bottom
     figure.compactColumns = 1
     figure.compactReflowWidth = 14
-    figure.caption = [("source", "MarginMath.LambdaSchedule; default-profile schedules from \(source.experiments.directory)/*.json (no training)")]
+    figure.caption = [
+      (
+        "source",
+        "MarginMath.LambdaSchedule; default-profile schedules from \(source.experiments.directory)/*.json (no training)"
+      )
+    ]
     return figure
   }
 
   static let trainingCurves = PaperFigure(
     name: "training-curves",
-    summary: "Training loss and batch error, 1 − accuracy (running means over 25 iterations, log scale), of the L-Softmax Fig. 2 runs, from their log.csv files.",
+    summary:
+      "Training loss and batch error, 1 − accuracy (running means over 25 iterations, log scale), of the L-Softmax Fig. 2 runs, from their log.csv files.",
     runs: .experiment("lsoftmax-fig2")
   ) { source, runs, _ in
     let all = try runs.map(source.latest)
@@ -133,9 +156,13 @@ extension PaperFigure {
       let name = e.loss.map { "m=\(CheckpointViews.number($0.parameters.m))" } ?? e.label
       let iterations = log.rows.map { Double($0.iteration) }
       let color = Palette.colorBlindSafe.color(forClass: k)
-      loss.append(Figure.smoothed(Polyline(xs: iterations, ys: log.rows.map(\.loss), name: name, color: color, lineWidth: 1.2)))
+      loss.append(
+        Figure.smoothed(Polyline(xs: iterations, ys: log.rows.map(\.loss), name: name, color: color, lineWidth: 1.2)))
       // Error (1 − accuracy) rather than accuracy: on the log axis the last percent stays readable.
-      error.append(Figure.smoothed(Polyline(xs: iterations, ys: log.rows.map { 1 - $0.batchAccuracy }, name: name, color: color, lineWidth: 1.2)))
+      error.append(
+        Figure.smoothed(
+          Polyline(xs: iterations, ys: log.rows.map { 1 - $0.batchAccuracy }, name: name, color: color, lineWidth: 1.2))
+      )
     }
     var figure = Figure(rows: 1, columns: 2, panelWidth: 220, panelHeight: 170)
     figure[0, 0] = .curves(title: "training loss", curves: loss, xLabel: "iteration", yScale: .log10)
@@ -145,13 +172,15 @@ extension PaperFigure {
     figure.legendTitle = "L-Softmax"
     figure.compactColumns = 1
     figure.compactReflowWidth = 14
-    figure.caption = CheckpointViews.caption(all) + [("curves", "running means over 25 iterations, from each run's log.csv")]
+    figure.caption =
+      CheckpointViews.caption(all) + [("curves", "running means over 25 iterations, from each run's log.csv")]
     return figure
   }
 
   static let arcFaceEvolution = PaperFigure(
     name: "arcface-evolution",
-    summary: "Training evolution of the ArcFace toy run: test features after every saved epoch, on fixed axes (top: raw features, bottom: unit circle), titled with the epoch and the margin in force.",
+    summary:
+      "Training evolution of the ArcFace toy run: test features after every saved epoch, on fixed axes (top: raw features, bottom: unit circle), titled with the epoch and the margin in force.",
     runs: .experiment("arcface")
   ) { source, runs, _ in
     let all = try runs.flatMap(source.allEpochs)
@@ -162,7 +191,8 @@ extension PaperFigure {
       var top = Panel.scatter(
         title: "epoch \(e.epoch.map(String.init) ?? "?")", subtitle: shortAccuracy(e, split: test(e)), cloud: cloud)
       top.compactTitle = e.epoch.map(String.init)
-      var bottom = Panel.angular(subtitle: margin, cloud: cloud, directions: CheckpointViews.directions(e), density: .jitter)
+      var bottom = Panel.angular(
+        subtitle: margin, cloud: cloud, directions: CheckpointViews.directions(e), density: .jitter)
       bottom.compactSubtitle = margin.map { $0.replacingOccurrences(of: "m=", with: "") }
       figure[0, column] = top
       figure[1, column] = bottom
@@ -171,10 +201,14 @@ extension PaperFigure {
     figure.ticksOnOuterPanels = true
     figure.legendTitle = "digit"
     let configured = all.last.flatMap { CheckpointViews.lossLabel($0) } ?? "ArcFace"
-    figure.caption = CheckpointViews.caption(all) + [
-      ("loss", "\(configured); over each column its epoch, under it the test accuracy and, under each circle, the margin m in force then (the margin ramps up)"),
-      ("circle", AngularDensity.jitter.captionNote!),
-    ]
+    figure.caption =
+      CheckpointViews.caption(all) + [
+        (
+          "loss",
+          "\(configured); over each column its epoch, under it the test accuracy and, under each circle, the margin m in force then (the margin ramps up)"
+        ),
+        ("circle", AngularDensity.jitter.captionNote!),
+      ]
     return figure
   }
 }

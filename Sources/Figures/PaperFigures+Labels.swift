@@ -16,7 +16,9 @@ extension PaperFigure {
     case .normFace?: return "NormFace"
     case .l2Softmax?: return "L2-Softmax"
     case .combined?: return "Combined"
-    default: return full.replacingOccurrences(of: " (configured ", with: " (of ").replacingOccurrences(of: "A-Softmax, ", with: "A-Softmax ")
+    default:
+      return full.replacingOccurrences(of: " (configured ", with: " (of ").replacingOccurrences(
+        of: "A-Softmax, ", with: "A-Softmax ")
     }
   }
 
@@ -33,7 +35,9 @@ extension PaperFigure {
   /// Loss titles for a row of runs, with the epoch when the epochs differ.
   static func titles(_ all: [Embeddings], short: Bool = false) -> [String] {
     let withEpoch = CheckpointViews.epochsDiffer(all)
-    return all.map { e in (short ? shortLossTitle(e) : lossTitle(e)) + (withEpoch ? ", " + (CheckpointViews.epochNote(e) ?? "") : "") }
+    return all.map { e in
+      (short ? shortLossTitle(e) : lossTitle(e)) + (withEpoch ? ", " + (CheckpointViews.epochNote(e) ?? "") : "")
+    }
   }
 
   /// "98.48%" (the accuracy line without its words, for compact subtitles).
@@ -52,9 +56,15 @@ extension PaperFigure {
       let floor = e.loss?.parameters.lambda.minimum ?? 0
       var text = CheckpointViews.number(rule.lambda) + (e.epoch.map { " at epoch \($0)" } ?? "")
       if let schedule { text += ", annealed by \(schedule)" }
-      if abs(rule.lambda - floor) > 1e-9 * max(1, floor) { text += " towards its floor \(CheckpointViews.number(floor))" }
+      if abs(rule.lambda - floor) > 1e-9 * max(1, floor) {
+        text += " towards its floor \(CheckpointViews.number(floor))"
+      }
       let name = shortLossTitle(e)
-      if let k = groups.firstIndex(where: { $0.key == text }) { groups[k].runs.append(name) } else { groups.append((text, [name])) }
+      if let k = groups.firstIndex(where: { $0.key == text }) {
+        groups[k].runs.append(name)
+      } else {
+        groups.append((text, [name]))
+      }
     }
     guard !groups.isEmpty else { return [] }
     let body = groups.map { "\($0.runs.joined(separator: ", ")): \($0.key)" }.joined(separator: "; ")

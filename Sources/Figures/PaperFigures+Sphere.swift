@@ -31,16 +31,22 @@ extension PaperFigure {
     // A column holds one run per row: its sphere beside its raw view.
     figure.compactColumns = 2
     let cosine = all.contains { [.amSoftmax, .cosFace].contains($0.loss?.kind) }
-    figure.caption = CheckpointViews.caption(all) + lambdaCaption(all) + (cosine ? [("m=…", "the AM-Softmax (CosFace/AM) margin")] : []) + [
-      ("views", "test features on the unit sphere and raw, each run seen from the direction that shows its class weights best"),
-      ("raw views", SphereViews.rawCaption),
-    ]
+    figure.caption =
+      CheckpointViews.caption(all) + lambdaCaption(all)
+      + (cosine ? [("m=…", "the AM-Softmax (CosFace/AM) margin")] : []) + [
+        (
+          "views",
+          "test features on the unit sphere and raw, each run seen from the direction that shows its class weights best"
+        ),
+        ("raw views", SphereViews.rawCaption),
+      ]
     return figure
   }
 
   static let sphereAMSoftmax = PaperFigure(
     name: "sphere-am-softmax",
-    summary: "AM-Softmax Fig. 1 look: 3-D MNIST test features on the unit sphere (top) and raw (bottom) for softmax, NormFace, SphereFace and AM-Softmax (m = 0.2, 0.5), with class-weight arrows, great-circle decision boundaries and each loss's margin zones.",
+    summary:
+      "AM-Softmax Fig. 1 look: 3-D MNIST test features on the unit sphere (top) and raw (bottom) for softmax, NormFace, SphereFace and AM-Softmax (m = 0.2, 0.5), with class-weight arrows, great-circle decision boundaries and each loss's margin zones.",
     runs: .experiment("sphere-am-softmax"), maximumRasterDPI: 160
   ) { source, runs, options in
     try sphereColumns(try runs.map(source.latest), weightLabels: options.sphereWeightLabels)
@@ -48,7 +54,8 @@ extension PaperFigure {
 
   static let sphereArcFace = PaperFigure(
     name: "sphere-arcface",
-    summary: "SphereFace (A-Softmax, m = 4) and ArcFace (m = 0.5) with a 3-D feature layer: test features on the unit sphere and raw, with weight arrows, boundaries and margin zones.",
+    summary:
+      "SphereFace (A-Softmax, m = 4) and ArcFace (m = 0.5) with a 3-D feature layer: test features on the unit sphere and raw, with weight arrows, boundaries and margin zones.",
     runs: .experiment("sphere-arcface"), maximumRasterDPI: 200
   ) { source, runs, options in
     try sphereColumns(try runs.map(source.latest), weightLabels: options.sphereWeightLabels)

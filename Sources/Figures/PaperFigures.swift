@@ -20,20 +20,23 @@ extension PaperFigure {
   /// Panel labels for a row of runs: the loss in force, with the epoch when epochs differ.
   static func labels(_ all: [Embeddings]) -> [String] {
     let withEpoch = CheckpointViews.epochsDiffer(all)
-    return all.map { e in CheckpointViews.panelLabel(e) + (withEpoch ? ", " + (CheckpointViews.epochNote(e) ?? "") : "") }
+    return all.map { e in CheckpointViews.panelLabel(e) + (withEpoch ? ", " + (CheckpointViews.epochNote(e) ?? "") : "")
+    }
   }
 
   /// L-Softmax Fig. 2: training and test features for m = 1 (softmax), 2, 3, 4.
   static let lSoftmaxFigure2 = PaperFigure(
     name: "lsoftmax-fig2",
-    summary: "L-Softmax Fig. 2: 2-D MNIST features, training set (top) and test set (bottom), m = 1 (softmax), 2, 3, 4, with test accuracy under each bottom panel, in the paper's own digit colours.",
+    summary:
+      "L-Softmax Fig. 2: 2-D MNIST features, training set (top) and test set (bottom), m = 1 (softmax), 2, 3, 4, with test accuracy under each bottom panel, in the paper's own digit colours.",
     runs: .experiment("lsoftmax-fig2")
   ) { source, runs, _ in
     let all = try runs.map(source.latest)
     var figure = Figure(rows: 2, columns: all.count)
     for (column, (e, label)) in zip(all, titles(all)).enumerated() {
       // The paper's titles; λ and its schedule are in the caption.
-      var top = Panel.scatter(title: "Training Set (\(label))", cloud: CheckpointViews.cloud(e, split: train(e)), palette: .lSoftmaxPaper)
+      var top = Panel.scatter(
+        title: "Training Set (\(label))", cloud: CheckpointViews.cloud(e, split: train(e)), palette: .lSoftmaxPaper)
       var bottom = Panel.scatter(
         title: "Testing Set (\(label))", subtitle: CheckpointViews.accuracyLine(e, split: test(e)),
         cloud: CheckpointViews.cloud(e, split: test(e)), palette: .lSoftmaxPaper)
@@ -50,10 +53,11 @@ extension PaperFigure {
     figure.limitSharing = .all
     figure.ticksOnOuterPanels = true
     figure.legendTitle = "digit"
-    figure.caption = CheckpointViews.caption(all) + lambdaCaption(all) + [
-      ("loss", "L-Softmax (m=1 is softmax); under each test panel its test accuracy"),
-      ("palette", "l-softmax-paper (the paper's colours; not colour-blind safe)"),
-    ]
+    figure.caption =
+      CheckpointViews.caption(all) + lambdaCaption(all) + [
+        ("loss", "L-Softmax (m=1 is softmax); under each test panel its test accuracy"),
+        ("palette", "l-softmax-paper (the paper's colours; not colour-blind safe)"),
+      ]
     return figure
   }
 
@@ -61,7 +65,8 @@ extension PaperFigure {
   /// space with the decision boundaries and projected onto the unit circle with the angular margin.
   static let sphereFaceFigure2 = PaperFigure(
     name: "sphereface-fig2",
-    summary: "SphereFace Fig. 2: softmax (with bias), modified softmax and A-Softmax (m = 4) on two classes (MNIST 3 vs 8 standing in for two face identities): original space with the decision boundaries (top) and the unit-circle projection with the angular margin (bottom), test features.",
+    summary:
+      "SphereFace Fig. 2: softmax (with bias), modified softmax and A-Softmax (m = 4) on two classes (MNIST 3 vs 8 standing in for two face identities): original space with the decision boundaries (top) and the unit-circle projection with the angular margin (bottom), test features.",
     runs: .experiment("sphereface-fig2")
   ) { source, runs, _ in
     let all = try runs.map(source.latest)
@@ -90,10 +95,14 @@ extension PaperFigure {
       figure[1, column] = bottom
     }
     figure.legendTitle = "digit"
-    figure.caption = CheckpointViews.caption(all) + lambdaCaption(all) + [
-      ("rows", "test features in the original space with the decision regions (top) and projected onto the unit circle (bottom; under it the widest margin zone)"),
-      ("circle", AngularDensity.jitterAndBand.captionNote!),
-    ]
+    figure.caption =
+      CheckpointViews.caption(all) + lambdaCaption(all) + [
+        (
+          "rows",
+          "test features in the original space with the decision regions (top) and projected onto the unit circle (bottom; under it the widest margin zone)"
+        ),
+        ("circle", AngularDensity.jitterAndBand.captionNote!),
+      ]
     return figure
   }
 

@@ -63,8 +63,13 @@ public struct SceneLayer: PlotLayer {
       let (vx, vy) = (d.x - centre.x, d.y - centre.y)
       let length = max(1e-9, (vx * vx + vy * vy).squareRoot())
       for _ in 0..<8 {
-        let box = Rect(x: d.x - m.inkWidth / 2 - 0.5, y: d.y - m.inkHeight / 2 - 0.5, width: m.inkWidth + 1, height: m.inkHeight + 1)
-        guard placed.contains(where: { $0.minX < box.maxX && box.minX < $0.maxX && $0.minY < box.maxY && box.minY < $0.maxY }) else { break }
+        let box = Rect(
+          x: d.x - m.inkWidth / 2 - 0.5, y: d.y - m.inkHeight / 2 - 0.5, width: m.inkWidth + 1, height: m.inkHeight + 1)
+        guard
+          placed.contains(where: {
+            $0.minX < box.maxX && box.minX < $0.maxX && $0.minY < box.maxY && box.minY < $0.maxY
+          })
+        else { break }
         d.x += vx / length * m.inkHeight * 0.8
         d.y += vy / length * m.inkHeight * 0.8
       }
@@ -81,7 +86,9 @@ public struct SceneLayer: PlotLayer {
       }
     canvas.renderer.drawText(
       label.text, at: origin,
-      style: TextStyle(font: font, color: label.color, halo: Stroke(color: .white.withAlpha(label.color.alpha), width: label.size * 0.25)),
+      style: TextStyle(
+        font: font, color: label.color,
+        halo: Stroke(color: .white.withAlpha(label.color.alpha), width: label.size * 0.25)),
       // Unclipped: a weight label at the rim may stand past the scene's square (into the column gap).
       clip: [])
     return Rect(x: origin.x + m.inkLeft, y: origin.y + m.inkTop, width: m.inkWidth, height: m.inkHeight)
@@ -122,7 +129,9 @@ public struct SceneLayer: PlotLayer {
 
 extension Panel {
   /// A panel showing a scene on its own square: no axes, the scene's rectangle exactly.
-  public static func scene(_ scene: SceneDescription, title: String? = nil, subtitle: String? = nil, classNames: [String] = []) -> Panel {
+  public static func scene(
+    _ scene: SceneDescription, title: String? = nil, subtitle: String? = nil, classNames: [String] = []
+  ) -> Panel {
     Panel(
       title: title, subtitle: subtitle, layers: [SceneLayer(scene: scene, classNames: classNames)],
       limits: .exactly(AxisLimits(xMin: scene.minX, xMax: scene.maxX, yMin: scene.minY, yMax: scene.maxY)),

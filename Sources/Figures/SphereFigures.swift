@@ -11,21 +11,26 @@ public enum SphereViews {
   /// names no loss). A head with a non-zero bias gets no boundaries: they are no great circles then.
   public static func input(_ e: Embeddings, split: Embeddings.Split) throws -> SphereSceneInput {
     guard e.dimension == 3 else {
-      throw EmbeddingError(path: e.path, array: split.name == "all" ? "features" : "\(split.name)_features", reason: "has D = \(e.dimension); a sphere view needs D = 3")
+      throw EmbeddingError(
+        path: e.path, array: split.name == "all" ? "features" : "\(split.name)_features",
+        reason: "has D = \(e.dimension); a sphere view needs D = 3")
     }
     let rows = (0..<split.count).map { i in (0..<3).map { Double(split.features[i * 3 + $0]) } }
     let weights = e.classWeights.map { w in (0..<(w.count / 3)).map { j in (0..<3).map { Double(w[j * 3 + $0]) } } }
     let biased = e.classBias?.contains { $0 != 0 } ?? false
     let rule = biased ? nil : e.rule ?? MarginRule(kind: .softmax, parameters: LossParameters(), iteration: 0)
     do {
-      return try SphereSceneInput(features: rows, labels: split.labels, classCount: e.classCount, weights: weights, rule: rule)
+      return try SphereSceneInput(
+        features: rows, labels: split.labels, classCount: e.classCount, weights: weights, rule: rule)
     } catch let error as SphereSceneError {
       throw EmbeddingError(path: e.path, reason: error.description)
     }
   }
 
   /// Scene options for `e` drawn with `palette`: class colours and names, everything else default.
-  public static func options(_ e: Embeddings, palette: Palette, view: SphereSceneOptions.ViewChoice, weightLabels: Bool = false) -> SphereSceneOptions {
+  public static func options(
+    _ e: Embeddings, palette: Palette, view: SphereSceneOptions.ViewChoice, weightLabels: Bool = false
+  ) -> SphereSceneOptions {
     var o = SphereSceneOptions()
     o.view = view
     o.showsWeightLabels = weightLabels
@@ -35,7 +40,9 @@ public enum SphereViews {
   }
 
   /// The view `options` choose for `input`, as a fixed direction (so several panels or frames share it).
-  public static func fixedView(_ input: SphereSceneInput, options: SphereSceneOptions, path: String) throws -> SphereSceneOptions.ViewChoice {
+  public static func fixedView(_ input: SphereSceneInput, options: SphereSceneOptions, path: String) throws
+    -> SphereSceneOptions.ViewChoice
+  {
     do {
       return .direction(try options.sphereView(for: input).direction)
     } catch let error as SphereSceneError {
@@ -56,7 +63,9 @@ public enum SphereViews {
       throw EmbeddingError(path: e.path, reason: error.description)
     }
     return (
-      .scene(sphere, title: "\(title): sphere", subtitle: accuracySubtitle ? CheckpointViews.accuracyLine(e, split: split) : nil, classNames: e.classNames),
+      .scene(
+        sphere, title: "\(title): sphere",
+        subtitle: accuracySubtitle ? CheckpointViews.accuracyLine(e, split: split) : nil, classNames: e.classNames),
       .scene(raw, title: "\(title): raw 3-D", subtitle: raw.notes.first),
       sphere.notes
     )
@@ -76,7 +85,8 @@ extension Figure {
   /// `margins plot --kind sphere`: per file, the sphere view and the raw 3-D view side by side, one
   /// row per split. The view is chosen once per file (from its test split, or its only one).
   public static func sphereFigure(
-    _ embeddings: [Embeddings], options: CheckpointFigureOptions, view: SphereSceneOptions.ViewChoice, weightLabels: Bool = false
+    _ embeddings: [Embeddings], options: CheckpointFigureOptions, view: SphereSceneOptions.ViewChoice,
+    weightLabels: Bool = false
   ) throws -> Figure {
     var figure = Figure(rows: options.splits.count, columns: 2 * embeddings.count)
     figure.caption = CheckpointViews.caption(embeddings)
@@ -89,7 +99,9 @@ extension Figure {
         guard let s = CheckpointViews.split(e, choice.rawValue) else {
           throw EmbeddingError(
             path: e.path, array: "\(choice.rawValue)_features",
-            reason: "the file has no \(choice.rawValue) split (it has: \(e.splits.map(\.name).joined(separator: ", "))); choose one with --split")
+            reason:
+              "the file has no \(choice.rawValue) split (it has: \(e.splits.map(\.name).joined(separator: ", "))); choose one with --split"
+          )
         }
         return s
       }
@@ -97,7 +109,8 @@ extension Figure {
       var sceneOptions = SphereViews.options(e, palette: options.palette, view: view, weightLabels: weightLabels)
       sceneOptions.view = try SphereViews.fixedView(inputs[inputs.count - 1], options: sceneOptions, path: e.path)
       for (row, (s, input)) in zip(splits, inputs).enumerated() {
-        let p = try SphereViews.panels(e, split: s, input: input, options: sceneOptions, title: "\(s.setName) (\(label))")
+        let p = try SphereViews.panels(
+          e, split: s, input: input, options: sceneOptions, title: "\(s.setName) (\(label))")
         figure[row, 2 * column] = p.sphere
         figure[row, 2 * column + 1] = p.raw
         notes += p.notes.map { "\(e.label): \($0)" }

@@ -87,12 +87,16 @@ public final class MappedNumpyArray: @unchecked Sendable {
     guard let scalar = kinds[String(descr.dropFirst())] else {
       throw malformed("unsupported dtype \(descr.prefix(40)) (floats f2/f4/f8 or integers are read)")
     }
-    guard shapeText.hasPrefix("("), shapeText.hasSuffix(")") else { throw malformed("shape \(shapeText.prefix(80)) is not a tuple") }
+    guard shapeText.hasPrefix("("), shapeText.hasSuffix(")") else {
+      throw malformed("shape \(shapeText.prefix(80)) is not a tuple")
+    }
     var shape: [Int] = []
     for part in shapeText.dropFirst().dropLast().split(separator: ",") {
       let text = part.trimmingCharacters(in: .whitespaces)
       if text.isEmpty { continue }
-      guard let size = Int(text), size >= 0 else { throw malformed("shape \(shapeText.prefix(80)) has a size that is not a non-negative integer") }
+      guard let size = Int(text), size >= 0 else {
+        throw malformed("shape \(shapeText.prefix(80)) has a size that is not a non-negative integer")
+      }
       shape.append(size)
     }
     var byteCount = scalar.width
@@ -121,7 +125,9 @@ public final class MappedNumpyArray: @unchecked Sendable {
     guard descriptor >= 0 else { throw .cannotRead(path: path, reason: SystemErrorText.current) }
     defer { _ = systemClose(descriptor) }
     let address = mmap(nil, file.size, PROT_READ, MAP_PRIVATE, descriptor, 0)
-    guard let address, address != MAP_FAILED else { throw .cannotRead(path: path, reason: "cannot map it into memory: \(SystemErrorText.current)") }
+    guard let address, address != MAP_FAILED else {
+      throw .cannotRead(path: path, reason: "cannot map it into memory: \(SystemErrorText.current)")
+    }
     // One front-to-back pass is the common access: let the kernel read ahead generously.
     _ = madvise(address, file.size, MADV_SEQUENTIAL)
     mapping = address
@@ -139,7 +145,9 @@ public final class MappedNumpyArray: @unchecked Sendable {
 
   /// The values as Float32 in place, when they are float32 and aligned (always for numpy's files).
   public var float32Values: UnsafeBufferPointer<Float>? {
-    guard scalar == .float32, let p = payload, Int(bitPattern: p) % MemoryLayout<Float>.alignment == 0 else { return nil }
+    guard scalar == .float32, let p = payload, Int(bitPattern: p) % MemoryLayout<Float>.alignment == 0 else {
+      return nil
+    }
     return UnsafeBufferPointer(start: p.assumingMemoryBound(to: Float.self), count: count)
   }
 
@@ -151,9 +159,13 @@ public final class MappedNumpyArray: @unchecked Sendable {
     case .float32:
       UnsafeMutableRawPointer(destination).copyMemory(from: p + range.lowerBound * w, byteCount: range.count * w)
     case .float64:
-      for (k, i) in range.enumerated() { destination[k] = Float(p.loadUnaligned(fromByteOffset: i * w, as: Double.self)) }
+      for (k, i) in range.enumerated() {
+        destination[k] = Float(p.loadUnaligned(fromByteOffset: i * w, as: Double.self))
+      }
     case .float16:
-      for (k, i) in range.enumerated() { destination[k] = Self.halfToFloat(p.loadUnaligned(fromByteOffset: i * w, as: UInt16.self)) }
+      for (k, i) in range.enumerated() {
+        destination[k] = Self.halfToFloat(p.loadUnaligned(fromByteOffset: i * w, as: UInt16.self))
+      }
     default:
       for (k, i) in range.enumerated() { destination[k] = Float(integer(at: i, from: p)) }
     }
@@ -168,7 +180,9 @@ public final class MappedNumpyArray: @unchecked Sendable {
       var buffer = [Float](repeating: 0, count: 1)
       for i in 0..<count {
         let v: Double
-        if scalar == .float64 { v = p.loadUnaligned(fromByteOffset: i * 8, as: Double.self) } else {
+        if scalar == .float64 {
+          v = p.loadUnaligned(fromByteOffset: i * 8, as: Double.self)
+        } else {
           buffer.withUnsafeMutableBufferPointer { copyFloats(i..<(i + 1), into: $0.baseAddress!) }
           v = Double(buffer[0])
         }
@@ -220,6 +234,8 @@ public final class MappedNumpyArray: @unchecked Sendable {
       rest = rest.dropFirst()
       return rest.firstIndex(of: "'").map { String(rest[..<$0]) }
     }
-    return rest.firstIndex(where: { $0 == "," || $0 == "}" }).map { String(rest[..<$0]).trimmingCharacters(in: .whitespaces) }
+    return rest.firstIndex(where: { $0 == "," || $0 == "}" }).map {
+      String(rest[..<$0]).trimmingCharacters(in: .whitespaces)
+    }
   }
 }

@@ -22,17 +22,25 @@ extension NumpyArray {
         big = order == ">"
         text = text.dropFirst()
       }
-      if text.first == "O" { throw unsupported("is an object array (pickled Python objects); save it with .astype(str) or .astype(float)") }
+      if text.first == "O" {
+        throw unsupported("is an object array (pickled Python objects); save it with .astype(str) or .astype(float)")
+      }
       guard let code = text.first, let size = Int(text.dropFirst()), size > 0 else {
-        if descr.hasPrefix("[") || descr.hasPrefix("(") { throw unsupported("is a structured dtype; save one plain array per name") }
+        if descr.hasPrefix("[") || descr.hasPrefix("(") {
+          throw unsupported("is a structured dtype; save one plain array per name")
+        }
         throw unsupported("is not a dtype numpy writes for plain arrays")
       }
       switch code {
       case "f":
-        guard [2, 4, 8].contains(size) else { throw unsupported("is a float width this reader does not convert (f2, f4 and f8 are read)") }
+        guard [2, 4, 8].contains(size) else {
+          throw unsupported("is a float width this reader does not convert (f2, f4 and f8 are read)")
+        }
         kind = .float
-      case "i": guard [1, 2, 4, 8].contains(size) else { throw unsupported("has an unknown integer width") }; kind = .signed
-      case "u": guard [1, 2, 4, 8].contains(size) else { throw unsupported("has an unknown integer width") }; kind = .unsigned
+      case "i":
+        guard [1, 2, 4, 8].contains(size) else { throw unsupported("has an unknown integer width") }; kind = .signed
+      case "u":
+        guard [1, 2, 4, 8].contains(size) else { throw unsupported("has an unknown integer width") }; kind = .unsigned
       case "b": guard size == 1 else { throw unsupported("has an unknown bool width") }; kind = .bool
       case "U":
         guard size <= 1 << 20 else { throw unsupported("holds strings longer than 2^20 characters") }
@@ -40,7 +48,8 @@ extension NumpyArray {
       case "S":
         guard size <= 1 << 22 else { throw unsupported("holds byte strings longer than 2^22 bytes") }
         kind = .bytes
-      case "O": throw unsupported("is an object array (pickled Python objects); save it with .astype(str) or .astype(float)")
+      case "O":
+        throw unsupported("is an object array (pickled Python objects); save it with .astype(str) or .astype(float)")
       case "c": throw unsupported("is complex; save the real part (.real)")
       case "M", "m": throw unsupported("holds dates or time spans, not numbers")
       default: throw unsupported("is not a numeric or string dtype")
@@ -52,7 +61,9 @@ extension NumpyArray {
     /// The `count` values from `start` in `bytes`, converted to a stored case.
     func values(_ bytes: [UInt8], from start: Int, count: Int, name: String) throws(FileFormatError) -> Values {
       func word<T: FixedWidthInteger>(_ type: T.Type, _ i: Int) -> T {
-        let raw = bytes.withUnsafeBytes { $0.loadUnaligned(fromByteOffset: start + i * MemoryLayout<T>.size, as: T.self) }
+        let raw = bytes.withUnsafeBytes {
+          $0.loadUnaligned(fromByteOffset: start + i * MemoryLayout<T>.size, as: T.self)
+        }
         return bigEndian ? T(bigEndian: raw) : T(littleEndian: raw)
       }
       switch (kind, width) {
@@ -73,7 +84,9 @@ extension NumpyArray {
         for i in 0..<count {
           let v = word(UInt64.self, i)
           guard let fits = Int64(exactly: v) else {
-            throw .malformed(path: name, format: ".npy", reason: "holds the uint64 value \(v) at index \(i), above the largest label this reader keeps (2^63 - 1)")
+            throw .malformed(
+              path: name, format: ".npy",
+              reason: "holds the uint64 value \(v) at index \(i), above the largest label this reader keeps (2^63 - 1)")
           }
           out.append(fits)
         }
@@ -92,11 +105,12 @@ extension NumpyArray {
         }
         return .strings(strings)
       case (.bytes, _):
-        return .strings((0..<count).map { i in
-          let raw = bytes[(start + i * width)..<(start + (i + 1) * width)].prefix { $0 != 0 }
-          // numpy's `S` dtype holds bytes; names written by Python are ASCII or UTF-8, Latin-1 otherwise.
-          return String(bytes: raw, encoding: .utf8) ?? String(raw.map { Character(UnicodeScalar($0)) })
-        })
+        return .strings(
+          (0..<count).map { i in
+            let raw = bytes[(start + i * width)..<(start + (i + 1) * width)].prefix { $0 != 0 }
+            // numpy's `S` dtype holds bytes; names written by Python are ASCII or UTF-8, Latin-1 otherwise.
+            return String(bytes: raw, encoding: .utf8) ?? String(raw.map { Character(UnicodeScalar($0)) })
+          })
       }
     }
 

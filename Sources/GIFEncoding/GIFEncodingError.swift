@@ -21,7 +21,8 @@ public enum GIFEncodingError: Error, Equatable, CustomStringConvertible {
     case .frameTooLarge(let file, let width, let height, let limit):
       return "\(file): frame of \(width) × \(height) px; each side must lie in 1...\(limit) px"
     case .sizeMismatch(let file, let frame, let expected, let found):
-      return "\(file): frame \(frame) is \(found) px, but the animation is \(expected) px (every frame must have the same size)"
+      return
+        "\(file): frame \(frame) is \(found) px, but the animation is \(expected) px (every frame must have the same size)"
     case .pixelCount(let file, let frame, let expectedBytes, let foundBytes):
       return "\(file): frame \(frame) holds \(foundBytes) bytes of RGBA, expected \(expectedBytes) (width × height × 4)"
     case .badOption(let message):

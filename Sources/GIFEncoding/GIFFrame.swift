@@ -34,7 +34,9 @@ public struct GIFOptions: Sendable, Equatable {
   /// Encode each frame after the first as the changed box only, unchanged pixels transparent (see `GIFWriter`).
   public var onlyChangedPixels: Bool
 
-  public init(delayCentiseconds: Int = 10, finalDelayCentiseconds: Int = 0, loopCount: Int? = 0, onlyChangedPixels: Bool = true) {
+  public init(
+    delayCentiseconds: Int = 10, finalDelayCentiseconds: Int = 0, loopCount: Int? = 0, onlyChangedPixels: Bool = true
+  ) {
     self.delayCentiseconds = delayCentiseconds
     self.finalDelayCentiseconds = finalDelayCentiseconds
     self.loopCount = loopCount

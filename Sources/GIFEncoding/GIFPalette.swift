@@ -14,7 +14,8 @@ public struct GIFPalette: Sendable, Equatable {
     let unique = colors.filter { seen.insert($0).inserted }
     guard !unique.isEmpty else { throw GIFEncodingError.palette("a palette needs at least one colour") }
     guard unique.count <= Self.maximumCount else {
-      throw GIFEncodingError.palette("\(unique.count) distinct colours given; a GIF palette holds at most \(Self.maximumCount)")
+      throw GIFEncodingError.palette(
+        "\(unique.count) distinct colours given; a GIF palette holds at most \(Self.maximumCount)")
     }
     self.colors = unique
   }
@@ -34,7 +35,9 @@ public struct GIFPalette: Sendable, Equatable {
     var base = [background, .black] + extra + classColors
     let fixedCount = Set(base).count
     guard fixedCount <= maximumCount - 1 else {
-      throw GIFEncodingError.palette("\(classColors.count) class colours and \(extra.count) extra colours exceed \(maximumCount - 1) palette entries")
+      throw GIFEncodingError.palette(
+        "\(classColors.count) class colours and \(extra.count) extra colours exceed \(maximumCount - 1) palette entries"
+      )
     }
     base += greys
     let targets = [background, GIFColor(red: 128, green: 128, blue: 128)]
@@ -44,7 +47,9 @@ public struct GIFPalette: Sendable, Equatable {
     if perTarget > 0 {
       for target in targets {
         for f in 1...perTarget {
-          for color in classColors { blends.append(color.blended(towards: target, fraction: Double(f) / Double(perTarget + 1))) }
+          for color in classColors {
+            blends.append(color.blended(towards: target, fraction: Double(f) / Double(perTarget + 1)))
+          }
         }
       }
     }

@@ -15,7 +15,8 @@ extension LossParameters {
     let container = try decoder.container(keyedBy: FieldKey.self)
     let allowed = CodingKeys.allCases.map(\.rawValue) + [FieldKey.marginRampIterations.stringValue]
     if let unknown = container.allKeys.map(\.stringValue).sorted().first(where: { !allowed.contains($0) }) {
-      throw Self.failure(container, FieldKey(unknown), "unknown field; expected one of \(allowed.sorted().joined(separator: ", "))")
+      throw Self.failure(
+        container, FieldKey(unknown), "unknown field; expected one of \(allowed.sorted().joined(separator: ", "))")
     }
     var p = decoder.userInfo[.lossParametersBase] as? LossParameters ?? LossParameters()
     p.m = try Self.number(container, .m) ?? p.m
@@ -72,14 +73,17 @@ extension LossParameters {
     init?(intValue: Int) { nil }
 
     static let m = FieldKey(CodingKeys.m.rawValue), s = FieldKey(CodingKeys.s.rawValue)
-    static let m1 = FieldKey(CodingKeys.m1.rawValue), m2 = FieldKey(CodingKeys.m2.rawValue), m3 = FieldKey(CodingKeys.m3.rawValue)
+    static let m1 = FieldKey(CodingKeys.m1.rawValue), m2 = FieldKey(CodingKeys.m2.rawValue),
+      m3 = FieldKey(CodingKeys.m3.rawValue)
     static let lambda = FieldKey(CodingKeys.lambda.rawValue), marginRamp = FieldKey(CodingKeys.marginRamp.rawValue)
     static let easyMargin = FieldKey(CodingKeys.easyMargin.rawValue), alpha = FieldKey(CodingKeys.alpha.rawValue)
-    static let learnsAlpha = FieldKey(CodingKeys.learnsAlpha.rawValue), usesBias = FieldKey(CodingKeys.usesBias.rawValue)
+    static let learnsAlpha = FieldKey(CodingKeys.learnsAlpha.rawValue),
+      usesBias = FieldKey(CodingKeys.usesBias.rawValue)
     static let classWeights = FieldKey(CodingKeys.classWeights.rawValue)
     static let normalization = FieldKey(CodingKeys.normalization.rawValue)
     static let marginRampIterations = FieldKey("marginRampIterations")
-    static let base = FieldKey("base"), gamma = FieldKey("gamma"), power = FieldKey("power"), minimum = FieldKey("minimum")
+    static let base = FieldKey("base"), gamma = FieldKey("gamma"), power = FieldKey("power"),
+      minimum = FieldKey("minimum")
     static let iterations = FieldKey("iterations")
   }
 

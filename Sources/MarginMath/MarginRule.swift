@@ -77,21 +77,26 @@ public struct MarginRule: Sendable, Equatable {
 
   /// Whether `feature` satisfies the margin rule for `target`: its margin logit beats every other logit.
   public func satisfiesMargin(feature x: [Double], weights: [[Double]], biases: [Double]? = nil, target: Int) -> Bool {
-    DecisionRule.meetsMargin(logits: marginLogits(feature: x, weights: weights, biases: biases, target: target), target: target)
+    DecisionRule.meetsMargin(
+      logits: marginLogits(feature: x, weights: weights, biases: biases, target: target), target: target)
   }
 
   /// One logit, `U · R · h(c) + b`, with the norms guarded by `Norms.guarded`.
   public func logit(feature x: [Double], weight w: [Double], bias: Double, isTarget: Bool) -> Double {
     precondition(x.count == w.count, "feature has \(x.count) values, weight row \(w.count)")
     let dot = zip(x, w).reduce(0) { $0 + $1.0 * $1.1 }
-    return logitTerms(dot: dot, featureNorm: Norms.guarded(x), weightNorm: Norms.guarded(w), bias: bias, isTarget: isTarget).value
+    return logitTerms(
+      dot: dot, featureNorm: Norms.guarded(x), weightNorm: Norms.guarded(w), bias: bias, isTarget: isTarget
+    ).value
   }
 
   /// The one logit formula, from the dot product and the guarded norms `a = ‖x‖_ε`, `b = ‖W_j‖_ε`.
   ///
   /// Both the heads (which also need the pieces for their backward pass) and the renderer's
   /// sectors go through here, so a figure's decision rule is the loss's own.
-  public func logitTerms(dot: Double, featureNorm a: Double, weightNorm b: Double, bias: Double, isTarget: Bool) -> LogitTerms {
+  public func logitTerms(dot: Double, featureNorm a: Double, weightNorm b: Double, bias: Double, isTarget: Bool)
+    -> LogitTerms
+  {
     if kind.usesLinearLogits {
       let z = dot + bias
       return LogitTerms(value: z, labelFree: z, cosine: 0, transformed: 0, slope: 0, weightFactor: 1, featureFactor: 1)
@@ -104,7 +109,8 @@ public struct MarginRule: Sendable, Equatable {
     let u = kind.weightScaling == .norm ? b : 1
     let r = kind.featureScaling == .norm ? a : scale
     return LogitTerms(
-      value: u * r * h + bias, labelFree: u * r * c + bias, cosine: c, transformed: h, slope: slope, weightFactor: u, featureFactor: r)
+      value: u * r * h + bias, labelFree: u * r * c + bias, cosine: c, transformed: h, slope: slope, weightFactor: u,
+      featureFactor: r)
   }
 
   /// The margin in force: m for L-Softmax/A-Softmax (1 without ψ), the ramped m of CosFace,

@@ -17,7 +17,10 @@ extension SphereView {
     var smallest = Double.infinity
     for i in shown.indices {
       for j in shown.indices where j > i {
-        smallest = min(smallest, ((shown[i].x - shown[j].x) * (shown[i].x - shown[j].x) + (shown[i].y - shown[j].y) * (shown[i].y - shown[j].y)).squareRoot())
+        smallest = min(
+          smallest,
+          ((shown[i].x - shown[j].x) * (shown[i].x - shown[j].x) + (shown[i].y - shown[j].y) * (shown[i].y - shown[j].y))
+            .squareRoot())
       }
     }
     return smallest
@@ -25,7 +28,9 @@ extension SphereView {
 
   /// The view that shows the most of `directions` (class weights or class means), and among those the one
   /// whose image keeps them furthest apart (largest smallest distance), from `candidates` Fibonacci directions.
-  public static func showingMost(of directions: [Vector3], upHint: Vector3 = Vector3(0, 0, 1), candidates: Int = 2000) -> SphereView {
+  public static func showingMost(of directions: [Vector3], upHint: Vector3 = Vector3(0, 0, 1), candidates: Int = 2000)
+    -> SphereView
+  {
     var best = SphereView(direction: Vector3(0, 0, 1), upHint: upHint)
     var bestScore = (best.shownCount(of: directions), best.spread(of: directions))
     for d in SphereSampling.fibonacci(count: candidates) {

@@ -44,7 +44,9 @@ public enum SphereBoundaries {
         guard let circle = decisionCircle(between: i, and: j, weights: weights, rule: rule) else { continue }
         let lead: (Double) -> Double = { t in logits.lead(circle.point(at: t), i, j) }
         let intervals = SectorGeometry.intervals(where: lead, samples: samples)
-        if !intervals.isEmpty { arcs.append(SphereBoundaryArc(first: i, second: j, circle: circle, intervals: intervals)) }
+        if !intervals.isEmpty {
+          arcs.append(SphereBoundaryArc(first: i, second: j, circle: circle, intervals: intervals))
+        }
       }
     }
     return arcs

@@ -45,7 +45,8 @@ public struct GreatCircle: Codable, Sendable, Equatable {
   /// For antipodal points the arc is ambiguous; then it passes through any perpendicular direction.
   public static func arc(from a: Vector3, to b: Vector3, maxStep: Double = Double.pi / 180) -> [Vector3] {
     guard let ua = a.direction, let ub = b.direction else { return [] }
-    let circle = GreatCircle(through: ua, ub)
+    let circle =
+      GreatCircle(through: ua, ub)
       ?? GreatCircle(through: ua, SphereSampling.tangentFrame(at: ua).0)!
     let width = ua.dot(ub) < 0 && ua.cross(ub).norm < 1e-12 ? Double.pi : ua.angle(to: ub)
     return circle.samples(AngularInterval(start: 0, end: width), maxStep: maxStep)

@@ -29,7 +29,9 @@ struct SphereLogits {
 
   @inline(__always)
   func logit(_ p: Vector3, featureNorm: Double, class j: Int, isTarget: Bool) -> Double {
-    rule.logitTerms(dot: Self.sum(p, weights[j]), featureNorm: featureNorm, weightNorm: weightNorms[j], bias: 0, isTarget: isTarget).value
+    rule.logitTerms(
+      dot: Self.sum(p, weights[j]), featureNorm: featureNorm, weightNorm: weightNorms[j], bias: 0, isTarget: isTarget
+    ).value
   }
 
   /// `z_y − max_{j≠y} z_j` of the label-free logits, or of the margin logits with `y` the target.
@@ -44,7 +46,10 @@ struct SphereLogits {
   func lead(_ p: Vector3, _ i: Int, _ j: Int) -> Double {
     let a = Norms.guarded(squaredNorm: Self.sum(p, p))
     var others = -Double.infinity
-    for k in weights.indices where k != i && k != j { others = max(others, logit(p, featureNorm: a, class: k, isTarget: false)) }
-    return min(logit(p, featureNorm: a, class: i, isTarget: false), logit(p, featureNorm: a, class: j, isTarget: false)) - others
+    for k in weights.indices where k != i && k != j {
+      others = max(others, logit(p, featureNorm: a, class: k, isTarget: false))
+    }
+    return min(logit(p, featureNorm: a, class: i, isTarget: false), logit(p, featureNorm: a, class: j, isTarget: false))
+      - others
   }
 }

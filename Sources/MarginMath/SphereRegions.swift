@@ -81,7 +81,8 @@ public enum SphereRegions {
       return SphereClassRegions(
         classIndex: y,
         decision: region(where: decisionGap, preferredCentre: preferred, azimuths: azimuths, radialStep: radialStep),
-        acceptance: region(where: acceptanceGap, preferredCentre: preferred, azimuths: azimuths, radialStep: radialStep))
+        acceptance: region(where: acceptanceGap, preferredCentre: preferred, azimuths: azimuths, radialStep: radialStep)
+      )
     }
   }
 

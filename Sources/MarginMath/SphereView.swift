@@ -29,7 +29,9 @@ public struct SphereView: Codable, Sendable, Equatable {
 
   /// The view from `direction` (any non-zero vector; normalised here).
   public init(direction d: Vector3, upHint: Vector3 = Vector3(0, 0, 1)) {
-    guard let toViewer = d.direction else { preconditionFailure("a view direction must be non-zero and finite, got \(d)") }
+    guard let toViewer = d.direction else {
+      preconditionFailure("a view direction must be non-zero and finite, got \(d)")
+    }
     var hint = upHint.direction ?? Vector3(0, 0, 1)
     if hint.cross(toViewer).norm < 1e-6 { hint = abs(toViewer.y) < 0.9 ? Vector3(0, 1, 0) : Vector3(1, 0, 0) }
     direction = toViewer

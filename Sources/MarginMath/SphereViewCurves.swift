@@ -54,7 +54,8 @@ extension SphereView {
   /// `right`; they decide the cases where the boundary never crosses the rim. A region whose boundary lies
   /// wholly on this side but which holds the rim is the whole disc minus the loop: two rings, even-odd.
   public func rings(
-    ofBoundary loop: [Vector3], front: Bool, containsPole: Bool, containsRim: Bool = false, rimStep: Double = Double.pi / 90
+    ofBoundary loop: [Vector3], front: Bool, containsPole: Bool, containsRim: Bool = false,
+    rimStep: Double = Double.pi / 90
   ) -> [[ViewPoint]] {
     let side: Double = front ? 1 : -1
     let projected = loop.map(project)

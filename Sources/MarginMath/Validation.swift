@@ -80,21 +80,31 @@ extension LossParameters {
       precondition((severity == .warning) == (advisory != nil), "every warning names its advisory bound")
       found.append(
         ValidationIssue(
-          severity: severity, parameter: name, value: Self.format(value), validRange: range, reason: reason, advisory: advisory))
+          severity: severity, parameter: name, value: Self.format(value), validRange: range, reason: reason,
+          advisory: advisory))
     }
     if classCount < 2 { report(.error, "classCount", Double(classCount), "2...", "a classifier needs two classes") }
-    if featureDimension < 1 { report(.error, "featureDimension", Double(featureDimension), "1...", "features need a dimension") }
+    if featureDimension < 1 {
+      report(.error, "featureDimension", Double(featureDimension), "1...", "features need a dimension")
+    }
     let twoD = featureDimension == 2
 
     switch kind {
     case .lSoftmax, .aSoftmax:
       if !m.isFinite || m != m.rounded() || m < 1 || m > 4 {
-        report(.error, "m", m, "1...4 (an integer)", "ψ is defined for the integer margins of the official layers (SINGLE…QUADRUPLE)")
+        report(
+          .error, "m", m, "1...4 (an integer)",
+          "ψ is defined for the integer margins of the official layers (SINGLE…QUADRUPLE)")
       } else if kind == .aSoftmax && m > 1 && m < Feasibility.sphereFaceMinimumMargin(classCount: classCount) {
-        report(.warning, "m", m, "\(Self.format(Feasibility.sphereFaceMinimumMargin(classCount: classCount)))...4",
-               "SphereFace shows a true angular margin only from this m on (advisory)", advisory: .marginBelowSphereFaceMinimum)
+        report(
+          .warning, "m", m, "\(Self.format(Feasibility.sphereFaceMinimumMargin(classCount: classCount)))...4",
+          "SphereFace shows a true angular margin only from this m on (advisory)",
+          advisory: .marginBelowSphereFaceMinimum)
       }
-      for (name, value) in [("lambda.base", lambda.base), ("lambda.gamma", lambda.gamma), ("lambda.power", lambda.power), ("lambda.minimum", lambda.minimum)]
+      for (name, value) in [
+        ("lambda.base", lambda.base), ("lambda.gamma", lambda.gamma), ("lambda.power", lambda.power),
+        ("lambda.minimum", lambda.minimum),
+      ]
       where !(value >= 0) || !value.isFinite {
         report(.error, name, value, "0...", "the λ schedule must be finite and non-negative")
       }
@@ -104,19 +114,23 @@ extension LossParameters {
       } else if classCount >= 2 {
         let bound = Feasibility.scaleLowerBound(classCount: classCount, probability: Feasibility.advisoryProbability)
         if s < bound {
-          report(.warning, "s", s, "≥ \(Self.format(bound))",
-                 "CosFace Eq. 6: below this the target posterior of \(classCount) classes cannot reach 0.9 (advisory)",
-                 advisory: .scaleBelowBound)
+          report(
+            .warning, "s", s, "≥ \(Self.format(bound))",
+            "CosFace Eq. 6: below this the target posterior of \(classCount) classes cannot reach 0.9 (advisory)",
+            advisory: .scaleBelowBound)
         }
       }
     case .l2Softmax:
       if !(alpha > 0) || !alpha.isFinite {
         report(.error, "alpha", alpha, "(0, ∞)", "features are rescaled to norm α")
       } else if classCount > 2 {
-        let bound = Feasibility.l2SoftmaxAlphaLowerBound(classCount: classCount, probability: Feasibility.advisoryProbability)
+        let bound = Feasibility.l2SoftmaxAlphaLowerBound(
+          classCount: classCount, probability: Feasibility.advisoryProbability)
         if alpha < bound {
-          report(.warning, "alpha", alpha, "≥ \(Self.format(bound))",
-                 "L2-softmax bound log(p(C−2)/(1−p)) at p = 0.9 for C = \(classCount) (advisory)", advisory: .alphaBelowBound)
+          report(
+            .warning, "alpha", alpha, "≥ \(Self.format(bound))",
+            "L2-softmax bound log(p(C−2)/(1−p)) at p = 0.9 for C = \(classCount) (advisory)", advisory: .alphaBelowBound
+          )
         }
       }
     case .softmax, .weightedSoftmax, .modifiedSoftmax:
@@ -129,31 +143,38 @@ extension LossParameters {
       if !(m >= 0) || !m.isFinite {
         report(.error, "m", m, "0...\(Self.format(bound))", "the additive cosine margin must be non-negative")
       } else if m > bound {
-        report(isHard ? .error : .warning, "m", m, "0...\(Self.format(bound))",
-               "CosFace Eq. 7 for \(classCount) classes in \(featureDimension)-D" + (isHard ? "" : " (advisory)"),
-               advisory: isHard ? nil : .marginBeyondAdvisoryBound)
+        report(
+          isHard ? .error : .warning, "m", m, "0...\(Self.format(bound))",
+          "CosFace Eq. 7 for \(classCount) classes in \(featureDimension)-D" + (isHard ? "" : " (advisory)"),
+          advisory: isHard ? nil : .marginBeyondAdvisoryBound)
       }
     case .arcFace:
       let bound = twoD ? Feasibility.arcFaceMaximumMargin2D(classCount: classCount) : Double.pi
       if !(m >= 0) || !m.isFinite {
         report(.error, "m", m, "0..<\(Self.format(bound))", "the additive angular margin must be non-negative")
       } else if m >= bound {
-        report(.error, "m", m, "0..<\(Self.format(bound))",
-               twoD ? "neighbouring classes are 2π/C apart in 2-D" : "an angular margin beyond π leaves no feasible angle")
+        report(
+          .error, "m", m, "0..<\(Self.format(bound))",
+          twoD ? "neighbouring classes are 2π/C apart in 2-D" : "an angular margin beyond π leaves no feasible angle")
       }
     case .combined:
-      if !(m1 > 0) || !m1.isFinite { report(.error, "m1", m1, "(0, ∞)", "the multiplicative angular margin must be positive") }
+      if !(m1 > 0) || !m1.isFinite {
+        report(.error, "m1", m1, "(0, ∞)", "the multiplicative angular margin must be positive")
+      }
       if !(m2 >= 0) || !m2.isFinite || m2 >= Double.pi {
         report(.error, "m2", m2, "0..<π", "the additive angular margin must lie in [0, π)")
       }
-      if !(m3 >= 0) || !m3.isFinite { report(.error, "m3", m3, "0...", "the additive cosine margin must be non-negative") }
+      if !(m3 >= 0) || !m3.isFinite {
+        report(.error, "m3", m3, "0...", "the additive cosine margin must be non-negative")
+      }
       if twoD && m2 >= 0 && m3 >= 0 && m2.isFinite && m3.isFinite {
         let cosBound = Feasibility.cosFaceMaximumMargin(classCount: classCount, featureDimension: 2).bound
         let arcBound = Feasibility.arcFaceMaximumMargin2D(classCount: classCount)
         if m2 / arcBound + m3 / cosBound >= 1 {
-          report(.warning, "m2, m3", m2 + m3, "m2/\(Self.format(arcBound)) + m3/\(Self.format(cosBound)) < 1",
-                 "the combined margin probably leaves no feasible sector for \(classCount) classes in 2-D (advisory)",
-                 advisory: .combinedMarginLeavesNoSector)
+          report(
+            .warning, "m2, m3", m2 + m3, "m2/\(Self.format(arcBound)) + m3/\(Self.format(cosBound)) < 1",
+            "the combined margin probably leaves no feasible sector for \(classCount) classes in 2-D (advisory)",
+            advisory: .combinedMarginLeavesNoSector)
         }
       }
     default:
@@ -191,7 +212,8 @@ extension LossParameters {
     if all.contains(where: { $0.severity == .error }) { throw LossParameterError(kind: kind, issues: all) }
     return all.compactMap { issue in
       issue.advisory.map {
-        LossWarning(code: $0, parameter: issue.parameter, value: issue.value, validRange: issue.validRange, reason: issue.reason)
+        LossWarning(
+          code: $0, parameter: issue.parameter, value: issue.value, validRange: issue.validRange, reason: issue.reason)
       }
     }
   }

@@ -37,7 +37,9 @@ public struct ReproductionLedger: Sendable, Equatable {
       guard entry.stamp.count == 16, entry.stamp.allSatisfy(\.isHexDigit) else {
         throw Malformed(path: path, reason: "stamp '\(entry.stamp)' is not 16 hex digits")
       }
-      guard seen.insert(entry.stamp).inserted else { throw Malformed(path: path, reason: "stamp \(entry.stamp) is listed twice") }
+      guard seen.insert(entry.stamp).inserted else {
+        throw Malformed(path: path, reason: "stamp \(entry.stamp) is listed twice")
+      }
       guard !entry.evidence.isEmpty else { throw Malformed(path: path, reason: "stamp \(entry.stamp) has no evidence") }
     }
     entries = file.entries
@@ -66,9 +68,14 @@ public struct ReproductionLedger: Sendable, Equatable {
     ]
     for entry in entries where entry.stamp != currentStamp {
       let except = entry.except.map(literal).joined(separator: ", ")
-      lines.append("    \(literal(entry.stamp)): Reproduction(evidence: \(literal(entry.evidence)), except: [\(except)]),")
+      lines.append(
+        "    \(literal(entry.stamp)): Reproduction(evidence: \(literal(entry.evidence)), except: [\(except)]),")
     }
-    if entries.allSatisfy({ $0.stamp == currentStamp }) { lines[lines.count - 1] = "  public static let reproduced: [String: Reproduction] = [:]" } else { lines.append("  ]") }
+    if entries.allSatisfy({ $0.stamp == currentStamp }) {
+      lines[lines.count - 1] = "  public static let reproduced: [String: Reproduction] = [:]"
+    } else {
+      lines.append("  ]")
+    }
     lines.append("}")
     return lines.joined(separator: "\n") + "\n"
   }

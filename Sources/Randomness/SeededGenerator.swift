@@ -33,4 +33,3 @@ public struct SeededGenerator: RandomNumberGenerator, Sendable, Codable, Equatab
     return Float((-2 * log(u1)).squareRoot() * cos(2 * Double.pi * u2))
   }
 }
-

@@ -11,7 +11,8 @@ import Checkpoints
 public struct ReproductionOutlook: Sendable, Equatable {
   public enum Verdict: String, Sendable {
     case byteIdentical = "arrays byte-identical"
-    case likelyByteIdentical = "arrays byte-identical if oneDNN blocks the kernels as on the training CPU, otherwise within tolerance"
+    case likelyByteIdentical =
+      "arrays byte-identical if oneDNN blocks the kernels as on the training CPU, otherwise within tolerance"
     case withinTolerance = "within tolerance"
   }
 
@@ -55,7 +56,8 @@ public struct ReproductionOutlook: Sendable, Equatable {
 
   /// One line for a group of `count` runs.
   public func line(count: Int) -> String {
-    let trainedOn = "\(shippedCPU ?? "CPU not recorded"), \(shippedISA ?? "ISA not recorded"), \(shippedThreads) threads"
+    let trainedOn =
+      "\(shippedCPU ?? "CPU not recorded"), \(shippedISA ?? "ISA not recorded"), \(shippedThreads) threads"
     return "\(count) run(s) trained on \(trainedOn): expect \(verdict.rawValue) (\(reason))"
   }
 }

@@ -61,10 +61,12 @@ public struct ResultComparison: Sendable {
     if sameKernel && sameCPU { return "same CPU, ISA and threads, but the feature arrays differ" }
     var problems: [String] = []
     if abs(shipped.testAccuracy - reproduced.testAccuracy) > tolerance.accuracyPoints {
-      problems.append(String(format: "test accuracy differs by %.2f points", abs(shipped.testAccuracy - reproduced.testAccuracy)))
+      problems.append(
+        String(format: "test accuracy differs by %.2f points", abs(shipped.testAccuracy - reproduced.testAccuracy)))
     }
     if !(abs(shipped.angleToOwnWeight - reproduced.angleToOwnWeight) <= tolerance.angleDegrees) {
-      problems.append(String(format: "angle differs by %.2f°", abs(shipped.angleToOwnWeight - reproduced.angleToOwnWeight)))
+      problems.append(
+        String(format: "angle differs by %.2f°", abs(shipped.angleToOwnWeight - reproduced.angleToOwnWeight)))
     }
     if let a = shipped.achievedMargin, let b = reproduced.achievedMargin, abs(a - b) > tolerance.marginDegrees {
       problems.append(String(format: "achieved margin differs by %.1f°", abs(a - b)))
@@ -90,7 +92,8 @@ public struct ResultComparison: Sendable {
       let a = try shipped.readCheckpoint(epoch: epoch)
       let b = try reproduced.readCheckpoint(epoch: epoch)
       return Self.sameBits(a.trainFeatures, b.trainFeatures) && Self.sameBits(a.testFeatures, b.testFeatures)
-        && Self.sameBits(a.classWeights, b.classWeights) && a.trainLabels == b.trainLabels && a.testLabels == b.testLabels
+        && Self.sameBits(a.classWeights, b.classWeights) && a.trainLabels == b.trainLabels
+        && a.testLabels == b.testLabels
     }
   }
 
@@ -105,10 +108,14 @@ public struct ResultComparison: Sendable {
       mismatch().map { "MISMATCH: \($0)" }
       ?? (byteIdentical
         ? "ok, arrays byte-identical" : "ok, within tolerance (\(sameKernel ? "same ISA, other CPU" : "other ISA"))")
-    func padded(_ text: String, _ width: Int) -> String { text.padding(toLength: max(width, text.count), withPad: " ", startingAt: 0) }
-    return padded(experiment, 16) + " " + padded(run, 18) + String(
-      format: " %6.2f%% %6.2f%%   %5.2f° %5.2f°   %@ %@   %@", shipped.testAccuracy, reproduced.testAccuracy, shipped.angleToOwnWeight,
-      reproduced.angleToOwnWeight, margin(shipped.achievedMargin), margin(reproduced.achievedMargin), verdict)
+    func padded(_ text: String, _ width: Int) -> String {
+      text.padding(toLength: max(width, text.count), withPad: " ", startingAt: 0)
+    }
+    return padded(experiment, 16) + " " + padded(run, 18)
+      + String(
+        format: " %6.2f%% %6.2f%%   %5.2f° %5.2f°   %@ %@   %@", shipped.testAccuracy, reproduced.testAccuracy,
+        shipped.angleToOwnWeight,
+        reproduced.angleToOwnWeight, margin(shipped.achievedMargin), margin(reproduced.achievedMargin), verdict)
   }
 
   public static let header =

@@ -10,7 +10,9 @@ extension SphereScene {
   /// coordinate axes run from the origin to that radius, back-facing ones dashed; class weights are
   /// drawn as arrows along their directions to the same radius. Points are drawn far to near, the
   /// back half (negative depth) dimmed.
-  public static func rawFeatures(_ input: SphereSceneInput, options: SphereSceneOptions = SphereSceneOptions()) throws -> SceneDescription {
+  public static func rawFeatures(_ input: SphereSceneInput, options: SphereSceneOptions = SphereSceneOptions()) throws
+    -> SceneDescription
+  {
     guard options.classColors.count >= input.classCount else {
       throw SphereSceneError.colors(needed: input.classCount, found: options.classColors.count)
     }
@@ -23,12 +25,16 @@ extension SphereScene {
     let names = ["x₁", "x₂", "x₃"]
     for (i, axis) in [Vector3(1, 0, 0), Vector3(0, 1, 0), Vector3(0, 0, 1)].enumerated() {
       let tip = view.project(axis)
-      primitives.append(.polyline(ScenePolyline(
-        points: [Point2(x: 0, y: 0), Point2(x: tip.x, y: tip.y)], closed: false, stroke: options.outlineColor,
-        width: options.lineWidth, dash: tip.isFront ? [] : [3, 2], role: .axis)))
-      primitives.append(.text(SceneText(
-        position: Point2(x: tip.x * 1.08, y: tip.y * 1.08), text: names[i], size: options.labelSize,
-        color: options.outlineColor, anchor: .centre, role: .axisLabel)))
+      primitives.append(
+        .polyline(
+          ScenePolyline(
+            points: [Point2(x: 0, y: 0), Point2(x: tip.x, y: tip.y)], closed: false, stroke: options.outlineColor,
+            width: options.lineWidth, dash: tip.isFront ? [] : [3, 2], role: .axis)))
+      primitives.append(
+        .text(
+          SceneText(
+            position: Point2(x: tip.x * 1.08, y: tip.y * 1.08), text: names[i], size: options.labelSize,
+            color: options.outlineColor, anchor: .centre, role: .axisLabel)))
     }
     var back = DepthSortedPoints()
     var front = DepthSortedPoints()

@@ -37,18 +37,20 @@ public enum SphereScene {
     let boundaries = options.showBoundaries ? geometry.arcs.flatMap { $0.samples() }.flatMap { view.polylines($0) } : []
     if options.showBack {
       primitives += boundaries.filter { !$0.isFront }.map { piece in
-        .polyline(ScenePolyline(
-          points: piece.points.map(scenePoint), closed: false, stroke: options.boundaryColor.withAlpha(0.35),
-          width: options.lineWidth * 0.7, dash: [2, 2], role: .backBoundary))
+        .polyline(
+          ScenePolyline(
+            points: piece.points.map(scenePoint), closed: false, stroke: options.boundaryColor.withAlpha(0.35),
+            width: options.lineWidth * 0.7, dash: [2, 2], role: .backBoundary))
       }
       primitives.append(back.batch(alpha: options.backAlpha, radius: options.pointRadius, role: .backPoints))
     }
     primitives += sphereDisc(view: view, options: options)
     primitives += marginZones(geometry.regions, view: view, options: options)
     primitives += boundaries.filter(\.isFront).map { piece in
-      .polyline(ScenePolyline(
-        points: piece.points.map(scenePoint), closed: false, stroke: options.boundaryColor, width: options.lineWidth,
-        dash: [], role: .boundary))
+      .polyline(
+        ScenePolyline(
+          points: piece.points.map(scenePoint), closed: false, stroke: options.boundaryColor, width: options.lineWidth,
+          dash: [], role: .boundary))
     }
     primitives += weightArrows(input, view: view, options: options, front: front)
     return SceneDescription(
@@ -59,12 +61,15 @@ public enum SphereScene {
   static func scenePoint(_ p: ViewPoint) -> Point2 { Point2(x: p.x, y: p.y) }
 
   /// The weight arrows, then the `front` points over them, then the weight labels on top of everything.
-  static func weightArrows(_ input: SphereSceneInput, view: SphereView, options: SphereSceneOptions, front: DepthSortedPoints) -> [ScenePrimitive] {
+  static func weightArrows(
+    _ input: SphereSceneInput, view: SphereView, options: SphereSceneOptions, front: DepthSortedPoints
+  ) -> [ScenePrimitive] {
     var arrows: [ScenePrimitive] = []
     if options.showWeights, let weights = input.weights {
       for (k, w) in weights.enumerated() {
         guard let d = w.direction else { continue }
-        arrows += arrow(to: view.project(d), color: options.classColors[k], label: "W" + options.name(of: k), options: options)
+        arrows += arrow(
+          to: view.project(d), color: options.classColors[k], label: "W" + options.name(of: k), options: options)
       }
     }
     let points = front.batch(alpha: options.frontAlpha, radius: options.pointRadius, role: .frontPoints)
@@ -76,7 +81,10 @@ public enum SphereScene {
     let outline = view.outline(segments: 180).map(scenePoint)
     let steps = 6
     var layers: [ScenePrimitive] = [
-      .polygon(ScenePolygon(rings: [outline], fill: options.sphereColor.withAlpha(options.sphereAlpha / 2), stroke: nil, width: 0, role: .sphereShading)),
+      .polygon(
+        ScenePolygon(
+          rings: [outline], fill: options.sphereColor.withAlpha(options.sphereAlpha / 2), stroke: nil, width: 0,
+          role: .sphereShading))
     ]
     for s in 1...steps {
       let f = Double(s) / Double(steps + 1)
@@ -84,28 +92,40 @@ public enum SphereScene {
       // Highlights drift towards the upper left, where the light comes from.
       let centre = Point2(x: -0.35 * f, y: 0.35 * f)
       let ring = outline.map { Point2(x: centre.x + radius * $0.x, y: centre.y + radius * $0.y) }
-      let color = options.sphereColor.mixed(with: .white, fraction: f).withAlpha(options.sphereAlpha / Double(2 * steps))
+      let color = options.sphereColor.mixed(with: .white, fraction: f).withAlpha(
+        options.sphereAlpha / Double(2 * steps))
       layers.append(.polygon(ScenePolygon(rings: [ring], fill: color, stroke: nil, width: 0, role: .sphereShading)))
     }
-    layers.append(.polyline(ScenePolyline(points: outline, closed: true, stroke: options.outlineColor, width: options.lineWidth, dash: [], role: .sphereOutline)))
+    layers.append(
+      .polyline(
+        ScenePolyline(
+          points: outline, closed: true, stroke: options.outlineColor, width: options.lineWidth, dash: [],
+          role: .sphereOutline)))
     return layers
   }
 
   /// Front-hemisphere margin zones: the decision region minus the acceptance region of every class.
-  static func marginZones(_ regions: [SphereClassRegions], view: SphereView, options: SphereSceneOptions) -> [ScenePrimitive] {
+  static func marginZones(_ regions: [SphereClassRegions], view: SphereView, options: SphereSceneOptions)
+    -> [ScenePrimitive]
+  {
     guard options.showMarginZones else { return [] }
     return regions.compactMap { regions in
       guard let decision = regions.decision, regions.acceptance != regions.decision else { return nil }
       let outer = view.rings(of: decision, front: true)
       let inner = regions.acceptance.map { view.rings(of: $0, front: true) } ?? []
       guard !outer.isEmpty else { return nil }
-      return .polygon(ScenePolygon(
-        rings: (outer + inner).map { $0.map(scenePoint) }, fill: options.zoneColor, stroke: nil, width: 0, role: .marginZone))
+      return .polygon(
+        ScenePolygon(
+          rings: (outer + inner).map { $0.map(scenePoint) }, fill: options.zoneColor, stroke: nil, width: 0,
+          role: .marginZone))
     }
   }
 
   /// An arrow from the centre to `tip` with a head and a label; dashed and faint when it points away.
-  static func arrow(to tip: ViewPoint, color: Color, label: String, options: SphereSceneOptions, from origin: Point2 = Point2(x: 0, y: 0)) -> [ScenePrimitive] {
+  static func arrow(
+    to tip: ViewPoint, color: Color, label: String, options: SphereSceneOptions,
+    from origin: Point2 = Point2(x: 0, y: 0)
+  ) -> [ScenePrimitive] {
     let alpha = tip.isFront ? 1 : 0.45
     let shaft = ScenePolyline(
       points: [origin, scenePoint(tip)], closed: false, stroke: color.withAlpha(alpha), width: options.lineWidth * 1.6,
@@ -122,13 +142,16 @@ public enum SphereScene {
         Point2(x: base.x - 0.45 * size * uy, y: base.y + 0.45 * size * ux),
         Point2(x: base.x + 0.45 * size * uy, y: base.y - 0.45 * size * ux),
       ]
-      result.append(.polygon(ScenePolygon(rings: [head], fill: color.withAlpha(alpha), stroke: nil, width: 0, role: .weightArrow)))
+      result.append(
+        .polygon(ScenePolygon(rings: [head], fill: color.withAlpha(alpha), stroke: nil, width: 0, role: .weightArrow)))
     }
     guard options.showsWeightLabels else { return result }
     let (lx, ly) = length > 1e-9 ? (dx / length, dy / length) : (0.0, 1.0)
-    result.append(.text(SceneText(
-      position: Point2(x: tip.x + 0.06 * lx, y: tip.y + 0.06 * ly), text: label, size: options.labelSize,
-      color: Color.black.withAlpha(alpha), anchor: .centre, role: .weightLabel)))
+    result.append(
+      .text(
+        SceneText(
+          position: Point2(x: tip.x + 0.06 * lx, y: tip.y + 0.06 * ly), text: label, size: options.labelSize,
+          color: Color.black.withAlpha(alpha), anchor: .centre, role: .weightLabel)))
     return result
   }
 }
@@ -145,9 +168,14 @@ public struct SphereSceneGeometry: Sendable {
       regions = []
       return
     }
-    arcs = options.showBoundaries ? SphereBoundaries.decisionArcs(weights: weights, rule: rule, samples: options.boundarySamples) : []
+    arcs =
+      options.showBoundaries
+      ? SphereBoundaries.decisionArcs(weights: weights, rule: rule, samples: options.boundarySamples) : []
     let hasMargin = rule.transform != .identity
-    regions = options.showMarginZones && hasMargin ? SphereRegions.regions(weights: weights, rule: rule, azimuths: options.zoneAzimuths, radialStep: options.zoneRadialStep) : []
+    regions =
+      options.showMarginZones && hasMargin
+      ? SphereRegions.regions(
+        weights: weights, rule: rule, azimuths: options.zoneAzimuths, radialStep: options.zoneRadialStep) : []
   }
 }
 
@@ -161,6 +189,8 @@ struct DepthSortedPoints {
 
   func batch(alpha: Double, radius: Double, role: SceneRole) -> ScenePrimitive {
     let sorted = items.sorted { $0.depth < $1.depth }
-    return .points(ScenePointBatch(positions: sorted.map(\.point), colorIndices: sorted.map(\.label), alpha: alpha, radius: radius, role: role))
+    return .points(
+      ScenePointBatch(
+        positions: sorted.map(\.point), colorIndices: sorted.map(\.label), alpha: alpha, radius: radius, role: role))
   }
 }

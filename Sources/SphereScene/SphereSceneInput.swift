@@ -14,7 +14,8 @@ public enum SphereSceneError: Error, Equatable, CustomStringConvertible {
   public var description: String {
     switch self {
     case .dimension(let array, let row, let found):
-      return "\(array): row \(row) has \(found) values; a sphere view needs 3-D vectors (D = 3; higher dimensions are never dropped silently)"
+      return
+        "\(array): row \(row) has \(found) values; a sphere view needs 3-D vectors (D = 3; higher dimensions are never dropped silently)"
     case .count(let array, let expected, let found):
       return "\(array): expected \(expected) rows, found \(found)"
     case .label(let row, let label, let classCount):
@@ -43,7 +44,9 @@ public struct SphereSceneInput: Sendable {
 
   /// Checks shapes and values: D = 3 for features and weights, one label per row in 0..<classCount,
   /// one weight row per class, every value finite.
-  public init(features rows: [[Double]], labels: [Int], classCount: Int, weights: [[Double]]? = nil, rule: MarginRule? = nil) throws {
+  public init(
+    features rows: [[Double]], labels: [Int], classCount: Int, weights: [[Double]]? = nil, rule: MarginRule? = nil
+  ) throws {
     guard !rows.isEmpty else { throw SphereSceneError.empty }
     func vectors(_ array: String, _ rows: [[Double]]) throws -> [Vector3] {
       var bad = 0
@@ -56,14 +59,18 @@ public struct SphereSceneInput: Sendable {
       return result
     }
     features = try vectors("features", rows)
-    guard labels.count == rows.count else { throw SphereSceneError.count(array: "labels", expected: rows.count, found: labels.count) }
+    guard labels.count == rows.count else {
+      throw SphereSceneError.count(array: "labels", expected: rows.count, found: labels.count)
+    }
     if let i = labels.firstIndex(where: { !(0..<classCount).contains($0) }) {
       throw SphereSceneError.label(row: i, label: labels[i], classCount: classCount)
     }
     self.labels = labels
     self.classCount = classCount
     if let weights {
-      guard weights.count == classCount else { throw SphereSceneError.count(array: "class_weights", expected: classCount, found: weights.count) }
+      guard weights.count == classCount else {
+        throw SphereSceneError.count(array: "class_weights", expected: classCount, found: weights.count)
+      }
       self.weights = try vectors("class_weights", weights)
     } else {
       self.weights = nil

@@ -67,13 +67,16 @@ public struct Experiment: Equatable, Sendable {
 
   /// The experiment named `nameOrPath`: a path to a JSON file, or a name looked up in `directory`.
   public static func load(_ nameOrPath: String, directory: String = "experiments") throws -> Experiment {
-    let path = nameOrPath.hasSuffix(".json") ? nameOrPath : (directory as NSString).appendingPathComponent(nameOrPath + ".json")
+    let path =
+      nameOrPath.hasSuffix(".json") ? nameOrPath : (directory as NSString).appendingPathComponent(nameOrPath + ".json")
     guard let data = FileManager.default.contents(atPath: path) else {
-      let available = (try? FileManager.default.contentsOfDirectory(atPath: directory))?
+      let available =
+        (try? FileManager.default.contentsOfDirectory(atPath: directory))?
         .filter { $0.hasSuffix(".json") }.map { String($0.dropLast(5)) }.sorted() ?? []
       throw ExperimentError(
         file: path, field: "",
-        message: "no such experiment file" + (available.isEmpty ? "" : "; available: \(available.joined(separator: ", "))"))
+        message: "no such experiment file"
+          + (available.isEmpty ? "" : "; available: \(available.joined(separator: ", "))"))
     }
     return try Experiment(data: data, file: path)
   }
@@ -109,14 +112,18 @@ public struct Experiment: Equatable, Sendable {
   ///
   /// Settings are layered: built-in defaults, the experiment's settings, its profile, the run's
   /// settings, the run's profile, then `overrides` (the command line).
-  public func plans(profile: String, runNames: [String] = [], overrides: RunSettings = RunSettings()) throws -> [RunPlan] {
+  public func plans(profile: String, runNames: [String] = [], overrides: RunSettings = RunSettings()) throws
+    -> [RunPlan]
+  {
     guard Self.profileNames.contains(profile) else {
       throw ExperimentError(
-        file: file, field: "profile", message: "unknown profile '\(profile)'; expected one of \(Self.profileNames.joined(separator: ", "))")
+        file: file, field: "profile",
+        message: "unknown profile '\(profile)'; expected one of \(Self.profileNames.joined(separator: ", "))")
     }
     if let unknown = runNames.first(where: { name in !runs.contains { $0.name == name } }) {
       throw ExperimentError(
-        file: file, field: "runs", message: "no run named '\(unknown)'; runs: \(runs.map(\.name).joined(separator: ", "))")
+        file: file, field: "runs",
+        message: "no run named '\(unknown)'; runs: \(runs.map(\.name).joined(separator: ", "))")
     }
     let selected = runNames.isEmpty ? runs : runs.filter { runNames.contains($0.name) }
     return try selected.map { run in
@@ -128,9 +135,11 @@ public struct Experiment: Equatable, Sendable {
         .overridden(by: overrides)
       var plan = try RunPlan(
         experiment: name, run: run.name, profile: profile, dataset: run.dataset ?? dataset, loss: run.loss,
-        lossParameters: run.profileParameters[profile] ?? run.parameters, classWeighting: run.classWeighting, settings: resolved)
+        lossParameters: run.profileParameters[profile] ?? run.parameters, classWeighting: run.classWeighting,
+        settings: resolved)
       let runField = "runs[\(runs.firstIndex(of: run) ?? 0)]"
-      plan.origin = .init(file: file, runField: runField, datasetField: run.dataset == nil ? "dataset" : runField + ".dataset")
+      plan.origin = .init(
+        file: file, runField: runField, datasetField: run.dataset == nil ? "dataset" : runField + ".dataset")
       try plan.validate()
       return plan
     }
@@ -146,12 +155,16 @@ public struct Experiment: Equatable, Sendable {
   private static func readDataset(_ reader: FieldReader) throws -> DatasetSelection {
     try reader.rejectUnknown(["name", "classes", "trainCaps"])
     let classes = try reader.ints("classes", minimum: 0)
-    if let classes, classes.count < 2 { throw reader.fail("classes", "expected at least 2 classes, found \(classes.count)") }
+    if let classes, classes.count < 2 {
+      throw reader.fail("classes", "expected at least 2 classes, found \(classes.count)")
+    }
     var caps: [Int: Int]?
     if let capsReader = try reader.object("trainCaps") {
       caps = [:]
       for key in capsReader.members.keys.sorted() {
-        guard let label = Int(key), label >= 0 else { throw capsReader.fail(key, "expected a class label (a whole number) as key") }
+        guard let label = Int(key), label >= 0 else {
+          throw capsReader.fail(key, "expected a class label (a whole number) as key")
+        }
         caps?[label] = try capsReader.required(key) { try capsReader.int($0, minimum: 0) }
       }
     }
@@ -162,7 +175,9 @@ public struct Experiment: Equatable, Sendable {
     guard let reader else { return [:] }
     try reader.rejectUnknown(Set(profileNames))
     var profiles: [String: RunSettings] = [:]
-    for name in reader.members.keys { profiles[name] = try RunSettings(reading: try reader.required(name, reader.object)) }
+    for name in reader.members.keys {
+      profiles[name] = try RunSettings(reading: try reader.required(name, reader.object))
+    }
     return profiles
   }
 

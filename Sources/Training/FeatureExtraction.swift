@@ -35,24 +35,32 @@ enum FeatureExtraction {
     let accuracy = CheckpointMetadata.Accuracy(
       test: head.accuracy(features: testFeatures, labels: testLabels),
       train: head.accuracy(features: trainFeatures, labels: trainLabels),
-      trainMarginRule: head.marginRuleAccuracy(features: trainFeatures, labels: trainLabels, iteration: session.iteration))
+      trainMarginRule: head.marginRuleAccuracy(
+        features: trainFeatures, labels: trainLabels, iteration: session.iteration))
     let weights = head.weight.value.scalars
     let d = plan.featureDimension
     let metrics = [
-      "train": FeatureMetrics(features: trainFeatures.scalars, labels: trainLabels, classWeights: weights, dimension: d, accuracy: accuracy.train),
-      "test": FeatureMetrics(features: testFeatures.scalars, labels: testLabels, classWeights: weights, dimension: d, accuracy: accuracy.test),
+      "train": FeatureMetrics(
+        features: trainFeatures.scalars, labels: trainLabels, classWeights: weights, dimension: d,
+        accuracy: accuracy.train),
+      "test": FeatureMetrics(
+        features: testFeatures.scalars, labels: testLabels, classWeights: weights, dimension: d, accuracy: accuracy.test
+      ),
     ]
     let bias = head.bias?.value.scalars
     let alpha = head.alphaValue.map(Float.init)
     var metadata = CheckpointMetadata(
       experiment: plan.experiment, run: plan.run, profile: plan.profile, loss: head.kind,
       lossParameters: head.configuration, lambda: head.lambda(at: session.iteration),
-      margin: head.margin(at: session.iteration), epoch: epoch, iteration: session.iteration, plannedEpochs: plan.epochs,
+      margin: head.margin(at: session.iteration), epoch: epoch, iteration: session.iteration,
+      plannedEpochs: plan.epochs,
       accuracy: accuracy, meanLoss: meanLoss, seed: plan.seed, threads: session.options.workers,
       blasThreads: session.options.blasThreads,
       dataset: .init(
         name: data.name, checksum: data.checksum, classes: plan.dataset.classes,
-        trainCaps: plan.dataset.trainCaps.map { Dictionary(uniqueKeysWithValues: $0.map { (String($0.key), $0.value) }) },
+        trainCaps: plan.dataset.trainCaps.map {
+          Dictionary(uniqueKeysWithValues: $0.map { (String($0.key), $0.value) })
+        },
         trainCount: data.train.count, testCount: data.test.count),
       network: .init(
         architecture: plan.network.rawValue, featureDimension: d, featureBias: plan.featureBias,
@@ -67,7 +75,8 @@ enum FeatureExtraction {
     let keptTest = min(plan.savedFeatures ?? data.test.count, data.test.count)
     return FeatureCheckpoint(
       metadata: metadata, trainFeatures: Array(trainFeatures.scalars.prefix(keptTrain * d)),
-      trainLabels: Array(data.train.labels.prefix(keptTrain)), testFeatures: Array(testFeatures.scalars.prefix(keptTest * d)),
+      trainLabels: Array(data.train.labels.prefix(keptTrain)),
+      testFeatures: Array(testFeatures.scalars.prefix(keptTest * d)),
       testLabels: Array(data.test.labels.prefix(keptTest)), classWeights: weights, classBias: bias, alpha: alpha)
   }
 }

@@ -49,8 +49,12 @@ struct FieldReader {
 
   func int(_ key: String, minimum: Int? = nil) throws -> Int? {
     guard let number = try double(key) else { return nil }
-    guard number == number.rounded(), abs(number) < 1e15 else { throw fail(key, "expected a whole number, found \(number)") }
-    if let minimum, Int(number) < minimum { throw fail(key, "expected a whole number >= \(minimum), found \(Int(number))") }
+    guard number == number.rounded(), abs(number) < 1e15 else {
+      throw fail(key, "expected a whole number, found \(number)")
+    }
+    if let minimum, Int(number) < minimum {
+      throw fail(key, "expected a whole number >= \(minimum), found \(Int(number))")
+    }
     return Int(number)
   }
 
@@ -86,7 +90,8 @@ struct FieldReader {
   }
 
   /// A string that must be one of an enumeration's raw values.
-  func choice<T: RawRepresentable & CaseIterable>(_ key: String, _ type: T.Type) throws -> T? where T.RawValue == String {
+  func choice<T: RawRepresentable & CaseIterable>(_ key: String, _ type: T.Type) throws -> T?
+  where T.RawValue == String {
     guard let text = try string(key) else { return nil }
     guard let value = T(rawValue: text) else {
       throw fail(key, "unknown value '\(text)'; expected one of \(T.allCases.map(\.rawValue).joined(separator: ", "))")

@@ -11,7 +11,8 @@ enum IterationSnapshot {
   /// Evaluates `split` of `session`'s data after `iteration` iterations of `epoch`.
   /// - Parameter trainingLoss: the mean training loss since the previous snapshot.
   static func arrays(
-    session: TrainingSession, head: any ClassificationHead, epoch: Int, split: RunSettings.SnapshotSplit, trainingLoss: Double
+    session: TrainingSession, head: any ClassificationHead, epoch: Int, split: RunSettings.SnapshotSplit,
+    trainingLoss: Double
   ) throws -> [(name: String, array: NumpyArray)] {
     let data = session.data
     let d = session.plan.featureDimension
@@ -24,8 +25,12 @@ enum IterationSnapshot {
     }
     let weight = head.weight.value
     arrays.append(("class_weights", NumpyArray(shape: weight.shape, values: .float32(weight.scalars))))
-    if let bias = head.bias?.value { arrays.append(("class_bias", NumpyArray(shape: [bias.scalars.count], values: .float32(bias.scalars)))) }
-    if let alpha = head.alphaValue { arrays.append(("alpha", NumpyArray(shape: [1], values: .float32([Float(alpha)])))) }
+    if let bias = head.bias?.value {
+      arrays.append(("class_bias", NumpyArray(shape: [bias.scalars.count], values: .float32(bias.scalars))))
+    }
+    if let alpha = head.alphaValue {
+      arrays.append(("alpha", NumpyArray(shape: [1], values: .float32([Float(alpha)]))))
+    }
     let encoder = JSONEncoder()
     encoder.outputFormatting = .sortedKeys
     let parameters = String(decoding: try encoder.encode(head.configuration), as: UTF8.self)

@@ -14,7 +14,9 @@ public struct PreparedData: Sendable {
 
   /// Loads `selection.name` under `dataRoot` and applies the selection.
   /// - Parameter seed: chooses which images a training cap keeps.
-  public static func load(_ selection: DatasetSelection, dataRoot: String, seed: UInt64, cache: DatasetCache) throws -> PreparedData {
+  public static func load(_ selection: DatasetSelection, dataRoot: String, seed: UInt64, cache: DatasetCache) throws
+    -> PreparedData
+  {
     let dataset = try cache.dataset(selection.name, dataRoot: dataRoot)
     var train = dataset.train
     var test = dataset.test

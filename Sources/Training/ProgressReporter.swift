@@ -16,9 +16,11 @@ public final class ProgressReporter: @unchecked Sendable {
 
   /// - Parameter output: where lines go (standard output unless a test captures them).
   /// - Parameter columns: the terminal's width, asked at every redraw (a window can be resized).
-  public init(isTerminal: Bool = isatty(STDOUT_FILENO) != 0, plainLineInterval: TimeInterval = 10,
-              columns: @escaping () -> Int = ProgressReporter.terminalColumns,
-              output: @escaping (String) -> Void = { FileHandle.standardOutput.write(Data($0.utf8)) }) {
+  public init(
+    isTerminal: Bool = isatty(STDOUT_FILENO) != 0, plainLineInterval: TimeInterval = 10,
+    columns: @escaping () -> Int = ProgressReporter.terminalColumns,
+    output: @escaping (String) -> Void = { FileHandle.standardOutput.write(Data($0.utf8)) }
+  ) {
     self.isTerminal = isTerminal
     self.columns = columns
     self.plainLineInterval = plainLineInterval
@@ -42,16 +44,21 @@ public final class ProgressReporter: @unchecked Sendable {
 
   public func update(_ s: Snapshot) {
     let now = Date()
-    let remaining = s.iterationsThisSession > 0
+    let remaining =
+      s.iterationsThisSession > 0
       ? s.elapsed / Double(s.iterationsThisSession) * Double(s.iterations - s.iteration) : 0
     let fields = String(
       format: "epoch %d/%d  it %d/%d  loss %.4f  λ %.3g  lr %.3g  acc %.3f  ETA %@",
-      s.epoch, s.epochs, s.iteration, s.iterations, s.loss, s.lambda, s.learningRate, s.accuracy, Self.duration(remaining))
+      s.epoch, s.epochs, s.iteration, s.iterations, s.loss, s.lambda, s.learningRate, s.accuracy,
+      Self.duration(remaining))
     if isTerminal {
       guard now.timeIntervalSince(lastRedraw) > 0.1 || s.iteration == s.iterations else { return }
       lastRedraw = now
-      output("\r\u{1B}[K" + Self.barLine(run: s.run, fraction: s.iterations > 0 ? Double(s.iteration) / Double(s.iterations) : 1,
-                                       fields: fields, columns: columns()))
+      output(
+        "\r\u{1B}[K"
+          + Self.barLine(
+            run: s.run, fraction: s.iterations > 0 ? Double(s.iteration) / Double(s.iterations) : 1,
+            fields: fields, columns: columns()))
     } else if now.timeIntervalSince(lastPlainLine) >= plainLineInterval {
       lastPlainLine = now
       output("\(s.run): \(fields)\n")
@@ -79,7 +86,9 @@ public final class ProgressReporter: @unchecked Sendable {
   public static func terminalColumns() -> Int {
     var size = winsize()
     if ioctl(STDOUT_FILENO, UInt(TIOCGWINSZ), &size) == 0, size.ws_col > 0 { return Int(size.ws_col) }
-    if let text = ProcessInfo.processInfo.environment["COLUMNS"], let columns = Int(text), columns > 0 { return columns }
+    if let text = ProcessInfo.processInfo.environment["COLUMNS"], let columns = Int(text), columns > 0 {
+      return columns
+    }
     return 80
   }
 

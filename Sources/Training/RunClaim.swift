@@ -31,10 +31,13 @@ final class RunClaim {
   ///   margins did not write, or another trainer holds the lock.
   init(root: String, experiment: String, run: String) throws {
     for (what, name) in [("experiment", experiment), ("run", run)] {
-      if let problem = SafeName.problem(with: name) { throw TrainingError.unsafeName(what: what, name: name, reason: problem) }
+      if let problem = SafeName.problem(with: name) {
+        throw TrainingError.unsafeName(what: what, name: name, reason: problem)
+      }
     }
     let resolvedRoot = try Self.createDirectory(root, inside: nil)
-    let experimentPath = try Self.createDirectory((resolvedRoot as NSString).appendingPathComponent(experiment), inside: resolvedRoot)
+    let experimentPath = try Self.createDirectory(
+      (resolvedRoot as NSString).appendingPathComponent(experiment), inside: resolvedRoot)
     lockPath = (experimentPath as NSString).appendingPathComponent(".\(run).lock")
     let descriptor = try Self.lock(lockPath)
     do {
@@ -104,10 +107,12 @@ final class RunClaim {
     var status = stat()
     guard lstat(path, &status) == 0 else {
       if errno == ENOENT { return nil }
-      throw TrainingError.fileSystem(path: path, action: "look at", error: POSIXError(POSIXErrorCode(rawValue: errno) ?? .EIO))
+      throw TrainingError.fileSystem(
+        path: path, action: "look at", error: POSIXError(POSIXErrorCode(rawValue: errno) ?? .EIO))
     }
     guard let resolved = realpath(path, nil) else {
-      throw TrainingError.fileSystem(path: path, action: "resolve", error: POSIXError(POSIXErrorCode(rawValue: errno) ?? .EIO))
+      throw TrainingError.fileSystem(
+        path: path, action: "resolve", error: POSIXError(POSIXErrorCode(rawValue: errno) ?? .EIO))
     }
     defer { free(resolved) }
     let result = String(cString: resolved)
@@ -157,14 +162,18 @@ final class RunClaim {
   private static func lock(_ path: String) throws -> Int32 {
     let descriptor = open(path, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0o644)
     guard descriptor >= 0 else {
-      throw TrainingError.fileSystem(path: path, action: "open the lock file", error: POSIXError(POSIXErrorCode(rawValue: errno) ?? .EIO))
+      throw TrainingError.fileSystem(
+        path: path, action: "open the lock file", error: POSIXError(POSIXErrorCode(rawValue: errno) ?? .EIO))
     }
     guard flock(descriptor, LOCK_EX | LOCK_NB) == 0 else {
       let code = errno
-      let holder = (try? String(contentsOfFile: path, encoding: .utf8)).flatMap { Int32($0.trimmingCharacters(in: .whitespacesAndNewlines)) }
+      let holder = (try? String(contentsOfFile: path, encoding: .utf8)).flatMap {
+        Int32($0.trimmingCharacters(in: .whitespacesAndNewlines))
+      }
       close(descriptor)
       if code == EWOULDBLOCK { throw TrainingError.runLocked(lockPath: path, holder: holder) }
-      throw TrainingError.fileSystem(path: path, action: "lock", error: POSIXError(POSIXErrorCode(rawValue: code) ?? .EIO))
+      throw TrainingError.fileSystem(
+        path: path, action: "lock", error: POSIXError(POSIXErrorCode(rawValue: code) ?? .EIO))
     }
     let pid = Data("\(getpid())\n".utf8)
     _ = ftruncate(descriptor, 0)

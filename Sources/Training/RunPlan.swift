@@ -123,21 +123,27 @@ public struct RunPlan: Codable, Equatable, Sendable {
   /// Cross-field checks that need the whole plan but not the data (a warm-up longer than the run, say);
   /// the checks that need the class count wait for `validate(against:)` unless the file names the classes.
   func validate() throws {
-    if schedule == .step && stepEpochs == nil { throw fail("settings.stepEpochs", "the step schedule needs stepEpochs") }
+    if schedule == .step && stepEpochs == nil {
+      throw fail("settings.stepEpochs", "the step schedule needs stepEpochs")
+    }
     if schedule == .multistep && milestoneEpochs.isEmpty {
       throw fail("settings.milestoneEpochs", "the multistep schedule needs milestoneEpochs")
     }
     if warmupEpochs > Double(epochs) {
-      throw fail("settings.warmupEpochs", "a warm-up of \(warmupEpochs) epochs is longer than the \(epochs) epochs of the run")
+      throw fail(
+        "settings.warmupEpochs", "a warm-up of \(warmupEpochs) epochs is longer than the \(epochs) epochs of the run")
     }
     if let bad = checkpointEpochs?.first(where: { $0 > epochs }) {
       throw fail("settings.checkpointEpochs", "epoch \(bad) is beyond the \(epochs) epochs of the run")
     }
     if let split = unusedSnapshotSplit {
-      throw fail("settings.snapshotSplit", "\"\(split.rawValue)\" needs snapshotEvery (iterations between snapshots, > 0)")
+      throw fail(
+        "settings.snapshotSplit", "\"\(split.rawValue)\" needs snapshotEvery (iterations between snapshots, > 0)")
     }
     if softmaxWarmupEpochs >= epochs {
-      throw fail("settings.softmaxWarmupEpochs", "expected fewer than the \(epochs) epochs of the run, found \(softmaxWarmupEpochs)")
+      throw fail(
+        "settings.softmaxWarmupEpochs",
+        "expected fewer than the \(epochs) epochs of the run, found \(softmaxWarmupEpochs)")
     }
     if let classes = dataset.classes {
       if Set(classes).count != classes.count { throw failInDataset("classes", "classes \(classes) repeat a class") }
@@ -155,13 +161,17 @@ public struct RunPlan: Codable, Equatable, Sendable {
       try validateCaps(isClass: { (0..<count).contains($0) }, classes: "the \(count) classes of \(data.name)")
     }
     if batchSize > data.train.count {
-      throw fail("settings.batchSize", "a batch of \(batchSize) is larger than the \(data.train.count) training images of \(data.name)")
+      throw fail(
+        "settings.batchSize",
+        "a batch of \(batchSize) is larger than the \(data.train.count) training images of \(data.name)")
     }
     let expected = Network.itemShape
-    for (split, images) in [("training", data.train), ("test", data.test)] where [1, images.rows, images.columns] != expected {
+    for (split, images) in [("training", data.train), ("test", data.test)]
+    where [1, images.rows, images.columns] != expected {
       throw fail(
         "settings.network",
-        "\(network.rawValue) takes \(expected[1])x\(expected[2]) images, but the \(split) images of \(data.name) are \(images.rows)x\(images.columns)")
+        "\(network.rawValue) takes \(expected[1])x\(expected[2]) images, but the \(split) images of \(data.name) are \(images.rows)x\(images.columns)"
+      )
     }
     try validateSnapshots(against: data)
     return try validateLoss(classCount: data.train.classCount)
@@ -179,14 +189,17 @@ public struct RunPlan: Codable, Equatable, Sendable {
     guard let every = snapshotEvery else { return }
     let iterations = epochs * EpochSchedule(count: data.train.count, batchSize: batchSize).batchesPerEpoch
     if every > iterations {
-      throw fail("settings.snapshotEvery", "a snapshot every \(every) iterations is beyond the \(iterations) iterations of the run")
+      throw fail(
+        "settings.snapshotEvery",
+        "a snapshot every \(every) iterations is beyond the \(iterations) iterations of the run")
     }
     let count = iterations / every, bytes = count * snapshotBytes(against: data)
     if bytes > Self.snapshotBytesLimit {
       throw fail(
         "settings.snapshotEvery",
         "\(count) snapshots of \(snapshotBytes(against: data)) bytes each make \(bytes / 1_000_000) MB, over the limit of "
-          + "\(Self.snapshotBytesLimit / 1_000_000) MB per run; save fewer (a larger snapshotEvery) or the test split only")
+          + "\(Self.snapshotBytesLimit / 1_000_000) MB per run; save fewer (a larger snapshotEvery) or the test split only"
+      )
     }
   }
 
@@ -221,8 +234,10 @@ public struct RunPlan: Codable, Equatable, Sendable {
     let base: LearningRateSchedule
     switch schedule {
     case .constant: base = .constant(rate: rate)
-    case .step: base = .step(base: rate, stepSize: max(1, (stepEpochs ?? epochs) * batchesPerEpoch), gamma: Float(gamma))
-    case .multistep: base = .multistep(base: rate, milestones: milestoneEpochs.map { $0 * batchesPerEpoch }, gamma: Float(gamma))
+    case .step:
+      base = .step(base: rate, stepSize: max(1, (stepEpochs ?? epochs) * batchesPerEpoch), gamma: Float(gamma))
+    case .multistep:
+      base = .multistep(base: rate, milestones: milestoneEpochs.map { $0 * batchesPerEpoch }, gamma: Float(gamma))
     case .cosine: base = .cosine(base: rate, minimum: rate * 1e-3, iterations: total)
     case .oneCycle: base = .oneCycle(maximum: rate, iterations: total)
     }
@@ -240,7 +255,9 @@ public struct RunPlan: Codable, Equatable, Sendable {
       new.removeValue(forKey: key.rawValue)
     }
     let codeKey = CodingKeys.trainingCode.rawValue
-    if case .string(let stamp)? = old[codeKey], TrainingCode.reproduces(stamp, network: network.rawValue) { old[codeKey] = new[codeKey] }
+    if case .string(let stamp)? = old[codeKey], TrainingCode.reproduces(stamp, network: network.rawValue) {
+      old[codeKey] = new[codeKey]
+    }
     for key in Set(old.keys).union(new.keys).sorted() where old[key] != new[key] {
       return "\(key) was \(Self.text(old[key])), now \(Self.text(new[key]))"
     }

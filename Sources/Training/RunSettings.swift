@@ -80,19 +80,26 @@ public struct RunSettings: Codable, Equatable, Sendable {
     featureBias = try reader.bool("featureBias")
     optimizer = try reader.choice("optimizer", OptimizerKind.self)
     learningRate = try reader.double("learningRate")
-    if let rate = learningRate, rate <= 0 { throw reader.fail("learningRate", "expected a positive number, found \(rate)") }
+    if let rate = learningRate, rate <= 0 {
+      throw reader.fail("learningRate", "expected a positive number, found \(rate)")
+    }
     momentum = try reader.double("momentum")
-    if let m = momentum, !(0..<1).contains(m) { throw reader.fail("momentum", "expected a number in [0, 1), found \(m)") }
+    if let m = momentum, !(0..<1).contains(m) {
+      throw reader.fail("momentum", "expected a number in [0, 1), found \(m)")
+    }
     nesterov = try reader.bool("nesterov")
     weightDecay = try reader.double("weightDecay")
     if let wd = weightDecay, wd < 0 { throw reader.fail("weightDecay", "expected a number >= 0, found \(wd)") }
     schedule = try reader.choice("schedule", ScheduleKind.self)
     stepEpochs = try reader.int("stepEpochs", minimum: 1)
     milestoneEpochs = try reader.ints("milestoneEpochs", minimum: 1)
-    if let milestones = milestoneEpochs, let index = milestones.indices.dropFirst().first(where: { milestones[$0] <= milestones[$0 - 1] }) {
+    if let milestones = milestoneEpochs,
+      let index = milestones.indices.dropFirst().first(where: { milestones[$0] <= milestones[$0 - 1] })
+    {
       throw reader.fail(
         "milestoneEpochs[\(index)]",
-        "expected strictly increasing epochs, found \(milestones[index]) after \(milestones[index - 1]) in \(milestones)")
+        "expected strictly increasing epochs, found \(milestones[index]) after \(milestones[index - 1]) in \(milestones)"
+      )
     }
     gamma = try reader.double("gamma")
     if let g = gamma, g <= 0 || g > 1 { throw reader.fail("gamma", "expected a number in (0, 1], found \(g)") }

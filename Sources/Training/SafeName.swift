@@ -7,8 +7,12 @@ public enum SafeName {
   /// Why `name` is not a safe path component, or nil when it is.
   public static func problem(with name: String) -> String? {
     guard let first = name.unicodeScalars.first else { return "a name must not be empty" }
-    guard name.unicodeScalars.count <= maximumLength else { return "a name must be at most \(maximumLength) characters" }
-    func isAlphanumeric(_ c: Unicode.Scalar) -> Bool { c.isASCII && (c.properties.isAlphabetic || ("0"..."9").contains(c)) }
+    guard name.unicodeScalars.count <= maximumLength else {
+      return "a name must be at most \(maximumLength) characters"
+    }
+    func isAlphanumeric(_ c: Unicode.Scalar) -> Bool {
+      c.isASCII && (c.properties.isAlphabetic || ("0"..."9").contains(c))
+    }
     guard isAlphanumeric(first) else { return "a name must start with a letter or digit (found '\(first)')" }
     if let bad = name.unicodeScalars.first(where: { !isAlphanumeric($0) && !"._-".unicodeScalars.contains($0) }) {
       return "'\(bad.escaped(asASCII: true))' is not allowed in a name (letters, digits, '.', '_' and '-' are)"

@@ -48,7 +48,9 @@ enum StrictJSONCheck {
         guard index < bytes.count else { return }  // unterminated: the decoder reports it
         if expectsKey, case .object(var keys, _) = stack.last {
           let raw = Data(bytes[start...index])
-          let key = (try? JSONDecoder().decode(String.self, from: raw)) ?? String(decoding: raw.dropFirst().dropLast(), as: UTF8.self)
+          let key =
+            (try? JSONDecoder().decode(String.self, from: raw))
+            ?? String(decoding: raw.dropFirst().dropLast(), as: UTF8.self)
           let path = (paths.last ?? "").isEmpty ? key : "\(paths.last!).\(key)"
           guard keys.insert(key).inserted else { throw fail(path, "the key '\(key)' appears twice in one object") }
           stack[stack.count - 1] = .object(keys: keys, currentKey: key)

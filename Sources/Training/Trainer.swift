@@ -22,9 +22,11 @@ public struct TrainerOptions: Sendable {
   /// Delete each run's checkpoints (only in a directory margins created) and train from scratch.
   public var startsAfresh: Bool
 
-  public init(runsRoot: String = "runs/default", dataRoot: String = "data", workers: Int = 2, blasThreads: Int = 1,
-              untilEpoch: Int? = nil, codeVersion: String = CodeVersion.current, retrainsChangedRuns: Bool = false,
-              startsAfresh: Bool = false) {
+  public init(
+    runsRoot: String = "runs/default", dataRoot: String = "data", workers: Int = 2, blasThreads: Int = 1,
+    untilEpoch: Int? = nil, codeVersion: String = CodeVersion.current, retrainsChangedRuns: Bool = false,
+    startsAfresh: Bool = false
+  ) {
     self.runsRoot = runsRoot
     self.dataRoot = dataRoot
     self.workers = workers
@@ -63,7 +65,9 @@ public final class Trainer {
   private let cache: DatasetCache
   private let progress: ProgressReporter
 
-  public init(options: TrainerOptions, cache: DatasetCache = DatasetCache(), progress: ProgressReporter = ProgressReporter()) {
+  public init(
+    options: TrainerOptions, cache: DatasetCache = DatasetCache(), progress: ProgressReporter = ProgressReporter()
+  ) {
     self.options = options
     self.cache = cache
     self.progress = progress
@@ -92,7 +96,8 @@ public final class Trainer {
     }
     for warning in warnings { progress.line("\(name): \(warning.description)") }
     try claim.record(warnings: warnings)
-    let session = try TrainingSession(plan: plan, data: data, directory: directory, options: options, warnings: warnings)
+    let session = try TrainingSession(
+      plan: plan, data: data, directory: directory, options: options, warnings: warnings)
     session.network.workers = options.workers
     let lastEpoch = min(plan.epochs, options.untilEpoch ?? plan.epochs)
     let firstEpoch = session.completedEpochs + 1
@@ -103,10 +108,12 @@ public final class Trainer {
       try session.trainEpoch(epoch, progress: progress)
       try session.save(epoch: epoch)
       if let metadata = session.lastMetadata, metadata.epoch == epoch {
-        progress.line(String(
-          format: "%@ epoch %d/%d: loss %.4f, test %.2f%%, train %.2f%% (margin rule %.2f%%), λ %.3g, %.1fs",
-          name, epoch, plan.epochs, metadata.meanLoss, 100 * metadata.accuracy.test,
-          100 * metadata.accuracy.train, 100 * metadata.accuracy.trainMarginRule, metadata.lambda, metadata.wallTimeSeconds))
+        progress.line(
+          String(
+            format: "%@ epoch %d/%d: loss %.4f, test %.2f%%, train %.2f%% (margin rule %.2f%%), λ %.3g, %.1fs",
+            name, epoch, plan.epochs, metadata.meanLoss, 100 * metadata.accuracy.test,
+            100 * metadata.accuracy.train, 100 * metadata.accuracy.trainMarginRule, metadata.lambda,
+            metadata.wallTimeSeconds))
       }
     }
     guard let latest = try session.latestMetadata() else {

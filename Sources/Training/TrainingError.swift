@@ -23,7 +23,8 @@ public enum TrainingError: Error, CustomStringConvertible {
     switch self {
     case .nonFinite(let run, let iteration, let epoch, let quantity, let lastGood):
       let kept = lastGood.map { "the last good checkpoint, \($0), is kept" } ?? "no checkpoint had been saved yet"
-      return "\(run): \(quantity) is not finite at iteration \(iteration) (epoch \(epoch)); training stopped and \(kept). "
+      return
+        "\(run): \(quantity) is not finite at iteration \(iteration) (epoch \(epoch)); training stopped and \(kept). "
         + "Lower the learning rate, add a softmax warm-up, or ramp the margin in."
     case .incompatibleState(let path, let reason):
       return "\(path): cannot resume from this state: \(reason). Delete the run directory to train it afresh."
@@ -32,11 +33,13 @@ public enum TrainingError: Error, CustomStringConvertible {
     case .outsideRoot(let path, let resolved, let root):
       return "\(path) resolves to \(resolved), outside the runs directory \(root); refusing to write there"
     case .notARunDirectory(let path, let entry):
-      return "\(path) exists but was not created by margins train (no \(RunClaim.markerName), and it holds '\(entry)'); "
+      return
+        "\(path) exists but was not created by margins train (no \(RunClaim.markerName), and it holds '\(entry)'); "
         + "refusing to train into it or delete it. Move it away or choose another --runs-dir."
     case .runLocked(let lockPath, let holder):
       let who = holder.map { "process \($0)" } ?? "another process"
-      return "this run is being trained by \(who) (it holds the lock \(lockPath)); wait for it to finish or stop it first"
+      return
+        "this run is being trained by \(who) (it holds the lock \(lockPath)); wait for it to finish or stop it first"
     case .fileSystem(let path, let action, let error):
       return "cannot \(action) \(path): \(OperatingSystemMessage.reason(for: error))"
     case .invalidOption(let name, let reason):

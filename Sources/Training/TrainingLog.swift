@@ -18,7 +18,8 @@ final class TrainingLog {
     marginAccuracy: Double
   ) {
     pending.append(
-      "\(iteration),\(epoch),\(format(loss)),\(format(lambda)),\(format(margin)),\(format(learningRate)),\(format(accuracy)),\(format(marginAccuracy))")
+      "\(iteration),\(epoch),\(format(loss)),\(format(lambda)),\(format(margin)),\(format(learningRate)),\(format(accuracy)),\(format(marginAccuracy))"
+    )
   }
 
   func flush() throws {

@@ -31,7 +31,9 @@ final class TrainingSession {
   /// The plan's advisory warnings, recorded in every checkpoint's metadata.
   let warnings: [LossWarning]
 
-  init(plan: RunPlan, data: PreparedData, directory: RunDirectory, options: TrainerOptions, warnings: [LossWarning] = []) throws {
+  init(
+    plan: RunPlan, data: PreparedData, directory: RunDirectory, options: TrainerOptions, warnings: [LossWarning] = []
+  ) throws {
     self.plan = plan
     self.warnings = warnings
     self.data = data
@@ -53,7 +55,8 @@ final class TrainingSession {
     head = try HeadFactory.makeHead(
       kind: plan.loss, parameters: parameters, classCount: classCount, featureDimension: plan.featureDimension,
       seed: plan.seed &+ 1, name: "head")
-    warmupHead = plan.softmaxWarmupEpochs > 0
+    warmupHead =
+      plan.softmaxWarmupEpochs > 0
       ? try HeadFactory.makeHead(
         kind: .softmax, parameters: LossParameters(), classCount: classCount, featureDimension: plan.featureDimension,
         seed: plan.seed &+ 1, name: "head")
@@ -86,7 +89,8 @@ final class TrainingSession {
   private func resumableEpoch() -> Int? {
     let withFeatures = Set(directory.savedEpochs())
     return directory.stateEpochs().last { epoch in
-      epoch <= plan.epochs && (withFeatures.contains(epoch) || !(plan.savesFeatures(afterEpoch: epoch) || epoch == options.untilEpoch))
+      epoch <= plan.epochs
+        && (withFeatures.contains(epoch) || !(plan.savesFeatures(afterEpoch: epoch) || epoch == options.untilEpoch))
     }
   }
 
@@ -104,11 +108,15 @@ final class TrainingSession {
           path: directory.metadataPath(epoch: saved.epoch),
           reason: "the run's settings changed since it was trained (\(difference))")
       }
-      try checkThreads(workers: saved.threads, blasThreads: saved.blasThreads, recordedIn: directory.metadataPath(epoch: saved.epoch))
+      try checkThreads(
+        workers: saved.threads, blasThreads: saved.blasThreads, recordedIn: directory.metadataPath(epoch: saved.epoch))
     }
     let arrays = try directory.readState(epoch: epoch)
-    if let recorded = try RunDirectory.stateConfiguration(in: arrays, path: path), let difference = plan.difference(from: recorded) {
-      throw TrainingError.incompatibleState(path: path, reason: "the run's settings changed since it was trained (\(difference))")
+    if let recorded = try RunDirectory.stateConfiguration(in: arrays, path: path),
+      let difference = plan.difference(from: recorded)
+    {
+      throw TrainingError.incompatibleState(
+        path: path, reason: "the run's settings changed since it was trained (\(difference))")
     }
     if let workers = try? TrainingState.counter(arrays, "trainer.workers", path: path),
       let blasThreads = try? TrainingState.counter(arrays, "trainer.blas_threads", path: path)
@@ -125,7 +133,9 @@ final class TrainingSession {
           path: path, reason: "head parameters \(saved.map(\.name)) differ from \(headParameters.map(\.name))")
       }
       for parameter in headParameters {
-        guard let tensor = saved.first(where: { $0.name == parameter.name })?.tensor, tensor.shape == parameter.value.shape else {
+        guard let tensor = saved.first(where: { $0.name == parameter.name })?.tensor,
+          tensor.shape == parameter.value.shape
+        else {
           throw TrainingError.incompatibleState(path: path, reason: "\(parameter.name) has another shape")
         }
         parameter.value = tensor
@@ -163,7 +173,8 @@ final class TrainingSession {
     guard workers != options.workers || blasThreads != options.blasThreads else { return }
     throw TrainingError.incompatibleState(
       path: path,
-      reason: "it was trained with --workers \(workers) --kernel-threads \(blasThreads), now --workers \(options.workers) "
+      reason:
+        "it was trained with --workers \(workers) --kernel-threads \(blasThreads), now --workers \(options.workers) "
         + "--kernel-threads \(options.blasThreads); the thread split changes the summation order, so the result would differ "
         + "from an uninterrupted run. Resume with the recorded counts (or --fresh)")
   }
@@ -229,7 +240,8 @@ final class TrainingSession {
     snapshotLoss.count += 1
     guard iteration % every == 0 else { return }
     let arrays = try IterationSnapshot.arrays(
-      session: self, head: head, epoch: epoch, split: split, trainingLoss: snapshotLoss.sum / Double(max(1, snapshotLoss.count)))
+      session: self, head: head, epoch: epoch, split: split,
+      trainingLoss: snapshotLoss.sum / Double(max(1, snapshotLoss.count)))
     try directory.writeSnapshot(arrays, iteration: iteration)
     snapshotLoss = (0, 0)
   }
@@ -237,7 +249,8 @@ final class TrainingSession {
   private func nonFinite(_ quantity: String, epoch: Int) -> TrainingError {
     let lastGood = directory.savedEpochs().last.map { directory.featuresPath(epoch: $0) }
     return .nonFinite(
-      run: "\(plan.experiment)/\(plan.run)", iteration: iteration, epoch: epoch, quantity: quantity, lastGoodCheckpoint: lastGood)
+      run: "\(plan.experiment)/\(plan.run)", iteration: iteration, epoch: epoch, quantity: quantity,
+      lastGoodCheckpoint: lastGood)
   }
 
   /// Saves `epoch`: its features (when the plan keeps them), then its state. The state goes last, so
@@ -253,7 +266,8 @@ final class TrainingSession {
     }
     let state = TrainingState.arrays(
       network: network.state, head: activeHead(forEpoch: epoch + 1).parameters, optimizer: optimizer.state,
-      epoch: epoch, iteration: iteration, wallTime: wallTime, workers: options.workers, blasThreads: options.blasThreads,
+      epoch: epoch, iteration: iteration, wallTime: wallTime, workers: options.workers,
+      blasThreads: options.blasThreads,
       configuration: plan.jsonValue, snapshotLoss: plan.snapshotEvery == nil ? nil : snapshotLoss)
     try directory.writeState(state, epoch: epoch)
   }

@@ -4,7 +4,9 @@ import Engine
 /// Converts the trainer's resumable state (network, head, optimiser, counters) to and
 /// from the named arrays of an `epoch-NNN.state.npz`.
 enum TrainingState {
-  static let counterNames = ["trainer.epoch", "trainer.iteration", "trainer.wall_time", "trainer.workers", "trainer.blas_threads"]
+  static let counterNames = [
+    "trainer.epoch", "trainer.iteration", "trainer.wall_time", "trainer.workers", "trainer.blas_threads",
+  ]
   /// The training loss summed since the last iteration snapshot, and over how many iterations (only
   /// in the state of runs that save snapshots, so a resume reports the same `train_loss`).
   static let snapshotLossSum = "trainer.snapshot_loss_sum"
@@ -42,7 +44,8 @@ enum TrainingState {
       guard let array = arrays[key], let values = array.floats else {
         throw TrainingError.incompatibleState(path: path, reason: "\(key) is not a float32 array")
       }
-      return NamedTensor(name: String(key.dropFirst(prefix.count + 1)), tensor: Tensor(shape: array.shape, scalars: values))
+      return NamedTensor(
+        name: String(key.dropFirst(prefix.count + 1)), tensor: Tensor(shape: array.shape, scalars: values))
     }
   }
 

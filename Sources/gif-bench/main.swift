@@ -37,7 +37,9 @@ while let argument = arguments.popFirst() {
     default: fail("--view takes plane, sphere or both")
     }
   case "--kind":
-    guard let k = arguments.popFirst().flatMap(CheckpointFigureKind.init(rawValue:)), [.scatter, .circle, .sectors, .rose].contains(k) else {
+    guard let k = arguments.popFirst().flatMap(CheckpointFigureKind.init(rawValue:)),
+      [.scatter, .circle, .sectors, .rose].contains(k)
+    else {
       fail("--kind takes scatter, circle, sectors or rose")
     }
     kind = k
@@ -55,21 +57,29 @@ func cpuModel() -> String {
   let info = (try? String(contentsOfFile: "/proc/cpuinfo", encoding: .utf8)) ?? ""
   let model = info.split(separator: "\n").first { $0.hasPrefix("model name") }?.split(separator: ":", maxSplits: 1).last
   let flags = info.split(separator: "\n").first { $0.hasPrefix("flags") } ?? ""
-  let isa = flags.contains("amx_tile") ? ", AMX" : flags.contains("avx512f") ? ", AVX-512" : flags.contains("avx2") ? ", AVX2" : ""
+  let isa =
+    flags.contains("amx_tile")
+    ? ", AMX" : flags.contains("avx512f") ? ", AVX-512" : flags.contains("avx2") ? ", AVX2" : ""
   return (model.map { $0.trimmingCharacters(in: .whitespaces) } ?? "unknown CPU") + isa
 }
 func loadAverage() -> String {
-  ((try? String(contentsOfFile: "/proc/loadavg", encoding: .utf8)) ?? "?").split(separator: " ").prefix(3).joined(separator: " ")
+  ((try? String(contentsOfFile: "/proc/loadavg", encoding: .utf8)) ?? "?").split(separator: " ").prefix(3).joined(
+    separator: " ")
 }
 
 let directory = out ?? NSTemporaryDirectory() + "gif-bench-\(getpid())"
 do {
   print("gif-bench: \(frames) frames of \(points) test points, \(side) x \(side) px, 10 classes, arcface snapshots")
-  print("machine: \(cpuModel()), \(ProcessInfo.processInfo.activeProcessorCount) cores online; load average \(loadAverage()) at start")
-  print("timed: reading the snapshots, building the frame figures, rendering + quantising + encoding the GIF (snapshot synthesis untimed)")
+  print(
+    "machine: \(cpuModel()), \(ProcessInfo.processInfo.activeProcessorCount) cores online; load average \(loadAverage()) at start"
+  )
+  print(
+    "timed: reading the snapshots, building the frame figures, rendering + quantising + encoding the GIF (snapshot synthesis untimed)"
+  )
   for view in views {
     let run = (directory as NSString).appendingPathComponent("\(view)-run")
-    try AnimationBenchmark.writeSnapshots(into: run, frames: frames, points: points, dimension: view == "sphere" ? 3 : 2)
+    try AnimationBenchmark.writeSnapshots(
+      into: run, frames: frames, points: points, dimension: view == "sphere" ? 3 : 2)
     var settings = AnimationSettings()
     settings.content = view == "sphere" ? .sphere : .plane(kind)
     settings.dpi = 100
@@ -80,11 +90,14 @@ do {
       if best == nil || r.seconds < best!.seconds { best = r }
     }
     let r = best!
-    let phases = r.phases.map { String(format: "%@ %.2f s (%.2f CPU)", $0.name, $0.seconds, $0.cpuSeconds) }.joined(separator: ", ")
+    let phases = r.phases.map { String(format: "%@ %.2f s (%.2f CPU)", $0.name, $0.seconds, $0.cpuSeconds) }.joined(
+      separator: ", ")
     let verdict = r.seconds <= 3 && r.bytes <= 5_000_000 ? "goal met" : "goal MISSED"
     print(
       r.view.padding(toLength: 17, withPad: " ", startingAt: 0)
-        + String(format: " %d frames, %d x %d px: %.2f s wall, %.2f s CPU, %.2f MB", r.frames, r.width, r.height, r.seconds, r.cpuSeconds, Double(r.bytes) / 1e6)
+        + String(
+          format: " %d frames, %d x %d px: %.2f s wall, %.2f s CPU, %.2f MB", r.frames, r.width, r.height, r.seconds,
+          r.cpuSeconds, Double(r.bytes) / 1e6)
         + "  [\(phases)]  \(verdict)")
   }
   print("load average \(loadAverage()) at end; files in \(directory)")

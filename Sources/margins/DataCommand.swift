@@ -56,7 +56,9 @@ struct DataCommand: ParsableCommand {
       let dataset = try DatasetLoader.load(descriptor)
       let problems = DatasetLoader.problems(in: dataset)
       guard problems.isEmpty else { throw VerificationFailure(problems: problems) }
-      print("MNIST ready in \(descriptor.directory): \(dataset.train.count) training and \(dataset.test.count) test images, verified")
+      print(
+        "MNIST ready in \(descriptor.directory): \(dataset.train.count) training and \(dataset.test.count) test images, verified"
+      )
     }
 
     static let scratchPrefix = "margins-fetch-"
@@ -90,12 +92,14 @@ struct DataCommand: ParsableCommand {
       print("dataset \(descriptor.name) in \(descriptor.directory)")
       for split in Split.allCases {
         let images = loaded[split]
-        print("\(split.rawValue): \(images.count) images of \(images.rows)x\(images.columns), \(images.classCount) classes")
+        print(
+          "\(split.rawValue): \(images.count) images of \(images.rows)x\(images.columns), \(images.classCount) classes")
         print("  class histogram: \(images.classHistogram.map(String.init).joined(separator: " "))")
       }
       for name in loaded.fileChecksums.keys.sorted() {
         let expected = descriptor.fileChecksums[name]
-        let status = expected == nil ? "no reference checksum" : (expected == loaded.fileChecksums[name] ? "ok" : "MISMATCH")
+        let status =
+          expected == nil ? "no reference checksum" : (expected == loaded.fileChecksums[name] ? "ok" : "MISMATCH")
         print("  \(name): sha256 \(loaded.fileChecksums[name] ?? "") \(status)")
       }
       print("dataset checksum: \(loaded.checksum)")
@@ -106,7 +110,8 @@ struct DataCommand: ParsableCommand {
   }
 
   struct Info: ParsableCommand {
-    static let configuration = CommandConfiguration(abstract: "Describe the IDX files in a directory (or one IDX file).")
+    static let configuration = CommandConfiguration(
+      abstract: "Describe the IDX files in a directory (or one IDX file).")
 
     @Argument(help: "A directory of IDX files, or an IDX file (gzipped or not).")
     var path: String
@@ -137,7 +142,9 @@ struct DataCommand: ParsableCommand {
       let isLabels = file.contains("idx1")
       let idx = try IDXFile(contentsOf: file, expectedMagic: isLabels ? IDXFile.labelMagic : IDXFile.imageMagic)
       let kind = isLabels ? "labels" : "images"
-      print("\(file): \(kind), dimensions \(idx.dimensions.map(String.init).joined(separator: "x")), sha256 \(Checksum.sha256(idx.encoded()))")
+      print(
+        "\(file): \(kind), dimensions \(idx.dimensions.map(String.init).joined(separator: "x")), sha256 \(Checksum.sha256(idx.encoded()))"
+      )
       if isLabels {
         var histogram = [Int](repeating: 0, count: Int(idx.bytes.max() ?? 0) + 1)
         for label in idx.bytes { histogram[Int(label)] += 1 }

@@ -12,7 +12,10 @@ struct Margins: ParsableCommand {
     commandName: "margins",
     abstract: "Train 2-D feature networks under softmax-family losses and draw the papers' figures.",
     version: "margins \(packageVersion) (code \(CodeVersion.current))",
-    subcommands: [DataCommand.self, TrainCommand.self, PlotCommand.self, RenderCommand.self, MetricsCommand.self, ReportCommand.self, ResultsCommand.self, Bench.self, RenderBenchCommand.self, AnalyzeCommand.self])
+    subcommands: [
+      DataCommand.self, TrainCommand.self, PlotCommand.self, RenderCommand.self, MetricsCommand.self,
+      ReportCommand.self, ResultsCommand.self, Bench.self, RenderBenchCommand.self, AnalyzeCommand.self,
+    ])
 
   /// Runs the command, turning operating-system errors into a sentence that names the path.
   /// Ctrl-C or a kill removes the temporary files of writes still under way before the process ends.

@@ -6,10 +6,14 @@ import Foundation
 struct MetricsCommand: ParsableCommand {
   static let configuration = CommandConfiguration(
     commandName: "metrics",
-    abstract: "Print the accuracies and feature geometry (angles, margins, norms) of embeddings, computed from their arrays.",
-    discussion: "Reads the same files and takes the same input options as `margins plot`; any D >= 2. --json prints one JSON document.")
+    abstract:
+      "Print the accuracies and feature geometry (angles, margins, norms) of embeddings, computed from their arrays.",
+    discussion:
+      "Reads the same files and takes the same input options as `margins plot`; any D >= 2. --json prints one JSON document."
+  )
 
-  @Argument(help: "Embedding files (.npz, .npy, .csv, .tsv) or checkpoints (epoch-NNN.npz/.json files or run directories).")
+  @Argument(
+    help: "Embedding files (.npz, .npy, .csv, .tsv) or checkpoints (epoch-NNN.npz/.json files or run directories).")
   var files: [String]
 
   @OptionGroup var input: EmbeddingInputOptions
@@ -47,15 +51,20 @@ struct MetricsCommand: ParsableCommand {
       }
       let encoder = JSONEncoder()
       encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
-      encoder.nonConformingFloatEncodingStrategy = .convertToString(positiveInfinity: "inf", negativeInfinity: "-inf", nan: "nan")
+      encoder.nonConformingFloatEncodingStrategy = .convertToString(
+        positiveInfinity: "inf", negativeInfinity: "-inf", nan: "nan")
       print(String(decoding: try encoder.encode(reports), as: UTF8.self))
       return
     }
     for e in all {
       let path = e.path
       if let m = e.metadata {
-        print("\(m.experiment)/\(m.run) epoch \(m.epoch)/\(m.plannedEpochs) (\(m.profile) profile, \(m.network.architecture), seed \(m.seed))")
-        print("  train accuracy under the margin rule (trainer's): " + String(format: "%.2f%%", 100 * m.accuracy.trainMarginRule))
+        print(
+          "\(m.experiment)/\(m.run) epoch \(m.epoch)/\(m.plannedEpochs) (\(m.profile) profile, \(m.network.architecture), seed \(m.seed))"
+        )
+        print(
+          "  train accuracy under the margin rule (trainer's): "
+            + String(format: "%.2f%%", 100 * m.accuracy.trainMarginRule))
       } else {
         print("\(path)\(e.epoch.map { " epoch \($0)" } ?? "") (D = \(e.dimension), \(e.classCount) classes)")
       }
@@ -69,13 +78,21 @@ struct MetricsCommand: ParsableCommand {
           continue
         }
         if let a = metrics.accuracy { print(String(format: "    accuracy %.2f%%", 100 * a)) }
-        print(String(format: "    angle to own class weight: mean %.2f°; min angle between class weights %.2f°",
-                     metrics.meanAngleToOwnWeightDegrees, metrics.minimumWeightAngleDegrees))
+        print(
+          String(
+            format: "    angle to own class weight: mean %.2f°; min angle between class weights %.2f°",
+            metrics.meanAngleToOwnWeightDegrees, metrics.minimumWeightAngleDegrees))
         if let margin = metrics.achievedMarginDegrees {
-          print(String(format: "    achieved angular margin (smallest gap between neighbouring classes' 90%% ranges): %.2f°", margin))
+          print(
+            String(
+              format: "    achieved angular margin (smallest gap between neighbouring classes' 90%% ranges): %.2f°",
+              margin))
         }
         let n = metrics.featureNorms
-        print(String(format: "    feature norm: mean %.3g, std %.3g, min %.3g, max %.3g", n.mean, n.standardDeviation, n.minimum, n.maximum))
+        print(
+          String(
+            format: "    feature norm: mean %.3g, std %.3g, min %.3g, max %.3g", n.mean, n.standardDeviation, n.minimum,
+            n.maximum))
         let perClass = metrics.perClass.enumerated().map { c, a in
           String(format: "%@ %.1f±%.1f°", e.classNames[c], a.meanDegrees, a.standardDeviationDegrees)
         }

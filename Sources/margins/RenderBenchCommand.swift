@@ -41,15 +41,29 @@ struct RenderBenchCommand: ParsableCommand {
     try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
     let figure = Self.anchorFigure(pointsPerPanel: points, seed: seed)
 
-    print("render-bench: 2 x 4 panels, \(points) points per panel, PNG at \(Int(dpi)) dpi, raster layers at \(Int(rasterDPI)) dpi")
+    print(
+      "render-bench: 2 x 4 panels, \(points) points per panel, PNG at \(Int(dpi)) dpi, raster layers at \(Int(rasterDPI)) dpi"
+    )
     print("output: \(directory)")
     print("format        seconds      size   matplotlib anchor   target           verdict")
     let rows: [(String, String, String, () throws -> Void)] = [
       ("PNG", "anchor.png", "2.1 s", { try figure.writePNG(to: directory + "/anchor.png", dpi: dpi) }),
-      ("SVG raster", "anchor-raster.svg", "17.3 s / 60 MB", { try figure.writeSVG(to: directory + "/anchor-raster.svg", pointMode: .raster, rasterDPI: rasterDPI) }),
-      ("SVG vector", "anchor-vector.svg", "17.3 s / 60 MB", { try figure.writeSVG(to: directory + "/anchor-vector.svg", pointMode: .vector, rasterDPI: rasterDPI) }),
-      ("PDF raster", "anchor-raster.pdf", "-", { try figure.writePDF(to: directory + "/anchor-raster.pdf", pointMode: .raster, rasterDPI: rasterDPI) }),
-      ("PDF vector", "anchor-vector.pdf", "-", { try figure.writePDF(to: directory + "/anchor-vector.pdf", pointMode: .vector, rasterDPI: rasterDPI) }),
+      (
+        "SVG raster", "anchor-raster.svg", "17.3 s / 60 MB",
+        { try figure.writeSVG(to: directory + "/anchor-raster.svg", pointMode: .raster, rasterDPI: rasterDPI) }
+      ),
+      (
+        "SVG vector", "anchor-vector.svg", "17.3 s / 60 MB",
+        { try figure.writeSVG(to: directory + "/anchor-vector.svg", pointMode: .vector, rasterDPI: rasterDPI) }
+      ),
+      (
+        "PDF raster", "anchor-raster.pdf", "-",
+        { try figure.writePDF(to: directory + "/anchor-raster.pdf", pointMode: .raster, rasterDPI: rasterDPI) }
+      ),
+      (
+        "PDF vector", "anchor-vector.pdf", "-",
+        { try figure.writePDF(to: directory + "/anchor-vector.pdf", pointMode: .vector, rasterDPI: rasterDPI) }
+      ),
     ]
     for (name, file, anchor, render) in rows {
       var best = Double.infinity
@@ -90,7 +104,9 @@ struct RenderBenchCommand: ParsableCommand {
     }
     figure.limitSharing = .columns
     figure.legendTitle = "digit"
-    figure.caption = [("run", "render-bench (synthetic star features)"), ("seed", "\(seed)"), ("points/panel", "\(pointsPerPanel)")]
+    figure.caption = [
+      ("run", "render-bench (synthetic star features)"), ("seed", "\(seed)"), ("points/panel", "\(pointsPerPanel)"),
+    ]
     return figure
   }
 }

@@ -30,7 +30,8 @@ struct ReportCommand: ParsableCommand {
     // Only what was drawn beside the report is linked (the paper profile draws one figure).
     let directory = (out as NSString).deletingLastPathComponent
     func drawn(_ file: String) -> Bool {
-      FileManager.default.fileExists(atPath: ((directory.isEmpty ? "." : directory) as NSString).appendingPathComponent(file))
+      FileManager.default.fileExists(
+        atPath: ((directory.isEmpty ? "." : directory) as NSString).appendingPathComponent(file))
     }
     let text = try ResultsReport.markdown(
       source: try CheckpointSource(runsRoot: runsDir, experimentsDirectory: experimentsDir), profile: profile,
@@ -45,11 +46,14 @@ struct ReportCommand: ParsableCommand {
   private func verifyCheckpoints() throws {
     var isDirectory: ObjCBool = false
     guard FileManager.default.fileExists(atPath: runsDir, isDirectory: &isDirectory), isDirectory.boolValue else {
-      throw ReportFailure(description: "\(runsDir): no such runs directory (train first, or install the shipped results with `make figures`)")
+      throw ReportFailure(
+        description:
+          "\(runsDir): no such runs directory (train first, or install the shipped results with `make figures`)")
     }
     let manager = FileManager.default
     var bad: [String] = []
-    for experiment in ((try? manager.contentsOfDirectory(atPath: runsDir)) ?? []).sorted() where !experiment.hasPrefix(".") {
+    for experiment in ((try? manager.contentsOfDirectory(atPath: runsDir)) ?? []).sorted()
+    where !experiment.hasPrefix(".") {
       let experimentPath = (runsDir as NSString).appendingPathComponent(experiment)
       for run in ((try? manager.contentsOfDirectory(atPath: experimentPath)) ?? []).sorted() where !run.hasPrefix(".") {
         let directory = RunDirectory(path: (experimentPath as NSString).appendingPathComponent(run))
@@ -59,7 +63,8 @@ struct ReportCommand: ParsableCommand {
     }
     guard bad.isEmpty else {
       throw ReportFailure(
-        description: "\(bad.count) damaged checkpoint(s) or snapshot(s) under \(runsDir); no report written (retrain with "
+        description:
+          "\(bad.count) damaged checkpoint(s) or snapshot(s) under \(runsDir); no report written (retrain with "
           + "`margins train EXPERIMENT --run RUN --fresh`):\n" + bad.map { "  " + $0 }.joined(separator: "\n"))
     }
   }

@@ -10,7 +10,8 @@ struct ResultSelection: ParsableArguments {
   @Option(help: "Profile: default or paper.")
   var profile = "default"
 
-  @Option(name: .customLong("experiment"), help: "Only this experiment (repeatable; default: every file in experiments/).")
+  @Option(
+    name: .customLong("experiment"), help: "Only this experiment (repeatable; default: every file in experiments/).")
   var experiments: [String] = []
 
   @Option(help: "Directory of experiment files.")
@@ -121,9 +122,11 @@ struct ResultsCommand: ParsableCommand {
       if groups.isEmpty { throw ValidationError("nothing shipped in \(selection.shipped.root)") }
       for group in groups { print(group.outlook.line(count: group.count)) }
       let tolerance = ResultComparison.Tolerance.crossMachine
-      print(String(
-        format: "within tolerance: test accuracy within %.1f points, angle to own W within %.1f°, achieved margin within %.0f°.",
-        tolerance.accuracyPoints, tolerance.angleDegrees, tolerance.marginDegrees))
+      print(
+        String(
+          format:
+            "within tolerance: test accuracy within %.1f points, angle to own W within %.1f°, achieved margin within %.0f°.",
+          tolerance.accuracyPoints, tolerance.angleDegrees, tolerance.marginDegrees))
     }
   }
 
@@ -136,7 +139,10 @@ struct ResultsCommand: ParsableCommand {
     @Option(help: "Root directory of the reproduced runs.")
     var runsDir: String
 
-    @Flag(help: "Fail unless every compared run's arrays are byte-identical (scripts/check-reproduction.sh: both builds ran here).")
+    @Flag(
+      help:
+        "Fail unless every compared run's arrays are byte-identical (scripts/check-reproduction.sh: both builds ran here)."
+    )
     var requireIdentical = false
 
     func run() throws {
@@ -157,10 +163,11 @@ struct ResultsCommand: ParsableCommand {
         if comparison.mismatch() != nil || (requireIdentical && !comparison.byteIdentical) { failures += 1 }
       }
       let tolerance = ResultComparison.Tolerance.crossMachine
-      print(String(
-        format: "%d run(s) compared, %d mismatch(es). Same CPU, ISA and threads: arrays must be byte-identical; "
-          + "otherwise within %.1f points, %.1f° angle, %.0f° margin.",
-        compared, failures, tolerance.accuracyPoints, tolerance.angleDegrees, tolerance.marginDegrees))
+      print(
+        String(
+          format: "%d run(s) compared, %d mismatch(es). Same CPU, ISA and threads: arrays must be byte-identical; "
+            + "otherwise within %.1f points, %.1f° angle, %.0f° margin.",
+          compared, failures, tolerance.accuracyPoints, tolerance.angleDegrees, tolerance.marginDegrees))
       if compared == 0 { throw ValidationError("nothing shipped to compare in \(selection.shipped.root)") }
       if failures > 0 { throw ExitCode(1) }
     }

@@ -57,7 +57,8 @@ struct TrainCommand: ParsableCommand {
   @Option(help: "oneDNN threads inside each kernel (convolution, matrix product) of a worker.")
   var kernelThreads = 1
 
-  @Flag(help: "Delete the runs' existing checkpoints (only in directories margins train created) and train from scratch.")
+  @Flag(
+    help: "Delete the runs' existing checkpoints (only in directories margins train created) and train from scratch.")
   var fresh = false
 
   @Flag(help: "Retrain from scratch the runs whose settings changed since they were trained (make figures uses it).")
@@ -72,7 +73,9 @@ struct TrainCommand: ParsableCommand {
   func validate() throws {
     if let epochs, epochs < 1 { throw ValidationError("--epochs must be at least 1, got \(epochs)") }
     if let seed, seed < 0 { throw ValidationError("--seed must be >= 0, got \(seed)") }
-    if fresh && retrainChanged { throw ValidationError("--fresh retrains every run; it cannot be combined with --retrain-changed") }
+    if fresh && retrainChanged {
+      throw ValidationError("--fresh retrains every run; it cannot be combined with --retrain-changed")
+    }
     do {
       try options.validate()
     } catch let error as TrainingError {
@@ -94,12 +97,14 @@ struct TrainCommand: ParsableCommand {
       let outcome = try trainer.train(plan)
       total += outcome.seconds
       let m = outcome.latest
-      lines.append(String(
-        format: "  %-16@ %-16@ epoch %3d/%-3d test %6.2f%%  train %6.2f%%  margin-rule %6.2f%%  %7.1fs",
-        plan.run, plan.loss.rawValue, m.epoch, plan.epochs, 100 * m.accuracy.test, 100 * m.accuracy.train,
-        100 * m.accuracy.trainMarginRule, outcome.seconds))
+      lines.append(
+        String(
+          format: "  %-16@ %-16@ epoch %3d/%-3d test %6.2f%%  train %6.2f%%  margin-rule %6.2f%%  %7.1fs",
+          plan.run, plan.loss.rawValue, m.epoch, plan.epochs, 100 * m.accuracy.test, 100 * m.accuracy.train,
+          100 * m.accuracy.trainMarginRule, outcome.seconds))
     }
-    print("\(experiment.name) (\(profile.rawValue) profile): \(plans.count) run(s) in \(String(format: "%.1f", total)) s")
+    print(
+      "\(experiment.name) (\(profile.rawValue) profile): \(plans.count) run(s) in \(String(format: "%.1f", total)) s")
     lines.forEach { print($0) }
   }
 }

@@ -13,7 +13,9 @@ import Testing
   func files(_ dir: String) -> [String] { ((try? FileManager.default.contentsOfDirectory(atPath: dir)) ?? []).sorted() }
 
   /// `name`.npz with train/test splits of `d`-dimensional features around `classes` directions.
-  static func embeddings(_ name: String, d: Int, classes: Int = 6, points: Int = 600, weights: Bool = true, seed: Int = 1, extra: String = "") -> String {
+  static func embeddings(
+    _ name: String, d: Int, classes: Int = 6, points: Int = 600, weights: Bool = true, seed: Int = 1, extra: String = ""
+  ) -> String {
     """
     import numpy as np
     rng = np.random.default_rng(\(seed))
@@ -37,9 +39,13 @@ import Testing
     let dir = try scratch()
     defer { try? FileManager.default.removeItem(atPath: dir) }
     try Numpy.run(Self.embeddings("e", d: d, points: d == 512 ? 300 : 600), in: dir)
-    let result = try MarginsProcess.run(["analyze", "e.npz", "--out", "out", "--plane", "1,4", "--format", "png,svg,pdf"], in: dir)
+    let result = try MarginsProcess.run(
+      ["analyze", "e.npz", "--out", "out", "--plane", "1,4", "--format", "png,svg,pdf"], in: dir)
     #expect(result.status == 0, "\(result.text)")
-    let expected = ["angles", "classes", "views"].flatMap { f in ["json", "pdf", "png", "svg"].map { "e-analysis-\(f).\($0)" } } + ["e-analysis.json"]
+    let expected =
+      ["angles", "classes", "views"].flatMap { f in ["json", "pdf", "png", "svg"].map { "e-analysis-\(f).\($0)" } } + [
+        "e-analysis.json"
+      ]
     #expect(files(dir + "/out") == expected.sorted())
     let report = try json(dir + "/out/e-analysis.json")
     #expect(report["schemaVersion"] as? Int == 1)
@@ -75,7 +81,8 @@ import Testing
       np.save('f.npy', (rng.normal(size=(3, 128))[np.searchsorted([3, 5, 8], y)] + 0.7 * rng.normal(size=(300, 128))).astype(np.float16))
       np.save('l.npy', y)
       """, in: dir)
-    let result = try MarginsProcess.run(["analyze", "f.npy", "--labels", "l.npy", "--json", "-", "--out", "out", "--no-figures"], in: dir)
+    let result = try MarginsProcess.run(
+      ["analyze", "f.npy", "--labels", "l.npy", "--json", "-", "--out", "out", "--no-figures"], in: dir)
     #expect(result.status == 0, "\(result.text)")
     let report = try #require(try JSONSerialization.jsonObject(with: Data(result.output.utf8)) as? [String: Any])
     let file = try #require((report["files"] as? [[String: Any]])?.first)
@@ -92,7 +99,8 @@ import Testing
     let dir = try scratch()
     defer { try? FileManager.default.removeItem(atPath: dir) }
     try Numpy.run(Self.embeddings("e1", d: 16, seed: 1, extra: "arrays['epoch'] = 1"), in: dir)
-    try Numpy.run(Self.embeddings("e9", d: 16, seed: 1, extra: "arrays['epoch'] = 9\narrays['train_features'] *= 3"), in: dir)
+    try Numpy.run(
+      Self.embeddings("e9", d: 16, seed: 1, extra: "arrays['epoch'] = 9\narrays['train_features'] *= 3"), in: dir)
     let result = try MarginsProcess.run(["analyze", "e1.npz", "e9.npz", "--out", "out", "--format", "png"], in: dir)
     #expect(result.status == 0, "\(result.text)")
     let report = try json(dir + "/out/2files-analysis.json")
@@ -103,16 +111,28 @@ import Testing
   @Test(arguments: [
     ("nan", "arrays['test_features'][5, 1] = np.nan", "test_features", "NaN"),
     ("zero", "arrays['train_features'][7] = 0", "train_features", "row 7"),
-    ("absent", "keep = arrays['test_labels'] != 2\narrays['test_features'] = arrays['test_features'][keep]\narrays['test_labels'] = arrays['test_labels'][keep]", "test_labels", "has no rows in the test split"),
-    ("one", "arrays = dict(features=arrays['train_features'], labels=np.zeros(len(arrays['train_labels']), dtype=int))", "labels", "one class"),
+    (
+      "absent",
+      "keep = arrays['test_labels'] != 2\narrays['test_features'] = arrays['test_features'][keep]\narrays['test_labels'] = arrays['test_labels'][keep]",
+      "test_labels", "has no rows in the test split"
+    ),
+    (
+      "one",
+      "arrays = dict(features=arrays['train_features'], labels=np.zeros(len(arrays['train_labels']), dtype=int))",
+      "labels", "one class"
+    ),
   ])
-  func degenerateInputsFailNamingFileAndArrayAndWriteNothing(name: String, change: String, array: String, words: String) throws {
+  func degenerateInputsFailNamingFileAndArrayAndWriteNothing(name: String, change: String, array: String, words: String)
+    throws
+  {
     let dir = try scratch()
     defer { try? FileManager.default.removeItem(atPath: dir) }
     try Numpy.run(Self.embeddings(name, d: 8, weights: name != "one", extra: change), in: dir)
     let result = try MarginsProcess.run(["analyze", "\(name).npz", "--out", "out", "--json", "out/x.json"], in: dir)
     #expect(result.status == 1, "\(result.text)")
-    #expect(result.text.contains("\(name).npz") && result.text.contains(array) && result.text.contains(words), "\(result.text)")
+    #expect(
+      result.text.contains("\(name).npz") && result.text.contains(array) && result.text.contains(words),
+      "\(result.text)")
     #expect(!FileManager.default.fileExists(atPath: dir + "/out"), "no output on failure: \(files(dir + "/out"))")
   }
 }

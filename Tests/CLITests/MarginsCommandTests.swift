@@ -14,16 +14,24 @@ import Testing
     try body(data)
   }
 
-  private func train(_ data: TinyIDXData, _ extra: [String] = [], experiment: String = "tiny.json") throws -> MarginsProcess.Result {
+  private func train(_ data: TinyIDXData, _ extra: [String] = [], experiment: String = "tiny.json") throws
+    -> MarginsProcess.Result
+  {
     try MarginsProcess.run(["train", experiment, "--runs-dir", data.runs, "--workers", "1"] + extra, in: data.root)
   }
 
-  private func expectFailure(_ result: MarginsProcess.Result, _ fragments: [String], sourceLocation: SourceLocation = #_sourceLocation) {
+  private func expectFailure(
+    _ result: MarginsProcess.Result, _ fragments: [String], sourceLocation: SourceLocation = #_sourceLocation
+  ) {
     #expect(result.status != 0, "exit 0: \(result.text)", sourceLocation: sourceLocation)
     for fragment in fragments {
-      #expect(result.errors.contains(fragment), "stderr lacks '\(fragment)': \(result.errors)", sourceLocation: sourceLocation)
+      #expect(
+        result.errors.contains(fragment), "stderr lacks '\(fragment)': \(result.errors)", sourceLocation: sourceLocation
+      )
     }
-    #expect(!result.text.contains("NSCocoaErrorDomain") && !result.text.contains("Error Domain="), sourceLocation: sourceLocation)
+    #expect(
+      !result.text.contains("NSCocoaErrorDomain") && !result.text.contains("Error Domain="),
+      sourceLocation: sourceLocation)
   }
 
   @Test func versionNamesThePackageAndTheCodeCommit() throws {
@@ -85,12 +93,18 @@ import Testing
   }
 
   @Test(arguments: [
-    (#"{ "name": "tiny", "name": "other", "dataset": { "name": "x" }, "runs": [ { "name": "r", "loss": "softmax" } ] }"#,
-     "tiny.json: name: line 1: the key 'name' appears twice"),
-    (#"{ "name": "tiny", "dataset": { "name": "x" }, "runs": [ { "name": "r", "loss": "softmax" }, ] }"#,
-     "tiny.json: runs: line 1: a trailing comma before ']'"),
-    (#"{ "name": "tiny", "dataset": { "name": "x" }, "settings": { "epochs": 2, "warmupEpochs": 3 }, "runs": [ { "name": "r", "loss": "softmax" } ] }"#,
-     "warmupEpochs: a warm-up of 3.0 epochs is longer than the 2 epochs of the run"),
+    (
+      #"{ "name": "tiny", "name": "other", "dataset": { "name": "x" }, "runs": [ { "name": "r", "loss": "softmax" } ] }"#,
+      "tiny.json: name: line 1: the key 'name' appears twice"
+    ),
+    (
+      #"{ "name": "tiny", "dataset": { "name": "x" }, "runs": [ { "name": "r", "loss": "softmax" }, ] }"#,
+      "tiny.json: runs: line 1: a trailing comma before ']'"
+    ),
+    (
+      #"{ "name": "tiny", "dataset": { "name": "x" }, "settings": { "epochs": 2, "warmupEpochs": 3 }, "runs": [ { "name": "r", "loss": "softmax" } ] }"#,
+      "warmupEpochs: a warm-up of 3.0 epochs is longer than the 2 epochs of the run"
+    ),
   ])
   func badExperimentFilesNameTheFileAndField(text: String, message: String) throws {
     try withData { data in
@@ -138,7 +152,9 @@ import Testing
       let file = data.root + "/a-file"
       try "x".write(toFile: file, atomically: true, encoding: .utf8)
       try FileManager.default.createDirectory(atPath: data.runs, withIntermediateDirectories: true)
-      expectFailure(try MarginsProcess.run(["report", "--runs-dir", data.runs, "--out", file + "/README.md"], in: data.root), [file])
+      expectFailure(
+        try MarginsProcess.run(["report", "--runs-dir", data.runs, "--out", file + "/README.md"], in: data.root), [file]
+      )
     }
   }
 }

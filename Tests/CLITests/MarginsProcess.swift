@@ -14,7 +14,8 @@ struct MarginsProcess {
   static var executable: String? {
     let candidates = [
       URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent("margins").path,
-      URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+      URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+        .deletingLastPathComponent()
         .appendingPathComponent(".build/debug/margins").path,
     ]
     return candidates.first { FileManager.default.isExecutableFile(atPath: $0) }

@@ -48,15 +48,19 @@ enum Numpy {
     let dir = try scratch()
     defer { try? FileManager.default.removeItem(atPath: dir) }
     try Numpy.run(Self.snapshotScript("e3.npz", d: 3, iteration: 500), in: dir)
-    let result = try MarginsProcess.run(["plot", "e3.npz", "--out", "out", "--name", "s", "--format", "png,svg"], in: dir)
+    let result = try MarginsProcess.run(
+      ["plot", "e3.npz", "--out", "out", "--name", "s", "--format", "png,svg"], in: dir)
     #expect(result.status == 0, "\(result.text)")
     #expect(files(dir + "/out") == ["s.json", "s.png", "s.svg"])
     let png = try Data(contentsOf: URL(fileURLWithPath: dir + "/out/s.png"))
     #expect(png.starts(with: [0x89, 0x50, 0x4E, 0x47]))
     let provenance = try String(contentsOfFile: dir + "/out/s.json", encoding: .utf8)
-    #expect(provenance.contains("\"sphere\""), "the 3-D file should default to --kind sphere: \(provenance.prefix(400))")
+    #expect(
+      provenance.contains("\"sphere\""), "the 3-D file should default to --kind sphere: \(provenance.prefix(400))")
     // The automatic view is resolved and recorded (the caption says the same).
-    let options = try #require(try JSONSerialization.jsonObject(with: Data(provenance.utf8)) as? [String: Any])["options"] as? [String: Any]
+    let options =
+      try #require(try JSONSerialization.jsonObject(with: Data(provenance.utf8)) as? [String: Any])["options"]
+      as? [String: Any]
     let views = try #require(options?["view"] as? [String])
     #expect(views.count == 1 && views[0].contains("from ("), "\(views)")
     let svg = try String(contentsOfFile: dir + "/out/s.svg", encoding: .utf8)
@@ -78,15 +82,21 @@ enum Numpy {
   @Test func animateWritesALoopingGIFWithTheFrameDelay() throws {
     let dir = try scratch()
     defer { try? FileManager.default.removeItem(atPath: dir) }
-    for it in [300, 100, 200] { try Numpy.run(Self.snapshotScript("run/snapshots/iter-\(String(format: "%07d", it)).npz", d: 3, iteration: it), in: dir) }
-    let result = try MarginsProcess.run(["plot", "run", "--animate", "--frame-delay", "7", "--out", "out", "--name", "a", "--dpi", "60"], in: dir)
+    for it in [300, 100, 200] {
+      try Numpy.run(
+        Self.snapshotScript("run/snapshots/iter-\(String(format: "%07d", it)).npz", d: 3, iteration: it), in: dir)
+    }
+    let result = try MarginsProcess.run(
+      ["plot", "run", "--animate", "--frame-delay", "7", "--out", "out", "--name", "a", "--dpi", "60"], in: dir)
     #expect(result.status == 0, "\(result.text)")
     #expect(result.output.contains("3 frames"), "\(result.output)")
     let gif = [UInt8](try Data(contentsOf: URL(fileURLWithPath: dir + "/out/a.gif")))
     #expect(gif.starts(with: Array("GIF89a".utf8)))
     #expect(gif.indices.dropLast(11).contains { Array(gif[$0..<$0 + 11]) == Array("NETSCAPE2.0".utf8) })
     // Graphics control extensions (21 F9 04 flags delay-lo delay-hi): every frame but the last says 7.
-    let delays = gif.indices.dropLast(6).filter { gif[$0] == 0x21 && gif[$0 + 1] == 0xF9 && gif[$0 + 2] == 4 }.map { Int(gif[$0 + 4]) | Int(gif[$0 + 5]) << 8 }
+    let delays = gif.indices.dropLast(6).filter { gif[$0] == 0x21 && gif[$0 + 1] == 0xF9 && gif[$0 + 2] == 4 }.map {
+      Int(gif[$0 + 4]) | Int(gif[$0 + 5]) << 8
+    }
     #expect(delays.count == 3 && delays.dropLast().allSatisfy { $0 == 7 } && delays.last! > 7, "\(delays)")
     let provenance = try String(contentsOfFile: dir + "/out/a.json", encoding: .utf8)
     #expect(provenance.contains("iter-0000100.npz") && provenance.contains("iter-0000300.npz"))
@@ -105,9 +115,12 @@ enum Numpy {
       (["classes/snapshots/iter-0000100.npz", "--width", "60in", "--dpi", "100"], ["big.gif", "4096"]),
     ]
     for (arguments, fragments) in cases {
-      let result = try MarginsProcess.run(["plot"] + arguments + ["--animate", "--out", "out", "--name", "big"], in: dir)
+      let result = try MarginsProcess.run(
+        ["plot"] + arguments + ["--animate", "--out", "out", "--name", "big"], in: dir)
       #expect(result.status == 1, "\(arguments): \(result.text)")
-      for fragment in fragments { #expect(result.errors.contains(fragment), "\(arguments): stderr lacks \(fragment): \(result.errors)") }
+      for fragment in fragments {
+        #expect(result.errors.contains(fragment), "\(arguments): stderr lacks \(fragment): \(result.errors)")
+      }
       #expect(files(dir + "/out").isEmpty, "\(arguments) left \(files(dir + "/out"))")
     }
     let delay = try MarginsProcess.run(["plot", "classes", "--animate", "--frame-delay", "0", "--out", "out"], in: dir)

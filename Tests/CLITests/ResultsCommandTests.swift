@@ -31,16 +31,21 @@ import Testing
     let compared = try margins(["results", "compare", "--runs-dir", repro] + selection)
     #expect(compared.status == 0 && compared.output.contains("byte-identical"), "\(compared.text)")
 
-    let report = try margins(["report", "--runs-dir", clone, "--experiments-dir", data.root, "--out", data.root + "/r.md"])
+    let report = try margins([
+      "report", "--runs-dir", clone, "--experiments-dir", data.root, "--out", data.root + "/r.md",
+    ])
     #expect(report.status == 0, "\(report.text)")
     // The settings come from the recorded configuration; only figures drawn beside it are linked.
     let text = try String(contentsOfFile: data.root + "/r.md", encoding: .utf8)
     #expect(text.contains("## Settings") && text.contains("- **tiny**: "), "\(text)")
     #expect(!text.contains("]("), "links a figure that was not drawn:\n\(text)")
     try Data().write(to: URL(fileURLWithPath: data.root + "/lsoftmax-fig2.png"))
-    #expect(try margins(["report", "--runs-dir", clone, "--experiments-dir", data.root, "--out", data.root + "/r.md"]).status == 0)
+    #expect(
+      try margins(["report", "--runs-dir", clone, "--experiments-dir", data.root, "--out", data.root + "/r.md"]).status
+        == 0)
     let linked = try String(contentsOfFile: data.root + "/r.md", encoding: .utf8)
-    #expect(linked.contains("![lsoftmax-fig2](lsoftmax-fig2.png)") && !linked.contains("![sphereface-fig2]"), "\(linked)")
+    #expect(
+      linked.contains("![lsoftmax-fig2](lsoftmax-fig2.png)") && !linked.contains("![sphereface-fig2]"), "\(linked)")
 
     // Damage: a flipped byte in the shipped copy and in the installed copy.
     for path in [data.root + "/results/tiny/r/epoch-001.npz", clone + "/tiny/r/epoch-001.npz"] {
@@ -49,9 +54,13 @@ import Testing
       try bytes.write(to: URL(fileURLWithPath: path))
     }
     let refused = try margins(["results", "install", "--runs-dir", data.root + "/clone2"] + selection)
-    #expect(refused.status != 0 && refused.errors.contains("epoch-001.npz") && refused.errors.contains("margins train tiny"), "\(refused.text)")
+    #expect(
+      refused.status != 0 && refused.errors.contains("epoch-001.npz") && refused.errors.contains("margins train tiny"),
+      "\(refused.text)")
     #expect(!FileManager.default.fileExists(atPath: data.root + "/clone2/tiny/r"))
-    let badReport = try margins(["report", "--runs-dir", clone, "--experiments-dir", data.root, "--out", data.root + "/bad.md"])
+    let badReport = try margins([
+      "report", "--runs-dir", clone, "--experiments-dir", data.root, "--out", data.root + "/bad.md",
+    ])
     #expect(badReport.status != 0 && badReport.errors.contains("epoch-001.npz"), "\(badReport.text)")
     #expect(!FileManager.default.fileExists(atPath: data.root + "/bad.md"))
     let missing = try margins(["report", "--runs-dir", data.root + "/nowhere", "--out", data.root + "/none.md"])

@@ -5,19 +5,22 @@ import Testing
 @Suite(.serialized) struct SnapshotAnimationTests {
   /// An MLP softmax run over the 40 training images in batches of 20 (2 iterations per epoch).
   private func experiment(_ data: TinyIDXData, epochs: Int, snapshotEvery: Int) throws {
-    try data.experiment(text: """
-      { "name": "tiny", "dataset": { "name": "\(data.data)" },
-        "settings": { "network": "mlp", "epochs": \(epochs), "batchSize": 20, "learningRate": 0.05, "schedule": "constant",
-                      "snapshotEvery": \(snapshotEvery) },
-        "runs": [ { "name": "r", "loss": "softmax" } ] }
-      """)
+    try data.experiment(
+      text: """
+        { "name": "tiny", "dataset": { "name": "\(data.data)" },
+          "settings": { "network": "mlp", "epochs": \(epochs), "batchSize": 20, "learningRate": 0.05, "schedule": "constant",
+                        "snapshotEvery": \(snapshotEvery) },
+          "runs": [ { "name": "r", "loss": "softmax" } ] }
+        """)
   }
 
   private func trainAndAnimate(_ data: TinyIDXData, name: String) throws -> MarginsProcess.Result {
-    let trained = try MarginsProcess.run(["train", "tiny.json", "--runs-dir", data.runs, "--workers", "1"], in: data.root)
+    let trained = try MarginsProcess.run(
+      ["train", "tiny.json", "--runs-dir", data.runs, "--workers", "1"], in: data.root)
     #expect(trained.status == 0, "\(trained.text)")
     return try MarginsProcess.run(
-      ["render", data.runs + "/tiny/r", "--animate", "--out", data.root + "/out", "--name", name, "--dpi", "40"], in: data.root)
+      ["render", data.runs + "/tiny/r", "--animate", "--out", data.root + "/out", "--name", name, "--dpi", "40"],
+      in: data.root)
   }
 
   @Test func aRunWithSnapshotsAnimatesEveryEpochAndSnapshotInIterationOrder() throws {
@@ -51,16 +54,19 @@ import Testing
     let data = try TinyIDXData()
     defer { data.remove() }
     try experiment(data, epochs: 1, snapshotEvery: 5)
-    let result = try MarginsProcess.run(["train", "tiny.json", "--runs-dir", data.runs, "--kernel-threads", "1"], in: data.root)
+    let result = try MarginsProcess.run(
+      ["train", "tiny.json", "--runs-dir", data.runs, "--kernel-threads", "1"], in: data.root)
     #expect(result.status != 0)
-    #expect(result.errors.contains("settings.snapshotEvery") && result.errors.contains("2 iterations"), "\(result.errors)")
+    #expect(
+      result.errors.contains("settings.snapshotEvery") && result.errors.contains("2 iterations"), "\(result.errors)")
   }
 
   @Test func reportNamesADamagedSnapshotAndWritesNothing() throws {
     let data = try TinyIDXData()
     defer { data.remove() }
     try experiment(data, epochs: 1, snapshotEvery: 1)
-    let trained = try MarginsProcess.run(["train", "tiny.json", "--runs-dir", data.runs, "--workers", "1"], in: data.root)
+    let trained = try MarginsProcess.run(
+      ["train", "tiny.json", "--runs-dir", data.runs, "--workers", "1"], in: data.root)
     #expect(trained.status == 0, "\(trained.text)")
     let snapshot = data.runs + "/tiny/r/snapshots/iter-0000001.npz"
     try Data("not a zip archive".utf8).write(to: URL(fileURLWithPath: snapshot))

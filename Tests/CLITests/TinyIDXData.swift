@@ -34,8 +34,10 @@ struct TinyIDXData {
       }
       labels.append(UInt8(label))
     }
-    try Self.idx(type: 3, dimensions: [count, size.rows, size.columns], bytes: pixels).write(to: URL(fileURLWithPath: "\(data)/\(stem)-images-idx3-ubyte"))
-    try Self.idx(type: 1, dimensions: [count], bytes: labels).write(to: URL(fileURLWithPath: "\(data)/\(stem)-labels-idx1-ubyte"))
+    try Self.idx(type: 3, dimensions: [count, size.rows, size.columns], bytes: pixels).write(
+      to: URL(fileURLWithPath: "\(data)/\(stem)-images-idx3-ubyte"))
+    try Self.idx(type: 1, dimensions: [count], bytes: labels).write(
+      to: URL(fileURLWithPath: "\(data)/\(stem)-labels-idx1-ubyte"))
   }
 
   /// The IDX layout: two zero bytes, 0x08 (unsigned bytes), the dimension count, big-endian sizes, the data.
@@ -55,11 +57,12 @@ struct TinyIDXData {
     text: String? = nil
   ) throws -> String {
     let runList = runs.map { #"{ "name": "\#($0)", "loss": "softmax" }"# }.joined(separator: ", ")
-    let body = text ?? """
-      { "name": "\(name)", "dataset": { "name": "\(data)" },
-        "settings": { "network": "mlp", "epochs": \(epochs), "batchSize": \(batchSize), "learningRate": 0.05, "schedule": "constant" },
-        "runs": [ \(runList) ] }
-      """
+    let body =
+      text ?? """
+        { "name": "\(name)", "dataset": { "name": "\(data)" },
+          "settings": { "network": "mlp", "epochs": \(epochs), "batchSize": \(batchSize), "learningRate": 0.05, "schedule": "constant" },
+          "runs": [ \(runList) ] }
+        """
     let path = root + "/" + file
     try body.write(toFile: path, atomically: true, encoding: .utf8)
     return path

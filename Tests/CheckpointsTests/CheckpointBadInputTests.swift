@@ -28,8 +28,11 @@ import Testing
     let checkpoint = RunDirectoryTests.sample()
     var header = "{'descr': '<f4', 'fortran_order': False, 'shape': (4611686018427387904, 4611686018427387904), }"
     header += String(repeating: " ", count: (64 - (10 + header.utf8.count + 1) % 64) % 64) + "\n"
-    let npy = Data([0x93]) + Data("NUMPY".utf8) + Data([1, 0, UInt8(header.utf8.count), 0]) + Data(header.utf8) + Data(count: 40)
-    try Self.install(try Self.archive(checkpoint, replacing: "train_features", with: npy), metadataOf: checkpoint, in: run)
+    let npy =
+      Data([0x93]) + Data("NUMPY".utf8) + Data([1, 0, UInt8(header.utf8.count), 0]) + Data(header.utf8)
+      + Data(count: 40)
+    try Self.install(
+      try Self.archive(checkpoint, replacing: "train_features", with: npy), metadataOf: checkpoint, in: run)
     #expect {
       try CheckpointReader.read(run.featuresPath(epoch: 1))
     } throws: { error in
@@ -42,12 +45,14 @@ import Testing
     let checkpoint = RunDirectoryTests.sample()
     var arrays = Dictionary(uniqueKeysWithValues: checkpoint.arrays().map { ($0.name, $0.array) })
     arrays["train_features"] = NumpyArray(shape: [4, 2], values: .float32([Float](repeating: 0, count: 8)))
-    #expect(throws: CheckpointError.mismatch(path: "x.npz", reason: "train_features has shape [4, 2], expected [5, 2]")) {
+    #expect(throws: CheckpointError.mismatch(path: "x.npz", reason: "train_features has shape [4, 2], expected [5, 2]"))
+    {
       try FeatureCheckpoint(metadata: checkpoint.metadata, arrays: arrays, path: "x.npz")
     }
     arrays = Dictionary(uniqueKeysWithValues: checkpoint.arrays().map { ($0.name, $0.array) })
     arrays["class_weights"] = NumpyArray(shape: [3, 3], values: .float32([Float](repeating: 0, count: 9)))
-    #expect(throws: CheckpointError.mismatch(path: "x.npz", reason: "class_weights has shape [3, 3], expected [3, 2]")) {
+    #expect(throws: CheckpointError.mismatch(path: "x.npz", reason: "class_weights has shape [3, 3], expected [3, 2]"))
+    {
       try FeatureCheckpoint(metadata: checkpoint.metadata, arrays: arrays, path: "x.npz")
     }
   }
@@ -56,14 +61,17 @@ import Testing
     var metadata = RunDirectoryTests.sample().metadata
     metadata.network.featureDimension = 0
     let data = try RunDirectory.encoder.encode(metadata)
-    #expect(throws: CheckpointError.malformed(path: "m.json", reason: "network.featureDimension is 0; expected 1...4096")) {
+    #expect(
+      throws: CheckpointError.malformed(path: "m.json", reason: "network.featureDimension is 0; expected 1...4096")
+    ) {
       try CheckpointMetadata(decoding: data, path: "m.json")
     }
     let missingField = Data(#"{"formatVersion": 1, "experiment": "x"}"#.utf8)
     #expect {
       try CheckpointMetadata(decoding: missingField, path: "m.json")
     } throws: { error in
-      "\(error)".hasPrefix("m.json: malformed checkpoint: metadata does not decode: ") && "\(error)".contains("is missing")
+      "\(error)".hasPrefix("m.json: malformed checkpoint: metadata does not decode: ")
+        && "\(error)".contains("is missing")
     }
   }
 
@@ -83,7 +91,11 @@ import Testing
     #expect(results.map(\.epoch) == [1, 2, 3, 4])
     #expect(results.map(\.isGood) == [false, false, true, false])
     #expect(results[0].problem?.description.contains("sha256") == true)
-    #expect(results[1].problem == .missing(path: run.featuresPath(epoch: 2), hint: "Its metadata \(run.metadataPath(epoch: 2)) exists; the run may have been copied incompletely."))
+    #expect(
+      results[1].problem
+        == .missing(
+          path: run.featuresPath(epoch: 2),
+          hint: "Its metadata \(run.metadataPath(epoch: 2)) exists; the run may have been copied incompletely."))
     #expect(results[3].problem?.description.hasPrefix(run.metadataPath(epoch: 4)) == true)
   }
 
@@ -105,7 +117,9 @@ import Testing
     let run = RunDirectoryTests.temporaryRun()
     defer { RunDirectoryTests.removeScratchRoot(of: run) }
     try FileBytes.createDirectories(run.metadataPath(epoch: 1))  // a directory where the JSON belongs
-    #expect(throws: CheckpointError.unreadable(path: run.metadataPath(epoch: 1), reason: "it is a directory, not a file")) {
+    #expect(
+      throws: CheckpointError.unreadable(path: run.metadataPath(epoch: 1), reason: "it is a directory, not a file")
+    ) {
       try run.readMetadata(epoch: 1)
     }
   }

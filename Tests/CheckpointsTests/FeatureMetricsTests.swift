@@ -43,12 +43,14 @@ import Testing
 
   @Test func overlappingClassesGiveANegativeMargin() throws {
     let (features, labels) = cross(halfWidth: 60)
-    let gap = try #require(FeatureMetrics(features: features, labels: labels, classWeights: axes, dimension: 2).achievedMarginDegrees)
+    let gap = try #require(
+      FeatureMetrics(features: features, labels: labels, classWeights: axes, dimension: 2).achievedMarginDegrees)
     #expect(gap < 0)
   }
 
   @Test func zeroFeaturesAndThreeDimensionsStayFinite() {
-    let metrics = FeatureMetrics(features: [0, 0, 0, 0, 0, 0], labels: [0, 1], classWeights: [1, 0, 0, 0, 1, 0], dimension: 3)
+    let metrics = FeatureMetrics(
+      features: [0, 0, 0, 0, 0, 0], labels: [0, 1], classWeights: [1, 0, 0, 0, 1, 0], dimension: 3)
     #expect(metrics.achievedMarginDegrees == nil)
     #expect(metrics.meanAngleToOwnWeightDegrees == 0)
     #expect(abs(metrics.minimumWeightAngleDegrees - 90) < 1e-9)

@@ -35,7 +35,10 @@ import Testing
     defer { try? FileManager.default.removeItem(atPath: root) }
     let run = RunDirectory(path: root + "/run")
     try run.writeSnapshot(snapshot(5), iteration: 5)
-    for name in ["latest", "log.csv", ".margins-run.json", "epoch-001.npz", "epoch-001.json", "epoch-001.state.npz", ".latest.12.ab.tmp"] {
+    for name in [
+      "latest", "log.csv", ".margins-run.json", "epoch-001.npz", "epoch-001.json", "epoch-001.state.npz",
+      ".latest.12.ab.tmp",
+    ] {
       try Data().write(to: URL(fileURLWithPath: run.path + "/" + name))
     }
     #expect(run.foreignEntry() == nil)
@@ -44,17 +47,21 @@ import Testing
     try FileManager.default.removeItem(atPath: run.path + "/notes.txt")
     try FileManager.default.createDirectory(atPath: run.path + "/figures", withIntermediateDirectories: false)
     #expect(run.foreignEntry() == "figures")
-    #expect(RunDirectory.isRunEntry("snapshots", isDirectory: true) && !RunDirectory.isRunEntry("snapshots", isDirectory: false))
+    #expect(
+      RunDirectory.isRunEntry("snapshots", isDirectory: true)
+        && !RunDirectory.isRunEntry("snapshots", isDirectory: false))
   }
 
   @Test func aStateFileRecordsItsConfiguration() throws {
     defer { try? FileManager.default.removeItem(atPath: root) }
     let run = RunDirectory(path: root + "/run")
     let configuration = JSONValue.object(["learningRate": .number(0.05), "trainingCode": .string("abc")])
-    try run.writeState([("w", NumpyArray(shape: [1], values: .float32([1]))), RunDirectory.stateConfiguration(configuration)], epoch: 2)
+    try run.writeState(
+      [("w", NumpyArray(shape: [1], values: .float32([1]))), RunDirectory.stateConfiguration(configuration)], epoch: 2)
     #expect(try run.stateConfiguration(epoch: 2) == configuration)
     #expect(run.recordedConfiguration() == configuration)
-    try run.writeState([(RunDirectory.stateConfigurationArray, NumpyArray(shape: [], values: .strings(["{not json"])))], epoch: 3)
+    try run.writeState(
+      [(RunDirectory.stateConfigurationArray, NumpyArray(shape: [], values: .strings(["{not json"])))], epoch: 3)
     #expect(throws: CheckpointError.self) { _ = try run.stateConfiguration(epoch: 3) }
     // State written before the configuration was recorded: none, and no error.
     try run.writeState([("w", NumpyArray(shape: [1], values: .float32([1])))], epoch: 4)

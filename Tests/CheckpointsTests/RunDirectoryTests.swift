@@ -12,7 +12,8 @@ import Testing
       iteration: 100 * epoch, plannedEpochs: 3,
       accuracy: .init(test: 0.75, train: 0.8, trainMarginRule: 0.6), meanLoss: 0.42, seed: 1701, threads: 2,
       blasThreads: 1,
-      dataset: .init(name: "mnist", checksum: "abc", classes: [3, 8, 1], trainCaps: nil, trainCount: trainCount, testCount: 2),
+      dataset: .init(
+        name: "mnist", checksum: "abc", classes: [3, 8, 1], trainCaps: nil, trainCount: trainCount, testCount: 2),
       network: .init(architecture: "compact", featureDimension: 2, featureBias: false, parameterCount: 1234),
       classNames: ["3", "8", "1"], codeVersion: "test", wallTimeSeconds: 1.5, metrics: [:],
       configuration: .object(["epochs": .number(3)]))
@@ -51,7 +52,11 @@ import Testing
     #expect(try CheckpointReader.read(run.metadataPath(epoch: 1)).metadata.epoch == 1)
     // Nothing but the expected files: no temporary leftovers.
     let files = try FileManager.default.contentsOfDirectory(atPath: run.path).sorted()
-    #expect(files == ["epoch-001.json", "epoch-001.npz", "epoch-001.state.npz", "epoch-002.json", "epoch-002.npz", "epoch-002.state.npz", "latest"])
+    #expect(
+      files == [
+        "epoch-001.json", "epoch-001.npz", "epoch-001.state.npz", "epoch-002.json", "epoch-002.npz",
+        "epoch-002.state.npz", "latest",
+      ])
   }
 
   @Test func truncatedFeaturesAreNamed() throws {
@@ -84,7 +89,8 @@ import Testing
     let checkpoint = Self.sample()
     var arrays = Dictionary(uniqueKeysWithValues: checkpoint.arrays().map { ($0.name, $0.array) })
     arrays["class_weights"] = NumpyArray(shape: [2, 3], values: .float32([0, 0, 0, 0, 0, 0]))
-    #expect(throws: CheckpointError.mismatch(path: "x.npz", reason: "class_weights has shape [2, 3], expected [3, 2]")) {
+    #expect(throws: CheckpointError.mismatch(path: "x.npz", reason: "class_weights has shape [2, 3], expected [3, 2]"))
+    {
       try FeatureCheckpoint(metadata: checkpoint.metadata, arrays: arrays, path: "x.npz")
     }
     arrays.removeValue(forKey: "test_labels")
@@ -101,7 +107,9 @@ import Testing
     let text = try String(contentsOfFile: path, encoding: .utf8)
     try text.replacingOccurrences(of: "\"formatVersion\" : 1", with: "\"formatVersion\" : 99")
       .write(toFile: path, atomically: true, encoding: .utf8)
-    #expect(throws: CheckpointError.unsupportedVersion(path: path, found: 99, supported: 1)) { try run.readCheckpoint(epoch: 1) }
+    #expect(throws: CheckpointError.unsupportedVersion(path: path, found: 99, supported: 1)) {
+      try run.readCheckpoint(epoch: 1)
+    }
     try "{\"formatVers".write(toFile: path, atomically: true, encoding: .utf8)
     #expect(throws: CheckpointError.self) { try run.readCheckpoint(epoch: 1) }
     #expect(throws: CheckpointError.self) { try CheckpointReader.read(run.path + "/nothing.npz") }

@@ -24,7 +24,8 @@ import Testing
     }
     // Sizes that multiply without overflow but are far larger than the file are "truncated".
     #expect(throws: DatasetError.truncated(path: "big", expectedBytes: 16 + 60_000 * 28 * 28, foundBytes: 16 + 100)) {
-      try IDXFile(decoding: Self.imageHeader([60_000, 28, 28], payload: 100), expectedMagic: IDXFile.imageMagic, path: "big")
+      try IDXFile(
+        decoding: Self.imageHeader([60_000, 28, 28], payload: 100), expectedMagic: IDXFile.imageMagic, path: "big")
     }
   }
 
@@ -52,7 +53,8 @@ import Testing
     try images.encoded().write(to: URL(fileURLWithPath: directory + "/" + Split.test.imagesFileName))
     #expect(
       throws: DatasetError.badDimensions(
-        path: directory + "/" + Split.test.imagesFileName, expected: "4x3 images, the size of the training images", found: "2x6")
+        path: directory + "/" + Split.test.imagesFileName, expected: "4x3 images, the size of the training images",
+        found: "2x6")
     ) { try DatasetLoader.load(DatasetCatalog.descriptor(for: directory, dataRoot: "unused")) }
   }
 
@@ -73,12 +75,19 @@ import Testing
     #expect {
       try DatasetLoader.load(DatasetCatalog.descriptor(for: directory, dataRoot: "unused"))
     } throws: { error in
-      guard case .undeclaredClasses(let path, 200, let missing, let classesFile) = error as? DatasetError else { return false }
-      return path.hasSuffix(Split.train.labelsFileName) && missing == Array(10..<200) && classesFile == directory + "/classes.txt"
+      guard case .undeclaredClasses(let path, 200, let missing, let classesFile) = error as? DatasetError else {
+        return false
+      }
+      return path.hasSuffix(Split.train.labelsFileName) && missing == Array(10..<200)
+        && classesFile == directory + "/classes.txt"
     }
     // With a classes.txt naming ten classes, label 200 is outside the class list.
-    try (0..<10).map { "digit \($0)" }.joined(separator: "\n").write(toFile: directory + "/classes.txt", atomically: true, encoding: .utf8)
-    #expect(throws: DatasetError.badLabel(path: directory + "/" + Split.train.labelsFileName, index: 5, label: 200, classCount: 10)) {
+    try (0..<10).map { "digit \($0)" }.joined(separator: "\n").write(
+      toFile: directory + "/classes.txt", atomically: true, encoding: .utf8)
+    #expect(
+      throws: DatasetError.badLabel(
+        path: directory + "/" + Split.train.labelsFileName, index: 5, label: 200, classCount: 10)
+    ) {
       try DatasetLoader.load(DatasetCatalog.descriptor(for: directory, dataRoot: "unused"))
     }
   }
@@ -89,7 +98,10 @@ import Testing
     try Synthetic.writeDataset(in: directory, gzip: false)
     try IDXFile(dimensions: [10], bytes: [0, 1, 2, 3, 4, 5, 6, 7, 8, 12]).encoded()
       .write(to: URL(fileURLWithPath: directory + "/" + Split.test.labelsFileName))
-    #expect(throws: DatasetError.badLabel(path: directory + "/" + Split.test.labelsFileName, index: 9, label: 12, classCount: 10)) {
+    #expect(
+      throws: DatasetError.badLabel(
+        path: directory + "/" + Split.test.labelsFileName, index: 9, label: 12, classCount: 10)
+    ) {
       try DatasetLoader.load(DatasetCatalog.descriptor(for: directory, dataRoot: "unused"))
     }
   }
@@ -113,7 +125,9 @@ import Testing
     defer { try? FileManager.default.removeItem(atPath: directory) }
     let file = directory + "/classes.txt"
     try "a\nb\na\n".write(toFile: file, atomically: true, encoding: .utf8)
-    #expect(throws: DatasetError.badDimensions(path: file, expected: "distinct class names", found: "'a' more than once")) {
+    #expect(
+      throws: DatasetError.badDimensions(path: file, expected: "distinct class names", found: "'a' more than once")
+    ) {
       try DatasetCatalog.descriptor(for: directory, dataRoot: "unused")
     }
     try Data([0xff, 0xfe, 0x00]).write(to: URL(fileURLWithPath: file))

@@ -5,7 +5,8 @@ import Testing
 @Suite struct CSVAndLoaderTests {
   private func csv(rows: [[Int]], side: Int = 2) -> Data {
     let header = (["label"] + (1...side).flatMap { r in (1...side).map { c in "\(r)x\(c)" } }).joined(separator: ",")
-    return Data(([header] + rows.map { $0.map(String.init).joined(separator: ",") }).joined(separator: "\n").utf8 + [10])
+    return Data(
+      ([header] + rows.map { $0.map(String.init).joined(separator: ",") }).joined(separator: "\n").utf8 + [10])
   }
 
   @Test func convertsCSVToIDX() throws {

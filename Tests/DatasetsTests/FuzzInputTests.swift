@@ -18,7 +18,10 @@ import Testing
     // The seeds are valid IDX files of the kind their name says.
     for (name, data) in inputs where name.hasPrefix("FuzzCorpus") {
       let magic = name.contains("labels") ? IDXFile.labelMagic : IDXFile.imageMagic
-      _ = try name.hasSuffix(".gz") ? IDXFile(gzipped: data, expectedMagic: magic, path: name) : IDXFile(decoding: data, expectedMagic: magic, path: name)
+      _ =
+        try name.hasSuffix(".gz")
+        ? IDXFile(gzipped: data, expectedMagic: magic, path: name)
+        : IDXFile(decoding: data, expectedMagic: magic, path: name)
     }
   }
 }

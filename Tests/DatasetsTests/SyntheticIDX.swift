@@ -6,7 +6,9 @@ import Foundation
 /// Builds IDX, CSV and zip bytes inside the tests, so no dataset files live under Tests/.
 enum Synthetic {
   /// `count` images of `rows` x `columns` whose pixels encode (image, position), and labels cycling through `classes`.
-  static func split(count: Int, rows: Int = 4, columns: Int = 3, classes: Int = 10) -> (images: IDXFile, labels: IDXFile) {
+  static func split(count: Int, rows: Int = 4, columns: Int = 3, classes: Int = 10) -> (
+    images: IDXFile, labels: IDXFile
+  ) {
     let pixels = (0..<(count * rows * columns)).map { UInt8(truncatingIfNeeded: $0 * 7 + $0 / (rows * columns)) }
     let labels = (0..<count).map { UInt8($0 % classes) }
     return (IDXFile(dimensions: [count, rows, columns], bytes: pixels), IDXFile(dimensions: [count], bytes: labels))
@@ -53,7 +55,8 @@ enum Synthetic {
       directory.append(le16(0)); directory.append(le16(0)); directory.append(le32(crc))
       directory.append(le32(UInt32(payload.count))); directory.append(le32(UInt32(member.data.count)))
       directory.append(le16(UInt16(name.count))); directory.append(le16(0)); directory.append(le16(0))
-      directory.append(le16(0)); directory.append(le16(0)); directory.append(le32(0)); directory.append(le32(UInt32(offset)))
+      directory.append(le16(0)); directory.append(le16(0)); directory.append(le32(0));
+      directory.append(le32(UInt32(offset)))
       directory.append(name)
     }
     let directoryOffset = archive.count

@@ -19,7 +19,11 @@ import Testing
     }
     return AnalysisInput(
       path: "circle", dimension: 2,
-      splits: [LabelledSplit(name: "all", features: InMemoryFeatures(features, dimension: 2), labels: labels, featuresArray: "features", labelsArray: "labels")],
+      splits: [
+        LabelledSplit(
+          name: "all", features: InMemoryFeatures(features, dimension: 2), labels: labels, featuresArray: "features",
+          labelsArray: "labels")
+      ],
       classWeights: weights ? w : nil, classNames: (0..<10).map(String.init))
   }
 
@@ -66,7 +70,11 @@ import Testing
   static func input(_ features: [Float], _ labels: [Int32], d: Int = 2, names: Int? = nil) -> AnalysisInput {
     AnalysisInput(
       path: "bad.npz", dimension: d,
-      splits: [LabelledSplit(name: "test", features: InMemoryFeatures(features, dimension: d), labels: labels, featuresArray: "test_features", labelsArray: "test_labels")],
+      splits: [
+        LabelledSplit(
+          name: "test", features: InMemoryFeatures(features, dimension: d), labels: labels,
+          featuresArray: "test_features", labelsArray: "test_labels")
+      ],
       classWeights: nil, classNames: (0..<(names ?? (Int(labels.max()!) + 1))).map(String.init))
   }
 

@@ -25,7 +25,8 @@ struct MappedNumpyArrayTests {
       var out = [Float](repeating: 0, count: 6)
       out.withUnsafeMutableBufferPointer { a.copyFloats(0..<6, into: $0.baseAddress!) }
       // float16's nearest value to 1e-3 is 0.0010004043579101562.
-      let expected: [Float] = type == "f2" ? [0.5, -2.25, 65504, 0.0010004043579101562, 3, 0] : [0.5, -2.25, 65504, 1e-3, 3, 0]
+      let expected: [Float] =
+        type == "f2" ? [0.5, -2.25, 65504, 0.0010004043579101562, 3, 0] : [0.5, -2.25, 65504, 1e-3, 3, 0]
       #expect(out == expected, "\(type): \(out)")
     }
     #expect(try MappedNumpyArray(path: "\(dir)/f4.npy").float32Values?.count == 6)
@@ -39,4 +40,3 @@ struct MappedNumpyArrayTests {
     }
   }
 }
-

@@ -7,27 +7,35 @@ import Testing
 /// Writes inputs with numpy, runs benchmarks/analysis_numpy.py (an independent numpy computation
 /// of the same statistics) and the Swift analysis on the same files, and compares.
 enum CrossCheck {
-  static let script = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+  static let script = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+    .deletingLastPathComponent()
     .appendingPathComponent("benchmarks/analysis_numpy.py").path
 
   /// Runs `generator` (numpy code writing f.npy, l.npy and optionally w.npy into the working
   /// directory), then the reference script; returns the directory and the reference's first split.
-  static func reference(_ generator: String, weights: Bool, pairs: Int = 500_000, pcaSample: Int = 20_000) throws -> (String, [String: Any], [String: Any]) {
+  static func reference(_ generator: String, weights: Bool, pairs: Int = 500_000, pcaSample: Int = 20_000) throws -> (
+    String, [String: Any], [String: Any]
+  ) {
     let dir = makeTemporaryDirectory("analysis")
     let setup = "import numpy as np, os\nos.chdir('\(dir)')\n" + generator
     let out = try Python.shared.run(setup)
     guard out.isEmpty else { throw AnalysisError(path: "python3", reason: out) }
-    let command = "import subprocess, sys\nr = subprocess.run([sys.executable, '\(script)', '\(dir)/f.npy', '--labels', '\(dir)/l.npy'"
-      + (weights ? ", '--class-weights', '\(dir)/w.npy'" : "") + ", '--pairs', '\(pairs)', '--pca-sample', '\(pcaSample)', '--json', '\(dir)/ref.json'], capture_output=True, text=True)\nprint(r.stderr.strip())"
+    let command =
+      "import subprocess, sys\nr = subprocess.run([sys.executable, '\(script)', '\(dir)/f.npy', '--labels', '\(dir)/l.npy'"
+      + (weights ? ", '--class-weights', '\(dir)/w.npy'" : "")
+      + ", '--pairs', '\(pairs)', '--pca-sample', '\(pcaSample)', '--json', '\(dir)/ref.json'], capture_output=True, text=True)\nprint(r.stderr.strip())"
     let err = try Python.shared.run(command)
     guard err.isEmpty else { throw AnalysisError(path: script, reason: err) }
-    let json = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: dir + "/ref.json"))) as! [String: Any]
+    let json =
+      try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: dir + "/ref.json")))
+      as! [String: Any]
     let file = (json["files"] as! [[String: Any]])[0]
     return (dir, file, (file["splits"] as! [[String: Any]])[0])
   }
 
   /// The Swift side on the same files (labels already 0..<C).
-  static func analyze(_ dir: String, weights: Bool, options: AnalysisOptions = AnalysisOptions()) throws -> FileAnalysis {
+  static func analyze(_ dir: String, weights: Bool, options: AnalysisOptions = AnalysisOptions()) throws -> FileAnalysis
+  {
     try EmbeddingAnalyzer.analyze(input(dir, weights: weights), options: options)
   }
 
@@ -44,7 +52,9 @@ enum CrossCheck {
     let c = Int(labels.max()!) + 1
     return AnalysisInput(
       path: dir + "/f.npy", dimension: features.dimension,
-      splits: [LabelledSplit(name: "all", features: features, labels: labels, featuresArray: "features", labelsArray: "labels")],
+      splits: [
+        LabelledSplit(name: "all", features: features, labels: labels, featuresArray: "features", labelsArray: "labels")
+      ],
       classWeights: w, classNames: (0..<max(c, weights ? (w!.count / features.dimension) : 0)).map(String.init))
   }
 
@@ -76,7 +86,9 @@ enum CrossCheck {
     #expect(s.centreAngles.order == (centres["order"] as! [Int]))
     let refPairs = (centres["closestPairs"] as! [[String: Any]])
     #expect(s.centreAngles.closestPairs.map { [$0.a, $0.b] } == refPairs.map { [$0["a"] as! Int, $0["b"] as! Int] })
-    for (mine, theirs) in zip(s.centreAngles.closestPairs, refPairs) { #expect(abs(mine.degrees - number(theirs, "degrees")!) < tolerance) }
+    for (mine, theirs) in zip(s.centreAngles.closestPairs, refPairs) {
+      #expect(abs(mine.degrees - number(theirs, "degrees")!) < tolerance)
+    }
     let matrix = centres["matrixDegrees"] as! [[Double]]
     #expect(zip(s.centreAngles.matrixDegrees.joined(), matrix.joined()).allSatisfy { abs($0 - $1) < tolerance })
     if let weights = file["weightAngles"] as? [String: Any], let w = report.weightAngles {

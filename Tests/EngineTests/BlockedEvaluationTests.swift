@@ -28,7 +28,10 @@ import Testing
     }
     #expect(blocked.shape == reference.shape)
     let differing = blocked.scalars.indices.filter { blocked.scalars[$0] != reference.scalars[$0] }
-    #expect(differing.isEmpty, "\(differing.count) of \(blocked.count) differ; first item \(differing.first.map { $0 / blocked.shape[1] } ?? -1)")
+    #expect(
+      differing.isEmpty,
+      "\(differing.count) of \(blocked.count) differ; first item \(differing.first.map { $0 / blocked.shape[1] } ?? -1)"
+    )
   }
 
   /// The stages themselves, outside a network: convolutions with and without bias, per-channel and

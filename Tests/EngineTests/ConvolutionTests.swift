@@ -92,7 +92,9 @@ import Testing
   /// Forward, input gradient and parameter gradients of oneDNN's convolution equal those of the
   /// im2col + gemm oracle over the same parameters, with and without bias, strided and padded; a
   /// batch of 37 runs each worker's range in several chunks (`Conv2D.chunkSize`), the last one short.
-  @Test(arguments: [(5, 1, 2, true), (3, 1, 1, false), (3, 2, 1, true), (4, 3, 2, false)], [(1, 5), (2, 5), (1, 37), (2, 37)])
+  @Test(
+    arguments: [(5, 1, 2, true), (3, 1, 1, false), (3, 2, 1, true), (4, 3, 2, false)],
+    [(1, 5), (2, 5), (1, 37), (2, 37)])
   func oneDNNMatchesIm2colOracle(
     geometry: (kernel: Int, stride: Int, padding: Int, bias: Bool), split: (workers: Int, batch: Int)
   ) {

@@ -29,7 +29,9 @@ import Testing
     let model = Sequential(layers)
     model.workers = workers
     for parameter in model.parameters { parameter.zeroGradient() }
-    let output = fused ? model.forward(input, mode: .training) : prelu.forward(linear.forward(input, mode: .training), mode: .training)
+    let output =
+      fused
+      ? model.forward(input, mode: .training) : prelu.forward(linear.forward(input, mode: .training), mode: .training)
     let projection = RandomProjection(count: output.count)
     let gradient = projection.gradient(shape: output.shape)
     let inputGradient = fused ? model.backward(gradient) : linear.backward(prelu.backward(gradient))
@@ -95,7 +97,9 @@ import Testing
 
       let split = Self.pass(linear, prelu, input: input, workers: 2, fused: true)
       let single = Self.pass(linear, prelu, input: input, workers: 1, fused: true)
-      for (a, b) in zip([split.inputGradient] + split.parameterGradients, [single.inputGradient] + single.parameterGradients) {
+      for (a, b) in zip(
+        [split.inputGradient] + split.parameterGradients, [single.inputGradient] + single.parameterGradients)
+      {
         let worst = zip(a.scalars, b.scalars).map { abs($0 - $1) / max(1, abs($1)) }.max() ?? 0
         #expect(worst <= 1e-5, "largest relative difference \(worst)")
       }
@@ -127,7 +131,9 @@ import Testing
         let (linear, prelu) = Self.pair(inFeatures: 20, outFeatures: 260, seed: 9)
         return Self.pass(linear, prelu, input: input, workers: 2, fused: true)
       }
-      for (a, b) in zip([runs[0].inputGradient] + runs[0].parameterGradients, [runs[1].inputGradient] + runs[1].parameterGradients) {
+      for (a, b) in zip(
+        [runs[0].inputGradient] + runs[0].parameterGradients, [runs[1].inputGradient] + runs[1].parameterGradients)
+      {
         #expect(a.scalars.map(\.bitPattern) == b.scalars.map(\.bitPattern))
       }
     }

@@ -64,7 +64,8 @@ import Testing
     withKernelThreads(1) {
       for layer in network.body.layers {
         let input = activation
-        let propagates = (layer as? Conv2D)?.propagatesInputGradient ?? (layer as? Linear)?.propagatesInputGradient ?? true
+        let propagates =
+          (layer as? Conv2D)?.propagatesInputGradient ?? (layer as? Linear)?.propagatesInputGradient ?? true
         let summary = checkLayer(layer, at: input, checker: checker, checkInput: propagates)
         for issue in summary.failures { Issue.record("\(describe(layer)): \(issue)") }
         for (label, counts) in summary.counts {
@@ -100,7 +101,8 @@ import Testing
       let kinked = kinkBand(of: layer, input: input, step: checker.step)
       let chosen = sample.filter { !kinked($0) }
       counts.append(("input", Counts(sampled: sample.count, checked: chosen.count)))
-      failures += checker.mismatches(label: "input", at: input, analytic: inputGradient, skip: { !chosen.contains($0) }) {
+      failures += checker.mismatches(label: "input", at: input, analytic: inputGradient, skip: { !chosen.contains($0) })
+      {
         projection.value(layer.forward($0, mode: .training))
       }
     }
@@ -111,7 +113,9 @@ import Testing
       counts.append((parameter.name, Counts(sampled: sample.count, checked: sample.count)))
       let original = parameter.value
       let analytic = parameter.gradient
-      failures += checker.mismatches(label: parameter.name, at: original, analytic: analytic, skip: { !sample.contains($0) }) {
+      failures += checker.mismatches(
+        label: parameter.name, at: original, analytic: analytic, skip: { !sample.contains($0) }
+      ) {
         parameter.value = $0
         defer { parameter.value = original }
         return projection.value(layer.forward(input, mode: .training))

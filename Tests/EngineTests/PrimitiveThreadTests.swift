@@ -25,7 +25,9 @@ import Testing
   }
 
   @Test(arguments: [(1, 32, 28, 5), (32, 32, 28, 5)])
-  func backwardPrimitivesBuiltOnAFreshThreadGiveTheSameBits(shape: (inChannels: Int, outChannels: Int, size: Int, kernel: Int)) {
+  func backwardPrimitivesBuiltOnAFreshThreadGiveTheSameBits(
+    shape: (inChannels: Int, outChannels: Int, size: Int, kernel: Int)
+  ) {
     // Forward on one thread, backward (whose primitives are built on first use) on a fresh one
     // whose OpenMP setting is `openMPThreads`, as a worker thread that never ran a kernel.
     func train(openMPThreads: Int32) -> [[Float]] {

@@ -70,4 +70,3 @@ func softmaxCrossEntropy(logits: Tensor, labels: [Int]) -> (loss: Double, gradie
   }
   return (loss / Double(n), gradient, correct)
 }
-

@@ -29,13 +29,15 @@ struct CheckpointFigureTests {
       }
     }
     let weights: [Float] = [1, 0, 0, 1, -1, 0, 0, -1]
-    let metrics = FeatureMetrics(features: features, labels: labels.map(Int.init), classWeights: weights, dimension: 2, accuracy: 1)
+    let metrics = FeatureMetrics(
+      features: features, labels: labels.map(Int.init), classWeights: weights, dimension: 2, accuracy: 1)
     let metadata = CheckpointMetadata(
       experiment: experiment, run: run, profile: "default", loss: loss, lossParameters: parameters, lambda: 0,
       margin: parameters.m, epoch: epoch, iteration: 10_000, plannedEpochs: 4,
       accuracy: .init(test: 0.9876, train: 0.99, trainMarginRule: 0.9), meanLoss: 0.1, seed: 7, threads: 2,
       blasThreads: 1,
-      dataset: .init(name: "mnist", checksum: "abcdef0123456789", classes: nil, trainCaps: nil, trainCount: 200, testCount: 200),
+      dataset: .init(
+        name: "mnist", checksum: "abcdef0123456789", classes: nil, trainCaps: nil, trainCount: 200, testCount: 200),
       network: .init(architecture: "compact", featureDimension: 2, featureBias: false, parameterCount: 10),
       classNames: ["a", "b", "c", "d"], codeVersion: codeVersion, wallTimeSeconds: 1,
       metrics: ["train": metrics, "test": metrics])
@@ -62,7 +64,8 @@ struct CheckpointFigureTests {
 
   @Test func cosFaceSectorsSplitAtBisectorsWithMarginZonesAroundThem() throws {
     let m = 0.2
-    let sectors = CheckpointViews.sectors(try Self.embeddings(Self.checkpoint(loss: .cosFace, parameters: LossParameters(m: m, s: 10))))
+    let sectors = CheckpointViews.sectors(
+      try Self.embeddings(Self.checkpoint(loss: .cosFace, parameters: LossParameters(m: m, s: 10))))
     let decision = sectors.filter { $0.kind == .decisionRegion }
     #expect(decision.count == 4)
     for sector in decision { #expect(abs(sector.span - .pi / 2) < 1e-3) }
@@ -97,10 +100,12 @@ struct CheckpointFigureTests {
       return try #require(image.pixel(x: Int(d.x * dpi / 72), y: Int(d.y * dpi / 72)))
     }
     let zone = try pixel(45, 0.6)
-    #expect(zone.distance(to: Pixel(red: zone.red, green: zone.red, blue: zone.red)) <= 2, "margin zone is grey: \(zone)")
+    #expect(
+      zone.distance(to: Pixel(red: zone.red, green: zone.red, blue: zone.red)) <= 2, "margin zone is grey: \(zone)")
     #expect(zone.red < 235)
     let region = try pixel(90 + 30, 0.6)
-    #expect(region.distance(to: Pixel(red: region.red, green: region.red, blue: region.red)) > 10, "class tint: \(region)")
+    #expect(
+      region.distance(to: Pixel(red: region.red, green: region.red, blue: region.red)) > 10, "class tint: \(region)")
     #expect(figure.caption.contains { $0.key == "seed" && $0.value == "7" })
   }
 
@@ -116,7 +121,8 @@ struct CheckpointFigureTests {
       #expect(error.description.contains("margins train lsoftmax-fig2 --run m1"))
     }
     for m in 1...4 {
-      let checkpoint = Self.checkpoint(loss: .lSoftmax, parameters: LossParameters(m: Double(m)), experiment: "lsoftmax-fig2", run: "m\(m)")
+      let checkpoint = Self.checkpoint(
+        loss: .lSoftmax, parameters: LossParameters(m: Double(m)), experiment: "lsoftmax-fig2", run: "m\(m)")
       try source.directory(RunReference("lsoftmax-fig2", "m\(m)")).write(checkpoint, state: [])
     }
     let built = try figure.figure(from: source)

@@ -10,7 +10,8 @@ import CairoBackend
 @Suite("Zero-level contours and predicate regions", .noLeakedCairoObjects)
 struct ContourTests {
   @Test func aStraightBoundaryIsOneOpenLineOnTheBoundary() {
-    let lines = Contour.zeroLevel(of: { $0.x - 0.5 * $0.y - 0.2 }, in: AxisLimits(xMin: 0, xMax: 1, yMin: 0, yMax: 1), resolution: 50)
+    let lines = Contour.zeroLevel(
+      of: { $0.x - 0.5 * $0.y - 0.2 }, in: AxisLimits(xMin: 0, xMax: 1, yMin: 0, yMax: 1), resolution: 50)
     #expect(lines.count == 1)
     let line = lines[0]
     #expect(line.count > 40)

@@ -9,7 +9,8 @@ import CairoBackend
 @Suite("Plain input types: clouds, histograms, CSV logs, palettes")
 struct DataTests {
   @Test func projectionPutsPointsOnTheUnitCircleAndDropsZeros() {
-    let cloud = FeatureCloud(xs: [3, 0, -2, 0], ys: [4, 0, 0, 5], labels: [0, 1, 2, 3], classNames: ["a", "b", "c", "d"])
+    let cloud = FeatureCloud(
+      xs: [3, 0, -2, 0], ys: [4, 0, 0, 5], labels: [0, 1, 2, 3], classNames: ["a", "b", "c", "d"])
     let projected = cloud.projectedOntoUnitCircle()
     #expect(projected.count == 3)
     #expect(projected.labels == [0, 2, 3])
@@ -89,12 +90,14 @@ struct AngleHistogramTests {
   @Test func perClassSeriesCountEachClassAgainstItsOwnDirection() {
     let cloud = FeatureCloud(xs: [1, 1, 0, -1], ys: [0, 1, 1, 0], labels: [0, 0, 1, 1], classNames: ["a", "b"])
     let directions = [Point(x: 1, y: 0), Point(x: 0, y: 1)]
-    let series = HistogramSeries.anglesPerClass(of: cloud, directions: directions, binCount: 4, range: 0...180, density: false)
+    let series = HistogramSeries.anglesPerClass(
+      of: cloud, directions: directions, binCount: 4, range: 0...180, density: false)
     #expect(series.map(\.name) == ["a", "b"])
     // 45° bins; a value on an edge goes to the bin above it.
     #expect(series[0].histogram.counts == [1, 1, 0, 0], "0° and 45°")
     #expect(series[1].histogram.counts == [1, 0, 1, 0], "0° and 90°")
-    let pooled = HistogramSeries.anglesPooled(of: cloud, directions: directions, name: "train", color: .black, binCount: 4, range: 0...180, density: false)
+    let pooled = HistogramSeries.anglesPooled(
+      of: cloud, directions: directions, name: "train", color: .black, binCount: 4, range: 0...180, density: false)
     #expect(pooled.histogram.counts == [2, 1, 1, 0])
   }
 }

@@ -73,7 +73,9 @@ struct EmbeddingFileTests {
   func npzNpyAndCSVStateTheAccuracyNumpyComputes() throws {
     let dir = try directory()
     defer { try? FileManager.default.removeItem(atPath: dir) }
-    let reference = try NumpyScript.run(Self.writer, in: dir).split(separator: " ").compactMap { Double($0.trimmingCharacters(in: .whitespacesAndNewlines)) }
+    let reference = try NumpyScript.run(Self.writer, in: dir).split(separator: " ").compactMap {
+      Double($0.trimmingCharacters(in: .whitespacesAndNewlines))
+    }
     try #require(reference.count == 3)
 
     // Both splits in one .npz, with a bias.
@@ -83,18 +85,26 @@ struct EmbeddingFileTests {
     #expect(abs(try stated(figure[0, 0]?.subtitle) - reference[0]) < 5e-5)
     #expect(abs(try stated(figure[1, 0]?.subtitle) - reference[1]) < 5e-5)
     let provenance = try JSONDecoder().decode(JSONValue.self, from: CheckpointViews.provenance([both]))
-    guard case .object(let root) = provenance, case .array(let panels) = root["panels"], case .object(let panel) = panels.first,
-      case .object(let computed) = panel["computed"], case .object(let test) = computed["test"], case .number(let a) = test["accuracy"]
+    guard case .object(let root) = provenance, case .array(let panels) = root["panels"],
+      case .object(let panel) = panels.first,
+      case .object(let computed) = panel["computed"], case .object(let test) = computed["test"],
+      case .number(let a) = test["accuracy"]
     else { Issue.record("provenance lacks computed.test.accuracy"); return }
     #expect(abs(a - reference[1]) < 1e-12)
 
     // .npy features (float64) + labels, and CSV, with the class weights given separately (no bias).
     let weights = dir + "/w.npy"
-    try Data(NumpyArray(shape: [4, 2], values: .float32([1, 0.1, 0, 2, -1.5, 0, 0.2, -1])).npyData()).write(to: URL(fileURLWithPath: weights))
-    let npy = try EmbeddingReader.read(dir + "/f.npy", options: .init(labelsPath: dir + "/l.npy", classWeightsPath: weights))
+    try Data(NumpyArray(shape: [4, 2], values: .float32([1, 0.1, 0, 2, -1.5, 0, 0.2, -1])).npyData()).write(
+      to: URL(fileURLWithPath: weights))
+    let npy = try EmbeddingReader.read(
+      dir + "/f.npy", options: .init(labelsPath: dir + "/l.npy", classWeightsPath: weights))
     let csv = try EmbeddingReader.read(dir + "/e.csv", options: .init(classWeightsPath: weights))
     for e in [npy, csv] {
-      let f = try Figure.checkpointFigure(.sectors, embeddings: [e], options: { var o = CheckpointFigureOptions(); o.splits = [.test]; return o }())
+      let f = try Figure.checkpointFigure(
+        .sectors, embeddings: [e],
+        options: {
+          var o = CheckpointFigureOptions(); o.splits = [.test]; return o
+        }())
       #expect(abs(try stated(f[0, 0]?.subtitle) - reference[2]) < 5e-5, "\(e.path)")
       let png = try f.renderImage(dpi: 72)
       #expect(png.width > 100 && png.height > 100)
@@ -105,7 +115,10 @@ struct EmbeddingFileTests {
 
   @Test func featuresWithoutClassWeightsSayWhyThereIsNoAccuracy() throws {
     let e = try EmbeddingReader.parse(
-      ["features": NumpyArray(shape: [3, 2], values: .float32([1, 0, 0, 1, -1, 0])), "labels": NumpyArray(shape: [3], values: .int64([0, 1, 2]))],
+      [
+        "features": NumpyArray(shape: [3, 2], values: .float32([1, 0, 0, 1, -1, 0])),
+        "labels": NumpyArray(shape: [3], values: .int64([0, 1, 2])),
+      ],
       path: "x.npz", metadata: nil, options: .init())
     let figure = try Figure.checkpointFigure(.scatter, embeddings: [e])
     #expect(figure[0, 0]?.subtitle == "Accuracy: none (no class weights)")
@@ -133,7 +146,8 @@ struct EmbeddingFileTests {
 
   @Test func aPaletteRecoloursEveryClassColouredLayerAndRecordsItself() throws {
     let e = try parse([
-      "features": NumpyArray(shape: [2, 2], values: .float32([1, 0, 0, 1])), "labels": NumpyArray(shape: [2], values: .int64([0, 1])),
+      "features": NumpyArray(shape: [2, 2], values: .float32([1, 0, 0, 1])),
+      "labels": NumpyArray(shape: [2], values: .int64([0, 1])),
       "class_weights": NumpyArray(shape: [2, 2], values: .float32([1, 0, 0, 1])),
     ])
     var figure = try Figure.checkpointFigure(.sectors, embeddings: [e])
@@ -166,30 +180,56 @@ struct EmbeddingFileTests {
 
   @Test func badInputNamesTheFileAndTheArray() {
     let labels = NumpyArray(shape: [2], values: .int64([0, 1]))
-    func f(_ d: Int, _ values: [Float]? = nil) -> NumpyArray { NumpyArray(shape: [2, d], values: .float32(values ?? Array(repeating: 1, count: 2 * d))) }
+    func f(_ d: Int, _ values: [Float]? = nil) -> NumpyArray {
+      NumpyArray(shape: [2, d], values: .float32(values ?? Array(repeating: 1, count: 2 * d)))
+    }
     expectError(["features": f(1), "labels": labels], array: "features", containing: "D = 1")
-    expectError(["features": f(EmbeddingReader.maximumDimension + 1), "labels": labels], array: "features", containing: "transposed")
-    expectError(["features": NumpyArray(shape: [4], values: .float32([1, 2, 3, 4])), "labels": labels], array: "features", containing: "expected [N, D]")
-    expectError(["features": f(2), "labels": NumpyArray(shape: [3], values: .int64([0, 1, 1]))], array: "labels", containing: "expected [2]")
     expectError(
-      ["features": f(2), "labels": labels, "class_weights": NumpyArray(shape: [3, 3], values: .float32(Array(repeating: 1, count: 9)))],
+      ["features": f(EmbeddingReader.maximumDimension + 1), "labels": labels], array: "features",
+      containing: "transposed")
+    expectError(
+      ["features": NumpyArray(shape: [4], values: .float32([1, 2, 3, 4])), "labels": labels], array: "features",
+      containing: "expected [N, D]")
+    expectError(
+      ["features": f(2), "labels": NumpyArray(shape: [3], values: .int64([0, 1, 1]))], array: "labels",
+      containing: "expected [2]")
+    expectError(
+      [
+        "features": f(2), "labels": labels,
+        "class_weights": NumpyArray(shape: [3, 3], values: .float32(Array(repeating: 1, count: 9))),
+      ],
       array: "class_weights", containing: "has shape [3, 3], but the features have D = 2")
     expectError(
-      ["features": f(2), "labels": NumpyArray(shape: [2], values: .int64([0, 5])), "class_names": NumpyArray(shape: [2], values: .strings(["a", "b"]))],
+      [
+        "features": f(2), "labels": NumpyArray(shape: [2], values: .int64([0, 5])),
+        "class_names": NumpyArray(shape: [2], values: .strings(["a", "b"])),
+      ],
       array: "labels", containing: "label 5, but there are 2 class names")
-    expectError(["features": f(2, [1, .nan, 2, 2]), "labels": labels], array: "features", containing: "1 of 2 rows hold NaN")
-    expectError(["features": NumpyArray(shape: [0, 2], values: .float32([])), "labels": NumpyArray(shape: [0], values: .int64([]))], array: "features", containing: "empty")
+    expectError(
+      ["features": f(2, [1, .nan, 2, 2]), "labels": labels], array: "features", containing: "1 of 2 rows hold NaN")
+    expectError(
+      [
+        "features": NumpyArray(shape: [0, 2], values: .float32([])),
+        "labels": NumpyArray(shape: [0], values: .int64([])),
+      ], array: "features", containing: "empty")
     expectError(["labels": labels], array: nil, containing: "no features")
   }
 
   @Test func dropNonfiniteDropsAndCountsTheRows() throws {
     let e = try parse(
-      ["features": NumpyArray(shape: [3, 2], values: .float32([1, .infinity, 2, 2, 0, 1])), "labels": NumpyArray(shape: [3], values: .int64([0, 1, 0]))],
+      [
+        "features": NumpyArray(shape: [3, 2], values: .float32([1, .infinity, 2, 2, 0, 1])),
+        "labels": NumpyArray(shape: [3], values: .int64([0, 1, 0])),
+      ],
       drop: true)
     #expect(e.droppedNonfinite == 1 && e.splits[0].labels == [1, 0])
     #expect(CheckpointViews.caption([e]).contains { $0.key == "dropped" && $0.value == "1 non-finite rows" })
     #expect(throws: EmbeddingError.self) {
-      try parse(["features": NumpyArray(shape: [1, 2], values: .float32([.nan, 1])), "labels": NumpyArray(shape: [1], values: .int64([0]))], drop: true)
+      try parse(
+        [
+          "features": NumpyArray(shape: [1, 2], values: .float32([.nan, 1])),
+          "labels": NumpyArray(shape: [1], values: .int64([0])),
+        ], drop: true)
     }
   }
 
@@ -202,7 +242,8 @@ struct EmbeddingFileTests {
     #expect(CheckpointViews.lossLabel(e) == "ArcFace, m=0.5")
     var ramping = checkpoint
     ramping.metadata.margin = 0.0465
-    #expect(CheckpointViews.lossLabel(try CheckpointFigureTests.embeddings(ramping)) == "ArcFace, m=0.0465 (configured 0.5)")
+    #expect(
+      CheckpointViews.lossLabel(try CheckpointFigureTests.embeddings(ramping)) == "ArcFace, m=0.0465 (configured 0.5)")
   }
 
   @Test func anglesUpTo170DegreesFitTheHistogram() throws {
@@ -214,7 +255,11 @@ struct EmbeddingFileTests {
       "labels": NumpyArray(shape: [angles.count], values: .int64(Array(repeating: 0, count: angles.count))),
       "class_weights": NumpyArray(shape: [2, 2], values: .float32([1, 0, -1, 0])),
     ])
-    let figure = try Figure.checkpointFigure(.hist, embeddings: [e], options: { var o = CheckpointFigureOptions(); o.splits = [.test]; return o }())
+    let figure = try Figure.checkpointFigure(
+      .hist, embeddings: [e],
+      options: {
+        var o = CheckpointFigureOptions(); o.splits = [.test]; return o
+      }())
     let layer = try #require(figure[0, 0]?.layers.first as? HistogramLayer)
     let h = layer.series[0].histogram
     #expect(h.edges.last! >= 170 && h.edges.last! <= 180)

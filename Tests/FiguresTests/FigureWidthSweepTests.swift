@@ -41,18 +41,25 @@ struct FigureWidthSweepTests {
     return lines.joined(separator: "\n") + "\n"
   }()
 
-  static func metadata(_ run: ExperimentCatalog.Run, dimension: Int, features: [Float], labels: [UInt8], weights: [Float]) -> CheckpointMetadata {
+  static func metadata(
+    _ run: ExperimentCatalog.Run, dimension: Int, features: [Float], labels: [UInt8], weights: [Float]
+  ) -> CheckpointMetadata {
     let classes = weights.count / dimension
-    let metrics = FeatureMetrics(features: features, labels: labels.map(Int.init), classWeights: weights, dimension: dimension, accuracy: 0.9876)
+    let metrics = FeatureMetrics(
+      features: features, labels: labels.map(Int.init), classWeights: weights, dimension: dimension, accuracy: 0.9876)
     var parameters = LossParameters.defaults(for: run.loss ?? .softmax)
     if let lambda = run.lambda { parameters.lambda = lambda }
     return CheckpointMetadata(
-      experiment: run.experiment, run: run.name, profile: "default", loss: run.loss ?? .softmax, lossParameters: parameters,
+      experiment: run.experiment, run: run.name, profile: "default", loss: run.loss ?? .softmax,
+      lossParameters: parameters,
       lambda: 0.164, margin: parameters.m, epoch: 4, iteration: 628, plannedEpochs: 4,
-      accuracy: .init(test: 0.9876, train: 0.99, trainMarginRule: 0.9), meanLoss: 0.1, seed: 1701, threads: 2, blasThreads: 1,
-      dataset: .init(name: "mnist", checksum: "abcdef0123456789", classes: nil, trainCaps: nil, trainCount: 300, testCount: 300),
+      accuracy: .init(test: 0.9876, train: 0.99, trainMarginRule: 0.9), meanLoss: 0.1, seed: 1701, threads: 2,
+      blasThreads: 1,
+      dataset: .init(
+        name: "mnist", checksum: "abcdef0123456789", classes: nil, trainCaps: nil, trainCount: 300, testCount: 300),
       network: .init(architecture: "lenetpp", featureDimension: dimension, featureBias: false, parameterCount: 10),
-      classNames: (0..<classes).map(String.init), codeVersion: "test", wallTimeSeconds: 1, metrics: ["train": metrics, "test": metrics])
+      classNames: (0..<classes).map(String.init), codeVersion: "test", wallTimeSeconds: 1,
+      metrics: ["train": metrics, "test": metrics])
   }
 
   /// Two classes as opposite rays, 30 points each, reaching about 40 (MNIST softmax features'
@@ -111,8 +118,12 @@ struct FigureWidthSweepTests {
         }
         #expect(abs(placed.layout.width - inches * 72) < 1e-6)
         #expect(!placed.texts.isEmpty)
-        let problems = TextCollisions.problems(in: placed.texts, width: placed.layout.width, height: placed.layout.height)
-        #expect(problems.isEmpty, "\(name) at \(inches) in, \(size) pt\(placed.layout.isCompact ? " (compact)" : ""): \(problems.prefix(6).joined(separator: "; "))")
+        let problems = TextCollisions.problems(
+          in: placed.texts, width: placed.layout.width, height: placed.layout.height)
+        #expect(
+          problems.isEmpty,
+          "\(name) at \(inches) in, \(size) pt\(placed.layout.isCompact ? " (compact)" : ""): \(problems.prefix(6).joined(separator: "; "))"
+        )
       }
     }
   }
@@ -120,7 +131,8 @@ struct FigureWidthSweepTests {
   /// The optional weight labels of the sphere figures are moved apart, never printed over each other.
   @Test(arguments: ["sphere-am-softmax", "sphere-arcface"])
   func sphereWeightLabelsDoNotOverlap(name: String) throws {
-    let built = try #require(PaperFigure.named(name)).figure(from: try Self.source.get(), options: PaperFigureOptions(sphereWeightLabels: true))
+    let built = try #require(PaperFigure.named(name)).figure(
+      from: try Self.source.get(), options: PaperFigureOptions(sphereWeightLabels: true))
     for inches in [3.25, 6.5] {
       var figure = built
       figure.width = inches * 72

@@ -14,19 +14,23 @@ import Testing
   @Test func embeddingInputs() throws {
     let inputs = FuzzInputs.all("Embeddings")
     #expect(inputs.count >= 8)
-    let directory = FileManager.default.temporaryDirectory.appendingPathComponent("embedding-fuzz-inputs-\(UUID().uuidString)")
+    let directory = FileManager.default.temporaryDirectory.appendingPathComponent(
+      "embedding-fuzz-inputs-\(UUID().uuidString)")
     try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
     defer { try? FileManager.default.removeItem(at: directory) }
     for (name, data) in inputs {
       let files = try EmbeddingFiles(data, in: directory)
-      let read = Result { try EmbeddingReader.read(files.path, options: .init(dropNonfinite: true, labelsPath: files.labelsPath)) }
+      let read = Result {
+        try EmbeddingReader.read(files.path, options: .init(dropNonfinite: true, labelsPath: files.labelsPath))
+      }
       // The seeds are valid files: each is read and drawn as a scatter (or sphere) figure.
       guard name.hasPrefix("FuzzCorpus") else { continue }
       let embeddings = try read.get()
       var options = CheckpointFigureOptions()
       options.splits = CheckpointViews.SplitChoice.allCases.filter { embeddings.split($0.rawValue) != nil }
       if options.splits.isEmpty { options.splits = [.test] }
-      _ = try Figure.checkpointFigure(embeddings.dimension == 3 ? .sphere : .scatter, embeddings: [embeddings], options: options)
+      _ = try Figure.checkpointFigure(
+        embeddings.dimension == 3 ? .sphere : .scatter, embeddings: [embeddings], options: options)
     }
   }
 
@@ -36,7 +40,8 @@ import Testing
     let sample = try #require(FuzzInputs.all("CheckpointMetadata").first { $0.name.hasSuffix("sample.json") })
     let metadata = try CheckpointMetadata(decoding: sample.data, path: sample.name)
     let seed = try #require(FuzzInputs.all("Embeddings").first { $0.name.hasSuffix("checkpoint-arrays.npz") })
-    let checkpoint = try FeatureCheckpoint(metadata: metadata, arrays: NumpyArchive.read(seed.data, path: seed.name), path: seed.name)
+    let checkpoint = try FeatureCheckpoint(
+      metadata: metadata, arrays: NumpyArchive.read(seed.data, path: seed.name), path: seed.name)
     let embeddings = try EmbeddingReader.embeddings(checkpoint: checkpoint, path: seed.name)
     #expect(embeddings.splits.map(\.labels.count) == [5, 2])
   }
@@ -48,7 +53,9 @@ import Testing
     let path = NSTemporaryDirectory() + "empty-\(UUID().uuidString).csv"
     try input.data.write(to: URL(fileURLWithPath: path))
     defer { try? FileManager.default.removeItem(atPath: path) }
-    #expect(throws: EmbeddingError(path: path, reason: "empty file (expected a header row)")) { try EmbeddingReader.read(path) }
+    #expect(throws: EmbeddingError(path: path, reason: "empty file (expected a header row)")) {
+      try EmbeddingReader.read(path)
+    }
   }
 
   /// The same for an empty labels `.npy` (read through the same leak before).

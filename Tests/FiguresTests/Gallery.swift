@@ -20,8 +20,10 @@ enum Gallery {
       let left = AngularSector.normalized(own - region.start), right = AngularSector.normalized(region.end - own)
       let innerLeft = left - asin(m / (2 * sin(left)))
       let innerRight = right - asin(m / (2 * sin(right)))
-      zones.append(AngularSector(start: region.start, end: own - innerLeft, classIndex: region.classIndex, kind: .marginZone))
-      zones.append(AngularSector(start: own + innerRight, end: region.end, classIndex: region.classIndex, kind: .marginZone))
+      zones.append(
+        AngularSector(start: region.start, end: own - innerLeft, classIndex: region.classIndex, kind: .marginZone))
+      zones.append(
+        AngularSector(start: own + innerRight, end: region.end, classIndex: region.classIndex, kind: .marginZone))
     }
     return regions + zones
   }
@@ -32,7 +34,8 @@ enum Gallery {
     let test = SyntheticFeatures.star(count: points / 4, seed: 4, scale: 80)
     var figure = Figure(rows: 2, columns: 4)
     figure.title = "Figure kit gallery (synthetic features)"
-    figure[0, 0] = .scatter(title: "Testing Set (m=3)", subtitle: "Testing Accuracy: 99.22%", cloud: cloud, showsClassLabels: true)
+    figure[0, 0] = .scatter(
+      title: "Testing Set (m=3)", subtitle: "Testing Accuracy: 99.22%", cloud: cloud, showsClassLabels: true)
     figure[0, 1] = .angular(
       title: "Unit circle, CosFace m=0.1", cloud: cloud, directions: directions,
       sectors: cosFaceZones(directions: directions, margin: 0.1), directionLabels: (0..<10).map { "W\($0)" })
@@ -43,7 +46,12 @@ enum Gallery {
         Polyline(points: [Point(x: 0, y: m), Point(x: .pi - m, y: .pi)]),
         Polyline(points: [Point(x: m, y: 0), Point(x: .pi, y: .pi - m)]),
       ],
-      margins: [Polygon(points: [Point(x: 0, y: 0), Point(x: 0, y: m), Point(x: .pi - m, y: .pi), Point(x: .pi, y: .pi), Point(x: .pi, y: .pi - m), Point(x: m, y: 0)])])
+      margins: [
+        Polygon(points: [
+          Point(x: 0, y: 0), Point(x: 0, y: m), Point(x: .pi - m, y: .pi), Point(x: .pi, y: .pi),
+          Point(x: .pi, y: .pi - m), Point(x: m, y: 0),
+        ])
+      ])
     let c = 0.35
     figure[0, 3] = .decisionBoundaries(
       title: "CosineFace (m=0.35)", space: .cosines,
@@ -51,25 +59,41 @@ enum Gallery {
         Polyline(points: [Point(x: -1 + c, y: -1), Point(x: 1, y: 1 - c)]),
         Polyline(points: [Point(x: -1, y: -1 + c), Point(x: 1 - c, y: 1)]),
       ],
-      margins: [Polygon(points: [Point(x: -1, y: -1), Point(x: -1 + c, y: -1), Point(x: 1, y: 1 - c), Point(x: 1, y: 1), Point(x: 1 - c, y: 1), Point(x: -1, y: -1 + c)])])
+      margins: [
+        Polygon(points: [
+          Point(x: -1, y: -1), Point(x: -1 + c, y: -1), Point(x: 1, y: 1 - c), Point(x: 1, y: 1), Point(x: 1 - c, y: 1),
+          Point(x: -1, y: -1 + c),
+        ])
+      ])
     let thetas = stride(from: 0.0, through: 180, by: 1).map { $0 }
     let rad = thetas.map { $0 * .pi / 180 }
     figure[1, 0] = .curves(
       title: "Target logit ψ(θ)",
       curves: [
-        Polyline(xs: thetas, ys: rad.map { cos($0) }, name: "Softmax", color: Palette.colorBlindSafe.color(forClass: 0)),
-        Polyline(xs: thetas, ys: rad.map { cos($0) - 0.35 }, name: "AM-Softmax (m=0.35)", color: Palette.colorBlindSafe.color(forClass: 1), dash: [3, 2]),
-        Polyline(xs: thetas, ys: rad.map { $0 + 0.5 < .pi ? cos($0 + 0.5) : cos($0) - 0.5 * sin(0.5) }, name: "ArcFace (m=0.5)", color: Palette.colorBlindSafe.color(forClass: 2)),
+        Polyline(
+          xs: thetas, ys: rad.map { cos($0) }, name: "Softmax", color: Palette.colorBlindSafe.color(forClass: 0)),
+        Polyline(
+          xs: thetas, ys: rad.map { cos($0) - 0.35 }, name: "AM-Softmax (m=0.35)",
+          color: Palette.colorBlindSafe.color(forClass: 1), dash: [3, 2]),
+        Polyline(
+          xs: thetas, ys: rad.map { $0 + 0.5 < .pi ? cos($0 + 0.5) : cos($0) - 0.5 * sin(0.5) },
+          name: "ArcFace (m=0.5)", color: Palette.colorBlindSafe.color(forClass: 2)),
       ], xLabel: "θ (degrees)", yLabel: "ψ(θ)", legendCorner: .bottomLeft)
     let iterations = stride(from: 0.0, through: 20_000, by: 100).map { $0 }
     figure[1, 1] = .curves(
       title: "λ schedule",
       curves: [
-        Polyline(xs: iterations, ys: iterations.map { max(0, 1000 * pow(1 + 2.5e-5 * $0, -35)) }, name: "L-Softmax", color: Palette.colorBlindSafe.color(forClass: 3)),
-        Polyline(xs: iterations, ys: iterations.map { max(5, 1000 / (1 + 0.12 * $0)) }, name: "SphereFace", color: Palette.colorBlindSafe.color(forClass: 4)),
+        Polyline(
+          xs: iterations, ys: iterations.map { max(0, 1000 * pow(1 + 2.5e-5 * $0, -35)) }, name: "L-Softmax",
+          color: Palette.colorBlindSafe.color(forClass: 3)),
+        Polyline(
+          xs: iterations, ys: iterations.map { max(5, 1000 / (1 + 0.12 * $0)) }, name: "SphereFace",
+          color: Palette.colorBlindSafe.color(forClass: 4)),
       ], xLabel: "iteration", yLabel: "λ", yScale: .log10)
-    let trainAngles = Histogram(values: cloud.anglesToOwnClass(directions: directions), binCount: 36, range: 0...90).density()
-    let testAngles = Histogram(values: test.anglesToOwnClass(directions: directions), binCount: 36, range: 0...90).density()
+    let trainAngles = Histogram(values: cloud.anglesToOwnClass(directions: directions), binCount: 36, range: 0...90)
+      .density()
+    let testAngles = Histogram(values: test.anglesToOwnClass(directions: directions), binCount: 36, range: 0...90)
+      .density()
     let series = [
       HistogramSeries(name: "train", histogram: trainAngles, color: Palette.colorBlindSafe.color(forClass: 0)),
       HistogramSeries(name: "test", histogram: testAngles, color: Palette.colorBlindSafe.color(forClass: 3)),

@@ -80,7 +80,8 @@ struct GeometryTests {
     var figure = Figure(rows: 2, columns: 2)
     for r in 0..<2 {
       for c in 0..<2 {
-        figure[r, c] = .scatter(cloud: SyntheticFeatures.star(count: 500, seed: UInt64(r * 2 + c), scale: Double(10 + 90 * (r * 2 + c))))
+        figure[r, c] = .scatter(
+          cloud: SyntheticFeatures.star(count: 500, seed: UInt64(r * 2 + c), scale: Double(10 + 90 * (r * 2 + c))))
       }
     }
     figure.limitSharing = sharing
@@ -96,7 +97,8 @@ struct GeometryTests {
         }
         #expect((limits[i] == limits[j]) == grouped, "panels \(i) and \(j)")
       }
-      #expect(limits[i].contains(Point(x: figure.panels[i]!.dataBounds!.x.upper, y: figure.panels[i]!.dataBounds!.y.upper)))
+      #expect(
+        limits[i].contains(Point(x: figure.panels[i]!.dataBounds!.x.upper, y: figure.panels[i]!.dataBounds!.y.upper)))
     }
   }
 
@@ -111,7 +113,8 @@ struct GeometryTests {
     #expect(limits.allSatisfy { $0 == limits[0] })
     for frame in frames {
       let b = frame.panels[0]!.dataBounds!
-      #expect(limits[0].contains(Point(x: b.x.lower, y: b.y.lower)) && limits[0].contains(Point(x: b.x.upper, y: b.y.upper)))
+      #expect(
+        limits[0].contains(Point(x: b.x.lower, y: b.y.lower)) && limits[0].contains(Point(x: b.x.upper, y: b.y.upper)))
     }
   }
 }

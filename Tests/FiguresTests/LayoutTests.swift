@@ -48,7 +48,8 @@ struct LayoutTests {
   // and the legend stays clear of them.
   @Test func lastColumnTitlesWrapLikeTheOthersBesideARightLegend() throws {
     var figure = Figure(rows: 2, columns: 4)
-    let cloud = FeatureCloud(xs: [-100, 100, 0], ys: [-100, 100, 50], labels: [0, 1, 2], classNames: ["0", "1", "2"])
+    let cloud = FeatureCloud(
+      xs: [-100, 100, 0], ys: [-100, 100, 50], labels: [0, 1, 2], classNames: ["0", "1", "2"])
     for row in 0..<2 {
       for column in 0..<4 {
         figure[row, column] = .scatter(
@@ -71,7 +72,8 @@ struct LayoutTests {
     var figure = Figure(rows: 1, columns: 2)
     let cloud = FeatureCloud(xs: [0, 1], ys: [0, 1], labels: [0, 1], classNames: ["zero", "one"])
     figure[0, 0] = .scatter(cloud: cloud)
-    figure[0, 1] = .angular(cloud: cloud, directions: [Point(x: 1, y: 0), Point(x: 0, y: 1)],
+    figure[0, 1] = .angular(
+      cloud: cloud, directions: [Point(x: 1, y: 0), Point(x: 0, y: 1)],
       sectors: [AngularSector(start: 0, end: 0.1, classIndex: 0, kind: .marginZone)])
     #expect(figure.sharedLegendEntries.map(\.label) == ["zero", "one", "margin zone"])
     figure.legendEntries = []

@@ -13,7 +13,8 @@ struct RenderingTests {
   /// Two classes at known positions with big opaque markers.
   static func knownPointsFigure() -> (Figure, [Point]) {
     let points = [Point(x: -5, y: 5), Point(x: 5, y: -5), Point(x: 6, y: 6)]
-    let cloud = FeatureCloud(xs: points.map { Float($0.x) }, ys: points.map { Float($0.y) }, labels: [0, 1, 1], classNames: ["zero", "one"])
+    let cloud = FeatureCloud(
+      xs: points.map { Float($0.x) }, ys: points.map { Float($0.y) }, labels: [0, 1, 1], classNames: ["zero", "one"])
     var figure = Figure(rows: 1, columns: 1)
     var panel = Panel.scatter(title: "known points", cloud: cloud)
     panel.layers = [ScatterLayer(cloud: cloud, markerDiameter: 8, markerAlpha: 1)]
@@ -34,12 +35,14 @@ struct RenderingTests {
       #expect(image.pixel(x: 1, y: 1) == Pixel(red: 255, green: 255, blue: 255))
       // Inside the axes but away from every marker.
       let empty = frame.mapping.device(Point(x: 0, y: -8))
-      #expect(image.pixel(x: Int(empty.x * dpi / 72), y: Int(empty.y * dpi / 72)) == Pixel(red: 255, green: 255, blue: 255))
+      #expect(
+        image.pixel(x: Int(empty.x * dpi / 72), y: Int(empty.y * dpi / 72)) == Pixel(red: 255, green: 255, blue: 255))
       for (i, p) in points.enumerated() {
         let d = frame.mapping.device(p)
         let pixel = try #require(image.pixel(x: Int(d.x * dpi / 72), y: Int(d.y * dpi / 72)))
         let expected = Palette.colorBlindSafe.color(forClass: i == 0 ? 0 : 1)
-        let want = Pixel(red: UInt8(expected.red * 255), green: UInt8(expected.green * 255), blue: UInt8(expected.blue * 255))
+        let want = Pixel(
+          red: UInt8(expected.red * 255), green: UInt8(expected.green * 255), blue: UInt8(expected.blue * 255))
         #expect(pixel.distance(to: want) <= 2, "\(mode) marker \(i) at \(p): \(pixel) vs \(want)")
       }
     }
@@ -49,9 +52,10 @@ struct RenderingTests {
   @Test func sectorsAndMarginZonesAreShadedWhereTheyLie() throws {
     let directions = [Point(x: 1, y: 0), Point(x: 0, y: 1), Point(x: -1, y: 0), Point(x: 0, y: -1)]
     let degree = Double.pi / 180
-    let sectors = AngularSector.decisionRegions(forDirections: directions) + [
-      AngularSector(start: 30 * degree, end: 45 * degree, classIndex: 0, kind: .marginZone)
-    ]
+    let sectors =
+      AngularSector.decisionRegions(forDirections: directions) + [
+        AngularSector(start: 30 * degree, end: 45 * degree, classIndex: 0, kind: .marginZone)
+      ]
     let cloud = FeatureCloud(xs: [1, 0], ys: [0, 1], labels: [0, 1], classNames: ["0", "1"])
     var figure = Figure(rows: 1, columns: 1)
     figure[0, 0] = .angular(cloud: cloud, directions: directions, sectors: sectors)
@@ -65,11 +69,14 @@ struct RenderingTests {
     let layer = SectorLayer(sectors: sectors)
     for (angle, c) in [(15.0, 0), (100.0, 1), (200.0, 2), (290.0, 3)] {
       let tint = layer.fillColor(of: sectors[c])
-      let want = Pixel(red: UInt8((tint.red * 255).rounded()), green: UInt8((tint.green * 255).rounded()), blue: UInt8((tint.blue * 255).rounded()))
+      let want = Pixel(
+        red: UInt8((tint.red * 255).rounded()), green: UInt8((tint.green * 255).rounded()),
+        blue: UInt8((tint.blue * 255).rounded()))
       #expect(try pixel(angle: angle, radius: 0.6).distance(to: want) <= 2, "class \(c) region at \(angle)°")
     }
     let zone = try pixel(angle: 38, radius: 0.7)
-    #expect(zone.distance(to: Pixel(red: zone.red, green: zone.red, blue: zone.red)) <= 2, "margin zone is grey: \(zone)")
+    #expect(
+      zone.distance(to: Pixel(red: zone.red, green: zone.red, blue: zone.red)) <= 2, "margin zone is grey: \(zone)")
     #expect(zone.red < 235, "margin zone is shaded, not white: \(zone)")
     #expect(try pixel(angle: 38, radius: 1.45) == Pixel(red: 255, green: 255, blue: 255), "nothing beyond the wedges")
   }
@@ -78,14 +85,16 @@ struct RenderingTests {
   func vectorSVGHasOneScatterPathPerClassAndNoImage(classCount: Int) throws {
     var figure = Figure(rows: 1, columns: 2)
     for c in 0..<2 {
-      figure[0, c] = .scatter(title: "panel \(c)", cloud: SyntheticFeatures.star(count: 2_000, classCount: classCount, seed: UInt64(c)))
+      figure[0, c] = .scatter(
+        title: "panel \(c)", cloud: SyntheticFeatures.star(count: 2_000, classCount: classCount, seed: UInt64(c)))
     }
     let layout = try figure.layout()
     let summary = try #require(SVGSummary.parse(try figure.svgData(pointMode: .vector)))
     #expect(summary.scatterPathCount == 2 * classCount)
     #expect(summary.counts["image"] == nil)
     // Cairo prints the size in single precision (453.541992 for 453.542): compare the numbers.
-    let width = try #require(summary.rootAttributes["width"].flatMap { Double($0.replacingOccurrences(of: "pt", with: "")) })
+    let width = try #require(
+      summary.rootAttributes["width"].flatMap { Double($0.replacingOccurrences(of: "pt", with: "")) })
     #expect(abs(width - layout.width) < 1e-3, "SVG width \(width) pt, layout \(layout.width) pt")
     let box = try #require(summary.rootAttributes["viewBox"]).split(separator: " ").compactMap { Double($0) }
     #expect(box.count == 4 && abs(box[2] - layout.width) < 1e-3 && abs(box[3] - layout.height) < 1e-3, "viewBox \(box)")
@@ -161,12 +170,16 @@ struct RenderingTests {
         closeUp[0, 0] = figure[0, 1]
         closeUp[0, 1] = .scatter(
           title: "Training Set (m=2)", cloud: SyntheticFeatures.star(count: 20_000, seed: 9), palette: .lSoftmaxPaper)
-        closeUp.legendEntries = ScatterLayer(cloud: SyntheticFeatures.star(count: 10), palette: .lSoftmaxPaper).legendEntries
+        closeUp.legendEntries =
+          ScatterLayer(cloud: SyntheticFeatures.star(count: 10), palette: .lSoftmaxPaper).legendEntries
         try closeUp.writePNG(to: samples + "/close-up.png", dpi: 220)
       }
     }
     #expect(leaked == 0)
-    #expect(Set(try FileManager.default.contentsOfDirectory(atPath: directory)) == ["gallery.png", "gallery.svg", "gallery.pdf"])
+    #expect(
+      Set(try FileManager.default.contentsOfDirectory(atPath: directory)) == [
+        "gallery.png", "gallery.svg", "gallery.pdf",
+      ])
   }
 
   /// L-Softmax/A-Softmax ψ(θ) = (−1)^k cos(4θ) − 2k for θ in [kπ/4, (k+1)π/4].

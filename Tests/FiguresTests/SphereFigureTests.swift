@@ -33,7 +33,10 @@ struct SphereFigureTests {
         labels.append(label)
       }
     }
-    return try embeddings([("features", NumpyArray(shape: [600, 3], values: .float32(features))), ("labels", NumpyArray(shape: [600], values: .int64(labels)))])
+    return try embeddings([
+      ("features", NumpyArray(shape: [600, 3], values: .float32(features))),
+      ("labels", NumpyArray(shape: [600], values: .int64(labels))),
+    ])
   }
 
   func distance(_ p: Pixel, _ c: Color) -> Double {
@@ -62,8 +65,11 @@ struct SphereFigureTests {
     #expect(distance(front, palette.color(forClass: 1)) < 40, "front \(front)")
     // The back cluster shows through the translucent sphere (drawn under it): tinted, but fainter than in front,
     // where the stacked dots give the exact class colour.
-    #expect(distance(back, palette.color(forClass: 1)) > distance(front, palette.color(forClass: 1)) + 25, "back \(back)")
-    #expect(distance(back, palette.color(forClass: 1)) < distance(empty, palette.color(forClass: 1)), "back \(back), empty sphere \(empty)")
+    #expect(
+      distance(back, palette.color(forClass: 1)) > distance(front, palette.color(forClass: 1)) + 25, "back \(back)")
+    #expect(
+      distance(back, palette.color(forClass: 1)) < distance(empty, palette.color(forClass: 1)),
+      "back \(back), empty sphere \(empty)")
   }
 
   @Test func otherKindsRefuse3DAndNoKindDrawsFourDimensions() throws {
@@ -112,18 +118,23 @@ struct SphereFigureTests {
       }
     }
     let weights = directions.flatMap { $0 }
-    let metrics = FeatureMetrics(features: features, labels: labels.map(Int.init), classWeights: weights, dimension: 3, accuracy: 1)
+    let metrics = FeatureMetrics(
+      features: features, labels: labels.map(Int.init), classWeights: weights, dimension: 3, accuracy: 1)
     var parameters = LossParameters.defaults(for: run.loss ?? .softmax)
     if let lambda = run.lambda { parameters.lambda = lambda }
     let metadata = CheckpointMetadata(
-      experiment: run.experiment, run: run.name, profile: "default", loss: run.loss ?? .softmax, lossParameters: parameters, lambda: 0.5,
+      experiment: run.experiment, run: run.name, profile: "default", loss: run.loss ?? .softmax,
+      lossParameters: parameters, lambda: 0.5,
       margin: parameters.m, epoch: 4, iteration: 628, plannedEpochs: 4,
       accuracy: .init(test: 1, train: 1, trainMarginRule: 1), meanLoss: 0.1, seed: 1701, threads: 2, blasThreads: 1,
-      dataset: .init(name: "mnist", checksum: "abcdef0123456789", classes: nil, trainCaps: nil, trainCount: 600, testCount: 600),
+      dataset: .init(
+        name: "mnist", checksum: "abcdef0123456789", classes: nil, trainCaps: nil, trainCount: 600, testCount: 600),
       network: .init(architecture: "compact", featureDimension: 3, featureBias: false, parameterCount: 10),
-      classNames: (0..<10).map(String.init), codeVersion: "test", wallTimeSeconds: 1, metrics: ["train": metrics, "test": metrics])
+      classNames: (0..<10).map(String.init), codeVersion: "test", wallTimeSeconds: 1,
+      metrics: ["train": metrics, "test": metrics])
     return FeatureCheckpoint(
-      metadata: metadata, trainFeatures: features, trainLabels: labels, testFeatures: features, testLabels: labels, classWeights: weights)
+      metadata: metadata, trainFeatures: features, trainLabels: labels, testFeatures: features, testLabels: labels,
+      classWeights: weights)
   }
 
   /// AM-Softmax Fig. 1 from five synthetic 3-D runs laid out as `make figures` draws it: a sphere and a
@@ -147,7 +158,9 @@ struct SphereFigureTests {
     #expect(layout.height < 9 * 72, "\(layout.height / 72) in tall")
     let measurer = try CairoRenderer.measuring()
     for line in layout.captionLines {
-      #expect(measurer.measureText(line, font: built.style.captionFont).advance <= layout.width - 8, "caption line overruns: \(line)")
+      #expect(
+        measurer.measureText(line, font: built.style.captionFont).advance <= layout.width - 8,
+        "caption line overruns: \(line)")
     }
     for frame in layout.panels {
       #expect(frame.mapping.box.width > 60, "panel \(frame.index) is \(frame.mapping.box.width) pt wide")

@@ -7,7 +7,8 @@ struct TrainingLogTableTests {
   static let header = "iteration,epoch,loss,lambda,margin,lr,batch_accuracy,batch_margin_accuracy"
 
   @Test func rowsAreTypedColumns() throws {
-    let log = try TrainingLogTable(parsing: "\(Self.header)\n1,1,2.3,100,0,0.1,0.12,0.05\n2,1,2.1,99.5,0.01,0.1,,0.07\n", path: "log.csv")
+    let log = try TrainingLogTable(
+      parsing: "\(Self.header)\n1,1,2.3,100,0,0.1,0.12,0.05\n2,1,2.1,99.5,0.01,0.1,,0.07\n", path: "log.csv")
     #expect(log.rows.count == 2)
     #expect(log.rows[1].iteration == 2 && log.rows[1].lambda == 99.5 && log.rows[1].margin == 0.01)
     #expect(log.rows[1].batchAccuracy.isNaN, "an empty cell reads as NaN")

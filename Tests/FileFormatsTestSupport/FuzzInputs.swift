@@ -11,7 +11,9 @@ public enum FuzzInputs {
       let directory = testsDirectory.appendingPathComponent(folder).appendingPathComponent(target)
       let names = (try? FileManager.default.contentsOfDirectory(atPath: directory.path)) ?? []
       return names.sorted().filter { $0 != "README" }.compactMap { name in
-        FileManager.default.contents(atPath: directory.appendingPathComponent(name).path).map { ("\(folder)/\(target)/\(name)", $0) }
+        FileManager.default.contents(atPath: directory.appendingPathComponent(name).path).map {
+          ("\(folder)/\(target)/\(name)", $0)
+        }
       }
     }
   }

@@ -110,7 +110,8 @@ import Testing
   func aSignalRemovesTheLiveTemporaryFiles(signalNumber: Int32) throws {
     let directory = makeTemporaryDirectory()
     defer { try? FileManager.default.removeItem(atPath: directory) }
-    let probe = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent("SignalProbe")
+    let probe = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent(
+      "SignalProbe")
     try #require(FileManager.default.isExecutableFile(atPath: probe.path), "SignalProbe is built next to the tests")
     let temporary = directory + "/.out.npz.tmp"
     let log = directory + "/log"

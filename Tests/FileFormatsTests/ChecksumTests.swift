@@ -25,7 +25,9 @@ import Testing
     let path = directory + "/a"
     try Data(repeating: UInt8(ascii: "a"), count: 1_000_000).write(to: URL(fileURLWithPath: path))
     #expect(try Checksum.sha256(ofFileAt: path) == "cdc76e5c9914fb9281a1c7e284d73e67f1809a48a497200e046d39ccc7112cd0")
-    #expect(throws: FileFormatError.missing(path: directory + "/none")) { try Checksum.sha256(ofFileAt: directory + "/none") }
+    #expect(throws: FileFormatError.missing(path: directory + "/none")) {
+      try Checksum.sha256(ofFileAt: directory + "/none")
+    }
   }
 
   @Test func crc32IsZlibs() {

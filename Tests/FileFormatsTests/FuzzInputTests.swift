@@ -22,7 +22,11 @@ import Testing
     }
     // The seeds are valid files: each parses.
     for (name, data) in inputs where name.hasPrefix("FuzzCorpus") {
-      if name.hasSuffix(".npy") { _ = try NumpyArray(npyData: data, name: name) } else { _ = try NumpyArchive.read(data, path: name) }
+      if name.hasSuffix(".npy") {
+        _ = try NumpyArray(npyData: data, name: name)
+      } else {
+        _ = try NumpyArchive.read(data, path: name)
+      }
     }
   }
 }

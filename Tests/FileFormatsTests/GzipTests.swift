@@ -46,7 +46,8 @@ import Testing
     // 64 MiB of zeros compress to about 64 KB: a bomb in miniature.
     let bomb = Gzip.compress(Data(count: 64 << 20), level: 9)
     #expect(bomb.count < 1 << 20)
-    #expect(throws: FileFormatError.tooLarge(path: "bomb.gz", reason: "the gzip data expands to more than 1000 bytes")) {
+    #expect(throws: FileFormatError.tooLarge(path: "bomb.gz", reason: "the gzip data expands to more than 1000 bytes"))
+    {
       try Gzip.decompress(bomb, limit: 1000, path: "bomb.gz")
     }
     let stream = try GzipStream(bomb, path: "bomb.gz")

@@ -121,17 +121,23 @@ import Testing
     #expect(back["a"] == NumpyArray(shape: [2, 3], values: .float32([0, 1, 2, 3, 4, 5])))
     #expect(back["names"]?.strings == ["x", "yz"])
     // Deflated members (savez_compressed) are read too.
-    #expect(try NumpyArchive.read(contentsOf: directory + "/packed.npz")["b"] == NumpyArray(shape: [1000], values: .int64((0..<1000).map(Int64.init))))
+    #expect(
+      try NumpyArchive.read(contentsOf: directory + "/packed.npz")["b"]
+        == NumpyArray(shape: [1000], values: .int64((0..<1000).map(Int64.init))))
   }
 
   /// What numpy writes beyond the checkpoints' dtypes, converted on read (issue 27).
   @Test func everyNumericDtypeByteOrderAndFortranOrderIsConverted() throws {
     func read(_ descr: String, _ shape: String, fortran: Bool = false, _ payload: [UInt8]) throws -> NumpyArray {
-      try NumpyArray(npyData: Self.npy("{'descr': '\(descr)', 'fortran_order': \(fortran ? "True" : "False"), 'shape': \(shape), }", payload: payload), name: "t")
+      try NumpyArray(
+        npyData: Self.npy(
+          "{'descr': '\(descr)', 'fortran_order': \(fortran ? "True" : "False"), 'shape': \(shape), }", payload: payload
+        ), name: "t")
     }
     // float16 1.0, -2.0, 0.5 (little-endian), a subnormal and infinity.
-    #expect(try read("<f2", "(5,)", [0x00, 0x3c, 0x00, 0xc0, 0x00, 0x38, 0x01, 0x00, 0x00, 0x7c]).floats
-      == [1, -2, 0.5, Float(sign: .plus, exponent: -24, significand: 1), .infinity])
+    #expect(
+      try read("<f2", "(5,)", [0x00, 0x3c, 0x00, 0xc0, 0x00, 0x38, 0x01, 0x00, 0x00, 0x7c]).floats
+        == [1, -2, 0.5, Float(sign: .plus, exponent: -24, significand: 1), .infinity])
     #expect(try read(">f4", "(1,)", [0x3f, 0x80, 0x00, 0x00]).floats == [1])
     #expect(try read(">i2", "(2,)", [0xff, 0xfe, 0x01, 0x00]).values == .int64([-2, 256]))
     #expect(try read("|i1", "(2,)", [0xff, 0x05]).values == .int64([-1, 5]))

@@ -16,7 +16,10 @@ import Testing
     #expect(throws: FileFormatError.malformed(path: "w.whl", format: "zip", reason: "no member named c")) {
       try archive.contents(of: "c")
     }
-    #expect(throws: FileFormatError.tooLarge(path: "w.whl!b/second.bin", reason: "declares 5000 bytes, more than the 100 accepted")) {
+    #expect(
+      throws: FileFormatError.tooLarge(
+        path: "w.whl!b/second.bin", reason: "declares 5000 bytes, more than the 100 accepted")
+    ) {
       try archive.contents(of: "b/second.bin", limit: 100)
     }
   }
@@ -47,7 +50,8 @@ import Testing
   /// Regression (FuzzNumpy, Tests/FuzzRegressions/Numpy/crash-zipfoundation-memoryfile-range.npz): headers
   /// that point past the end trapped ZIPFoundation's in-memory backend; now they are a named error.
   @Test func headersPointingPastTheEndAreAnError() throws {
-    let crash = try #require(FuzzInputs.all("Numpy").first { $0.name.hasSuffix("crash-zipfoundation-memoryfile-range.npz") })
+    let crash = try #require(
+      FuzzInputs.all("Numpy").first { $0.name.hasSuffix("crash-zipfoundation-memoryfile-range.npz") })
     #expect(throws: FileFormatError.self) { try NumpyArchive.read(crash.data, path: "x.npz") }
     // No temporary copy is left behind.
     let leftovers = try FileManager.default.contentsOfDirectory(atPath: NSTemporaryDirectory())
@@ -59,7 +63,8 @@ import Testing
   func readsDeflatedMembersPythonWrote() throws {
     let directory = makeTemporaryDirectory("zip")
     defer { try? FileManager.default.removeItem(atPath: directory) }
-    let output = try Python.shared.run("""
+    let output = try Python.shared.run(
+      """
       import zipfile
       with zipfile.ZipFile('\(directory)/w.whl', 'w', zipfile.ZIP_DEFLATED) as z:
           z.writestr('pkg/data.csv', 'label,1x1\\n' + '7,255\\n' * 5000)

@@ -12,17 +12,24 @@ import Testing
 
   /// A snapshot in the format README "Animations" gives the trainer: test split, class weights, scalars.
   func writeSnapshot(
-    _ path: String, iteration: Int?, dimension d: Int = 3, classes: Int = 4, points: Int = 400, withTrainSplit: Bool = false
+    _ path: String, iteration: Int?, dimension d: Int = 3, classes: Int = 4, points: Int = 400,
+    withTrainSplit: Bool = false
   ) throws {
     var features: [Float] = [], labels: [Int64] = []
     let t = Float(iteration ?? 150) / 300
     for i in 0..<points {
       let c = i % classes
-      for k in 0..<d { features.append((k == c % d ? 4 * t + 1 : 0) + (c >= d && k == 0 ? -3 : 0) + Float((i * 7 + k * 3) % 11) * 0.08 * (1 - t)) }
+      for k in 0..<d {
+        features.append(
+          (k == c % d ? 4 * t + 1 : 0) + (c >= d && k == 0 ? -3 : 0) + Float((i * 7 + k * 3) % 11) * 0.08 * (1 - t))
+      }
       labels.append(Int64(c))
     }
-    let weights = (0..<classes).flatMap { c in (0..<d).map { k -> Float in (k == c % d ? 1 : 0) + (c >= d && k == 0 ? -1 : 0) } }
-    try FileManager.default.createDirectory(atPath: (path as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
+    let weights = (0..<classes).flatMap { c in
+      (0..<d).map { k -> Float in (k == c % d ? 1 : 0) + (c >= d && k == 0 ? -1 : 0) }
+    }
+    try FileManager.default.createDirectory(
+      atPath: (path as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
     var arrays: [(name: String, array: NumpyArray)] = [
       (name: "test_features", array: NumpyArray(shape: [points, d], values: .float32(features))),
       (name: "test_labels", array: NumpyArray(shape: [points], values: .int64(labels))),
@@ -50,7 +57,8 @@ import Testing
   @Test func snapshotsOfARunBecomeALoopingGIFInIterationOrder() throws {
     defer { try? FileManager.default.removeItem(atPath: directory) }
     for iteration in [300, 100, 200] {
-      try writeSnapshot(directory + "/run/snapshots/iter-\(String(format: "%06d", iteration)).npz", iteration: iteration)
+      try writeSnapshot(
+        directory + "/run/snapshots/iter-\(String(format: "%06d", iteration)).npz", iteration: iteration)
     }
     let frames = try AnimationFrames.load([directory + "/run"])
     #expect(frames.map(\.embeddings.iteration) == [100, 200, 300])
@@ -91,7 +99,8 @@ import Testing
     try writeSnapshot(directory + "/b/iter-000100.npz", iteration: 100, dimension: 2)
     var settings = AnimationSettings()
     settings.dpi = 600
-    var figures = try Animation.figures(try AnimationFrames.load([directory + "/b/iter-000100.npz"]), settings: settings)
+    var figures = try Animation.figures(
+      try AnimationFrames.load([directory + "/b/iter-000100.npz"]), settings: settings)
     figures[0].width = 10 * 72
     let path = directory + "/big.gif"
     do {
@@ -102,7 +111,9 @@ import Testing
       #expect(file == path && width == 6000)
     }
     #expect(!FileManager.default.fileExists(atPath: path))
-    let leftovers = try FileManager.default.contentsOfDirectory(atPath: directory).filter { $0.hasSuffix(".tmp") || $0.hasSuffix(".gif") }
+    let leftovers = try FileManager.default.contentsOfDirectory(atPath: directory).filter {
+      $0.hasSuffix(".tmp") || $0.hasSuffix(".gif")
+    }
     #expect(leftovers.isEmpty)
   }
 
@@ -115,7 +126,9 @@ import Testing
     defer { try? FileManager.default.removeItem(atPath: directory) }
     for (d, content) in [(2, AnimationSettings.Content.plane(.scatter)), (3, .sphere)] {
       for iteration in [100, 200] {
-        try writeSnapshot(directory + "/both\(d)/snapshots/iter-\(String(format: "%07d", iteration)).npz", iteration: iteration, dimension: d, withTrainSplit: true)
+        try writeSnapshot(
+          directory + "/both\(d)/snapshots/iter-\(String(format: "%07d", iteration)).npz", iteration: iteration,
+          dimension: d, withTrainSplit: true)
       }
       let frames = try AnimationFrames.load([directory + "/both\(d)"])
       var settings = AnimationSettings()
@@ -166,7 +179,10 @@ import Testing
     for n in [10, 9, 100] { try writeSnapshot(directory + "/n/frame-\(n).npz", iteration: nil, dimension: 2) }
     let names = try ["frame-10", "frame-100", "frame-9"].map { directory + "/n/\($0).npz" }
     let frames = try AnimationFrames.load(names)
-    #expect(frames.map { ($0.embeddings.path as NSString).lastPathComponent } == ["frame-9.npz", "frame-10.npz", "frame-100.npz"])
+    #expect(
+      frames.map { ($0.embeddings.path as NSString).lastPathComponent } == [
+        "frame-9.npz", "frame-10.npz", "frame-100.npz",
+      ])
   }
 
   @Test func tooManyFramesFailBeforeAnythingIsRendered() throws {

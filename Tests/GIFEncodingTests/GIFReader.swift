@@ -78,11 +78,14 @@ struct GIFReader {
           delay = Int(body[1]) | Int(body[2]) << 8
           transparent = body[0] & 1 != 0 ? Int(body[3]) : nil
         }
-        if label == 0xFF, body.count >= 14, String(decoding: body[0..<11], as: UTF8.self) == "NETSCAPE2.0", body[11] == 1 {
+        if label == 0xFF, body.count >= 14, String(decoding: body[0..<11], as: UTF8.self) == "NETSCAPE2.0",
+          body[11] == 1
+        {
           loopCount = Int(body[12]) | Int(body[13]) << 8
         }
       case 0x2C:
-        var frame = Frame(left: try u16(), top: try u16(), width: try u16(), height: try u16(), delay: delay, transparent: transparent)
+        var frame = Frame(
+          left: try u16(), top: try u16(), width: try u16(), height: try u16(), delay: delay, transparent: transparent)
         let flags = try byte()
         if flags & 0x80 != 0 { _ = try colorTable(flags) }
         let minimumCodeSize = try byte()

@@ -47,7 +47,8 @@ func contents(of directory: URL) throws -> [String] {
     let path = dir.appendingPathComponent("a.gif").path
     let palette = try GIFPalette.figure(classColors: classColors)
     let frames = (0..<3).map { stripes(width: 64, height: 48, shift: $0) }
-    try GIFWriter.write(frames, to: path, palette: palette, options: GIFOptions(delayCentiseconds: 7, finalDelayCentiseconds: 50))
+    try GIFWriter.write(
+      frames, to: path, palette: palette, options: GIFOptions(delayCentiseconds: 7, finalDelayCentiseconds: 50))
     let gif = try GIFReader(data: [UInt8](try Data(contentsOf: URL(fileURLWithPath: path))))
     #expect(gif.version == "GIF89a")
     #expect(gif.width == 64 && gif.height == 48)
@@ -56,13 +57,17 @@ func contents(of directory: URL) throws -> [String] {
     #expect(gif.frames.count == 3)
     #expect(gif.frames.map(\.delay) == [7, 7, 57])
     #expect(gif.frames[0].width == 64 && gif.frames[0].height == 48 && gif.frames[0].transparent == nil)
-    #expect(gif.frames.allSatisfy { $0.indices.count == $0.width * $0.height && $0.left + $0.width <= 64 && $0.top + $0.height <= 48 })
+    #expect(
+      gif.frames.allSatisfy {
+        $0.indices.count == $0.width * $0.height && $0.left + $0.width <= 64 && $0.top + $0.height <= 48
+      })
     #expect(gif.sawTrailer)
     // Later frames hold only what changed, yet every screen shows its whole frame quantised.
     #expect(gif.frames[1].transparent != nil)
     for (frame, screen) in zip(frames, gif.screens()) {
       let expected = (0..<64 * 48).map { p in
-        palette.nearestIndex(to: GIFColor(red: frame.rgba[4 * p], green: frame.rgba[4 * p + 1], blue: frame.rgba[4 * p + 2]))
+        palette.nearestIndex(
+          to: GIFColor(red: frame.rgba[4 * p], green: frame.rgba[4 * p + 1], blue: frame.rgba[4 * p + 2]))
       }
       #expect(screen.map { Int($0) } == expected)
     }
@@ -73,7 +78,10 @@ func contents(of directory: URL) throws -> [String] {
     let dir = try scratchDirectory()
     defer { try? FileManager.default.removeItem(at: dir) }
     let palette = try GIFPalette.figure(classColors: classColors)
-    let frames = [stripes(width: 20, height: 10, shift: 0), stripes(width: 20, height: 10, shift: 0), stripes(width: 20, height: 10, shift: 5)]
+    let frames = [
+      stripes(width: 20, height: 10, shift: 0), stripes(width: 20, height: 10, shift: 0),
+      stripes(width: 20, height: 10, shift: 5),
+    ]
     for onlyChanged in [true, false] {
       let path = dir.appendingPathComponent("same-\(onlyChanged).gif").path
       try GIFWriter.write(frames, to: path, palette: palette, options: GIFOptions(onlyChangedPixels: onlyChanged))
@@ -88,7 +96,9 @@ func contents(of directory: URL) throws -> [String] {
     let dir = try scratchDirectory()
     defer { try? FileManager.default.removeItem(at: dir) }
     let path = dir.appendingPathComponent("once.gif").path
-    try GIFWriter.write([stripes(width: 8, height: 8, shift: 0)], to: path, palette: try GIFPalette.figure(classColors: classColors), options: GIFOptions(loopCount: nil))
+    try GIFWriter.write(
+      [stripes(width: 8, height: 8, shift: 0)], to: path, palette: try GIFPalette.figure(classColors: classColors),
+      options: GIFOptions(loopCount: nil))
     let gif = try GIFReader(data: [UInt8](try Data(contentsOf: URL(fileURLWithPath: path))))
     #expect(gif.loopCount == nil && gif.frames.count == 1)
   }
@@ -147,10 +157,13 @@ func contents(of directory: URL) throws -> [String] {
     let dir = try scratchDirectory()
     defer { try? FileManager.default.removeItem(at: dir) }
     let path = dir.appendingPathComponent("long.gif").path
-    let writer = try GIFWriter(path: path, width: 1, height: 1, palette: try GIFPalette.figure(classColors: classColors))
+    let writer = try GIFWriter(
+      path: path, width: 1, height: 1, palette: try GIFPalette.figure(classColors: classColors))
     let pixel = GIFFrame(width: 1, height: 1, rgba: [0, 0, 0, 255])
     for _ in 0..<GIFOptions.maximumFrames { try writer.add(pixel) }
-    #expect(throws: GIFEncodingError.tooManyFrames(file: path, limit: GIFOptions.maximumFrames)) { try writer.add(pixel) }
+    #expect(throws: GIFEncodingError.tooManyFrames(file: path, limit: GIFOptions.maximumFrames)) {
+      try writer.add(pixel)
+    }
     #expect(try contents(of: dir).isEmpty)
     #expect(throws: GIFEncodingError.finished(file: path)) { try writer.finish() }
   }
@@ -160,14 +173,19 @@ func contents(of directory: URL) throws -> [String] {
     defer { try? FileManager.default.removeItem(at: dir) }
     let path = dir.appendingPathComponent("bad.gif").path
     let palette = try GIFPalette.figure(classColors: classColors)
-    #expect(throws: GIFEncodingError.frameTooLarge(file: path, width: 5000, height: 10, limit: GIFOptions.maximumSide)) {
+    #expect(throws: GIFEncodingError.frameTooLarge(file: path, width: 5000, height: 10, limit: GIFOptions.maximumSide))
+    {
       try GIFWriter(path: path, width: 5000, height: 10, palette: palette)
     }
     #expect(throws: GIFEncodingError.emptyAnimation(file: path)) { try GIFWriter.write([], to: path, palette: palette) }
     #expect(throws: GIFEncodingError.pixelCount(file: path, frame: 0, expectedBytes: 16, foundBytes: 12)) {
-      try GIFWriter.write([GIFFrame(width: 2, height: 2, rgba: [UInt8](repeating: 0, count: 12))], to: path, palette: palette)
+      try GIFWriter.write(
+        [GIFFrame(width: 2, height: 2, rgba: [UInt8](repeating: 0, count: 12))], to: path, palette: palette)
     }
-    #expect(throws: GIFEncodingError.self) { try GIFWriter.write([stripes(width: 2, height: 2, shift: 0)], to: path, palette: palette, options: GIFOptions(delayCentiseconds: 0)) }
+    #expect(throws: GIFEncodingError.self) {
+      try GIFWriter.write(
+        [stripes(width: 2, height: 2, shift: 0)], to: path, palette: palette, options: GIFOptions(delayCentiseconds: 0))
+    }
     #expect(try contents(of: dir).isEmpty)
   }
 
@@ -175,7 +193,9 @@ func contents(of directory: URL) throws -> [String] {
     let dir = try scratchDirectory()
     defer { try? FileManager.default.removeItem(at: dir) }
     do {
-      let writer = try GIFWriter(path: dir.appendingPathComponent("dropped.gif").path, width: 4, height: 4, palette: try GIFPalette.figure(classColors: classColors))
+      let writer = try GIFWriter(
+        path: dir.appendingPathComponent("dropped.gif").path, width: 4, height: 4,
+        palette: try GIFPalette.figure(classColors: classColors))
       try writer.add(stripes(width: 4, height: 4, shift: 0))
       #expect(try contents(of: dir).count == 1)
     }
@@ -203,10 +223,14 @@ func contents(of directory: URL) throws -> [String] {
         for f in [0.2, 0.5, 0.8] {
           let tint = c.blended(towards: target, fraction: f)
           let q = palette.colors[palette.nearestIndex(to: tint)]
-          #expect(max(abs(Int(q.red) - Int(tint.red)), abs(Int(q.green) - Int(tint.green)), abs(Int(q.blue) - Int(tint.blue))) <= 12)
+          #expect(
+            max(abs(Int(q.red) - Int(tint.red)), abs(Int(q.green) - Int(tint.green)), abs(Int(q.blue) - Int(tint.blue)))
+              <= 12)
         }
       }
     }
-    #expect(throws: GIFEncodingError.self) { try GIFPalette(colors: (0..<300).map { GIFColor(red: UInt8($0 % 256), green: UInt8($0 / 256), blue: 0) }) }
+    #expect(throws: GIFEncodingError.self) {
+      try GIFPalette(colors: (0..<300).map { GIFColor(red: UInt8($0 % 256), green: UInt8($0 / 256), blue: 0) })
+    }
   }
 }

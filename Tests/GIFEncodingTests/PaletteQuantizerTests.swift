@@ -26,12 +26,16 @@ import Testing
     // Through `quantize`: runs of equal pixels, and a translucent pixel composited over the background.
     let pixels: [UInt8] = [10, 20, 30, 255, 10, 20, 30, 255, 200, 100, 50, 255, 0, 114, 178, 128, 0, 114, 178, 255]
     var indices = [UInt8](repeating: 0, count: 5)
-    pixels.withUnsafeBufferPointer { rgba in indices.withUnsafeMutableBufferPointer { quantizer.quantize(rgba: rgba, into: $0) } }
+    pixels.withUnsafeBufferPointer { rgba in
+      indices.withUnsafeMutableBufferPointer { quantizer.quantize(rgba: rgba, into: $0) }
+    }
     func over(_ v: Int) -> UInt8 { UInt8((v * 128 + 255 * 127 + 127) / 255) }
     let translucent = GIFColor(red: over(0), green: over(114), blue: over(178))
     let dark = palette.nearestIndex(to: GIFColor(red: 10, green: 20, blue: 30))
     let orange = palette.nearestIndex(to: GIFColor(red: 200, green: 100, blue: 50))
-    let expected: [Int] = [dark, dark, orange, palette.nearestIndex(to: translucent), palette.nearestIndex(to: classColors[0])]
+    let expected: [Int] = [
+      dark, dark, orange, palette.nearestIndex(to: translucent), palette.nearestIndex(to: classColors[0]),
+    ]
     #expect(indices.map(Int.init) == expected)
     #expect(palette.colors[Int(indices[4])] == classColors[0])
   }

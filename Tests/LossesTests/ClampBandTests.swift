@@ -16,13 +16,16 @@ import Testing
     let theta: Double
     /// A neighbouring class 0.6 rad away, so the sample is not yet confidently classified.
     var crowded = false
-    var description: String { "\(kind.rawValue) at θ = \(theta == 1e-4 ? "1e-4" : "π − 1e-4")\(crowded ? " crowded" : "")" }
+    var description: String {
+      "\(kind.rawValue) at θ = \(theta == 1e-4 ? "1e-4" : "π − 1e-4")\(crowded ? " crowded" : "")"
+    }
     var weightAngles: [Double] { crowded ? [0.3, 0.9, 4.1] : [0.3, 2.3, 4.1] }
   }
 
-  static let cases = [LossKind.arcFace, .aSoftmax, .lSoftmax, .cosFace].flatMap { kind in
-    [1e-4, Double.pi - 1e-4].map { Case(kind: kind, theta: $0) }
-  } + [Case(kind: .arcFace, theta: 1e-4, crowded: true)]
+  static let cases =
+    [LossKind.arcFace, .aSoftmax, .lSoftmax, .cosFace].flatMap { kind in
+      [1e-4, Double.pi - 1e-4].map { Case(kind: kind, theta: $0) }
+    } + [Case(kind: .arcFace, theta: 1e-4, crowded: true)]
 
   /// Class weights at distinct angles (`Case.weightAngles`) and norms; the feature is at `theta` from class 0.
   static let weightNorms = [1.3, 0.8, 1.1]
@@ -47,7 +50,9 @@ import Testing
   }
 
   /// (z, ∂z/∂r, ∂z/∂φ) of class j in angle form, from the Float values actually stored.
-  static func angularLogit(_ kind: LossKind, _ p: LossParameters, x: Tensor, w: Tensor, j: Int, isTarget: Bool) -> (Double, Double, Double) {
+  static func angularLogit(_ kind: LossKind, _ p: LossParameters, x: Tensor, w: Tensor, j: Int, isTarget: Bool) -> (
+    Double, Double, Double
+  ) {
     let (x1, x2) = (Double(x[0]), Double(x[1]))
     let (w1, w2) = (Double(w[2 * j]), Double(w[2 * j + 1]))
     let r = (x1 * x1 + x2 * x2).squareRoot()
@@ -110,14 +115,16 @@ import Testing
     computation.setLogitGradient([1, 0, 0])
     let analytic = computation.backward(weight: head.weight, bias: nil, alpha: nil).scalars.map(Double.init)
     let expected = Self.logitGradient(
-      Self.angularLogit(testCase.kind, Self.parameters(for: testCase.kind), x: x, w: head.weight.value, j: 0, isTarget: true), x: x)
+      Self.angularLogit(
+        testCase.kind, Self.parameters(for: testCase.kind), x: x, w: head.weight.value, j: 0, isTarget: true), x: x)
     // The tangential component alone: the part a zero-slope clamp drops.
     let (x1, x2) = (Double(x[0]), Double(x[1]))
     let r = (x1 * x1 + x2 * x2).squareRoot()
     let tangent = { (g: [Double]) in (-x2 * g[0] + x1 * g[1]) / r }
     let want = tangent(expected)
     #expect(want != 0)
-    #expect(abs(tangent(analytic) - want) <= 1e-3 * abs(want), "tangential ∂z_y/∂x \(tangent(analytic)), expected \(want)")
+    #expect(
+      abs(tangent(analytic) - want) <= 1e-3 * abs(want), "tangential ∂z_y/∂x \(tangent(analytic)), expected \(want)")
   }
 
   @Test(arguments: cases)

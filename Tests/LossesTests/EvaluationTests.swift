@@ -12,7 +12,8 @@ import Testing
     var p = LossParameters.defaults(for: .l2Softmax)
     p.learnsAlpha = true
     p.alpha = 3
-    let head: any ClassificationHead = try HeadFactory.makeHead(kind: .l2Softmax, parameters: p, classCount: 4, featureDimension: 2)
+    let head: any ClassificationHead = try HeadFactory.makeHead(
+      kind: .l2Softmax, parameters: p, classCount: 4, featureDimension: 2)
     let alpha = try #require(head.alpha)
     alpha.value = Tensor(shape: [1], scalars: [7.5])
     #expect(head.rule(at: 5).scale == 7.5)
@@ -34,7 +35,10 @@ import Testing
     #expect(arc.bias == nil)
     var p = LossParameters.defaults(for: .softmax)
     p.usesBias = true
-    #expect(try HeadFactory.makeHead(kind: .softmax, parameters: p, classCount: 4, featureDimension: 2).bias?.value.shape == [4])
+    #expect(
+      try HeadFactory.makeHead(kind: .softmax, parameters: p, classCount: 4, featureDimension: 2).bias?.value.shape == [
+        4
+      ])
   }
 
   @Test(arguments: [LossKind.arcFace, .aSoftmax, .l2Softmax, .softmax])
@@ -86,7 +90,9 @@ import Testing
     let (batchLoss, batchDx, _) = lossAndGradients(batch, x, labels)
     let ratio = labels.map { weights[$0] }.reduce(0, +) / Double(labels.count)
     #expect(abs(batchLoss - meanLoss * ratio) <= 1e-12 * meanLoss)
-    for k in 0..<meanDx.count { #expect(abs(Double(batchDx[k]) - Double(meanDx[k]) * ratio) <= 1e-6 * max(1e-3, abs(Double(batchDx[k])))) }
+    for k in 0..<meanDx.count {
+      #expect(abs(Double(batchDx[k]) - Double(meanDx[k]) * ratio) <= 1e-6 * max(1e-3, abs(Double(batchDx[k]))))
+    }
     #expect(LossParameters.defaults(for: .weightedSoftmax).normalization == .weightSum)
   }
 
@@ -101,6 +107,8 @@ import Testing
     // ½‖p‖² has gradient p: a real check passes, a wrong gradient fails.
     let half = { (t: Tensor) in t.scalars.reduce(0.0) { $0 + 0.5 * Double($1) * Double($1) } }
     #expect(checker.mismatches(label: "p", at: point, analytic: point, objective: half).isEmpty)
-    #expect(checker.mismatches(label: "p", at: point, analytic: Tensor(shape: [3], scalars: [1, 2, 4]), objective: half).count == 1)
+    #expect(
+      checker.mismatches(label: "p", at: point, analytic: Tensor(shape: [3], scalars: [1, 2, 4]), objective: half).count
+        == 1)
   }
 }

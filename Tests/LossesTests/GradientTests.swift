@@ -34,7 +34,8 @@ import Testing
 
     for (parameter, analytic) in zip(head.parameters, parameterGradients) {
       let original = parameter.value
-      let failures = checker.mismatches(label: "\(headCase) dL/d\(parameter.name)", at: original, analytic: analytic) { probe in
+      let failures = checker.mismatches(label: "\(headCase) dL/d\(parameter.name)", at: original, analytic: analytic) {
+        probe in
         parameter.value = probe
         defer { parameter.value = original }
         return head.forward(features: x, labels: labels, iteration: 3)

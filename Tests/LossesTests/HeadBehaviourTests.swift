@@ -64,7 +64,9 @@ import Testing
     p.marginRamp = nil
     let head = try HeadFactory.makeHead(kind: kind, parameters: p, classCount: 4, featureDimension: 2)
     let x = gaussianFeatures(count: 200, dimension: 2, seed: 8, scale: 2)
-    let labels = (0..<200).map { i in head.predict(features: Tensor(shape: [1, 2], scalars: [x[2 * i], x[2 * i + 1]]))[0] }
+    let labels = (0..<200).map { i in
+      head.predict(features: Tensor(shape: [1, 2], scalars: [x[2 * i], x[2 * i + 1]]))[0]
+    }
     head.forward(features: x, labels: labels, iteration: 0)
     let output = try #require(head.lastOutput)
     #expect(output.labelFreeAccuracy == 1)
@@ -130,7 +132,8 @@ import Testing
     var p = LossParameters.defaults(for: .l2Softmax)
     p.learnsAlpha = true
     p.usesBias = true
-    let head = try HeadFactory.makeHead(kind: .l2Softmax, parameters: p, classCount: 3, featureDimension: 2, name: "loss")
+    let head = try HeadFactory.makeHead(
+      kind: .l2Softmax, parameters: p, classCount: 3, featureDimension: 2, name: "loss")
     #expect(head.parameters.map(\.name) == ["loss.weight", "loss.bias", "loss.alpha"])
     #expect(head.parameters.dropFirst().allSatisfy { $0.weightDecayMultiplier == 0 })
     #expect(try HeadFactory.makeHead(kind: .softmax, classCount: 3, featureDimension: 2).parameters.count == 1)

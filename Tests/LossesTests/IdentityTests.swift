@@ -12,11 +12,13 @@ private func expectSameHeads(
   b.weight.value = a.weight.value
   let (lossA, dxA, gradientsA) = lossAndGradients(a, x, labels)
   let (lossB, dxB, gradientsB) = lossAndGradients(b, x, labels)
-  #expect(abs(lossA - lossB) <= tolerance * max(1, abs(lossA)), "loss \(lossA) vs \(lossB)", sourceLocation: sourceLocation)
+  #expect(
+    abs(lossA - lossB) <= tolerance * max(1, abs(lossA)), "loss \(lossA) vs \(lossB)", sourceLocation: sourceLocation)
   if comparesInputGradient {
     #expect(relativeDifference(dxA, dxB) <= tolerance, "dL/dx differs", sourceLocation: sourceLocation)
   }
-  #expect(relativeDifference(gradientsA[0], gradientsB[0]) <= tolerance, "dL/dW differs", sourceLocation: sourceLocation)
+  #expect(
+    relativeDifference(gradientsA[0], gradientsB[0]) <= tolerance, "dL/dW differs", sourceLocation: sourceLocation)
 }
 
 @Suite struct IdentityTests {
@@ -29,7 +31,8 @@ private func expectSameHeads(
     p.lambda = LambdaSchedule(base: lambda, gamma: 0, power: 1, minimum: 0)
     let lSoftmax = try HeadFactory.makeHead(kind: .lSoftmax, parameters: p, classCount: 5, featureDimension: 2)
     let softmax = try HeadFactory.makeHead(kind: .softmax, classCount: 5, featureDimension: 2, seed: 9)
-    expectSameHeads(lSoftmax, softmax, features: gaussianFeatures(count: 7, dimension: 2, seed: 3, scale: 4), labels: labels)
+    expectSameHeads(
+      lSoftmax, softmax, features: gaussianFeatures(count: 7, dimension: 2, seed: 3, scale: 4), labels: labels)
   }
 
   @Test(arguments: [1.0, 10.0, 30.0])
@@ -52,7 +55,9 @@ private func expectSameHeads(
     var q = LossParameters.defaults(for: .softmax)
     q.usesBias = true
     let softmax = try HeadFactory.makeHead(kind: .softmax, parameters: q, classCount: 5, featureDimension: 2, seed: 4)
-    expectSameHeads(weighted, softmax, features: gaussianFeatures(count: 7, dimension: 2, seed: 6, scale: 3), labels: labels, tolerance: 1e-7)
+    expectSameHeads(
+      weighted, softmax, features: gaussianFeatures(count: 7, dimension: 2, seed: 6, scale: 3), labels: labels,
+      tolerance: 1e-7)
   }
 
   @Test func classWeightsScaleEachSamplesShareOfTheLoss() throws {
@@ -83,12 +88,16 @@ private func expectSameHeads(
       return try HeadFactory.makeHead(kind: kind, parameters: p, classCount: 5, featureDimension: 3)
     }
     let x = gaussianFeatures(count: 7, dimension: 3, seed: 12)
-    let asArc = try head(.combined) { $0.m1 = 1; $0.m2 = m; $0.m3 = 0 }
+    let asArc = try head(.combined) {
+      $0.m1 = 1; $0.m2 = m; $0.m3 = 0
+    }
     let arc = try head(.arcFace) { $0.m = m }
     // Without insightface's fallback the two agree only while θ_y < π − m.
     #expect(labels.indices.allSatisfy { cosine(x, $0, asArc.weight.value, labels[$0]) > cos(Double.pi - m) })
     expectSameHeads(asArc, arc, features: x, labels: labels)
-    let asCos = try head(.combined) { $0.m1 = 1; $0.m2 = 0; $0.m3 = m }
+    let asCos = try head(.combined) {
+      $0.m1 = 1; $0.m2 = 0; $0.m3 = m
+    }
     let cosFace = try head(.cosFace) { $0.m = m }
     expectSameHeads(asCos, cosFace, features: x, labels: labels)
   }
@@ -126,7 +135,8 @@ private func expectSameHeads(
     p.m = 1
     let sphere = try HeadFactory.makeHead(kind: .aSoftmax, parameters: p, classCount: 5, featureDimension: 2)
     let modified = try HeadFactory.makeHead(kind: .modifiedSoftmax, classCount: 5, featureDimension: 2, seed: 77)
-    expectSameHeads(sphere, modified, features: gaussianFeatures(count: 7, dimension: 2, seed: 13, scale: 5), labels: labels)
+    expectSameHeads(
+      sphere, modified, features: gaussianFeatures(count: 7, dimension: 2, seed: 13, scale: 5), labels: labels)
   }
 
   @Test func l2SoftmaxIsSoftmaxOnFeaturesRescaledToAlpha() throws {

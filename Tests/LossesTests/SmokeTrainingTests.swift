@@ -47,7 +47,9 @@ final class LinearFeatureMap {
     let std = (1 / Float(inputDimension)).squareRoot()
     weight = Parameter(
       name: "map.weight",
-      value: Tensor(shape: [featureDimension, inputDimension], scalars: (0..<(featureDimension * inputDimension)).map { _ in std * generator.nextNormal() }))
+      value: Tensor(
+        shape: [featureDimension, inputDimension],
+        scalars: (0..<(featureDimension * inputDimension)).map { _ in std * generator.nextNormal() }))
     self.inputDimension = inputDimension
     self.featureDimension = featureDimension
   }
@@ -109,16 +111,17 @@ struct SmokeCase: Sendable, CustomStringConvertible {
   var description: String { "\(kind.rawValue) C=\(classCount)" + (note.isEmpty ? "" : " \(note)") }
 }
 
-let smokeCases: [SmokeCase] = [6, 10].flatMap { classes in
-  LossKind.allCases.map { kind in
-    // Raw-feature losses see logits that grow with ‖x‖, so they take a smaller step.
-    SmokeCase(kind: kind, classCount: classes, learningRate: kind.featureScaling == .norm ? 0.01 : 0.05, note: "")
-  }
-} + [
-  // The full multiplicative margin from the first step (the L-Softmax README: MNIST needs no λ).
-  SmokeCase(kind: .lSoftmax, classCount: 6, learningRate: 0.01, note: "m=4 λ=0", lambda: .disabled),
-  SmokeCase(kind: .aSoftmax, classCount: 6, learningRate: 0.01, note: "m=4 λ=0", lambda: .disabled),
-]
+let smokeCases: [SmokeCase] =
+  [6, 10].flatMap { classes in
+    LossKind.allCases.map { kind in
+      // Raw-feature losses see logits that grow with ‖x‖, so they take a smaller step.
+      SmokeCase(kind: kind, classCount: classes, learningRate: kind.featureScaling == .norm ? 0.01 : 0.05, note: "")
+    }
+  } + [
+    // The full multiplicative margin from the first step (the L-Softmax README: MNIST needs no λ).
+    SmokeCase(kind: .lSoftmax, classCount: 6, learningRate: 0.01, note: "m=4 λ=0", lambda: .disabled),
+    SmokeCase(kind: .aSoftmax, classCount: 6, learningRate: 0.01, note: "m=4 λ=0", lambda: .disabled),
+  ]
 
 @Suite struct SmokeTrainingTests {
   /// Every loss, with its 2-D defaults (an ArcFace/combined ramp shortened to 200 of the 1500 steps), trains a
@@ -136,8 +139,12 @@ let smokeCases: [SmokeCase] = [6, 10].flatMap { classes in
     var parameters = LossParameters.defaults(for: smoke.kind)
     if parameters.marginRamp != nil { parameters.marginRamp = MarginRamp(iterations: 200) }
     if let lambda = smoke.lambda { parameters.lambda = lambda }
-    if imbalanced { parameters.classWeights = ClassWeights.balanced(counts: (0..<c).map { k in train.labels.filter { $0 == k }.count }) }
-    let head = try HeadFactory.makeHead(kind: smoke.kind, parameters: parameters, classCount: c, featureDimension: 2, seed: 7)
+    if imbalanced {
+      parameters.classWeights = ClassWeights.balanced(
+        counts: (0..<c).map { k in train.labels.filter { $0 == k }.count })
+    }
+    let head = try HeadFactory.makeHead(
+      kind: smoke.kind, parameters: parameters, classCount: c, featureDimension: 2, seed: 7)
     let map = LinearFeatureMap(inputDimension: 12, featureDimension: 2, seed: 11)
     let optimiser = MomentumSGD(learningRate: smoke.learningRate)
     let trainable = [map.weight] + head.parameters
@@ -160,8 +167,11 @@ let smokeCases: [SmokeCase] = [6, 10].flatMap { classes in
     let accuracy = head.accuracy(features: map.forward(test.inputs), labels: test.labels)
     head.forward(features: map.forward(test.inputs), labels: test.labels, iteration: steps)
     let marginAccuracy = try #require(head.lastOutput).marginAccuracy
-    print(String(format: "smoke %@: loss %.3f -> %.3f, label-free test accuracy %.3f, margin-rule accuracy %.3f, lambda %.2f, m %.3f",
-                 smoke.description, initial, final, accuracy, marginAccuracy, head.lambda(at: steps), head.margin(at: steps)))
+    print(
+      String(
+        format:
+          "smoke %@: loss %.3f -> %.3f, label-free test accuracy %.3f, margin-rule accuracy %.3f, lambda %.2f, m %.3f",
+        smoke.description, initial, final, accuracy, marginAccuracy, head.lambda(at: steps), head.margin(at: steps)))
     #expect(final < 0.5 * initial, "loss \(initial) -> \(final)")
     #expect(accuracy > 0.9, "label-free accuracy \(accuracy)")
   }

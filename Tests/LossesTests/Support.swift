@@ -21,7 +21,8 @@ struct HeadCase: Sendable, CustomStringConvertible {
   var description: String { label.isEmpty ? kind.rawValue : "\(kind.rawValue) \(label)" }
 
   func makeHead(classCount: Int, featureDimension: Int, seed: UInt64 = 1701) throws -> any ClassificationHead {
-    try HeadFactory.makeHead(kind: kind, parameters: parameters, classCount: classCount, featureDimension: featureDimension, seed: seed)
+    try HeadFactory.makeHead(
+      kind: kind, parameters: parameters, classCount: classCount, featureDimension: featureDimension, seed: seed)
   }
 }
 
@@ -31,26 +32,54 @@ let gradientCases: [HeadCase] = {
     HeadCase(.softmax),
     HeadCase(.softmax, "bias") { $0.usesBias = true },
     HeadCase(.weightedSoftmax, "weights") { $0.classWeights = [0.5, 2, 1, 0.25] },
-    HeadCase(.weightedSoftmax, "weights+bias") { $0.classWeights = [1, 3, 0.2, 1]; $0.usesBias = true },
-    HeadCase(.weightedSoftmax, "weights /batch") { $0.classWeights = [0.5, 2, 1, 0.25]; $0.normalization = .batch },
-    HeadCase(.cosFace, "weights /batch") { $0.m = 0.2; $0.s = 4; $0.classWeights = [1, 3, 0.2, 1]; $0.normalization = .batch },
+    HeadCase(.weightedSoftmax, "weights+bias") {
+      $0.classWeights = [1, 3, 0.2, 1]; $0.usesBias = true
+    },
+    HeadCase(.weightedSoftmax, "weights /batch") {
+      $0.classWeights = [0.5, 2, 1, 0.25]; $0.normalization = .batch
+    },
+    HeadCase(.cosFace, "weights /batch") {
+      $0.m = 0.2; $0.s = 4; $0.classWeights = [1, 3, 0.2, 1]; $0.normalization = .batch
+    },
     HeadCase(.modifiedSoftmax),
     HeadCase(.l2Softmax, "alpha fixed"),
-    HeadCase(.l2Softmax, "alpha learned+bias") { $0.learnsAlpha = true; $0.alpha = 3; $0.usesBias = true },
+    HeadCase(.l2Softmax, "alpha learned+bias") {
+      $0.learnsAlpha = true; $0.alpha = 3; $0.usesBias = true
+    },
     HeadCase(.normFace) { $0.s = 5 },
-    HeadCase(.amSoftmax, "m=0.15") { $0.m = 0.15; $0.s = 5 },
-    HeadCase(.cosFace, "m=0.35") { $0.m = 0.35; $0.s = 4 },
-    HeadCase(.arcFace, "m=0.3") { $0.m = 0.3; $0.s = 5 },
-    HeadCase(.arcFace, "m=0.5") { $0.m = 0.5; $0.s = 4 },
-    HeadCase(.arcFace, "m=0.5 easy") { $0.m = 0.5; $0.s = 4; $0.easyMargin = true },
-    HeadCase(.combined, "(1.2,0.2,0.1)") { $0.m1 = 1.2; $0.m2 = 0.2; $0.m3 = 0.1; $0.s = 4 },
-    HeadCase(.combined, "(0.9,0.4,0.15)") { $0.m1 = 0.9; $0.m2 = 0.4; $0.m3 = 0.15; $0.s = 4 },
+    HeadCase(.amSoftmax, "m=0.15") {
+      $0.m = 0.15; $0.s = 5
+    },
+    HeadCase(.cosFace, "m=0.35") {
+      $0.m = 0.35; $0.s = 4
+    },
+    HeadCase(.arcFace, "m=0.3") {
+      $0.m = 0.3; $0.s = 5
+    },
+    HeadCase(.arcFace, "m=0.5") {
+      $0.m = 0.5; $0.s = 4
+    },
+    HeadCase(.arcFace, "m=0.5 easy") {
+      $0.m = 0.5; $0.s = 4; $0.easyMargin = true
+    },
+    HeadCase(.combined, "(1.2,0.2,0.1)") {
+      $0.m1 = 1.2; $0.m2 = 0.2; $0.m3 = 0.1; $0.s = 4
+    },
+    HeadCase(.combined, "(0.9,0.4,0.15)") {
+      $0.m1 = 0.9; $0.m2 = 0.4; $0.m3 = 0.15; $0.s = 4
+    },
   ]
   for m in 1...4 {
     for lambda in [0.0, 3.7] {
       let schedule = LambdaSchedule(base: lambda, gamma: 0, power: 1, minimum: 0)
-      cases.append(HeadCase(.lSoftmax, "m=\(m) λ=\(lambda)") { $0.m = Double(m); $0.lambda = schedule })
-      cases.append(HeadCase(.aSoftmax, "m=\(m) λ=\(lambda)") { $0.m = Double(m); $0.lambda = schedule })
+      cases.append(
+        HeadCase(.lSoftmax, "m=\(m) λ=\(lambda)") {
+          $0.m = Double(m); $0.lambda = schedule
+        })
+      cases.append(
+        HeadCase(.aSoftmax, "m=\(m) λ=\(lambda)") {
+          $0.m = Double(m); $0.lambda = schedule
+        })
     }
   }
   return cases
@@ -88,7 +117,8 @@ func featuresAwayFromKinks(
   }
   var attempt: UInt64 = 0
   while true {
-    let x = gaussianFeatures(count: labels.count, dimension: head.featureDimension, seed: seed &+ attempt * 7919, scale: 1.5)
+    let x = gaussianFeatures(
+      count: labels.count, dimension: head.featureDimension, seed: seed &+ attempt * 7919, scale: 1.5)
     let ok = labels.indices.allSatisfy { i in
       let c = cosine(x, i, head.weight.value, labels[i])
       return kinks.allSatisfy { abs(c - $0) > margin }
@@ -110,7 +140,9 @@ func relativeDifference(_ a: Tensor, _ b: Tensor) -> Double {
 }
 
 /// Runs forward and backward from zeroed gradients; returns the loss, dL/dx and copies of every parameter gradient.
-func lossAndGradients(_ head: any ClassificationHead, _ x: Tensor, _ labels: [Int], iteration: Int = 0) -> (Double, Tensor, [Tensor]) {
+func lossAndGradients(_ head: any ClassificationHead, _ x: Tensor, _ labels: [Int], iteration: Int = 0) -> (
+  Double, Tensor, [Tensor]
+) {
   head.parameters.forEach { $0.zeroGradient() }
   let loss = head.forward(features: x, labels: labels, iteration: iteration)
   let dx = head.backward()

@@ -79,8 +79,9 @@ import Testing
   @Test func experimentSpellingsOfLambdaAndTheRamp() throws {
     #expect(try decode(#"{"lambda": "sphereface"}"#).lambda == .sphereFace)
     #expect(try decode(#"{"lambda": "l-softmax-mnist"}"#).lambda == .lSoftmaxMNIST)
-    #expect(try decode(#"{"lambda": {"base": 100, "gamma": 0.01, "power": 2}}"#).lambda
-      == LambdaSchedule(base: 100, gamma: 0.01, power: 2, minimum: 0))
+    #expect(
+      try decode(#"{"lambda": {"base": 100, "gamma": 0.01, "power": 2}}"#).lambda
+        == LambdaSchedule(base: 100, gamma: 0.01, power: 2, minimum: 0))
     let arc = LossParameters.defaults(for: .arcFace)
     #expect(try decode(#"{"marginRampIterations": 500}"#, over: arc).marginRamp == MarginRamp(iterations: 500))
     #expect(try decode(#"{"marginRampIterations": 0}"#, over: arc).marginRamp == nil)
@@ -102,15 +103,24 @@ import Testing
   @Test func badFieldsNameThemselves() {
     #expect(failure(#"{"m": "two"}"#).map { $0.field == "m" && $0.message.hasPrefix("expected a number") } == true)
     #expect(failure(#"{"mm": 1}"#).map { $0.field == "mm" && $0.message.hasPrefix("unknown field") } == true)
-    #expect(failure(#"{"lambda": "fast"}"#).map { $0.field == "lambda" && $0.message.contains("unknown preset 'fast'") } == true)
-    #expect(failure(#"{"lambda": {"base": 1, "gamma": 0}}"#).map { $0.field == "lambda.power" && $0.message == "missing required field" } == true)
+    #expect(
+      failure(#"{"lambda": "fast"}"#).map { $0.field == "lambda" && $0.message.contains("unknown preset 'fast'") }
+        == true)
+    #expect(
+      failure(#"{"lambda": {"base": 1, "gamma": 0}}"#).map {
+        $0.field == "lambda.power" && $0.message == "missing required field"
+      } == true)
     #expect(failure(#"{"lambda": {"base": 1, "gamma": 0, "power": 1, "extra": 2}}"#)?.field == "lambda.extra")
     #expect(failure(#"{"marginRampIterations": -3}"#)?.field == "marginRampIterations")
     #expect(failure(#"{"marginRampIterations": 2.5}"#)?.field == "marginRampIterations")
     #expect(failure(#"{"marginRamp": {"iterations": 3}, "marginRampIterations": 3}"#)?.field == "marginRampIterations")
-    #expect(failure(#"{"normalize": "mean"}"#).map { $0.field == "normalize" && $0.message.contains("weight-sum or batch") } == true)
+    #expect(
+      failure(#"{"normalize": "mean"}"#).map { $0.field == "normalize" && $0.message.contains("weight-sum or batch") }
+        == true)
     #expect(failure(#"{"classWeights": [1, "a"]}"#)?.field == "classWeights")
-    #expect(failure(#"{"usesBias": 1}"#).map { $0.field == "usesBias" && $0.message.hasPrefix("expected true or false") } == true)
+    #expect(
+      failure(#"{"usesBias": 1}"#).map { $0.field == "usesBias" && $0.message.hasPrefix("expected true or false") }
+        == true)
   }
 }
 
@@ -138,7 +148,8 @@ import Testing
     for kind in LossKind.allCases {
       let rule = MarginRule(kind: kind, parameters: .defaults(for: kind), iteration: 10_000)
       let terms = rule.logitTerms(
-        dot: x[0] * w[0] + x[1] * w[1], featureNorm: Norms.guarded(x), weightNorm: Norms.guarded(w), bias: 0.25, isTarget: true)
+        dot: x[0] * w[0] + x[1] * w[1], featureNorm: Norms.guarded(x), weightNorm: Norms.guarded(w), bias: 0.25,
+        isTarget: true)
       #expect(terms.value == rule.logit(feature: x, weight: w, bias: 0.25, isTarget: true))
       #expect(terms.labelFree == rule.logit(feature: x, weight: w, bias: 0.25, isTarget: false))
     }

@@ -43,7 +43,8 @@ func angularDifference(_ a: Double, _ b: Double) -> Double {
     var p = LossParameters.defaults(for: .cosFace)
     p.m = m
     let weights = evenWeights(4, offset: 0.2)
-    let sectors = SectorGeometry.sectors(weights: weights, rule: MarginRule(kind: .cosFace, parameters: p, iteration: 10_000))
+    let sectors = SectorGeometry.sectors(
+      weights: weights, rule: MarginRule(kind: .cosFace, parameters: p, iteration: 10_000))
     for (y, sector) in sectors.enumerated() {
       #expect(sector.acceptance.count == 1)
       let arc = sector.acceptance[0]
@@ -61,7 +62,8 @@ func angularDifference(_ a: Double, _ b: Double) -> Double {
     var p = LossParameters.defaults(for: .arcFace)
     p.m = m
     p.marginRamp = nil
-    let sectors = SectorGeometry.sectors(weights: evenWeights(4, offset: -1), rule: MarginRule(kind: .arcFace, parameters: p, iteration: 0))
+    let sectors = SectorGeometry.sectors(
+      weights: evenWeights(4, offset: -1), rule: MarginRule(kind: .arcFace, parameters: p, iteration: 0))
     for sector in sectors {
       #expect(abs(SectorGeometry.measure(sector.acceptance) - 2 * (Double.pi / 4 - m / 2)) < 1e-9)
     }
@@ -72,8 +74,12 @@ func angularDifference(_ a: Double, _ b: Double) -> Double {
     var p = LossParameters.defaults(for: kind)
     p.lambda = .disabled
     p.marginRamp = nil
-    let weights = [Point2(x: 1, y: 0.2), Point2(x: -0.3, y: 1.1), Point2(x: -0.9, y: -0.4), Point2(x: 0.5, y: -1.3), Point2(x: -1, y: 0.1)]
-    let sectors = SectorGeometry.sectors(weights: weights, rule: MarginRule(kind: kind, parameters: p, iteration: 0), samples: 1800)
+    let weights = [
+      Point2(x: 1, y: 0.2), Point2(x: -0.3, y: 1.1), Point2(x: -0.9, y: -0.4), Point2(x: 0.5, y: -1.3),
+      Point2(x: -1, y: 0.1),
+    ]
+    let sectors = SectorGeometry.sectors(
+      weights: weights, rule: MarginRule(kind: kind, parameters: p, iteration: 0), samples: 1800)
     #expect(abs(sectors.map { SectorGeometry.measure($0.decision) }.reduce(0, +) - 2 * Double.pi) < 1e-9)
     for sector in sectors {
       let acceptance = SectorGeometry.measure(sector.acceptance)
@@ -91,7 +97,8 @@ func angularDifference(_ a: Double, _ b: Double) -> Double {
     let unit = SectorGeometry.sectors(weights: weights, rule: rule, featureNorm: 1)
     let large = SectorGeometry.sectors(weights: weights, rule: rule, featureNorm: 37)
     for (a, b) in zip(unit, large) {
-      #expect(zip(a.acceptance, b.acceptance).allSatisfy { abs($0.start - $1.start) < 1e-9 && abs($0.end - $1.end) < 1e-9 })
+      #expect(
+        zip(a.acceptance, b.acceptance).allSatisfy { abs($0.start - $1.start) < 1e-9 && abs($0.end - $1.end) < 1e-9 })
     }
   }
 
@@ -125,11 +132,17 @@ func angularDifference(_ a: Double, _ b: Double) -> Double {
 
 @Suite struct BinaryBoundaryTests {
   @Test func tableHasSixRowsInThePapersAxes() {
-    #expect(BinaryBoundaryRow.table.map(\.title) == ["Softmax", "W-Norm Softmax", "SphereFace", "F-Norm SphereFace", "CosineFace", "ArcFace"])
+    #expect(
+      BinaryBoundaryRow.table.map(\.title) == [
+        "Softmax", "W-Norm Softmax", "SphereFace", "F-Norm SphereFace", "CosineFace", "ArcFace",
+      ])
     #expect(BinaryBoundaryRow.table.map(\.axes) == [.cosines, .cosines, .angles, .angles, .cosines, .angles])
   }
 
-  @Test(arguments: BinaryBoundaryRow.table + [.softmax(weightNorm1: 1.5, weightNorm2: 0.8, bias1: 0.2, bias2: 0, featureNorm: 2)])
+  @Test(
+    arguments: BinaryBoundaryRow.table + [
+      .softmax(weightNorm1: 1.5, weightNorm2: 0.8, bias1: 0.2, bias2: 0, featureNorm: 2)
+    ])
   func boundaryPointsSolveTheTableEquationAndClassTwoMirrorsClassOne(row: BinaryBoundaryRow) {
     let diagram = row.diagram(samples: 301)
     #expect(diagram.classOne.count >= 2)
@@ -137,7 +150,8 @@ func angularDifference(_ a: Double, _ b: Double) -> Double {
       // The cosine clamp at 1 − 1e-12 is an angle of sqrt(2e-12) ≈ 1.4e-6 rad, which moves cos(θ + m)
       // by up to 1.4e-6 · sin m at θ = 0 (and T_m(c) by m²·1e-12); elsewhere the points are exact.
       #expect(abs(row.classOneMargin(point.x, point.y)) < 2e-6)
-      #expect(point.x >= diagram.lower && point.x <= diagram.upper && point.y >= diagram.lower && point.y <= diagram.upper)
+      #expect(
+        point.x >= diagram.lower && point.x <= diagram.upper && point.y >= diagram.lower && point.y <= diagram.upper)
     }
     for point in diagram.classTwo {
       #expect(abs(row.classOneMargin(point.y, point.x)) < 2e-6)
@@ -186,9 +200,20 @@ func angularDifference(_ a: Double, _ b: Double) -> Double {
     // formula applies (θ1 ≤ π/m for cos mθ1, θ1 < π − m for cos(θ1 + m)) the signs must agree.
     let weights = [[1.0, 0.0], [cos(2.1), sin(2.1)]]
     let cases: [(BinaryBoundaryRow, MarginRule, Double)] = [
-      (.fNormSphereFace(m: m), MarginRule(kind: .aSoftmax, lambda: 0, transform: .largeMargin(m: m), scale: 1), Double.pi / Double(m)),
-      (.cosineFace(m: 0.1 * Double(m)), MarginRule(kind: .cosFace, lambda: 0, transform: .additiveCosine(m: 0.1 * Double(m)), scale: 10), Double.pi),
-      (.arcFace(m: 0.2 * Double(m)), MarginRule(kind: .arcFace, lambda: 0, transform: .additiveAngular(m: 0.2 * Double(m), easyMargin: false), scale: 10), Double.pi - 0.2 * Double(m)),
+      (
+        .fNormSphereFace(m: m), MarginRule(kind: .aSoftmax, lambda: 0, transform: .largeMargin(m: m), scale: 1),
+        Double.pi / Double(m)
+      ),
+      (
+        .cosineFace(m: 0.1 * Double(m)),
+        MarginRule(kind: .cosFace, lambda: 0, transform: .additiveCosine(m: 0.1 * Double(m)), scale: 10), Double.pi
+      ),
+      (
+        .arcFace(m: 0.2 * Double(m)),
+        MarginRule(
+          kind: .arcFace, lambda: 0, transform: .additiveAngular(m: 0.2 * Double(m), easyMargin: false), scale: 10),
+        Double.pi - 0.2 * Double(m)
+      ),
       (.wNormSoftmax, MarginRule(kind: .modifiedSoftmax, lambda: 0, transform: .identity, scale: 1), Double.pi),
     ]
     for (row, rule, limit) in cases {

@@ -158,10 +158,12 @@ func rule(_ kind: LossKind, m: Double? = nil) -> MarginRule {
 
   @Test func regionBeyondTheRimCoversTheWholeFrontWhenItHoldsThePole() {
     let view = SphereView(direction: Vector3(0, 0, 1))
-    let big = SphereRegions.region(where: { $0.direction!.z - cos(2.0) }, preferredCentre: Vector3(0, 0, 1), azimuths: 64)!
+    let big = SphereRegions.region(
+      where: { $0.direction!.z - cos(2.0) }, preferredCentre: Vector3(0, 0, 1), azimuths: 64)!
     let front = view.rings(of: big, front: true)
     #expect(front.count == 1 && abs(signedArea(front[0]) - Double.pi) < 1e-2)
-    let small = SphereRegions.region(where: { -$0.direction!.z - cos(0.4) }, preferredCentre: Vector3(0, 0, -1), azimuths: 64)!
+    let small = SphereRegions.region(
+      where: { -$0.direction!.z - cos(0.4) }, preferredCentre: Vector3(0, 0, -1), azimuths: 64)!
     #expect(view.rings(of: small, front: true).isEmpty)
     #expect(view.rings(of: small, front: false).count == 1)
   }
@@ -170,7 +172,8 @@ func rule(_ kind: LossKind, m: Double? = nil) -> MarginRule {
     // Everything more than 0.3 rad from +z, grown from −z: seen from +z, the disc minus the projected cap
     // of radius sin 0.3, i.e. area π cos² 0.3 by the even-odd rule.
     let view = SphereView(direction: Vector3(0, 0, 1))
-    let region = SphereRegions.region(where: { $0.direction!.z < cos(0.3) ? 1 : -1 }, preferredCentre: Vector3(0, 0, -1), azimuths: 360)!
+    let region = SphereRegions.region(
+      where: { $0.direction!.z < cos(0.3) ? 1 : -1 }, preferredCentre: Vector3(0, 0, -1), azimuths: 360)!
     let front = view.rings(of: region, front: true, rimStep: Double.pi / 720)
     #expect(front.count == 2)
     let area = abs(signedArea(front[0])) - abs(signedArea(front[1]))
@@ -194,7 +197,9 @@ func rule(_ kind: LossKind, m: Double? = nil) -> MarginRule {
   }
 
   @Test func automaticViewOfTheSixAxesShowsThree() {
-    let axes = [Vector3(1, 0, 0), Vector3(-1, 0, 0), Vector3(0, 1, 0), Vector3(0, -1, 0), Vector3(0, 0, 1), Vector3(0, 0, -1)]
+    let axes = [
+      Vector3(1, 0, 0), Vector3(-1, 0, 0), Vector3(0, 1, 0), Vector3(0, -1, 0), Vector3(0, 0, 1), Vector3(0, 0, -1),
+    ]
     let view = SphereView.showingMost(of: axes)
     #expect(view.shownCount(of: axes) == 3)
     #expect(view.spread(of: axes) > 1)

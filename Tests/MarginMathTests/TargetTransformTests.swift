@@ -89,8 +89,10 @@ extension TargetTransform: CustomTestStringConvertible {
     }
   }
 
-  @Test(arguments: [TargetTransform.additiveAngular(m: 0.5, easyMargin: false), .additiveAngular(m: 1.2, easyMargin: false),
-                    .additiveCosine(m: 0.2), .combined(m1: 1, m2: 0.3, m3: 0.1), .combined(m1: 1.35, m2: 0, m3: 0)])
+  @Test(arguments: [
+    TargetTransform.additiveAngular(m: 0.5, easyMargin: false), .additiveAngular(m: 1.2, easyMargin: false),
+    .additiveCosine(m: 0.2), .combined(m1: 1, m2: 0.3, m3: 0.1), .combined(m1: 1.35, m2: 0, m3: 0),
+  ])
   func additiveMarginsNeverIncreaseWithTheAngle(transform: TargetTransform) {
     // The combined margin, like insightface's loss_type 5, has no fallback: it decreases only while m1 θ + m2 ≤ π.
     var limit = Double.pi
@@ -150,19 +152,25 @@ extension TargetTransform: CustomTestStringConvertible {
   func combinedReducesToArcFaceAndCosFace(m: Double) {
     for theta in angles {
       if theta < Double.pi - m {
-        #expect(abs(TargetTransform.combined(m1: 1, m2: m, m3: 0).value(angle: theta)
-          - TargetTransform.additiveAngular(m: m, easyMargin: false).value(angle: theta)) < 1e-9)
+        #expect(
+          abs(
+            TargetTransform.combined(m1: 1, m2: m, m3: 0).value(angle: theta)
+              - TargetTransform.additiveAngular(m: m, easyMargin: false).value(angle: theta)) < 1e-9)
       }
-      #expect(abs(TargetTransform.combined(m1: 1, m2: 0, m3: m).value(angle: theta)
-        - TargetTransform.additiveCosine(m: m).value(angle: theta)) < 1e-9)
+      #expect(
+        abs(
+          TargetTransform.combined(m1: 1, m2: 0, m3: m).value(angle: theta)
+            - TargetTransform.additiveCosine(m: m).value(angle: theta)) < 1e-9)
     }
   }
 
   @Test(arguments: 2...4)
   func combinedWithMultiplicativeMarginOnlyIsSphereFaceOnItsFirstBranch(m: Int) {
     for theta in angles where theta <= Double.pi / Double(m) {
-      #expect(abs(TargetTransform.combined(m1: Double(m), m2: 0, m3: 0).value(angle: theta)
-        - TargetTransform.largeMargin(m: m).value(angle: theta)) < 1e-9)
+      #expect(
+        abs(
+          TargetTransform.combined(m1: Double(m), m2: 0, m3: 0).value(angle: theta)
+            - TargetTransform.largeMargin(m: m).value(angle: theta)) < 1e-9)
     }
   }
 

@@ -12,8 +12,10 @@ struct BadParameterCase: Sendable, CustomTestStringConvertible {
   let value: String
   let testDescription: String
 
-  init(_ description: String, _ kind: LossKind, classCount: Int = 10, featureDimension: Int = 2,
-       parameter: String, value: String, _ change: (inout LossParameters) -> Void) {
+  init(
+    _ description: String, _ kind: LossKind, classCount: Int = 10, featureDimension: Int = 2,
+    parameter: String, value: String, _ change: (inout LossParameters) -> Void
+  ) {
     var p = LossParameters.defaults(for: kind)
     change(&p)
     self.kind = kind
@@ -30,7 +32,9 @@ let impossibleParameters: [BadParameterCase] = [
   BadParameterCase("l-softmax m = 0", .lSoftmax, parameter: "m", value: "0") { $0.m = 0 },
   BadParameterCase("l-softmax m = 5", .lSoftmax, parameter: "m", value: "5") { $0.m = 5 },
   BadParameterCase("a-softmax m = 2.5", .aSoftmax, parameter: "m", value: "2.5") { $0.m = 2.5 },
-  BadParameterCase("negative lambda minimum", .aSoftmax, parameter: "lambda.minimum", value: "-1") { $0.lambda.minimum = -1 },
+  BadParameterCase("negative lambda minimum", .aSoftmax, parameter: "lambda.minimum", value: "-1") {
+    $0.lambda.minimum = -1
+  },
   BadParameterCase("cosface s = 0", .cosFace, parameter: "s", value: "0") { $0.s = 0 },
   BadParameterCase("arcface s = -3", .arcFace, parameter: "s", value: "-3") { $0.s = -3 },
   BadParameterCase("normface s = nan", .normFace, parameter: "s", value: "nan") { $0.s = .nan },
@@ -39,10 +43,14 @@ let impossibleParameters: [BadParameterCase] = [
   BadParameterCase("arcface m = 0.7, 10 classes in 2-D", .arcFace, parameter: "m", value: "0.7") { $0.m = 0.7 },
   BadParameterCase("combined m1 = 0", .combined, parameter: "m1", value: "0") { $0.m1 = 0 },
   BadParameterCase("l2-softmax alpha = 0", .l2Softmax, parameter: "alpha", value: "0") { $0.alpha = 0 },
-  BadParameterCase("negative class weight", .weightedSoftmax, classCount: 4, parameter: "classWeights[2]", value: "-0.5") {
+  BadParameterCase(
+    "negative class weight", .weightedSoftmax, classCount: 4, parameter: "classWeights[2]", value: "-0.5"
+  ) {
     $0.classWeights = [1, 1, -0.5, 1]
   },
-  BadParameterCase("wrong class-weight count", .weightedSoftmax, classCount: 4, parameter: "classWeights.count", value: "3") {
+  BadParameterCase(
+    "wrong class-weight count", .weightedSoftmax, classCount: 4, parameter: "classWeights.count", value: "3"
+  ) {
     $0.classWeights = [1, 1, 1]
   },
   BadParameterCase("bias on a W-norm loss", .aSoftmax, parameter: "usesBias", value: "1") { $0.usesBias = true },
@@ -51,7 +59,8 @@ let impossibleParameters: [BadParameterCase] = [
 @Suite struct ValidationTests {
   @Test(arguments: impossibleParameters)
   func impossibleParametersAreRejectedByName(bad: BadParameterCase) {
-    let issues = bad.parameters.issues(for: bad.kind, classCount: bad.classCount, featureDimension: bad.featureDimension)
+    let issues = bad.parameters.issues(
+      for: bad.kind, classCount: bad.classCount, featureDimension: bad.featureDimension)
     let match = issues.first { $0.parameter == bad.parameter && $0.severity == .error }
     #expect(match != nil, "no error for \(bad.parameter) among \(issues)")
     #expect(match?.value == bad.value)
@@ -89,7 +98,10 @@ let impossibleParameters: [BadParameterCase] = [
     // CosFace with many classes in a high dimension: the bound m ≪ C/(C − 1) is advisory.
     var cos = LossParameters.defaults(for: .cosFace)
     cos.m = 1.5
-    #expect(try cos.validated(for: .cosFace, classCount: 1000, featureDimension: 512).map(\.code) == [.marginBeyondAdvisoryBound])
+    #expect(
+      try cos.validated(for: .cosFace, classCount: 1000, featureDimension: 512).map(\.code) == [
+        .marginBeyondAdvisoryBound
+      ])
   }
 
   @Test func parametersRoundTripThroughJSON() throws {
@@ -99,10 +111,11 @@ let impossibleParameters: [BadParameterCase] = [
       #expect(decoded == p)
     }
     #expect(LossKind(rawValue: "arcface") == .arcFace)
-    #expect(Set(LossKind.allCases.map(\.rawValue)) == [
-      "softmax", "weighted-softmax", "l-softmax", "modified-softmax", "a-softmax", "l2-softmax", "normface",
-      "am-softmax", "cosface", "arcface", "combined",
-    ])
+    #expect(
+      Set(LossKind.allCases.map(\.rawValue)) == [
+        "softmax", "weighted-softmax", "l-softmax", "modified-softmax", "a-softmax", "l2-softmax", "normface",
+        "am-softmax", "cosface", "arcface", "combined",
+      ])
   }
 
   @Test func classWeightsFromCounts() {

@@ -8,7 +8,8 @@ import Training
 /// Shipping, installing and comparing runs, on hand-made checkpoints whose recorded
 /// configuration is that of a real plan (no training needed).
 @Suite struct ShippedResultsTests {
-  static let experimentJSON = Data("""
+  static let experimentJSON = Data(
+    """
     { "name": "demo", "dataset": { "name": "mnist", "classes": [0, 1, 2] },
       "settings": { "network": "mlp", "epochs": 2, "batchSize": 40, "learningRate": 0.05, "schedule": "constant" },
       "runs": [ { "name": "a", "loss": "softmax" }, { "name": "b", "loss": "softmax" } ] }
@@ -48,7 +49,9 @@ import Training
   ) throws {
     let run = RunDirectory(root: root, experiment: plan.experiment, run: plan.run)
     for epoch in 1...epochs {
-      try run.write(checkpoint(plan, epoch: epoch, shift: shift, isa: isa, cpu: cpu), state: [("w", NumpyArray(shape: [1], values: .float32([1])))])
+      try run.write(
+        checkpoint(plan, epoch: epoch, shift: shift, isa: isa, cpu: cpu),
+        state: [("w", NumpyArray(shape: [1], values: .float32([1])))])
     }
     try Data("iteration,loss\n1,0.5\n".utf8).write(to: URL(fileURLWithPath: run.logPath))
   }
@@ -90,7 +93,9 @@ import Training
     let shipped = ShippedResults(root: base + "/results")
     _ = try shipped.ship([plans[0]], from: base + "/runs", includeUnfinished: false)
     plans[0].trainingCode = "0000000000000000"
-    guard case .needsTraining(let reason) = try shipped.install(plans[0], into: base + "/clone", manifest: try shipped.manifest())
+    guard
+      case .needsTraining(let reason) = try shipped.install(
+        plans[0], into: base + "/clone", manifest: try shipped.manifest())
     else {
       Issue.record("a shipped run of other training code was installed")
       return
@@ -98,7 +103,9 @@ import Training
     #expect(reason.contains("trainingCode"))
     var longer = try Self.plans()[0]
     longer.learningRate = 0.5
-    guard case .needsTraining(let why) = try shipped.install(longer, into: base + "/clone", manifest: try shipped.manifest())
+    guard
+      case .needsTraining(let why) = try shipped.install(
+        longer, into: base + "/clone", manifest: try shipped.manifest())
     else {
       Issue.record("a shipped run of other settings was installed")
       return
@@ -135,7 +142,9 @@ import Training
     let shipped = ShippedResults(root: base + "/results")
     let lines = try shipped.ship([plans[1]], from: base + "/runs", includeUnfinished: true)
     #expect(lines[0].contains("in progress"))
-    guard case .needsTraining(let reason) = try shipped.install(plans[1], into: base + "/clone", manifest: try shipped.manifest())
+    guard
+      case .needsTraining(let reason) = try shipped.install(
+        plans[1], into: base + "/clone", manifest: try shipped.manifest())
     else {
       Issue.record("an unfinished run counted as done")
       return
@@ -186,12 +195,15 @@ import Training
     #expect(ReproductionOutlook(shipped: metadata, isa: "avx512_core", cpu: "Test CPU").verdict == .byteIdentical)
     #expect(ReproductionOutlook(shipped: metadata, isa: "avx512_core", cpu: "Other").verdict == .likelyByteIdentical)
     let otherISA = ReproductionOutlook(shipped: metadata, isa: "avx2", cpu: "Test CPU")
-    #expect(otherISA.verdict == .withinTolerance && otherISA.reason.contains("avx512_core") && otherISA.reason.contains("avx2"))
+    #expect(
+      otherISA.verdict == .withinTolerance && otherISA.reason.contains("avx512_core")
+        && otherISA.reason.contains("avx2"))
     metadata.cpuModel = nil
     #expect(ReproductionOutlook(shipped: metadata, isa: "avx512_core", cpu: "Test CPU").verdict == .likelyByteIdentical)
     metadata.kernelISA = nil
     #expect(ReproductionOutlook(shipped: metadata, isa: "avx512_core", cpu: "Test CPU").verdict == .withinTolerance)
-    #expect(ReproductionOutlook(shipped: metadata, isa: "avx2", cpu: "x").line(count: 3).hasPrefix("3 run(s) trained on"))
+    #expect(
+      ReproductionOutlook(shipped: metadata, isa: "avx2", cpu: "x").line(count: 3).hasPrefix("3 run(s) trained on"))
   }
 
   @Test func aManifestNamingAPathOutsideIsRefused() throws {

@@ -12,7 +12,9 @@ import Training
   static func stateOnlyRun(_ plan: RunPlan, root: String, recorded: RunPlan) throws -> RunDirectory {
     let run = RunDirectory(root: root, experiment: plan.experiment, run: plan.run)
     try FileManager.default.createDirectory(atPath: run.path, withIntermediateDirectories: true)
-    try run.writeState([("w", NumpyArray(shape: [1], values: .float32([1]))), RunDirectory.stateConfiguration(recorded.jsonValue)], epoch: 1)
+    try run.writeState(
+      [("w", NumpyArray(shape: [1], values: .float32([1]))), RunDirectory.stateConfiguration(recorded.jsonValue)],
+      epoch: 1)
     try Data("iteration,loss\n1,0.5\n".utf8).write(to: URL(fileURLWithPath: run.logPath))
     return run
   }
@@ -25,7 +27,8 @@ import Training
     #expect(local.recordedConfiguration() == plan.jsonValue)
     #expect(ShippedResults.sameConfiguration(local, plan))
     let shipped = ShippedResults(root: base + "/results")
-    #expect(try shipped.ship([plan], from: base + "/runs", includeUnfinished: false).first?.contains("not shipped") == true)
+    #expect(
+      try shipped.ship([plan], from: base + "/runs", includeUnfinished: false).first?.contains("not shipped") == true)
     let lines = try shipped.ship([plan], from: base + "/runs", includeUnfinished: true)
     #expect(lines.first?.contains("in progress, state of epoch 1") == true, "\(lines)")
     let manifest = try shipped.manifest()
@@ -44,7 +47,8 @@ import Training
     other.learningRate = 0.5
     let local = try Self.stateOnlyRun(plans[0], root: base + "/runs", recorded: other)
     #expect(!ShippedResults.sameConfiguration(local, plans[0]))
-    let lines = try ShippedResults(root: base + "/results").ship([plans[0]], from: base + "/runs", includeUnfinished: true)
+    let lines = try ShippedResults(root: base + "/results").ship(
+      [plans[0]], from: base + "/runs", includeUnfinished: true)
     #expect(lines.first?.contains("not shipped") == true, "\(lines)")
   }
 
@@ -55,12 +59,15 @@ import Training
     try ShippedResultsTests.train(plan, root: base + "/runs", epochs: 2)
     let local = RunDirectory(root: base + "/runs", experiment: plan.experiment, run: plan.run)
     for iteration in [5, 10] {
-      try local.writeSnapshot([("test_features", NumpyArray(shape: [1, 2], values: .float32([1, 0])))], iteration: iteration)
+      try local.writeSnapshot(
+        [("test_features", NumpyArray(shape: [1, 2], values: .float32([1, 0])))], iteration: iteration)
     }
     let shipped = ShippedResults(root: base + "/results")
     _ = try shipped.ship([plan], from: base + "/runs", includeUnfinished: false)
     let manifest = try shipped.manifest()
-    #expect(manifest.keys.contains("demo/a/snapshots/iter-0000005.npz") && manifest.keys.contains("demo/a/snapshots/iter-0000010.npz"))
+    #expect(
+      manifest.keys.contains("demo/a/snapshots/iter-0000005.npz")
+        && manifest.keys.contains("demo/a/snapshots/iter-0000010.npz"))
     #expect(try shipped.install(plan, into: base + "/fresh", manifest: manifest) == .installed(replacedStale: nil))
     let installed = RunDirectory(root: base + "/fresh", experiment: plan.experiment, run: plan.run)
     #expect(installed.snapshotIterations() == [5, 10] && installed.savedEpochs() == [1, 2])

@@ -26,7 +26,9 @@ struct Fixture {
   }
 
   func input(_ kind: LossKind = .cosFace, weights: Bool = true) throws -> SphereSceneInput {
-    try SphereSceneInput(features: features, labels: labels, classCount: 4, weights: weights ? self.weights : nil, rule: rule(kind, m: 0.2))
+    try SphereSceneInput(
+      features: features, labels: labels, classCount: 4, weights: weights ? self.weights : nil, rule: rule(kind, m: 0.2)
+    )
   }
 }
 
@@ -64,7 +66,8 @@ func batches(_ scene: SceneDescription, _ role: SceneRole) -> [ScenePointBatch] 
       try SphereSceneInput(features: [[1, 0, 0], [0, 1, 0]], labels: [0], classCount: 2)
     }
     #expect(throws: SphereSceneError.nonFinite(array: "features", rows: 2)) {
-      try SphereSceneInput(features: [[.nan, 0, 0], [0, .infinity, 0], [1, 1, 1]], labels: [0, 0, 0], classCount: 1)
+      try SphereSceneInput(
+        features: [[.nan, 0, 0], [0, .infinity, 0], [1, 1, 1]], labels: [0, 0, 0], classCount: 1)
     }
     #expect(throws: SphereSceneError.count(array: "class_weights", expected: 2, found: 1)) {
       try SphereSceneInput(features: [[1, 0, 0]], labels: [0], classCount: 2, weights: [[1, 0, 0]])
@@ -76,8 +79,12 @@ func batches(_ scene: SceneDescription, _ role: SceneRole) -> [ScenePointBatch] 
 @Suite struct SphereSceneTests {
   @Test func layersComeBackToFront() throws {
     let scene = try SphereScene.sphere(try Fixture().input(), options: fastOptions())
-    let order: [SceneRole] = [.backBoundary, .backPoints, .sphereShading, .sphereOutline, .marginZone, .boundary, .weightArrow, .frontPoints]
-    let firsts = try order.map { role in try #require(scene.primitives.firstIndex { $0.role == role }, "no \(role) layer") }
+    let order: [SceneRole] = [
+      .backBoundary, .backPoints, .sphereShading, .sphereOutline, .marginZone, .boundary, .weightArrow, .frontPoints,
+    ]
+    let firsts = try order.map { role in
+      try #require(scene.primitives.firstIndex { $0.role == role }, "no \(role) layer")
+    }
     #expect(firsts == firsts.sorted())
     let lasts = order.map { role in scene.primitives.lastIndex { $0.role == role }! }
     for (a, b) in zip(lasts, firsts.dropFirst()) { #expect(a < b) }
@@ -162,12 +169,16 @@ func batches(_ scene: SceneDescription, _ role: SceneRole) -> [ScenePointBatch] 
     let options = fastOptions(view: .direction(Vector3(1, 2, 0.5)))
     let geometry = SphereSceneGeometry(input, options: options)
     #expect(geometry.regions.count == 4 && !geometry.arcs.isEmpty)
-    #expect(try SphereScene.sphere(input, options: options, geometry: geometry) == SphereScene.sphere(input, options: options))
+    #expect(
+      try SphereScene.sphere(input, options: options, geometry: geometry) == SphereScene.sphere(input, options: options)
+    )
   }
 
   @Test func withoutWeightsTheSceneSaysSoAndDrawsOnlyPointsAndSphere() throws {
     let scene = try SphereScene.sphere(try Fixture().input(weights: false), options: fastOptions())
-    #expect(scene.primitives(.boundary).isEmpty && scene.primitives(.marginZone).isEmpty && scene.primitives(.weightArrow).isEmpty)
+    #expect(
+      scene.primitives(.boundary).isEmpty && scene.primitives(.marginZone).isEmpty
+        && scene.primitives(.weightArrow).isEmpty)
     #expect(scene.notes.contains { $0.contains("no class weights") })
     #expect(batches(scene, .frontPoints).first?.positions.count == 16)
   }
@@ -175,7 +186,9 @@ func batches(_ scene: SceneDescription, _ role: SceneRole) -> [ScenePointBatch] 
   @Test func tooFewClassColoursIsAnError() throws {
     var options = fastOptions()
     options.classColors = [.black]
-    #expect(throws: SphereSceneError.colors(needed: 4, found: 1)) { try SphereScene.sphere(try Fixture().input(), options: options) }
+    #expect(throws: SphereSceneError.colors(needed: 4, found: 1)) {
+      try SphereScene.sphere(try Fixture().input(), options: options)
+    }
     #expect(throws: SphereSceneError.viewDirection(.zero)) {
       try SphereScene.rawFeatures(try Fixture().input(), options: fastOptions(view: .direction(.zero)))
     }
@@ -200,22 +213,32 @@ func batches(_ scene: SceneDescription, _ role: SceneRole) -> [ScenePointBatch] 
 @Suite struct SphereLogitsTests {
   /// The allocation-free scan logits must give the bits `MarginRule`'s array functions give.
   @Test func gapsAndLeadsEqualTheRulesOwnLogitsBitForBit() {
-    let weights = [Vector3(1.5, 0.2, -0.3), Vector3(-0.4, 2, 0.1), Vector3(0.3, -0.5, 1.2), Vector3(-1, -1, -1), Vector3(0.01, 0.7, -2)]
+    let weights = [
+      Vector3(1.5, 0.2, -0.3), Vector3(-0.4, 2, 0.1), Vector3(0.3, -0.5, 1.2), Vector3(-1, -1, -1),
+      Vector3(0.01, 0.7, -2),
+    ]
     let rows = weights.map(\.array)
     var state: UInt64 = 7
     func uniform() -> Double {
       state = state &* 6364136223846793005 &+ 1442695040888963407
       return Double(state >> 11) / Double(1 << 53) * 2 - 1
     }
-    for r in [rule(.softmax), rule(.aSoftmax, m: 4), rule(.arcFace, m: 0.5), rule(.cosFace, m: 0.35), rule(.normFace), rule(.lSoftmax, m: 2)] {
+    for r in [
+      rule(.softmax), rule(.aSoftmax, m: 4), rule(.arcFace, m: 0.5), rule(.cosFace, m: 0.35), rule(.normFace),
+      rule(.lSoftmax, m: 2),
+    ] {
       let logits = SphereLogits(weights: weights, rule: r)
       for _ in 0..<200 {
         guard let p = Vector3(uniform(), uniform(), uniform()).direction else { continue }
         for y in weights.indices {
           let free = r.labelFreeLogits(feature: p.array, weights: rows)
           let margin = r.marginLogits(feature: p.array, weights: rows, target: y)
-          #expect(logits.gap(p, target: y, margin: false) == free[y] - free.indices.filter { $0 != y }.map { free[$0] }.max()!)
-          #expect(logits.gap(p, target: y, margin: true) == margin[y] - margin.indices.filter { $0 != y }.map { margin[$0] }.max()!)
+          #expect(
+            logits.gap(p, target: y, margin: false) == free[y] - free.indices.filter { $0 != y }.map { free[$0] }.max()!
+          )
+          #expect(
+            logits.gap(p, target: y, margin: true) == margin[y] - margin.indices.filter { $0 != y }.map { margin[$0] }
+              .max()!)
         }
         let free = r.labelFreeLogits(feature: p.array, weights: rows)
         #expect(logits.lead(p, 1, 3) == min(free[1], free[3]) - [0, 2, 4].map { free[$0] }.max()!)

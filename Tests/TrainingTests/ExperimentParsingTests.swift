@@ -13,7 +13,8 @@ import Testing
     """
 
   @Test func layersSettingsBuiltInExperimentProfileRunCommandLine() throws {
-    let experiment = try parse("""
+    let experiment = try parse(
+      """
       { "name": "e", "dataset": { "name": "mnist" },
         "settings": { "epochs": 5, "learningRate": 0.2 },
         "profiles": { "paper": { "network": "lenetpp", "epochs": 30 } },
@@ -31,38 +32,84 @@ import Testing
   }
 
   @Test(arguments: [
-    (#"{ "name": "e", "dataset": { "name": "mnist" }, "runs": [ { "name": "a", "loss": "l-sofmax" } ] }"#,
-     "runs[0].loss", "unknown value 'l-sofmax'"),
-    (#"{ "name": "e", "dataset": { "name": "mnist" }, "runs": [ { "name": "a" } ] }"#, "runs[0].loss", "missing required field"),
-    (#"{ "dataset": { "name": "mnist" }, "runs": [ { "name": "a", "loss": "softmax" } ] }"#, "name", "missing required field"),
-    (#"{ "name": "e", "dataset": { "name": "mnist" }, "settings": { "epochs": 0 }, "runs": [ { "name": "a", "loss": "softmax" } ] }"#,
-     "settings.epochs", "expected a whole number >= 1, found 0"),
-    (#"{ "name": "e", "dataset": { "name": "mnist" }, "settings": { "learningrate": 1 }, "runs": [ { "name": "a", "loss": "softmax" } ] }"#,
-     "settings.learningrate", "unknown field"),
-    (#"{ "name": "e", "dataset": { "name": "mnist" }, "runs": [ { "name": "a", "loss": "softmax", "parameters": { "m": "two" } } ] }"#,
-     "runs[0].parameters.m", "expected a number"),
-    (#"{ "name": "e", "dataset": { "name": "mnist" }, "settings": { "network": "resnet" }, "runs": [ { "name": "a", "loss": "softmax" } ] }"#,
-     "settings.network", "expected one of"),
-    (#"{ "name": "e", "dataset": { "name": "mnist", "classes": [3] }, "runs": [ { "name": "a", "loss": "softmax" } ] }"#,
-     "dataset.classes", "at least 2 classes"),
-    (#"{ "name": "e", "dataset": { "name": "mnist" }, "runs": [ { "name": "a", "loss": "softmax" }, { "name": "a", "loss": "arcface" } ] }"#,
-     "runs[1].name", "used twice"),
+    (
+      #"{ "name": "e", "dataset": { "name": "mnist" }, "runs": [ { "name": "a", "loss": "l-sofmax" } ] }"#,
+      "runs[0].loss", "unknown value 'l-sofmax'"
+    ),
+    (
+      #"{ "name": "e", "dataset": { "name": "mnist" }, "runs": [ { "name": "a" } ] }"#, "runs[0].loss",
+      "missing required field"
+    ),
+    (
+      #"{ "dataset": { "name": "mnist" }, "runs": [ { "name": "a", "loss": "softmax" } ] }"#, "name",
+      "missing required field"
+    ),
+    (
+      #"{ "name": "e", "dataset": { "name": "mnist" }, "settings": { "epochs": 0 }, "runs": [ { "name": "a", "loss": "softmax" } ] }"#,
+      "settings.epochs", "expected a whole number >= 1, found 0"
+    ),
+    (
+      #"{ "name": "e", "dataset": { "name": "mnist" }, "settings": { "learningrate": 1 }, "runs": [ { "name": "a", "loss": "softmax" } ] }"#,
+      "settings.learningrate", "unknown field"
+    ),
+    (
+      #"{ "name": "e", "dataset": { "name": "mnist" }, "runs": [ { "name": "a", "loss": "softmax", "parameters": { "m": "two" } } ] }"#,
+      "runs[0].parameters.m", "expected a number"
+    ),
+    (
+      #"{ "name": "e", "dataset": { "name": "mnist" }, "settings": { "network": "resnet" }, "runs": [ { "name": "a", "loss": "softmax" } ] }"#,
+      "settings.network", "expected one of"
+    ),
+    (
+      #"{ "name": "e", "dataset": { "name": "mnist", "classes": [3] }, "runs": [ { "name": "a", "loss": "softmax" } ] }"#,
+      "dataset.classes", "at least 2 classes"
+    ),
+    (
+      #"{ "name": "e", "dataset": { "name": "mnist" }, "runs": [ { "name": "a", "loss": "softmax" }, { "name": "a", "loss": "arcface" } ] }"#,
+      "runs[1].name", "used twice"
+    ),
     // Foundation's decoder keeps one of two equal keys and accepts trailing commas; the file may not.
-    (#"{ "name": "e", "dataset": { "name": "mnist" }, "runs": [ { "name": "a", "loss": "softmax", "parameters": { "m": 1, "m": 2 } } ] }"#,
-     "runs[0].parameters.m", "appears twice"),
-    (#"{ "name": "e", "name": "f", "dataset": { "name": "mnist" }, "runs": [ { "name": "a", "loss": "softmax" } ] }"#,
-     "name", "appears twice"),
-    (#"{ "name": "e", "dataset": { "name": "mnist" }, "runs": [ { "name": "a", "loss": "softmax" }, ] }"#, "runs", "trailing comma"),
-    (#"{ "name": "e", "dataset": { "name": "mnist", }, "runs": [ { "name": "a", "loss": "softmax" } ] }"#, "dataset", "trailing comma"),
+    (
+      #"{ "name": "e", "dataset": { "name": "mnist" }, "runs": [ { "name": "a", "loss": "softmax", "parameters": { "m": 1, "m": 2 } } ] }"#,
+      "runs[0].parameters.m", "appears twice"
+    ),
+    (
+      #"{ "name": "e", "name": "f", "dataset": { "name": "mnist" }, "runs": [ { "name": "a", "loss": "softmax" } ] }"#,
+      "name", "appears twice"
+    ),
+    (
+      #"{ "name": "e", "dataset": { "name": "mnist" }, "runs": [ { "name": "a", "loss": "softmax" }, ] }"#, "runs",
+      "trailing comma"
+    ),
+    (
+      #"{ "name": "e", "dataset": { "name": "mnist", }, "runs": [ { "name": "a", "loss": "softmax" } ] }"#, "dataset",
+      "trailing comma"
+    ),
     // Names become directories: nothing that climbs out, hides or is empty.
-    (#"{ "name": "e", "dataset": { "name": "mnist" }, "runs": [ { "name": "../../victim", "loss": "softmax" } ] }"#,
-     "runs[0].name", "must start with a letter or digit"),
-    (#"{ "name": "e", "dataset": { "name": "mnist" }, "runs": [ { "name": "", "loss": "softmax" } ] }"#, "runs[0].name", "must not be empty"),
-    (#"{ "name": "", "dataset": { "name": "mnist" }, "runs": [ { "name": "a", "loss": "softmax" } ] }"#, "name", "must not be empty"),
-    (#"{ "name": "e", "dataset": { "name": "mnist" }, "runs": [ { "name": "a/b", "loss": "softmax" } ] }"#, "runs[0].name", "'/' is not allowed"),
-    (#"{ "name": "e..f", "dataset": { "name": "mnist" }, "runs": [ { "name": "a", "loss": "softmax" } ] }"#, "name", "'..'"),
-    (#"{ "name": "e", "dataset": { "name": "mnist" }, "settings": { "schedule": "multistep", "milestoneEpochs": [3, 2] }, "runs": [ { "name": "a", "loss": "softmax" } ] }"#,
-     "settings.milestoneEpochs[1]", "strictly increasing"),
+    (
+      #"{ "name": "e", "dataset": { "name": "mnist" }, "runs": [ { "name": "../../victim", "loss": "softmax" } ] }"#,
+      "runs[0].name", "must start with a letter or digit"
+    ),
+    (
+      #"{ "name": "e", "dataset": { "name": "mnist" }, "runs": [ { "name": "", "loss": "softmax" } ] }"#,
+      "runs[0].name", "must not be empty"
+    ),
+    (
+      #"{ "name": "", "dataset": { "name": "mnist" }, "runs": [ { "name": "a", "loss": "softmax" } ] }"#, "name",
+      "must not be empty"
+    ),
+    (
+      #"{ "name": "e", "dataset": { "name": "mnist" }, "runs": [ { "name": "a/b", "loss": "softmax" } ] }"#,
+      "runs[0].name", "'/' is not allowed"
+    ),
+    (
+      #"{ "name": "e..f", "dataset": { "name": "mnist" }, "runs": [ { "name": "a", "loss": "softmax" } ] }"#, "name",
+      "'..'"
+    ),
+    (
+      #"{ "name": "e", "dataset": { "name": "mnist" }, "settings": { "schedule": "multistep", "milestoneEpochs": [3, 2] }, "runs": [ { "name": "a", "loss": "softmax" } ] }"#,
+      "settings.milestoneEpochs[1]", "strictly increasing"
+    ),
   ])
   func errorsNameTheField(text: String, field: String, message: String) {
     do {
@@ -78,7 +125,8 @@ import Testing
   }
 
   @Test func impossibleMarginsAreRejectedWhenPlannedWithTheClassesNamed() throws {
-    let experiment = try parse("""
+    let experiment = try parse(
+      """
       { "name": "e", "dataset": { "name": "mnist", "classes": [0, 1, 2, 3, 4, 5, 6, 7, 8, 9] },
         "runs": [ { "name": "a", "loss": "cosface", "parameters": { "m": 0.35 } },
                   { "name": "b", "loss": "l-softmax", "parameters": { "m": 5 } } ] }
@@ -96,10 +144,14 @@ import Testing
 
   @Test(arguments: [
     (#""settings": { "epochs": 2, "warmupEpochs": 3 }"#, "runs[0].settings.warmupEpochs", "longer than the 2 epochs"),
-    (#""settings": { "epochs": 2, "checkpointEpochs": [3] }"#, "runs[0].settings.checkpointEpochs", "beyond the 2 epochs"),
+    (
+      #""settings": { "epochs": 2, "checkpointEpochs": [3] }"#, "runs[0].settings.checkpointEpochs",
+      "beyond the 2 epochs"
+    ),
   ])
   func inconsistentSettingsAreRejectedWhenPlanned(settings: String, field: String, message: String) throws {
-    let experiment = try parse(#"{ "name": "e", "dataset": { "name": "mnist" }, \#(settings), "runs": [ { "name": "a", "loss": "softmax" } ] }"#)
+    let experiment = try parse(
+      #"{ "name": "e", "dataset": { "name": "mnist" }, \#(settings), "runs": [ { "name": "a", "loss": "softmax" } ] }"#)
     do {
       _ = try experiment.plans(profile: "default")
       Issue.record("accepted: \(settings)")
@@ -109,7 +161,8 @@ import Testing
   }
 
   @Test func trainCapsOutsideTheClassesAreRejected() throws {
-    let experiment = try parse("""
+    let experiment = try parse(
+      """
       { "name": "e", "dataset": { "name": "mnist", "classes": [3, 8], "trainCaps": { "5": 10 } },
         "runs": [ { "name": "a", "loss": "softmax" } ] }
       """)
@@ -126,7 +179,8 @@ import Testing
     let plan = try #require(try parse(minimal).plans(profile: "default").first)
     let builtIn = RunSettings.builtIn
     #expect(plan.nesterov == builtIn.nesterov && plan.batchSize == builtIn.batchSize && plan.epochs == builtIn.epochs)
-    #expect(plan.weightDecay == builtIn.weightDecay && plan.schedule == builtIn.schedule && plan.network == builtIn.network)
+    #expect(
+      plan.weightDecay == builtIn.weightDecay && plan.schedule == builtIn.schedule && plan.network == builtIn.network)
     #expect(RunSettings.fieldNames == Set(RunSettings.CodingKeys.allCases.map(\.rawValue)))
     // Every key the settings encode is a field the reader accepts, and the other way round.
     let encoded = try JSONSerialization.jsonObject(with: JSONEncoder().encode(builtIn)) as? [String: Any]
@@ -140,7 +194,8 @@ import Testing
   }
 
   @Test func lambdaPresetsAndObjects() throws {
-    let experiment = try parse("""
+    let experiment = try parse(
+      """
       { "name": "e", "dataset": { "name": "mnist" },
         "runs": [ { "name": "a", "loss": "a-softmax", "parameters": { "lambda": "disabled" } },
                   { "name": "b", "loss": "l-softmax", "parameters": { "lambda": { "base": 100, "gamma": 0.01, "power": 2 } } } ] }

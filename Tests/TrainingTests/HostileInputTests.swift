@@ -9,8 +9,10 @@ import Testing
 /// directory, deleting what it did not create, two trainers on one run, checks that came only after
 /// an epoch, and resumes that never completed. Each test fails on the old behaviour.
 @Suite(.serialized) struct HostileInputTests {
-  private func experiment(_ data: String, dataset: String? = nil, run: String = "r", loss: String = "softmax",
-                          parameters: String = "{}", batchSize: Int = 40, settings: String = "") throws -> RunPlan {
+  private func experiment(
+    _ data: String, dataset: String? = nil, run: String = "r", loss: String = "softmax",
+    parameters: String = "{}", batchSize: Int = 40, settings: String = ""
+  ) throws -> RunPlan {
     let text = """
       { "name": "tiny", "dataset": \(dataset ?? #"{ "name": "\#(data)" }"#),
         "settings": { "network": "mlp", "epochs": 2, "batchSize": \(batchSize), "learningRate": 0.05, "schedule": "constant",
@@ -20,11 +22,14 @@ import Testing
     return try #require(try Experiment(data: Data(text.utf8), file: "tiny.json").plans(profile: "default").first)
   }
 
-  private func train(_ plan: RunPlan, runs: String, until: Int? = nil, workers: Int = 2, fresh: Bool = false,
-                     lines: LineCollector? = nil) throws -> RunOutcome {
+  private func train(
+    _ plan: RunPlan, runs: String, until: Int? = nil, workers: Int = 2, fresh: Bool = false,
+    lines: LineCollector? = nil
+  ) throws -> RunOutcome {
     let trainer = Trainer(
-      options: TrainerOptions(runsRoot: runs, dataRoot: "unused", workers: workers, blasThreads: 1, untilEpoch: until,
-                              codeVersion: "test", startsAfresh: fresh),
+      options: TrainerOptions(
+        runsRoot: runs, dataRoot: "unused", workers: workers, blasThreads: 1, untilEpoch: until,
+        codeVersion: "test", startsAfresh: fresh),
       progress: ProgressReporter(isTerminal: false, plainLineInterval: 1e9, output: { lines?.append($0) }))
     return try withKernelThreads(1) { try trainer.train(plan) }
   }
@@ -52,7 +57,9 @@ import Testing
       let foreign = root + "/runs/tiny/r"
       try FileManager.default.createDirectory(atPath: foreign, withIntermediateDirectories: true)
       try "mine".write(toFile: foreign + "/notes.txt", atomically: true, encoding: .utf8)
-      expectError(["was not created by margins train", "notes.txt"]) { _ = try train(plan, runs: root + "/runs", fresh: true) }
+      expectError(["was not created by margins train", "notes.txt"]) {
+        _ = try train(plan, runs: root + "/runs", fresh: true)
+      }
       #expect(FileManager.default.fileExists(atPath: foreign + "/notes.txt"))
       // A directory margins made carries its marker, and --fresh starts it over.
       try FileManager.default.removeItem(atPath: foreign)
@@ -69,7 +76,9 @@ import Testing
       try FileManager.default.createDirectory(atPath: outside, withIntermediateDirectories: true)
       try FileManager.default.createDirectory(atPath: root + "/runs/tiny", withIntermediateDirectories: true)
       try FileManager.default.createSymbolicLink(atPath: root + "/runs/tiny/r", withDestinationPath: outside)
-      expectError(["outside the runs directory"]) { _ = try train(try experiment(data), runs: root + "/runs", fresh: true) }
+      expectError(["outside the runs directory"]) {
+        _ = try train(try experiment(data), runs: root + "/runs", fresh: true)
+      }
       #expect(try FileManager.default.contentsOfDirectory(atPath: outside).isEmpty)
     }
   }
@@ -91,10 +100,12 @@ import Testing
   @Test func theClassCountComesFromTheData() throws {
     try withTinyData { root, data in
       // CosFace m = 0.35 is beyond the 10-class bound (0.191) but inside the 4-class one (1.0).
-      let outcome = try train(try experiment(data, loss: "cosface", parameters: #"{ "m": 0.35 }"#), runs: root + "/runs")
+      let outcome = try train(
+        try experiment(data, loss: "cosface", parameters: #"{ "m": 0.35 }"#), runs: root + "/runs")
       #expect(outcome.latest.classNames.count == 4)
       expectError(["tiny.json: runs[0].parameters", "m"]) {
-        _ = try train(try experiment(data, run: "s", loss: "cosface", parameters: #"{ "m": 1.5 }"#), runs: root + "/runs")
+        _ = try train(
+          try experiment(data, run: "s", loss: "cosface", parameters: #"{ "m": 1.5 }"#), runs: root + "/runs")
       }
     }
   }
@@ -105,7 +116,8 @@ import Testing
         _ = try train(try experiment(data, batchSize: 500), runs: root + "/runs")
       }
       expectError(["tiny.json: dataset.trainCaps.7", "4 classes"]) {
-        _ = try train(try experiment(data, dataset: #"{ "name": "\#(data)", "trainCaps": { "7": 10 } }"#), runs: root + "/runs")
+        _ = try train(
+          try experiment(data, dataset: #"{ "name": "\#(data)", "trainCaps": { "7": 10 } }"#), runs: root + "/runs")
       }
       #expect(!FileManager.default.fileExists(atPath: root + "/runs"))
     }
@@ -142,7 +154,9 @@ import Testing
     try withTinyData { root, data in
       let plan = try experiment(data)
       _ = try train(plan, runs: root + "/runs", until: 1, workers: 2)
-      expectError(["--workers 2", "now --workers 1", "summation order"]) { _ = try train(plan, runs: root + "/runs", workers: 1) }
+      expectError(["--workers 2", "now --workers 1", "summation order"]) {
+        _ = try train(plan, runs: root + "/runs", workers: 1)
+      }
     }
   }
 
@@ -160,10 +174,12 @@ import Testing
       let outcome = try train(plan, runs: root + "/b")
       #expect(outcome.epochsTrained == 1)
       #expect(b.savedEpochs() == [1, 2] && b.stateEpochs() == [1, 2])
-      let same = try Data(contentsOf: URL(fileURLWithPath: a.featuresPath(epoch: 2)))
+      let same =
+        try Data(contentsOf: URL(fileURLWithPath: a.featuresPath(epoch: 2)))
         == Data(contentsOf: URL(fileURLWithPath: b.featuresPath(epoch: 2)))
       #expect(same)
-      #expect(try String(contentsOfFile: a.logPath, encoding: .utf8) == String(contentsOfFile: b.logPath, encoding: .utf8))
+      #expect(
+        try String(contentsOfFile: a.logPath, encoding: .utf8) == String(contentsOfFile: b.logPath, encoding: .utf8))
     }
   }
 

@@ -10,13 +10,15 @@ import Testing
 @Suite(.serialized) struct SnapshotTests {
   private func plan(_ data: String, extra: String) throws -> RunPlan {
     let experiment = try Experiment(
-      data: TinyDataset.experiment(data: data, loss: "arcface", parameters: #"{ "m": 0.3, "s": 8 }"#, extra: extra), file: "tiny.json")
+      data: TinyDataset.experiment(data: data, loss: "arcface", parameters: #"{ "m": 0.3, "s": 8 }"#, extra: extra),
+      file: "tiny.json")
     return try #require(try experiment.plans(profile: "default").first)
   }
 
   private func train(_ plan: RunPlan, runs: String, until: Int? = nil) throws {
     let trainer = Trainer(
-      options: TrainerOptions(runsRoot: runs, dataRoot: "unused", workers: 2, blasThreads: 1, untilEpoch: until, codeVersion: "test"),
+      options: TrainerOptions(
+        runsRoot: runs, dataRoot: "unused", workers: 2, blasThreads: 1, untilEpoch: until, codeVersion: "test"),
       progress: ProgressReporter(isTerminal: false, plainLineInterval: 1e9, output: { _ in }))
     _ = try withKernelThreads(1) { try trainer.train(plan) }
   }
@@ -36,7 +38,9 @@ import Testing
     #expect(snap.snapshotIterations() == [3, 6, 9, 12])
     #expect(plain.snapshotIterations().isEmpty)
     for epoch in 1...3 {
-      #expect(try bytes(plain.featuresPath(epoch: epoch)) == bytes(snap.featuresPath(epoch: epoch)), "epoch \(epoch) features differ")
+      #expect(
+        try bytes(plain.featuresPath(epoch: epoch)) == bytes(snap.featuresPath(epoch: epoch)),
+        "epoch \(epoch) features differ")
       let a = try plain.readState(epoch: epoch), b = try snap.readState(epoch: epoch)
       for key in a.keys where key.hasPrefix("network.") || key.hasPrefix("head.") || key.hasPrefix("optimizer.") {
         #expect(a[key] == b[key], "epoch \(epoch): \(key) differs")
@@ -45,7 +49,8 @@ import Testing
     let arrays = try NumpyArchive.read(contentsOf: snap.snapshotPath(iteration: 6))
     #expect(snap.snapshotPath(iteration: 6).hasSuffix("/snapshots/iter-0000006.npz"))
     #expect(arrays["test_features"]?.shape == [80, 2] && arrays["test_features"]?.floats != nil)
-    let data = try PreparedData.load(try plan(root + "/data", extra: "").dataset, dataRoot: "unused", seed: 11, cache: DatasetCache())
+    let data = try PreparedData.load(
+      try plan(root + "/data", extra: "").dataset, dataRoot: "unused", seed: 11, cache: DatasetCache())
     #expect(arrays["test_labels"] == NumpyArray(shape: [80], values: .uint8(data.test.labels)))
     #expect(arrays["class_weights"]?.shape == [4, 2] && arrays["train_features"] == nil)
     #expect(arrays["epoch"] == NumpyArray(shape: [], values: .int64([2])))
@@ -55,7 +60,9 @@ import Testing
     #expect(parameters.contains("\"m\":0.3"))
     let log = try String(contentsOfFile: snap.logPath, encoding: .utf8).split(separator: "\n").dropFirst()
     let losses = log.map { Double($0.split(separator: ",")[2])! }
-    guard case .float64(let trainLoss)? = arrays["train_loss"]?.values else { Issue.record("train_loss is no float64"); return }
+    guard case .float64(let trainLoss)? = arrays["train_loss"]?.values else {
+      Issue.record("train_loss is no float64"); return
+    }
     // The mean of iterations 4, 5 and 6 (the log prints fewer digits than a double holds).
     #expect(abs(trainLoss[0] - losses[3..<6].reduce(0, +) / 3) < 1e-4)
     #expect(FileManager.default.fileExists(atPath: snap.snapshotPath(iteration: 6).dropLast(4) + ".json") == false)
@@ -76,7 +83,9 @@ import Testing
     try train(runPlan, runs: root + "/b")
     #expect(b.snapshotIterations() == [3, 6, 9, 12])
     for iteration in [3, 6, 9, 12] {
-      #expect(try bytes(a.snapshotPath(iteration: iteration)) == bytes(b.snapshotPath(iteration: iteration)), "iteration \(iteration)")
+      #expect(
+        try bytes(a.snapshotPath(iteration: iteration)) == bytes(b.snapshotPath(iteration: iteration)),
+        "iteration \(iteration)")
     }
     let arrays = try NumpyArchive.read(contentsOf: b.snapshotPath(iteration: 12))
     #expect(arrays["train_features"]?.shape == [160, 2] && arrays["test_features"]?.shape == [80, 2])
@@ -123,13 +132,17 @@ import Testing
     try TinyDataset.write(to: root + "/data")
     func plan(_ rate: String) throws -> RunPlan {
       // Features at the last epoch only, so epoch 1's state is one to resume from without features.
-      let json = String(decoding: TinyDataset.experiment(data: root + "/data", extra: #", "checkpointEpochs": [3]"#), as: UTF8.self)
-        .replacingOccurrences(of: "\"learningRate\": 0.05", with: "\"learningRate\": \(rate)")
+      let json = String(
+        decoding: TinyDataset.experiment(data: root + "/data", extra: #", "checkpointEpochs": [3]"#), as: UTF8.self
+      )
+      .replacingOccurrences(of: "\"learningRate\": 0.05", with: "\"learningRate\": \(rate)")
       return try #require(try Experiment(data: Data(json.utf8), file: "tiny.json").plans(profile: "default").first)
     }
     func trainer(until: Int? = nil) -> Trainer {
       Trainer(
-        options: TrainerOptions(runsRoot: root + "/runs", dataRoot: "unused", workers: 2, blasThreads: 1, untilEpoch: until, codeVersion: "test"),
+        options: TrainerOptions(
+          runsRoot: root + "/runs", dataRoot: "unused", workers: 2, blasThreads: 1, untilEpoch: until,
+          codeVersion: "test"),
         progress: ProgressReporter(isTerminal: false, plainLineInterval: 1e9, output: { _ in }))
     }
     _ = try withKernelThreads(1) { try trainer(until: 1).train(try plan("0.05")) }
@@ -143,7 +156,9 @@ import Testing
       _ = try withKernelThreads(1) { try trainer().train(try plan("0.07")) }
       Issue.record("a state of other settings was resumed")
     } catch let error as TrainingError {
-      #expect("\(error)".contains("learningRate was 0.05, now 0.07") && "\(error)".contains(run.statePath(epoch: 1)), "\(error)")
+      #expect(
+        "\(error)".contains("learningRate was 0.05, now 0.07") && "\(error)".contains(run.statePath(epoch: 1)),
+        "\(error)")
     }
   }
 }

@@ -5,7 +5,9 @@ import Foundation
 /// one quadrant plus seeded noise, so a network learns it in a few dozen steps.
 enum TinyDataset {
   /// - Parameter testSize: the test images' rows and columns (28 x 28 unless a test wants them wrong).
-  static func write(to directory: String, train: Int = 160, test: Int = 80, seed: UInt64 = 5, testSize: (Int, Int) = (28, 28)) throws {
+  static func write(
+    to directory: String, train: Int = 160, test: Int = 80, seed: UInt64 = 5, testSize: (Int, Int) = (28, 28)
+  ) throws {
     try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
     var state = seed
     func noise() -> UInt8 {
@@ -45,7 +47,8 @@ enum TinyDataset {
     data: String, loss: String = "softmax", parameters: String = "{}", extra: String = "", batchSize: Int = 40,
     network: String = "mlp"
   ) -> Data {
-    Data("""
+    Data(
+      """
       { "name": "tiny", "dataset": { "name": "\(data)", "classes": [0, 1, 2, 3] },
         "settings": { "network": "\(network)", "epochs": 3, "batchSize": \(batchSize), "learningRate": 0.05,
                       "schedule": "constant", "seed": 11 \(extra) },

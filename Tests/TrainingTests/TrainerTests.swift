@@ -30,7 +30,8 @@ import Testing
   private func trainer(_ runs: String, until: Int? = nil) -> LockedTrainer {
     LockedTrainer(
       trainer: Trainer(
-        options: TrainerOptions(runsRoot: runs, dataRoot: "unused", workers: 2, blasThreads: 1, untilEpoch: until, codeVersion: "test"),
+        options: TrainerOptions(
+          runsRoot: runs, dataRoot: "unused", workers: 2, blasThreads: 1, untilEpoch: until, codeVersion: "test"),
         progress: ProgressReporter(isTerminal: false, plainLineInterval: 1e9, output: { _ in })))
   }
 
@@ -60,7 +61,8 @@ import Testing
     defer { try? FileManager.default.removeItem(atPath: root) }
     try TinyDataset.write(to: root + "/data")
     // The L-Softmax head with λ annealing makes the iteration count matter too.
-    let runPlan = try plan(root + "/data", loss: "l-softmax", parameters: #"{ "m": 2, "lambda": { "base": 10, "gamma": 0.1, "power": 1 } }"#)
+    let runPlan = try plan(
+      root + "/data", loss: "l-softmax", parameters: #"{ "m": 2, "lambda": { "base": 10, "gamma": 0.1, "power": 1 } }"#)
     _ = try trainer(root + "/a").train(runPlan)
     _ = try trainer(root + "/b", until: 1).train(runPlan)
     // Simulate a kill in the middle of epoch 2: a stray partial log row must be discarded.
@@ -69,7 +71,8 @@ import Testing
     _ = try trainer(root + "/b").train(runPlan)
     let a = RunDirectory(root: root + "/a", experiment: "tiny", run: "r")
     for epoch in 1...3 {
-      let same = try Data(contentsOf: URL(fileURLWithPath: a.featuresPath(epoch: epoch)))
+      let same =
+        try Data(contentsOf: URL(fileURLWithPath: a.featuresPath(epoch: epoch)))
         == Data(contentsOf: URL(fileURLWithPath: b.featuresPath(epoch: epoch)))
       #expect(same, "epoch \(epoch): features differ")
       // Everything but the wall-clock time must match bit for bit.
@@ -82,7 +85,8 @@ import Testing
       #expect(stateA.keys.sorted() == stateB.keys.sorted())
       #expect(stateA.keys.contains { $0.hasPrefix("optimizer.") })
     }
-    #expect(try String(contentsOfFile: a.logPath, encoding: .utf8) == String(contentsOfFile: b.logPath, encoding: .utf8))
+    #expect(
+      try String(contentsOfFile: a.logPath, encoding: .utf8) == String(contentsOfFile: b.logPath, encoding: .utf8))
   }
 
   @Test func changedSettingsRefuseToResume() throws {
@@ -130,13 +134,16 @@ import Testing
     defer { try? FileManager.default.removeItem(atPath: root) }
     try TinyDataset.write(to: root + "/data")
     // Ramps sized to the run: 3 epochs of 8 batches.
-    let parameters = loss == .weightedSoftmax ? #"{ "classWeights": "balanced" }"#
+    let parameters =
+      loss == .weightedSoftmax
+      ? #"{ "classWeights": "balanced" }"#
       : loss.supportsMarginRamp ? #"{ "marginRampIterations": 12 }"# : "{}"
     let outcome = try trainer(root + "/runs").train(
       try plan(root + "/data", loss: loss.rawValue, parameters: parameters, batchSize: 20, network: "compact"))
     #expect(outcome.latest.loss == loss)
     #expect(outcome.latest.accuracy.test > 0.8, "\(loss): test accuracy \(outcome.latest.accuracy.test)")
-    let log = try String(contentsOfFile: root + "/runs/tiny/r/log.csv", encoding: .utf8).split(separator: "\n").dropFirst()
+    let log = try String(contentsOfFile: root + "/runs/tiny/r/log.csv", encoding: .utf8).split(separator: "\n")
+      .dropFirst()
     let losses = log.compactMap { Double($0.split(separator: ",")[2]) }
     #expect(losses.allSatisfy { $0.isFinite })
     let start = losses.prefix(3).reduce(0, +) / 3

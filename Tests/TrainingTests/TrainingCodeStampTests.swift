@@ -48,7 +48,9 @@ import Training
     defer { try? FileManager.default.removeItem(at: scratch) }
     let first = scratch.appendingPathComponent("A/One.swift")
     let moved = scratch.appendingPathComponent("B/Sub/Renamed.swift")
-    for url in [first, moved] { try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true) }
+    for url in [first, moved] {
+      try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
+    }
     try Self.sample.write(to: first, atomically: true, encoding: .utf8)
     try reformatted.write(to: moved, atomically: true, encoding: .utf8)
     #expect(try SourceFingerprint.fingerprint(of: [first]) == SourceFingerprint.fingerprint(of: [moved]))
@@ -76,13 +78,21 @@ import Training
   }
 
   @Test func ledgerRefusesWhatIsNotALedger() throws {
-    let good = #"{"entries": [{"stamp": "0123456789abcdef", "evidence": "check-reproduction identical", "except": ["mlp"]}]}"#
+    let good =
+      #"{"entries": [{"stamp": "0123456789abcdef", "evidence": "check-reproduction identical", "except": ["mlp"]}]}"#
     let ledger = try ReproductionLedger(data: Data(good.utf8), path: "ledger.json")
-    #expect(ledger.swiftSource(currentStamp: "fedcba9876543210").contains(#""0123456789abcdef": Reproduction(evidence: "check-reproduction identical", except: ["mlp"])"#))
-    let twice = #"{"entries": [{"stamp": "0123456789abcdef", "evidence": "a", "except": []}, {"stamp": "0123456789abcdef", "evidence": "b", "except": []}]}"#
-    #expect(throws: ReproductionLedger.Malformed.self) { try ReproductionLedger(data: Data(twice.utf8), path: "l.json") }
+    #expect(
+      ledger.swiftSource(currentStamp: "fedcba9876543210").contains(
+        #""0123456789abcdef": Reproduction(evidence: "check-reproduction identical", except: ["mlp"])"#))
+    let twice =
+      #"{"entries": [{"stamp": "0123456789abcdef", "evidence": "a", "except": []}, {"stamp": "0123456789abcdef", "evidence": "b", "except": []}]}"#
+    #expect(throws: ReproductionLedger.Malformed.self) {
+      try ReproductionLedger(data: Data(twice.utf8), path: "l.json")
+    }
     let noEvidence = #"{"entries": [{"stamp": "0123456789abcdef", "evidence": "", "except": []}]}"#
-    #expect(throws: ReproductionLedger.Malformed.self) { try ReproductionLedger(data: Data(noEvidence.utf8), path: "l.json") }
+    #expect(throws: ReproductionLedger.Malformed.self) {
+      try ReproductionLedger(data: Data(noEvidence.utf8), path: "l.json")
+    }
     #expect(throws: ReproductionLedger.Malformed.self) { try ReproductionLedger(data: Data("[]".utf8), path: "l.json") }
   }
 
@@ -121,7 +131,8 @@ import Training
         #expect(verdict == nil, "\(stamp) is listed but refused")
       }
       for network in Architecture.allCases {
-        #expect(TrainingCode.reproduces(stamp, network: network.rawValue) == !reproduction.except.contains(network.rawValue))
+        #expect(
+          TrainingCode.reproduces(stamp, network: network.rawValue) == !reproduction.except.contains(network.rawValue))
       }
     }
     let unlisted = "0123456789abcdef"

@@ -42,7 +42,10 @@ extension Benchmark {
           // before the input gradient needs every feature; or all of them over its rows, in one
           // pass with the input gradient; as `Linear.backward` splits it.
           guard Linear.splitsWeightGradientByOutput(outFeatures: linear.outFeatures, workers: workers) else {
-            return [[GemmShape(.transpose, .noTranspose, m: linear.outFeatures, n: linear.inFeatures, k: rows)] + inputGradient]
+            return [
+              [GemmShape(.transpose, .noTranspose, m: linear.outFeatures, n: linear.inFeatures, k: rows)]
+                + inputGradient
+            ]
           }
           let outputs = Threading.range(worker, of: workers, splitting: linear.outFeatures).count
           return [[GemmShape(.transpose, .noTranspose, m: outputs, n: linear.inFeatures, k: batchSize)]]

@@ -152,7 +152,8 @@ final class ChunkPipeline {
         buffers.append(nil)  // in place
       case .pooling(let pool):
         let plan = PoolingPlan(
-          key: PoolingPlan.Key(worker: key.worker, batch: key.batch, channels: shape[1], height: shape[2], width: shape[3]),
+          key: PoolingPlan.Key(
+            worker: key.worker, batch: key.batch, channels: shape[1], height: shape[2], width: shape[3]),
           kernel: pool.kernel, stride: pool.stride, arrivingSource: layout)
         layout = plan.outputLayout
         let g = ConvolutionGeometry(
@@ -252,7 +253,8 @@ final class ChunkPipeline {
           if !shared { for lane in 0..<8 where b * 8 + lane < channels { lanes[lane] = slopes[b * 8 + lane] } }
           for _ in 0..<plane {
             let v = UnsafeRawPointer(p).loadUnaligned(as: SIMD8<Float>.self)
-            UnsafeMutableRawPointer(p).storeBytes(of: v.replacing(with: v * lanes, where: v .<= 0), as: SIMD8<Float>.self)
+            UnsafeMutableRawPointer(p).storeBytes(
+              of: v.replacing(with: v * lanes, where: v .<= 0), as: SIMD8<Float>.self)
             p += 8
           }
         }

@@ -179,7 +179,8 @@ final class Primitive {
     defer { dnnl_primitive_attr_destroy(attributes) }
     Kernels.prepareThreads()
     Kernels.check(
-      dnnl_reorder_primitive_desc_create(&descriptor, &source, Kernels.engine, &destination, Kernels.engine, attributes),
+      dnnl_reorder_primitive_desc_create(
+        &descriptor, &source, Kernels.engine, &destination, Kernels.engine, attributes),
       "set up a reorder")
     self.init(descriptor: descriptor!, what: "a reorder")
   }

@@ -180,7 +180,8 @@ public final class Conv2D: Layer, WorkerSplitting {
               for chunk in chunks[worker] {
                 if prepared?.plan !== chunk.plan { prepared = (chunk.plan, chunk.plan.backwardDataWeights(w)) }
                 chunk.plan.backwardData(
-                  dy: dy + chunk.start * outputItem, preparedWeights: prepared!.weights, dx: dx + chunk.start * inputItem)
+                  dy: dy + chunk.start * outputItem, preparedWeights: prepared!.weights,
+                  dx: dx + chunk.start * inputItem)
               }
             }
           }
@@ -382,9 +383,11 @@ final class ConvolutionPlan {
       Kernels.check(
         plan.hasBias
           ? cdnnl_convolution_backward_weights(
-            &weightsOperation, &source, &weights, &bias, &destination, Int64(g.stride), Int64(g.padding), padRight.0, padRight.1)
+            &weightsOperation, &source, &weights, &bias, &destination, Int64(g.stride), Int64(g.padding), padRight.0,
+            padRight.1)
           : cdnnl_convolution_backward_weights(
-            &weightsOperation, &source, &weights, nil, &destination, Int64(g.stride), Int64(g.padding), padRight.0, padRight.1),
+            &weightsOperation, &source, &weights, nil, &destination, Int64(g.stride), Int64(g.padding), padRight.0,
+            padRight.1),
         "describe a convolution's backward-weights pass")
       weightsPrimitive = withUnsafePointer(to: &weightsOperation) {
         Primitive(operation: $0, hint: plan.forwardPrimitive, what: "a convolution's backward-weights pass")

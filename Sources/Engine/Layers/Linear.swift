@@ -91,7 +91,8 @@ public final class Linear: Layer, WorkerSplitting {
             if let (y, slopes, shared) = rectifying {
               for r in rows {
                 PReLU.activate(
-                  z + r * outFeatures, into: y + r * outFeatures, slopes: slopes, shared: shared, channels: 0..<outFeatures)
+                  z + r * outFeatures, into: y + r * outFeatures, slopes: slopes, shared: shared,
+                  channels: 0..<outFeatures)
               }
             }
           }

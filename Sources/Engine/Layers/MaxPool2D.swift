@@ -81,7 +81,9 @@ public final class MaxPool2D: Layer, WorkerSplitting {
                     var bestValue = source[corner]
                     if source[corner + 1] > bestValue { (best, bestValue) = (corner + 1, source[corner + 1]) }
                     if source[corner + w] > bestValue { (best, bestValue) = (corner + w, source[corner + w]) }
-                    if source[corner + w + 1] > bestValue { (best, bestValue) = (corner + w + 1, source[corner + w + 1]) }
+                    if source[corner + w + 1] > bestValue {
+                      (best, bestValue) = (corner + w + 1, source[corner + w + 1])
+                    }
                     y[o] = bestValue
                     index[o] = Int32(truncatingIfNeeded: best)
                     o += 1
@@ -131,7 +133,9 @@ public final class MaxPool2D: Layer, WorkerSplitting {
             let source = x + plane * h * w
             let target = y + plane * oh * ow
             if kernel == 2 && stride == 2 {
-              for oy in 0..<oh { Self.maximaOfPairs(top: source + 2 * oy * w, width: w, into: target + oy * ow, count: ow) }
+              for oy in 0..<oh {
+                Self.maximaOfPairs(top: source + 2 * oy * w, width: w, into: target + oy * ow, count: ow)
+              }
               continue
             }
             for oy in 0..<oh {
@@ -234,11 +238,13 @@ final class PoolingPlan {
       channels: key.channels, height: key.height, width: key.width, kernel: kernel, stride: stride, padding: 0)
     var source = arrivingSource ?? Kernels.layout(key.batch, key.channels, key.height, key.width)
     var destination = Kernels.layout(
-      key.batch, key.channels, g.outputHeight, g.outputWidth, tag: arrivingSource == nil ? dnnl_abcd : dnnl_format_tag_any)
+      key.batch, key.channels, g.outputHeight, g.outputWidth,
+      tag: arrivingSource == nil ? dnnl_abcd : dnnl_format_tag_any)
     self.source = source
     // Floor output size: the last window ends inside the input, so the far-side padding is ≤ 0.
     let padRight = (
-      Int64((g.outputHeight - 1) * stride + kernel - key.height), Int64((g.outputWidth - 1) * stride + kernel - key.width)
+      Int64((g.outputHeight - 1) * stride + kernel - key.height),
+      Int64((g.outputWidth - 1) * stride + kernel - key.width)
     )
     var operation = dnnl_pooling_desc_t()
     Kernels.check(
@@ -255,7 +261,8 @@ final class PoolingPlan {
 
   func forward(x: UnsafePointer<Float>, y: UnsafeMutablePointer<Float>) {
     primitive.execute([
-      (cdnnl_arg_src, source, UnsafeMutableRawPointer(mutating: x)), (cdnnl_arg_dst, destination, UnsafeMutableRawPointer(y)),
+      (cdnnl_arg_src, source, UnsafeMutableRawPointer(mutating: x)),
+      (cdnnl_arg_dst, destination, UnsafeMutableRawPointer(y)),
     ])
   }
 }

@@ -39,7 +39,9 @@ public final class SGD: Optimizer {
       velocity.withUnsafeMutablePointer { velocityBase in
         gradient.withUnsafePointer { gradientBase in
           parameter.value.withUnsafeMutablePointer { valueBase in
-            let (v, dw, w) = (UncheckedSendable(velocityBase), UncheckedSendable(gradientBase), UncheckedSendable(valueBase))
+            let (v, dw, w) = (
+              UncheckedSendable(velocityBase), UncheckedSendable(gradientBase), UncheckedSendable(valueBase)
+            )
             // Workers update disjoint element ranges.
             forEachElementRange(of: gradient.count, workers: workers) { range in
               SGD.update(
