@@ -25,7 +25,9 @@ public enum CheckpointFigureKind: String, CaseIterable, Sendable {
   case sphere
 
   /// Kinds with one row per split.
-  public var hasSplitRows: Bool { self == .scatter || self == .circle || self == .sectors || self == .rose || self == .sphere }
+  public var hasSplitRows: Bool {
+    self == .scatter || self == .circle || self == .sectors || self == .rose || self == .sphere
+  }
 }
 
 public struct CheckpointFigureOptions: Sendable {
@@ -35,6 +37,10 @@ public struct CheckpointFigureOptions: Sendable {
   public var limitSharing: Figure.LimitSharing = .independent
   /// Where `.sphere` looks from.
   public var sphereView: SphereSceneOptions.ViewChoice = .automatic
+  /// When a scatter panel is aggregated per pixel and class instead of drawn as markers.
+  public var density: DensityMode = .auto
+  /// Points per panel above which `.auto` aggregates.
+  public var densityThreshold = DensityLayer.defaultThreshold
 
   public init() {}
 }
@@ -45,13 +51,18 @@ extension Figure {
   public static func refuseUndrawable(_ embeddings: [Embeddings]) throws {
     if let e = embeddings.first(where: { $0.dimension != 2 && $0.dimension != 3 }) {
       throw EmbeddingError(
-        path: e.path, array: e.splits.count == 1 && e.splits[0].name == "all" ? "features" : "\(e.splits[0].name)_features",
-        reason: "has D = \(e.dimension); only D = 2 (plane) and D = 3 (--kind sphere) can be drawn, and no coordinate is dropped silently (`margins metrics` reads any D)")
+        path: e.path,
+        array: e.splits.count == 1 && e.splits[0].name == "all" ? "features" : "\(e.splits[0].name)_features",
+        reason:
+          "has D = \(e.dimension); only D = 2 (plane) and D = 3 (--kind sphere) can be drawn, and no coordinate is dropped silently (`margins metrics` reads any D)"
+      )
     }
     if let e = embeddings.first(where: { $0.classCount > EmbeddingReader.maximumClasses }) {
       throw EmbeddingError(
         path: e.path, array: "labels",
-        reason: "names \(e.classCount) classes; a figure draws at most \(EmbeddingReader.maximumClasses) (no palette tells more apart, and the legend would outgrow the page); `margins metrics` reads them all")
+        reason:
+          "names \(e.classCount) classes; a figure draws at most \(EmbeddingReader.maximumClasses) (no palette tells more apart, and the legend would outgrow the page); `margins metrics` reads them all"
+      )
     }
   }
 
@@ -66,7 +77,11 @@ extension Figure {
     try refuseUndrawable(embeddings)
     if kind == .sphere { return try sphereFigure(embeddings, options: options, view: options.sphereView) }
     if let e = embeddings.first(where: { $0.dimension != 2 }) {
-      throw EmbeddingError(path: e.path, array: "features", reason: "has D = \(e.dimension): --kind \(kind.rawValue) draws D = 2 only; use --kind sphere (it would drop a coordinate)")
+      throw EmbeddingError(
+        path: e.path, array: "features",
+        reason:
+          "has D = \(e.dimension): --kind \(kind.rawValue) draws D = 2 only; use --kind sphere (it would drop a coordinate)"
+      )
     }
     let rows = kind.hasSplitRows ? options.splits.count : 1
     var figure = Figure(rows: rows, columns: embeddings.count)
@@ -75,19 +90,23 @@ extension Figure {
     // The class legend's heading; the curve and histogram kinds' legends name splits and curves instead.
     figure.legendTitle = [.log, .hist].contains(kind) ? nil : embeddings[0].metadata?.dataset.name ?? "class"
     let withEpoch = CheckpointViews.epochsDiffer(embeddings)
+    var aggregated = 0
     for (column, e) in embeddings.enumerated() {
       let label = CheckpointViews.panelLabel(e) + (withEpoch ? ", " + (CheckpointViews.epochNote(e) ?? "no epoch") : "")
       let directions = CheckpointViews.directions(e)
       func needWeights() throws {
         if e.classWeights == nil {
-          throw EmbeddingError(path: e.path, array: "class_weights", reason: "missing: --kind \(kind.rawValue) needs the class weights")
+          throw EmbeddingError(
+            path: e.path, array: "class_weights", reason: "missing: --kind \(kind.rawValue) needs the class weights")
         }
       }
       func split(_ choice: CheckpointViews.SplitChoice) throws -> Embeddings.Split {
         if let s = CheckpointViews.split(e, choice.rawValue) { return s }
         throw EmbeddingError(
           path: e.path, array: "\(choice.rawValue)_features",
-          reason: "the file has no \(choice.rawValue) split (it has: \(e.splits.map(\.name).joined(separator: ", "))); choose one with --split")
+          reason:
+            "the file has no \(choice.rawValue) split (it has: \(e.splits.map(\.name).joined(separator: ", "))); choose one with --split"
+        )
       }
       switch kind {
       case .scatter, .circle, .sectors, .rose:
@@ -98,9 +117,24 @@ extension Figure {
           let title = "\(s.setName) (\(label))"
           let subtitle = CheckpointViews.accuracyLine(e, split: s)
           switch kind {
+          case .scatter where options.density.aggregates(count: cloud.count, threshold: options.densityThreshold):
+            if options.showsClassLabels {
+              throw EmbeddingError(
+                path: e.path,
+                reason:
+                  "--class-labels cannot be drawn on a density panel (\(cloud.count) points aggregated per pixel); pass --density never to draw markers and labels"
+              )
+            }
+            figure[row, column] = Panel(
+              title: title, subtitle: subtitle, layers: [DensityLayer(cloud: cloud, palette: options.palette)],
+              limits: .forFeatures(cloud.bounds))
+            aggregated += cloud.count
           case .scatter:
-            figure[row, column] = .scatter(
-              title: title, subtitle: subtitle, cloud: cloud, palette: options.palette, showsClassLabels: options.showsClassLabels)
+            var panel = Panel.scatter(
+              title: title, subtitle: subtitle, cloud: cloud, palette: options.palette,
+              showsClassLabels: options.showsClassLabels)
+            panel.limits = .forFeatures(cloud.bounds)
+            figure[row, column] = panel
           case .circle, .sectors:
             figure[row, column] = .angular(
               title: title, subtitle: subtitle, cloud: cloud, directions: directions,
@@ -108,7 +142,8 @@ extension Figure {
               directionLabels: e.classNames.map { "W\($0)" })
           default:
             let series = HistogramSeries.anglesPooled(
-              of: cloud, directions: directions, name: s.setName, color: Self.splitColor(s.name), binCount: 36, range: 0...180)
+              of: cloud, directions: directions, name: s.setName, color: Self.splitColor(s.name), binCount: 36,
+              range: 0...180)
             figure[row, column] = .rose(title: title, subtitle: subtitle, series: [series])
           }
         }
@@ -117,7 +152,8 @@ extension Figure {
         let chosen = try options.splits.map(split)
         figure[0, column] = .histogram(
           title: label,
-          subtitle: (chosen.map { CheckpointViews.accuracyLine(e, split: $0) } + [Self.angleRangeNote(e, splits: chosen)].compactMap { $0 })
+          subtitle: (chosen.map { CheckpointViews.accuracyLine(e, split: $0) }
+            + [Self.angleRangeNote(e, splits: chosen)].compactMap { $0 })
             .joined(separator: "; "),
           series: Self.angleSeries(e, splits: chosen), yLabel: "density")
         // Every panel's series are the same splits: one legend under the grid, not over the bars.
@@ -125,14 +161,18 @@ extension Figure {
         figure.style.legend = .bottom
       case .log:
         guard column < logs.count, let log = logs[column] else {
-          throw EmbeddingError(path: e.path, reason: "--kind log needs a run directory with log.csv (this tool's checkpoints)")
+          throw EmbeddingError(
+            path: e.path, reason: "--kind log needs a run directory with log.csv (this tool's checkpoints)")
         }
         let iterations = log.rows.map { Double($0.iteration) }
         let loss = Polyline(xs: iterations, ys: log.rows.map(\.loss), name: "loss", color: .black)
         // Error (1 − accuracy) rather than accuracy: on the log axis the last percent stays readable.
-        let error = Polyline(xs: iterations, ys: log.rows.map { 1 - $0.batchAccuracy }, name: "batch error", color: Self.testColor, dash: [4, 2])
+        let error = Polyline(
+          xs: iterations, ys: log.rows.map { 1 - $0.batchAccuracy }, name: "batch error", color: Self.testColor,
+          dash: [4, 2])
         figure[0, column] = .curves(
-          title: label, curves: [Self.smoothed(loss), Self.smoothed(error)], xLabel: "iteration", yLabel: nil, yScale: .log10)
+          title: label, curves: [Self.smoothed(loss), Self.smoothed(error)], xLabel: "iteration", yLabel: nil,
+          yScale: .log10)
         // The same two curves in every panel: one legend under the grid, not over the curves.
         figure[0, column]?.legend = .shared
         figure.style.legend = .bottom
@@ -140,16 +180,23 @@ extension Figure {
         preconditionFailure("drawn by sphereFigure above")
       case .psi:
         guard let rule = e.rule else {
-          throw EmbeddingError(path: e.path, array: "loss", reason: "missing: --kind psi needs the loss (a 'loss' array, e.g. \"arcface\")")
+          throw EmbeddingError(
+            path: e.path, array: "loss", reason: "missing: --kind psi needs the loss (a 'loss' array, e.g. \"arcface\")"
+          )
         }
         let degrees = Array(stride(from: 0.0, through: 180.0, by: 1.0))
         let psi = Polyline(
-          xs: degrees, ys: degrees.map { rule.targetCurve(angle: $0 * .pi / 180) }, name: "target logit ψ(θ)", color: Self.testColor)
-        let cosine = Polyline(xs: degrees, ys: degrees.map { cos($0 * .pi / 180) }, name: "cos θ", color: .black, dash: [3, 2])
+          xs: degrees, ys: degrees.map { rule.targetCurve(angle: $0 * .pi / 180) }, name: "target logit ψ(θ)",
+          color: Self.testColor)
+        let cosine = Polyline(
+          xs: degrees, ys: degrees.map { cos($0 * .pi / 180) }, name: "cos θ", color: .black, dash: [3, 2])
         figure[0, column] = .curves(
           title: label, subtitle: e.iteration.map { "at iteration \($0)" },
           curves: [cosine, psi], xLabel: "θ (degrees)", yLabel: "target logit / scale", legendCorner: .bottomLeft)
       }
+    }
+    if aggregated > 0 {
+      figure.caption.append(("density", DensityLayer.captionValue(pointCount: aggregated)))
     }
     return figure
   }
@@ -160,7 +207,8 @@ extension Figure {
     let upper = angleRange(e, splits: splits).upper
     return splits.map { s in
       HistogramSeries.anglesPooled(
-        of: CheckpointViews.cloud(e, split: s), directions: directions, name: s.setName, color: splitColor(s.name), binCount: binCount,
+        of: CheckpointViews.cloud(e, split: s), directions: directions, name: s.setName, color: splitColor(s.name),
+        binCount: binCount,
         range: 0...upper)
     }
   }
@@ -170,7 +218,9 @@ extension Figure {
   /// into the first bins. `beyond` counts the angles past `upper`, which `angleRangeNote` states.
   public static func angleRange(_ e: Embeddings, splits: [Embeddings.Split]) -> (upper: Double, beyond: Int) {
     let directions = CheckpointViews.directions(e)
-    let angles = splits.flatMap { CheckpointViews.cloud(e, split: $0).anglesToOwnClass(directions: directions) }.filter(\.isFinite).sorted()
+    let angles = splits.flatMap { CheckpointViews.cloud(e, split: $0).anglesToOwnClass(directions: directions) }.filter(
+      \.isFinite
+    ).sorted()
     guard !angles.isEmpty else { return (90, 0) }
     let quantile = angles[min(angles.count - 1, Int((0.995 * Double(angles.count - 1)).rounded(.up)))]
     let upper = min(180, max(10, (quantile / 10).rounded(.up) * 10))

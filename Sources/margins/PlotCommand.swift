@@ -5,6 +5,8 @@ import Foundation
 import PlotKit
 import SphereScene
 
+extension DensityMode: ExpressibleByArgument {}
+
 struct PlotCommand: ParsableCommand {
   static let configuration = CommandConfiguration(
     commandName: "plot",
@@ -37,6 +39,15 @@ struct PlotCommand: ParsableCommand {
   )
   var split: SplitOption?
 
+  @Option(
+    help: ArgumentHelp(
+      "Scatter panels as counts per pixel and class, shaded by the mix of class colours (auto: above --density-threshold points per panel).",
+      valueName: "auto|always|never"))
+  var density: DensityMode = .auto
+
+  @Option(help: "Points per panel above which --density auto aggregates.")
+  var densityThreshold = DensityLayer.defaultThreshold
+
   @OptionGroup var input: EmbeddingInputOptions
 
   @OptionGroup var output: FigureOutputOptions
@@ -46,6 +57,17 @@ struct PlotCommand: ParsableCommand {
   func validate() throws {
     try input.validate(files)
     if !animation.animate { try output.refuseGIF() }
+    guard densityThreshold >= 0 else { throw ValidationError("--density-threshold must be 0 or more") }
+    if density == .always, let kind, kind != .scatter {
+      throw ValidationError("--density always aggregates scatter panels; --kind \(kind.rawValue) draws none")
+    }
+    if density == .always && animation.animate {
+      throw ValidationError("--density always: animations draw markers (each frame is a few thousand points)")
+    }
+    if density == .always && split == .overlay {
+      throw ValidationError(
+        "--split overlay draws faint markers under strong ones; with --density always use --split both")
+    }
   }
 
   func run() throws {
@@ -56,11 +78,54 @@ struct PlotCommand: ParsableCommand {
       return try animation.writeAnimation(
         files, kind: kind, split: split?.choices, output: output, defaultDirectory: ".", readOptions: input.readOptions)
     }
+    if try drawStreamed() { return }
     let embeddings = try input.read(files)
     try Self.draw(
       embeddings, kind: kind ?? Self.defaultKind(embeddings), split: split, output: output, defaultDirectory: ".",
       view: animation.view.choice,
-      inputs: files + input.files)
+      inputs: files + input.files, density: density, densityThreshold: densityThreshold)
+  }
+
+  /// Large plain `.npz` files (features [N, 2] and labels, nothing else) aggregated straight from the
+  /// file, never loaded whole (`StreamedEmbeddings`); false when the file is not that case, or the
+  /// options ask for something only the full reader gives (the figure is then drawn as usual).
+  func drawStreamed() throws -> Bool {
+    guard files.count == 1, kind == nil || kind == .scatter, split == nil || split == .test, density != .never,
+      input.labels.isEmpty, input.classWeights == nil, input.featuresKey == nil, input.labelsKey == nil,
+      input.weightsKey == nil, input.classNames == nil, !output.classLabels,
+      let source = StreamedEmbeddings.open(files[0]),
+      density.aggregates(count: source.count, threshold: densityThreshold)
+    else { return false }
+    let stem = ((files[0] as NSString).lastPathComponent as NSString).deletingPathExtension
+    var figure = Figure(rows: 1, columns: 1)
+    figure[0, 0] = Panel(
+      title: "Features (\(stem))", subtitle: "Accuracy: none (no class weights)",
+      layers: [DensityLayer(source: source, classNames: source.classNames, palette: output.resolvedPalette)],
+      limits: .forFeatures(source.bounds))
+    figure.legendTitle = "class"
+    figure.caption = [
+      ("data", stem), ("note", "no class weights: no accuracy, no sectors"),
+      ("density", DensityLayer.captionValue(pointCount: source.count)),
+    ]
+    let built = try output.apply(to: figure, recolour: false)
+    let (base, formats) = output.destination(defaultDirectory: ".", defaultName: "\(stem)-scatter")
+    let panel: JSONValue = .object([
+      "file": .string(files[0]), "dimension": .number(2), "classNames": .array(source.classNames.map(JSONValue.string)),
+      "computed": .object(["all": .object(["count": .number(Double(source.count)), "accuracy": .null])]),
+      "notes": .array([.string("streamed from the file and aggregated per pixel and class (no CRC check on this path)")]
+      ),
+    ])
+    let options = output.record(
+      built,
+      [
+        "kind": .string("scatter"), "split": .array([.string("test")]), "density": .string(density.rawValue),
+        "densityThreshold": .number(Double(densityThreshold)), "aggregatedPoints": .number(Double(source.count)),
+      ])
+    let encoder = JSONEncoder()
+    encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
+    let provenance = try encoder.encode(JSONValue.object(["panels": .array([panel]), "options": .object(options)]))
+    try output.write(built, to: base, formats: formats, provenance: provenance, inputs: files)
+    return true
   }
 
   /// Files that each hold one split, train in some and test in others, paired in order (the i-th
@@ -110,12 +175,15 @@ struct PlotCommand: ParsableCommand {
   static func draw(
     _ files: [Embeddings], kind: CheckpointFigureKind, split: SplitOption?, output: FigureOutputOptions,
     defaultDirectory: String,
-    view: SphereSceneOptions.ViewChoice = .automatic, inputs: [String] = []
+    view: SphereSceneOptions.ViewChoice = .automatic, inputs: [String] = [], density: DensityMode = .auto,
+    densityThreshold: Int = DensityLayer.defaultThreshold
   ) throws {
     let embeddings = try pairedSplits(files)
     try Figure.refuseUndrawable(embeddings)
     var options = CheckpointFigureOptions()
     options.sphereView = view
+    options.density = density
+    options.densityThreshold = densityThreshold
     // Files with one unnamed split show it whatever --split says; otherwise, by default, the
     // splits every file has.
     let unnamed = embeddings.allSatisfy { $0.splits.count == 1 && !["train", "test"].contains($0.splits[0].name) }
@@ -160,6 +228,7 @@ struct PlotCommand: ParsableCommand {
       "kind": .string(kind.rawValue), "split": .array(options.splits.map { .string($0.rawValue) }),
     ]
     if split == .overlay { record["overlay"] = .bool(true) }
+    if kind == .scatter { record["density"] = .string(density.rawValue) }
     // The sphere view in force (the automatic one resolved), as the caption states it.
     let views = figure.caption.filter { $0.key == "view" }.map { JSONValue.string($0.value) }
     if !views.isEmpty { record["view"] = .array(views) }
