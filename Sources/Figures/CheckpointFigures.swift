@@ -41,6 +41,13 @@ public struct CheckpointFigureOptions: Sendable {
   public var density: DensityMode = .auto
   /// Points per panel above which `.auto` aggregates.
   public var densityThreshold = DensityLayer.defaultThreshold
+  /// Histogram bins over the angle range (`hist`: 60, `rose`: 36 over 0...180 degrees when `nil`).
+  public var binCount: Int?
+  /// What `circle` and `sectors` draw besides the points: the class weight rays, their "W…"
+  /// names, and (`sectors`) the margin zones.
+  public var showsWeightRays = true
+  public var showsWeightLabels = true
+  public var showsMarginZones = true
 
   public init() {}
 }
@@ -136,13 +143,18 @@ extension Figure {
             panel.limits = .forFeatures(cloud.bounds)
             figure[row, column] = panel
           case .circle, .sectors:
-            figure[row, column] = .angular(
+            var panel = Panel.angular(
               title: title, subtitle: subtitle, cloud: cloud, directions: directions,
-              sectors: kind == .sectors ? CheckpointViews.sectors(e) : [], palette: options.palette,
-              directionLabels: e.classNames.map { "W\($0)" })
+              sectors: kind == .sectors
+                ? CheckpointViews.sectors(e, includingMarginZones: options.showsMarginZones) : [],
+              palette: options.palette,
+              directionLabels: options.showsWeightLabels ? e.classNames.map { "W\($0)" } : nil)
+            if !options.showsWeightRays { panel.layers.removeAll { $0 is DirectionRaysLayer } }
+            figure[row, column] = panel
           default:
             let series = HistogramSeries.anglesPooled(
-              of: cloud, directions: directions, name: s.setName, color: Self.splitColor(s.name), binCount: 36,
+              of: cloud, directions: directions, name: s.setName, color: Self.splitColor(s.name),
+              binCount: options.binCount ?? 36,
               range: 0...180)
             figure[row, column] = .rose(title: title, subtitle: subtitle, series: [series])
           }
@@ -155,7 +167,7 @@ extension Figure {
           subtitle: (chosen.map { CheckpointViews.accuracyLine(e, split: $0) }
             + [Self.angleRangeNote(e, splits: chosen)].compactMap { $0 })
             .joined(separator: "; "),
-          series: Self.angleSeries(e, splits: chosen), yLabel: "density")
+          series: Self.angleSeries(e, splits: chosen, binCount: options.binCount ?? 60), yLabel: "density")
         // Every panel's series are the same splits: one legend under the grid, not over the bars.
         figure[0, column]?.legend = .shared
         figure.style.legend = .bottom

@@ -20,7 +20,8 @@ public enum CheckpointViews {
   public static func cloud(_ split: Embeddings.Split, classNames: [String], dimension: Int) -> FeatureCloud {
     let xs = stride(from: 0, to: split.features.count, by: dimension).map { split.features[$0] }
     let ys = stride(from: 1, to: split.features.count, by: dimension).map { split.features[$0] }
-    return FeatureCloud(xs: xs, ys: ys, labels: split.labels.map { UInt8(truncatingIfNeeded: $0) }, classNames: classNames)
+    return FeatureCloud(
+      xs: xs, ys: ys, labels: split.labels.map { UInt8(truncatingIfNeeded: $0) }, classNames: classNames)
   }
 
   public static func cloud(_ e: Embeddings, split: Embeddings.Split) -> FeatureCloud {
@@ -45,9 +46,13 @@ public enum CheckpointViews {
     let classes = SectorGeometry.sectors(weights: weights, biases: biases, rule: rule, featureNorm: max(norm, 1e-6))
     var sectors: [AngularSector] = []
     for entry in classes {
-      sectors += entry.decision.map { AngularSector(start: $0.start, end: $0.end, classIndex: entry.classIndex, kind: .decisionRegion) }
+      sectors += entry.decision.map {
+        AngularSector(start: $0.start, end: $0.end, classIndex: entry.classIndex, kind: .decisionRegion)
+      }
       if includingMarginZones {
-        sectors += entry.marginZones.map { AngularSector(start: $0.start, end: $0.end, classIndex: entry.classIndex, kind: .marginZone) }
+        sectors += entry.marginZones.map {
+          AngularSector(start: $0.start, end: $0.end, classIndex: entry.classIndex, kind: .marginZone)
+        }
       }
     }
     return sectors
@@ -64,7 +69,9 @@ public enum CheckpointViews {
     return sum / Double(split.count)
   }
 
-  static func number(_ x: Double) -> String { x == x.rounded() && abs(x) < 1e6 ? String(Int(x)) : String(format: "%.3g", x) }
+  static func number(_ x: Double) -> String {
+    x == x.rounded() && abs(x) < 1e6 ? String(Int(x)) : String(format: "%.3g", x)
+  }
 
   /// The loss and its margin, as in force at the checkpoint: "m=1, Softmax", "m=3",
   /// "ArcFace, m=0.0465 (configured 0.5)". CosFace and AM-Softmax are one loss (cos θ − m) and
@@ -73,7 +80,9 @@ public enum CheckpointViews {
     guard let loss = e.loss else { return nil }
     let p = loss.parameters
     func margin(_ configured: Double) -> String {
-      guard let now = loss.marginInForce, abs(now - configured) > 1e-9 * max(1, abs(configured)) else { return "m=\(number(configured))" }
+      guard let now = loss.marginInForce, abs(now - configured) > 1e-9 * max(1, abs(configured)) else {
+        return "m=\(number(configured))"
+      }
       return "m=\(number(now)) (configured \(number(configured)))"
     }
     switch loss.kind {
@@ -110,7 +119,8 @@ public enum CheckpointViews {
   public static func accuracyLine(_ e: Embeddings, split: Embeddings.Split) -> String {
     let name = split.name == "train" ? "Training " : split.name == "test" ? "Testing " : ""
     guard let a = e.accuracy(of: split) else { return "\(name)Accuracy: none (no class weights)" }
-    return String(format: "%@Accuracy: %.2f%%", name, 100 * a)
+    let among = e.selectedFromClassCount.map { " (among the \(e.classCount) of \($0) classes drawn)" } ?? ""
+    return String(format: "%@Accuracy: %.2f%%", name, 100 * a) + among
   }
 
   /// "epoch 3" when the file gives one.
@@ -142,7 +152,9 @@ public enum CheckpointViews {
         ("code", distinct(metadata.map(\.codeVersion))),
       ]
     }
-    if all.contains(where: { $0.classWeights == nil }) { lines.append(("note", "no class weights: no accuracy, no sectors")) }
+    if all.contains(where: { $0.classWeights == nil }) {
+      lines.append(("note", "no class weights: no accuracy, no sectors"))
+    }
     let dropped = all.map(\.droppedNonfinite).reduce(0, +)
     if dropped > 0 { lines.append(("dropped", "\(dropped) non-finite rows")) }
     return lines

@@ -66,6 +66,9 @@ public struct Embeddings: Sendable {
   /// What the reader did that the user should hear about (aliases read, labels mapped, weights
   /// transposed); printed by the commands and recorded in the provenance.
   public var notes: [String] = []
+  /// The file's class count when only some classes were kept (`--classes`): accuracies are then
+  /// argmax over the kept classes' weights and say so.
+  public var selectedFromClassCount: Int?
   /// The train file paired with this test file (`margins plot train.npz test.npz`), if any.
   public var pairedTrainPath: String?
 
@@ -123,7 +126,9 @@ public struct Embeddings: Sendable {
       for j in 0..<c {
         var dot = 0.0
         for k in 0..<d { dot += x[k] * rows[j][k] }
-        let z = rule.logitTerms(dot: dot, featureNorm: featureNorm, weightNorm: weightNorms[j], bias: biases?[j] ?? 0, isTarget: false).value
+        let z = rule.logitTerms(
+          dot: dot, featureNorm: featureNorm, weightNorm: weightNorms[j], bias: biases?[j] ?? 0, isTarget: false
+        ).value
         if z > bestLogit { best = j; bestLogit = z }
       }
       if best == split.labels[i] { correct += 1 }
@@ -134,6 +139,8 @@ public struct Embeddings: Sendable {
   /// Geometry of `split` (angles to own class weight, achieved margin, norms), computed here.
   public func metrics(of split: Split) -> FeatureMetrics? {
     guard let w = classWeights else { return nil }
-    return FeatureMetrics(features: split.features, labels: split.labels, classWeights: w, dimension: dimension, accuracy: accuracy(of: split))
+    return FeatureMetrics(
+      features: split.features, labels: split.labels, classWeights: w, dimension: dimension,
+      accuracy: accuracy(of: split))
   }
 }

@@ -48,6 +48,23 @@ struct PlotCommand: ParsableCommand {
   @Option(help: "Points per panel above which --density auto aggregates.")
   var densityThreshold = DensityLayer.defaultThreshold
 
+  @Option(help: "Histogram bins over the angle range (--kind hist: 60, rose: 36 over 0-180 degrees).")
+  var bins: Int?
+
+  @Option(
+    help: ArgumentHelp(
+      "Draw only these classes (names as the legend shows them, or class indices), e.g. 3,5,8.", valueName: "list"))
+  var classes: String?
+
+  @Flag(help: "Leave out the class weight rays (--kind circle, sectors).")
+  var noWeightRays = false
+
+  @Flag(help: "Leave out the W names of the weight rays (--kind circle, sectors).")
+  var noLabels = false
+
+  @Flag(help: "Leave out the margin zones (--kind sectors).")
+  var noMarginZones = false
+
   @OptionGroup var input: EmbeddingInputOptions
 
   @OptionGroup var output: FigureOutputOptions
@@ -57,6 +74,32 @@ struct PlotCommand: ParsableCommand {
   func validate() throws {
     try input.validate(files)
     if !animation.animate { try output.refuseGIF() }
+    // Options for parts a kind does not draw are refused, not ignored.
+    let drawn = kind ?? .scatter
+    if let bins {
+      guard drawn == .hist || drawn == .rose else {
+        throw ValidationError("--bins applies to --kind hist and rose; --kind \(drawn.rawValue) draws no histogram")
+      }
+      guard (2...720).contains(bins) else { throw ValidationError("--bins must be 2 to 720, not \(bins)") }
+    }
+    for (flag, on, kinds) in [
+      ("--no-weight-rays", noWeightRays, [CheckpointFigureKind.circle, .sectors]),
+      ("--no-labels", noLabels, [.circle, .sectors]), ("--no-margin-zones", noMarginZones, [.sectors]),
+    ] where on && !kinds.contains(drawn) {
+      throw ValidationError(
+        "\(flag) applies to --kind \(kinds.map(\.rawValue).joined(separator: ", ")); --kind \(drawn.rawValue) draws no such thing"
+      )
+    }
+    if noWeightRays && noLabels {
+      throw ValidationError("--no-weight-rays already leaves out their labels; drop --no-labels")
+    }
+    if classes != nil && drawn == .sectors {
+      throw ValidationError(
+        "--classes with --kind sectors: decision sectors are decided among all classes; use --kind circle")
+    }
+    if classes != nil && drawn == .sphere {
+      throw ValidationError("--classes: the sphere view draws every class (its boundaries come from all weights)")
+    }
     guard densityThreshold >= 0 else { throw ValidationError("--density-threshold must be 0 or more") }
     if density == .always, let kind, kind != .scatter {
       throw ValidationError("--density always aggregates scatter panels; --kind \(kind.rawValue) draws none")
@@ -78,12 +121,54 @@ struct PlotCommand: ParsableCommand {
       return try animation.writeAnimation(
         files, kind: kind, split: split?.choices, output: output, defaultDirectory: ".", readOptions: input.readOptions)
     }
-    if try drawStreamed() { return }
-    let embeddings = try input.read(files)
+    if classes == nil, try drawStreamed() { return }
+    var embeddings = try input.read(files)
+    if let classes { embeddings = try embeddings.map { try Self.selecting(classes, in: $0) } }
     try Self.draw(
       embeddings, kind: kind ?? Self.defaultKind(embeddings), split: split, output: output, defaultDirectory: ".",
       view: animation.view.choice,
-      inputs: files + input.files, density: density, densityThreshold: densityThreshold)
+      inputs: files + input.files, density: density, densityThreshold: densityThreshold,
+      configure: { options in
+        options.binCount = bins
+        options.showsWeightRays = !noWeightRays
+        options.showsWeightLabels = !noLabels
+        options.showsMarginZones = !noMarginZones
+      })
+  }
+
+  /// The rows of the classes in `list` ("3,5,8": class names, else class indices), with the class
+  /// names, weight rows and biases of those classes only (in the order of the file).
+  static func selecting(_ list: String, in e: Embeddings) throws -> Embeddings {
+    let items = list.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+    guard !items.isEmpty else { throw ValidationError("--classes needs a list such as 3,5,8") }
+    var chosen = Set<Int>()
+    for item in items {
+      if let c = e.classNames.firstIndex(of: item) {
+        chosen.insert(c)
+      } else if let c = Int(item), e.classNames.indices.contains(c) {
+        chosen.insert(c)
+      } else {
+        throw ValidationError(
+          "--classes: \(e.path) has no class '\(item)' (classes: \(EmbeddingReader.listing(e.classNames)))")
+      }
+    }
+    let kept = chosen.sorted()
+    let index = Dictionary(uniqueKeysWithValues: kept.enumerated().map { ($1, $0) })
+    var out = e
+    let d = e.dimension
+    out.splits = e.splits.map { split in
+      var s = split
+      let rows = split.labels.indices.filter { index[split.labels[$0]] != nil }
+      s.labels = rows.map { index[split.labels[$0]]! }
+      s.features = rows.flatMap { split.features[($0 * d)..<(($0 + 1) * d)] }
+      return s
+    }
+    out.classNames = kept.map { e.classNames[$0] }
+    out.classWeights = e.classWeights.map { w in kept.flatMap { w[($0 * d)..<(($0 + 1) * d)] } }
+    out.classBias = e.classBias.map { b in kept.map { b[$0] } }
+    out.selectedFromClassCount = e.classCount
+    out.notes.append("--classes: drew \(kept.count) of \(e.classCount) classes")
+    return out
   }
 
   /// Large plain `.npz` files (features [N, 2] and labels, nothing else) aggregated straight from the
@@ -176,7 +261,7 @@ struct PlotCommand: ParsableCommand {
     _ files: [Embeddings], kind: CheckpointFigureKind, split: SplitOption?, output: FigureOutputOptions,
     defaultDirectory: String,
     view: SphereSceneOptions.ViewChoice = .automatic, inputs: [String] = [], density: DensityMode = .auto,
-    densityThreshold: Int = DensityLayer.defaultThreshold
+    densityThreshold: Int = DensityLayer.defaultThreshold, configure: (inout CheckpointFigureOptions) -> Void = { _ in }
   ) throws {
     let embeddings = try pairedSplits(files)
     try Figure.refuseUndrawable(embeddings)
@@ -184,6 +269,7 @@ struct PlotCommand: ParsableCommand {
     options.sphereView = view
     options.density = density
     options.densityThreshold = densityThreshold
+    configure(&options)
     // Files with one unnamed split show it whatever --split says; otherwise, by default, the
     // splits every file has.
     let unnamed = embeddings.allSatisfy { $0.splits.count == 1 && !["train", "test"].contains($0.splits[0].name) }
