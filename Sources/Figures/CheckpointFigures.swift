@@ -98,6 +98,11 @@ extension Figure {
     figure.legendTitle = [.log, .hist].contains(kind) ? nil : embeddings[0].metadata?.dataset.name ?? "class"
     let withEpoch = CheckpointViews.epochsDiffer(embeddings)
     var aggregated = 0
+    // Many classes: the legend flows in rows under the grid (as wide as the page) instead of a
+    // column block beside it that would shrink the panels; `--legend right` still gives columns.
+    if embeddings.contains(where: { $0.classCount > FigureLayout.legendRowsPerColumn }) && kind.hasSplitRows {
+      figure.style.legend = .bottom
+    }
     for (column, e) in embeddings.enumerated() {
       let label = CheckpointViews.panelLabel(e) + (withEpoch ? ", " + (CheckpointViews.epochNote(e) ?? "no epoch") : "")
       let directions = CheckpointViews.directions(e)

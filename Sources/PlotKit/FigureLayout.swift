@@ -4,6 +4,9 @@ import Foundation
 /// (so tick labels, titles and legends are never cut); tests use it to find the device position
 /// of a data point (``PanelFrame/mapping``).
 public struct FigureLayout {
+  /// The most entries in one column of a right legend.
+  public static let legendRowsPerColumn = 20
+
   public struct PanelFrame {
     /// Row-major index into ``Figure/panels``.
     public let index: Int
@@ -78,7 +81,10 @@ public struct FigureLayout {
           return
         }
         let sameGrid = try? FigureLayout(laying: figure.compactForm(reflowing: false), compact: true, measure: measure)
-        if let sameGrid, (sameGrid.panelWidth >= figure.compactReflowWidth * size && !sameGrid.overflows) || figure.compactColumns == nil {
+        if let sameGrid,
+          (sameGrid.panelWidth >= figure.compactReflowWidth * size && !sameGrid.overflows)
+            || figure.compactColumns == nil
+        {
           self = sameGrid
         } else {
           try self.init(laying: figure.compactForm(), compact: true, measure: measure)
@@ -97,17 +103,19 @@ public struct FigureLayout {
     let limits = figure.resolvedLimits()
     let present = figure.panels.indices.filter { figure.panels[$0] != nil }
     guard !present.isEmpty else { throw RenderError.emptyFigure("no panels") }
-    guard figure.panelWidth > 0, figure.panelHeight > 0 else { throw RenderError.emptyFigure("non-positive panel size") }
+    guard figure.panelWidth > 0, figure.panelHeight > 0 else {
+      throw RenderError.emptyFigure("non-positive panel size")
+    }
     if let w = figure.width, !(w > 0) { throw RenderError.emptyFigure("non-positive width \(w)") }
 
-    let margin = (compact ? 5 : 8) * u, columnGap = (compact ? 8 : 10) * u, rowGap = (compact ? 4 : 6) * u, tickLength = 3 * u
+    let margin = (compact ? 5 : 8) * u, columnGap = (compact ? 8 : 10) * u, rowGap = (compact ? 4 : 6) * u,
+      tickLength = 3 * u
     let titleFont = style.font(style.panelTitleSize), subtitleFont = style.font(style.subtitleSize)
     let tickFont = style.font(style.tickSize)
     let legendFont = style.font(style.legendSize), legendTitleFont = style.font(style.legendSize, bold: true)
     let titleLine = style.panelTitleSize * 1.25, subtitleLine = style.subtitleSize * 1.25
     let tickBand = tickLength + style.tickSize * 1.35, axisBand = style.axisLabelSize * 1.4
     let legendRow = style.legendSize * 1.5
-
 
     // Which panels draw tick labels: with outer ticks, a panel leaves its y labels to the nearest
     // panel on its left with the same y axis, and its x labels to the nearest below with the same x axis.
@@ -116,12 +124,16 @@ public struct FigureLayout {
       for i in present {
         guard let panel = figure.panels[i], panel.showsAxes, let l = limits[i] else { continue }
         let r = i / figure.columns, c = i % figure.columns
-        if let left = (0..<c).reversed().lazy.compactMap({ k -> Int? in figure[r, k] == nil ? nil : r * figure.columns + k }).first,
+        if let left = (0..<c).reversed().lazy.compactMap({ k -> Int? in
+          figure[r, k] == nil ? nil : r * figure.columns + k
+        }).first,
           let other = figure.panels[left], other.showsAxes, other.yScale == panel.yScale, limits[left]?.y == l.y
         {
           showsY[i] = false
         }
-        if let below = ((r + 1)..<figure.rows).lazy.compactMap({ k -> Int? in figure[k, c] == nil ? nil : k * figure.columns + c }).first,
+        if let below = ((r + 1)..<figure.rows).lazy.compactMap({ k -> Int? in
+          figure[k, c] == nil ? nil : k * figure.columns + c
+        }).first,
           let other = figure.panels[below], other.showsAxes, other.xScale == panel.xScale, limits[below]?.x == l.x
         {
           showsX[i] = false
@@ -148,7 +160,9 @@ public struct FigureLayout {
     }
     self.figure = figure
     func rowPanels(_ r: Int) -> [Panel] { (0..<figure.columns).compactMap { figure[r, $0] } }
-    func columnPanels(_ c: Int) -> [(Int, Panel)] { (0..<figure.rows).compactMap { r in figure[r, c].map { (r * figure.columns + c, $0) } } }
+    func columnPanels(_ c: Int) -> [(Int, Panel)] {
+      (0..<figure.rows).compactMap { r in figure[r, c].map { (r * figure.columns + c, $0) } }
+    }
 
     // Horizontal gutters: the widest y tick label of the column, then the y label.
     var gutters = [Double](), yLabelBands = [Double]()
@@ -171,8 +185,14 @@ public struct FigureLayout {
     let symbolWidth = 18 * u, padding = 6 * u
     let labelWidths = entries.map { measure($0.label, legendFont).advance }
     let legendTitleWidth = figure.legendTitle.map { measure($0, legendTitleFont).advance } ?? 0
-    let rightLegendWidth = entries.isEmpty || style.legend != .right
-      ? 0 : max(legendTitleWidth, symbolWidth + (labelWidths.max() ?? 0)) + 2 * padding
+    // Past `legendRowsPerColumn` entries a right legend gets more columns instead of outgrowing
+    // the page (100 classes were a 17-inch legend).
+    let legendColumns = max(1, (entries.count + Self.legendRowsPerColumn - 1) / Self.legendRowsPerColumn)
+    let legendRowsUsed = (entries.count + legendColumns - 1) / legendColumns
+    let legendColumnWidth = symbolWidth + (labelWidths.max() ?? 0) + padding
+    let rightLegendWidth =
+      entries.isEmpty || style.legend != .right
+      ? 0 : max(legendTitleWidth, Double(legendColumns) * legendColumnWidth - padding) + 2 * padding
     // Between the last column and a right legend, as much room as between two columns, so the last
     // column's titles wrap like the others' (with 4 units they wrapped where their neighbours' did not).
     let legendGap = rightLegendWidth > 0 ? max(4 * u, (columnGap + (gutters.last ?? 0)) / 2) : 0
@@ -180,10 +200,16 @@ public struct FigureLayout {
     // Panel size: given, or derived from the figure width.
     var panelWidth = figure.panelWidth, panelHeight = figure.panelHeight
     if let total = figure.width {
-      let fixed = 2 * margin + gutters.reduce(0, +) + columnGap * Double(figure.columns - 1) + (rightLegendWidth > 0 ? rightLegendWidth + legendGap : 0)
+      let fixed =
+        2 * margin + gutters.reduce(0, +) + columnGap * Double(figure.columns - 1)
+        + (rightLegendWidth > 0 ? rightLegendWidth + legendGap : 0)
       let available = (total - fixed) / Double(figure.columns)
       guard available >= 20 else {
-        throw RenderError.emptyFigure(String(format: "width %.0f pt leaves %.0f pt per panel at %.3g pt text; widen the figure, lower --font-size or use fewer --columns", total, available, style.fontSize))
+        throw RenderError.emptyFigure(
+          String(
+            format:
+              "width %.0f pt leaves %.0f pt per panel at %.3g pt text; widen the figure, lower --font-size or use fewer --columns",
+            total, available, style.fontSize))
       }
       panelHeight *= available / panelWidth
       panelWidth = available
@@ -209,7 +235,8 @@ public struct FigureLayout {
     let room = (0..<figure.columns).map { c -> Double in
       let left = c > 0 ? (columnGap + gutters[c]) / 2 : gutters[c]
       // The last column may use the margin (less a unit), about what a middle column gets from its gaps.
-      let right = c + 1 < figure.columns ? (columnGap + gutters[c + 1]) / 2 : (rightLegendWidth > 0 ? legendGap : margin - u)
+      let right =
+        c + 1 < figure.columns ? (columnGap + gutters[c + 1]) / 2 : (rightLegendWidth > 0 ? legendGap : margin - u)
       // 5 units off each side: two neighbouring subtitles on one baseline must read as two texts.
       return panelWidth + 2 * min(left, right) - 10 * u
     }
@@ -228,7 +255,9 @@ public struct FigureLayout {
     var belowWidths = [[Double]](repeating: [], count: figure.panels.count)
     for i in present {
       guard let panel = figure.panels[i], panel.legend == .below, style.legend != .none else { continue }
-      let widths = panel.layers.flatMap(\.legendEntries).map { symbolWidth + measure($0.label, legendFont).advance + 2 * padding }
+      let widths = panel.layers.flatMap(\.legendEntries).map {
+        symbolWidth + measure($0.label, legendFont).advance + 2 * padding
+      }
       guard !widths.isEmpty else { continue }
       var rows: [[Int]] = [[]]
       var used = 0.0
@@ -244,7 +273,9 @@ public struct FigureLayout {
       belowWidths[i] = widths
     }
     overflows = present.contains { i in (belowWidths[i].max() ?? 0) > columnWidth[i % figure.columns] }
-    func belowHeight(_ i: Int) -> Double { belowRows[i].isEmpty ? 0 : Double(belowRows[i].count) * legendRow + padding + 2 * u }
+    func belowHeight(_ i: Int) -> Double {
+      belowRows[i].isEmpty ? 0 : Double(belowRows[i].count) * legendRow + padding + 2 * u
+    }
 
     var y = margin + (figure.title != nil ? style.titleSize * 1.6 : 0)
     var boxTop = [Double]()
@@ -278,18 +309,22 @@ public struct FigureLayout {
           equalAspect: panel.equalAspect, xScale: panel.xScale, yScale: panel.yScale),
         titleLines: titleLines[i], subtitleLines: subtitleLines[i], gutterLeft: gutterLeft[c],
         showsXTickLabels: showsX[i], showsYTickLabels: showsY[i],
-        rowShowsXTickLabels: (0..<figure.columns).contains { figure[r, $0]?.showsAxes == true && showsX[r * figure.columns + $0] },
+        rowShowsXTickLabels: (0..<figure.columns).contains {
+          figure[r, $0]?.showsAxes == true && showsX[r * figure.columns + $0]
+        },
         // Between two panels a label may reach half the gap from the left, and from the right half the gap
         // plus the right panel's tick-label gutter (not its y label's band, where a long y label may hang down).
         xTickOverhang: (
           left: (c == 0 ? margin : columnGap / 2) + gutters[c] - yLabelBands[c] - u,
-          right: c + 1 < figure.columns ? columnGap / 2 - u / 2 : (rightLegendWidth > 0 ? legendGap : margin) - u))
+          right: c + 1 < figure.columns ? columnGap / 2 - u / 2 : (rightLegendWidth > 0 ? legendGap : margin) - u
+        ))
       if !belowRows[i].isEmpty {
         let box = Rect(x: gutterLeft[c], y: legendTop[r] + 2 * u, width: columnWidth[c], height: belowHeight(i) - 2 * u)
         for (row, items) in belowRows[i].enumerated() {
           var cx = box.minX + padding
           for k in items {
-            frame.legendEntryCenters.append(Point(x: cx + symbolWidth / 2 - 3 * u, y: box.minY + padding / 2 + (Double(row) + 0.5) * legendRow))
+            frame.legendEntryCenters.append(
+              Point(x: cx + symbolWidth / 2 - 3 * u, y: box.minY + padding / 2 + (Double(row) + 0.5) * legendRow))
             cx += belowWidths[i][k]
           }
         }
@@ -304,7 +339,7 @@ public struct FigureLayout {
     if entries.isEmpty {
       legendBox = nil
     } else if style.legend == .right {
-      let h = Double(entries.count + (figure.legendTitle != nil ? 1 : 0)) * legendRow + padding
+      let h = Double(legendRowsUsed + (figure.legendTitle != nil ? 1 : 0)) * legendRow + padding
       // Centred on the last row, but never reaching below the grid into the caption.
       let anchorTop = min(boxTop[figure.rows - 1] + panelHeight / 2 - h / 2, gridBottom - rowGap - h)
       let box = Rect(x: gridRight + legendGap, y: max(margin, anchorTop), width: rightLegendWidth, height: h)
@@ -314,9 +349,12 @@ public struct FigureLayout {
         legendTitleOrigin = Point(x: box.minX + padding, y: rowTop + legendRow * 0.72)
         rowTop += legendRow
       }
-      for _ in entries {
-        centers.append(Point(x: box.minX + padding + symbolWidth / 2 - 3 * u, y: rowTop + legendRow / 2))
-        rowTop += legendRow
+      for k in entries.indices {
+        let column = Double(k / legendRowsUsed), row = Double(k % legendRowsUsed)
+        centers.append(
+          Point(
+            x: box.minX + padding + column * legendColumnWidth + symbolWidth / 2 - 3 * u,
+            y: rowTop + row * legendRow + legendRow / 2))
       }
       legendBox = box
       right = box.maxX + margin
@@ -342,7 +380,8 @@ public struct FigureLayout {
       for (r, items) in rowsOfItems.enumerated() {
         var cx = box.minX + padding + (r == 0 && legendTitleWidth > 0 ? legendTitleWidth + 2 * padding : 0)
         for k in items {
-          centers.append(Point(x: cx + symbolWidth / 2 - 3 * u, y: box.minY + padding / 2 + Double(r) * legendRow + legendRow / 2))
+          centers.append(
+            Point(x: cx + symbolWidth / 2 - 3 * u, y: box.minY + padding / 2 + Double(r) * legendRow + legendRow / 2))
           cx += itemWidths[k]
         }
       }
@@ -367,8 +406,12 @@ public struct FigureLayout {
         // An item wider than the figure wraps at its spaces, continued lines indented.
         let indent = measure("  ", style.captionFont).advance
         let first = Self.wrap(item, width: captionWidth, font: style.captionFont, measure: measure)
-        let rest = first.count > 1
-          ? Self.wrap(first.dropFirst().joined(separator: " "), width: captionWidth - indent, font: style.captionFont, measure: measure).map { "  " + $0 }
+        let rest =
+          first.count > 1
+          ? Self.wrap(
+            first.dropFirst().joined(separator: " "), width: captionWidth - indent, font: style.captionFont,
+            measure: measure
+          ).map { "  " + $0 }
           : []
         let wrapped = [first[0]] + rest
         // A wrapped item ends its line, so the next item starts on a line of its own.
@@ -380,7 +423,9 @@ public struct FigureLayout {
     captionLines = lines
     captionOrigin = Point(x: margin, y: gridBottom + 2 * u)
     let legendBottom = (legendBox?.maxY ?? 0) + margin
-    height = max(gridBottom + (lines.isEmpty ? 0 : Double(lines.count) * captionLineHeight + 4 * u) + margin - rowGap, legendBottom)
+    height = max(
+      gridBottom + (lines.isEmpty ? 0 : Double(lines.count) * captionLineHeight + 4 * u) + margin - rowGap, legendBottom
+    )
     // A requested width is met exactly (the panel sizes were derived from it).
     width = figure.width ?? right
     titleBaseline = figure.title != nil ? Point(x: width / 2, y: margin + style.titleSize * 1.1) : nil
@@ -416,7 +461,8 @@ struct AxisTicks {
   /// neighbouring labels would touch, every other one of them (keeping 0), and so on, rather than a
   /// coarser step that might leave a single tick. `extent` is a label's size along the axis.
   static func fitting(
-    _ range: AxisRange, _ scale: AxisScale, length: Double, gap: Double, overhang: (left: Double, right: Double) = (.infinity, .infinity),
+    _ range: AxisRange, _ scale: AxisScale, length: Double, gap: Double,
+    overhang: (left: Double, right: Double) = (.infinity, .infinity),
     extent: (String) -> Double
   ) -> [AxisTicks] {
     var kept = ticks(range, scale)
@@ -434,8 +480,12 @@ struct AxisTicks {
     // Labels at the ends that would reach into the neighbour's labels (or off the figure) are left out.
     func trimmed(_ t: [AxisTicks]) -> [AxisTicks] {
       var t = t
-      while let last = t.last, t.count > 1, position(last.value) + extent(last.label) / 2 > length + overhang.right { t.removeLast() }
-      while let first = t.first, t.count > 1, position(first.value) - extent(first.label) / 2 < -overhang.left { t.removeFirst() }
+      while let last = t.last, t.count > 1, position(last.value) + extent(last.label) / 2 > length + overhang.right {
+        t.removeLast()
+      }
+      while let first = t.first, t.count > 1, position(first.value) - extent(first.label) / 2 < -overhang.left {
+        t.removeFirst()
+      }
       return t
     }
     // Every k-th tick, through 0 where possible, for the smallest k that fits at least two labels.
@@ -444,7 +494,8 @@ struct AxisTicks {
     var best: [AxisTicks]? = nil
     for stride in 1...max(1, all.count) {
       for phase in 0..<stride {
-        let candidate = trimmed(all.enumerated().filter { (($0.offset - anchor - phase) % stride + stride) % stride == 0 }.map(\.element))
+        let candidate = trimmed(
+          all.enumerated().filter { (($0.offset - anchor - phase) % stride + stride) % stride == 0 }.map(\.element))
         guard fits(candidate) else { continue }
         if candidate.count >= 2 { return candidate }
         if best == nil { best = candidate }
@@ -458,7 +509,9 @@ struct AxisTicks {
     switch scale {
     case .linear:
       let step = NiceTicks.step(forSpan: range.span, targetCount: targetCount)
-      return NiceTicks.ticks(in: range, targetCount: targetCount).map { AxisTicks(value: $0, label: NiceTicks.label($0, step: step)) }
+      return NiceTicks.ticks(in: range, targetCount: targetCount).map {
+        AxisTicks(value: $0, label: NiceTicks.label($0, step: step))
+      }
     case .log10:
       let values = NiceTicks.logTicks(in: range)
       let labels = NiceTicks.logLabels(values)
