@@ -212,6 +212,9 @@ extension Figure {
           curves: [cosine, psi], xLabel: "θ (degrees)", yLabel: "target logit / scale", legendCorner: .bottomLeft)
       }
     }
+    // Curves and histograms read best wider than tall: a square panel made a single `hist` or `psi`
+    // figure 6.5 × 7 in.
+    if [.hist, .log, .psi].contains(kind) { figure.panelHeight = figure.panelWidth * 0.62 }
     if aggregated > 0 {
       figure.caption.append(("density", DensityLayer.captionValue(pointCount: aggregated)))
     }

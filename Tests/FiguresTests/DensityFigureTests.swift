@@ -83,3 +83,28 @@ struct DensityFigureTests {
     #expect(StreamedEmbeddings.open(path) == nil)
   }
 }
+
+@Suite("Single-panel curve figures")
+struct CurveAspectTests {
+  @Test func aHistogramFigureIsWiderThanTall() throws {
+    let weights = NumpyArray(shape: [3, 2], values: .float32([1, 0, 0, 1, -1, 0]))
+    let path = try DensityFigureTests.writeNPZ(n: 90, extra: [("class_weights", weights)])
+    defer { try? FileManager.default.removeItem(atPath: path) }
+    let e = try EmbeddingReader.read(path)
+    var options = CheckpointFigureOptions()
+    options.splits = [.test]
+    var figure = try Figure.checkpointFigure(.hist, embeddings: [e], options: options)
+    figure.width = 6.5 * 72
+    let layout = try figure.layout(measuringWith: LayoutTextMeasure())
+    #expect(layout.height < 0.9 * layout.width)
+  }
+}
+
+/// 0.6 em per character: enough for layout arithmetic.
+final class LayoutTextMeasure: Renderer {
+  func drawPath(_ path: Path, style: PathStyle, clip: [Path]) {}
+  func measureText(_ text: String, font: Font) -> TextMetrics {
+    let w = 0.6 * font.size * Double(text.count)
+    return TextMetrics(advance: w, inkLeft: 0, inkTop: -0.75 * font.size, inkWidth: w, inkHeight: 0.75 * font.size)
+  }
+}
