@@ -46,7 +46,8 @@ public struct HistogramLayer: PlotLayer {
       case .steps: LegendEntry(label: $0.name, color: $0.color, symbol: .line(dash: []))
       case .bars(let alpha): LegendEntry(label: $0.name, color: $0.color.withAlpha(alpha), symbol: .patch)
       case .trainFilledTestOutlined:
-        $0.name == series.first?.name ? LegendEntry(label: $0.name, color: $0.color.lightened(by: 0.55), symbol: .patch)
+        $0.name == series.first?.name
+          ? LegendEntry(label: $0.name, color: $0.color.lightened(by: 0.55), symbol: .patch)
           : LegendEntry(label: $0.name, color: $0.color, symbol: .line(dash: []))
       }
     }
@@ -104,7 +105,24 @@ public struct RoseLayer: PlotLayer {
     self.alpha = alpha
   }
 
-  public var dataBounds: AxisLimits? { AxisLimits(xMin: -1.12, xMax: 1.12, yMin: -1.12, yMax: 1.12) }
+  /// The angles shown, 0 to this (degrees): the upper edge of the last non-empty bin rounded up to
+  /// 30°, so angles to the own class (mostly under 60°) fill the panel instead of a sliver of a
+  /// full circle.
+  public var span: Double {
+    let top =
+      series.compactMap { s in s.histogram.counts.lastIndex { $0 > 0 }.map { s.histogram.edges[$0 + 1] } }.max() ?? 360
+    return min(360, max(30, (top / 30).rounded(.up) * 30))
+  }
+
+  /// The wedge from 0 to ``span`` at the radius of the angle labels, with the origin.
+  public var dataBounds: AxisLimits? {
+    let span = self.span
+    if span >= 180 { return AxisLimits(xMin: -1.12, xMax: 1.12, yMin: span > 180 ? -1.12 : -0.05, yMax: 1.12) }
+    let arc = stride(from: 0.0, through: span, by: 1).map {
+      Point(x: 1.12 * cos($0 * .pi / 180), y: 1.12 * sin($0 * .pi / 180))
+    }
+    return AxisLimits(bounding: arc + [.zero, Point(x: -0.05, y: -0.05)])
+  }
 
   public var legendEntries: [LegendEntry] {
     series.map { LegendEntry(label: $0.name, color: $0.color.withAlpha(alpha), symbol: .patch) }
@@ -112,13 +130,22 @@ public struct RoseLayer: PlotLayer {
 
   public func draw(in canvas: PlotCanvas) throws {
     let peak = series.flatMap(\.histogram.counts).max() ?? 0
+    let span = self.span
     for r in [0.5, 1.0] {
-      try CircleLayer(radius: r, color: .gray(0.7), lineWidth: 0.5).draw(in: canvas)
+      if span >= 360 {
+        try CircleLayer(radius: r, color: .gray(0.7), lineWidth: 0.5).draw(in: canvas)
+      } else {
+        let arc = stride(from: 0.0, through: span, by: 1).map {
+          Point(x: r * cos($0 * .pi / 180), y: r * sin($0 * .pi / 180))
+        }
+        canvas.strokePolyline(arc, color: .gray(0.7), width: 0.5)
+      }
     }
-    for degrees in stride(from: 0.0, to: 360, by: 30) {
+    for degrees in stride(from: 0.0, through: min(span, 330), by: 30) {
       let a = degrees * .pi / 180
       canvas.strokePolyline([.zero, Point(x: cos(a), y: sin(a))], color: .gray(0.8), width: 0.4)
-      canvas.drawHaloText("\(Int(degrees))°", at: Point(x: 1.09 * cos(a), y: 1.09 * sin(a)), size: 6.5, color: .gray(0.3), bold: false)
+      canvas.drawHaloText(
+        "\(Int(degrees))°", at: Point(x: 1.09 * cos(a), y: 1.09 * sin(a)), size: 6.5, color: .gray(0.3), bold: false)
     }
     guard peak > 0 else { return }
     for s in series {
@@ -150,7 +177,8 @@ extension HistogramSeries {
         xs: indices.map { cloud.xs[$0] }, ys: indices.map { cloud.ys[$0] }, labels: indices.map { cloud.labels[$0] },
         classNames: cloud.classNames)
       let h = Histogram(values: subset.anglesToOwnClass(directions: directions), binCount: binCount, range: range)
-      return HistogramSeries(name: cloud.name(ofClass: c), histogram: density ? h.density() : h, color: palette.color(forClass: c))
+      return HistogramSeries(
+        name: cloud.name(ofClass: c), histogram: density ? h.density() : h, color: palette.color(forClass: c))
     }
   }
 

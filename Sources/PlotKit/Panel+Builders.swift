@@ -26,7 +26,8 @@ public enum AngularDensity: Hashable, Sendable {
     switch self {
     case .none: nil
     case .jitter: "points spread at random over radius 1 ± 0.05, so their density shows"
-    case .jitterAndBand: "points spread at random over radius 1 ± 0.05; outside, bars of the points per 2° of angle, per class"
+    case .jitterAndBand:
+      "points spread at random over radius 1 ± 0.05; outside, bars of the points per 2° of angle, per class"
     }
   }
 }
@@ -57,22 +58,29 @@ extension Panel {
     directionLabels: [String]? = nil, density: AngularDensity = .none
   ) -> Panel {
     let ring = 1 + Double(radialOffsetPerClass) * Double(max(0, cloud.classCount - 1))
-    let band = density == .jitterAndBand ? AngularDensityLayer(cloud: cloud, palette: palette, innerRadius: ring + 0.1) : nil
+    let band =
+      density == .jitterAndBand ? AngularDensityLayer(cloud: cloud, palette: palette, innerRadius: ring + 0.1) : nil
     let outer = band.map { $0.outerRadius + 0.03 } ?? ring + 0.25
     var layers: [any PlotLayer] = []
     if !sectors.isEmpty { layers.append(SectorLayer(sectors: sectors, radius: outer, palette: palette)) }
     layers.append(CircleLayer(radius: 1))
     let jitter: Float = density == .none ? 0 : AngularDensity.jitterAmplitude
-    layers.append(ScatterLayer(cloud: cloud.projectedOntoUnitCircle(radialOffsetPerClass: radialOffsetPerClass, radialJitter: jitter), palette: palette))
+    layers.append(
+      ScatterLayer(
+        cloud: cloud.projectedOntoUnitCircle(radialOffsetPerClass: radialOffsetPerClass, radialJitter: jitter),
+        palette: palette))
     // With a density band the rays stop short of it, so they do not cut through its bars.
-    layers.append(DirectionRaysLayer(
-      directions: directions, length: band == nil ? outer : ring + 0.08, labels: directionLabels, palette: palette,
-      labelRadius: band.map { $0.outerRadius + 0.12 }))
+    layers.append(
+      DirectionRaysLayer(
+        directions: directions, length: band == nil ? outer : ring + 0.08, labels: directionLabels, palette: palette,
+        labelRadius: band.map { $0.outerRadius + 0.12 }))
     if let band { layers.append(band) }
     // Limits hugging the drawing (room for tip labels when there are any): nice rounding of the
     // rays' 1.15 label margin went to ±2 and left the circle a quarter of the panel.
     let r = outer * (directionLabels == nil ? 1.04 : 1.2)
-    return Panel(title: title, subtitle: subtitle, layers: layers, limits: .exactly(AxisLimits(xMin: -r, xMax: r, yMin: -r, yMax: r)))
+    return Panel(
+      title: title, subtitle: subtitle, layers: layers,
+      limits: .exactly(AxisLimits(xMin: -r, xMax: r, yMin: -r, yMax: r)))
   }
 
   /// A binary decision-boundary diagram: margin regions filled grey, boundaries dashed.
@@ -132,14 +140,18 @@ extension Panel {
 
   /// A polar histogram (rose plot) of angles in degrees.
   public static func rose(title: String? = nil, subtitle: String? = nil, series: [HistogramSeries]) -> Panel {
-    Panel(title: title, subtitle: subtitle, layers: [RoseLayer(series: series)], showsAxes: false, legend: .inside(.topRight))
+    Panel(
+      title: title, subtitle: subtitle, layers: [RoseLayer(series: series)], limits: .nice, showsAxes: false,
+      legend: .inside(.topRight))
   }
 }
 
 extension Polyline {
   /// A curve from two columns of a run-log CSV (e.g. `iteration` against `loss`).
   /// - Throws: ``RenderError/missingColumn(_:available:)``.
-  public init(table: CSVTable, x: String, y: String, name: String? = nil, color: Color = .black, dash: [Double] = []) throws {
+  public init(table: CSVTable, x: String, y: String, name: String? = nil, color: Color = .black, dash: [Double] = [])
+    throws
+  {
     self.init(xs: try table.column(x), ys: try table.column(y), name: name ?? y, color: color, dash: dash)
   }
 }
