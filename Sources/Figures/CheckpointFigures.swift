@@ -153,7 +153,8 @@ extension Figure {
               sectors: kind == .sectors
                 ? CheckpointViews.sectors(e, includingMarginZones: options.showsMarginZones) : [],
               palette: options.palette,
-              directionLabels: options.showsWeightLabels ? e.classNames.map { "W\($0)" } : nil)
+              directionLabels: options.showsWeightLabels && e.classCount <= Self.maximumWeightLabels
+                ? e.classNames.map { "W\($0)" } : nil)
             if !options.showsWeightRays { panel.layers.removeAll { $0 is DirectionRaysLayer } }
             figure[row, column] = panel
           default:
@@ -215,11 +216,21 @@ extension Figure {
     // Curves and histograms read best wider than tall: a square panel made a single `hist` or `psi`
     // figure 6.5 × 7 in.
     if [.hist, .log, .psi].contains(kind) { figure.panelHeight = figure.panelWidth * 0.62 }
+    if [.circle, .sectors].contains(kind), options.showsWeightLabels,
+      embeddings.contains(where: { $0.classCount > Self.maximumWeightLabels })
+    {
+      figure.caption.append(
+        ("note", "W names left out above \(Self.maximumWeightLabels) classes (rays keep the class colours)"))
+    }
     if aggregated > 0 {
       figure.caption.append(("density", DensityLayer.captionValue(pointCount: aggregated)))
     }
     return figure
   }
+
+  /// Past this many classes the "W…" names of the weight rays would cover one another and the
+  /// points; the rays keep the class colours, and the caption says the names were left out.
+  public static let maximumWeightLabels = 20
 
   /// Angle histograms (density) of `splits` against their own class weights, over `angleRange`.
   public static func angleSeries(_ e: Embeddings, splits: [Embeddings.Split], binCount: Int = 60) -> [HistogramSeries] {

@@ -1,5 +1,7 @@
+import FileFormats
 import Foundation
 import MarginMath
+import PlotKit
 import Testing
 
 @testable import Figures
@@ -39,5 +41,24 @@ struct SectorSpeedTests {
     #expect(abs(covered - 2 * .pi) < 1e-6)
     // Debug build on a shared 2-core machine; the release build takes a few hundredths of this.
     #expect(Date().timeIntervalSince(start) < 20)
+  }
+}
+
+@Suite("Weight names of many classes")
+struct WeightLabelTests {
+  @Test func aboveTwentyClassesTheRaysAreUnnamedAndTheCaptionSaysSo() throws {
+    for (c, named) in [(12, true), (30, false)] {
+      let w = SectorSpeedTests.weights(c)
+      let weights = NumpyArray(shape: [c, 2], values: .float32(w.flatMap { [Float($0.x), Float($0.y)] }))
+      let path = try DensityFigureTests.writeNPZ(n: 3 * c, classes: c, extra: [("class_weights", weights)])
+      defer { try? FileManager.default.removeItem(atPath: path) }
+      let e = try EmbeddingReader.read(path)
+      var options = CheckpointFigureOptions()
+      options.splits = [.test]
+      let figure = try Figure.checkpointFigure(.circle, embeddings: [e], options: options)
+      let rays = try #require(figure[0, 0]?.layers.compactMap { $0 as? DirectionRaysLayer }.first)
+      #expect((rays.labels != nil) == named)
+      #expect(figure.caption.contains { $0.value.hasPrefix("W names left out") } == !named)
+    }
   }
 }
