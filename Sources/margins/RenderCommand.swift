@@ -89,11 +89,13 @@ struct RenderCommand: ParsableCommand {
   }
 
   /// The repository holding the current directory (or the executable): the first ancestor with an
-  /// experiments/ directory beside Package.swift.
-  static func repositoryRoot() -> String? {
-    var starts = [FileManager.default.currentDirectoryPath]
-    if let executable = Bundle.main.executablePath { starts.append((executable as NSString).deletingLastPathComponent) }
-    for start in starts {
+  /// experiments/ directory beside Package.swift, and whether the current directory is inside it.
+  static func repositoryRoot() -> (path: String, holdsWorkingDirectory: Bool)? {
+    var starts = [(FileManager.default.currentDirectoryPath, true)]
+    if let executable = Bundle.main.executablePath {
+      starts.append(((executable as NSString).deletingLastPathComponent, false))
+    }
+    for (start, isWorkingDirectory) in starts {
       var directory = URL(fileURLWithPath: start).standardizedFileURL
       while true {
         var isDirectory: ObjCBool = false
@@ -102,7 +104,7 @@ struct RenderCommand: ParsableCommand {
           isDirectory.boolValue,
           FileManager.default.fileExists(atPath: directory.appendingPathComponent("Package.swift").path)
         {
-          return directory.path
+          return (directory.path, isWorkingDirectory)
         }
         let parent = directory.deletingLastPathComponent()
         if parent.path == directory.path { break }
@@ -115,7 +117,7 @@ struct RenderCommand: ParsableCommand {
   /// --experiments-dir, --runs-dir and the figures directory, resolved against the repository when not given.
   func locations() throws -> (experiments: String, runs: String, figures: String) {
     if let experimentsDir, let runsDir { return (experimentsDir, runsDir, "figures") }
-    guard let root = Self.repositoryRoot() else {
+    guard let (root, holdsWorkingDirectory) = Self.repositoryRoot() else {
       throw ValidationError(
         "no experiments/ directory in \(FileManager.default.currentDirectoryPath) or any parent (nor beside the executable): run from the repository, or give --experiments-dir DIR and --runs-dir DIR"
       )
@@ -123,7 +125,12 @@ struct RenderCommand: ParsableCommand {
     func inRoot(_ p: String) -> String {
       root == FileManager.default.currentDirectoryPath ? p : (root as NSString).appendingPathComponent(p)
     }
-    return (experimentsDir ?? inRoot("experiments"), runsDir ?? inRoot("runs/default"), inRoot("figures"))
+    // Found through the executable from elsewhere: read the repository's runs, but write here, never
+    // into a checkout the user is not working in.
+    return (
+      experimentsDir ?? inRoot("experiments"), runsDir ?? inRoot("runs/default"),
+      holdsWorkingDirectory ? inRoot("figures") : "."
+    )
   }
 
   func run() throws {

@@ -245,7 +245,12 @@ import Testing
     #expect(shared.status == 0 && sharedJSON.contains("\"shareLimits\" : \"all\""), "\(shared.text)")
     // Outside any repository: a hint naming the options.
     let outside = try MarginsProcess.run(["render", "--figure", "decision-boundaries"], in: dir)
-    if outside.status != 0 { #expect(outside.errors.contains("--experiments-dir"), "\(outside.errors)") }
+    if outside.status != 0 {
+      #expect(outside.errors.contains("--experiments-dir"), "\(outside.errors)")
+    } else {
+      // Found through the executable: drawn here, never into the checkout.
+      #expect(FileManager.default.fileExists(atPath: "\(dir)/decision-boundaries.png"), "\(outside.text)")
+    }
   }
 
   @Test func shellCompletionOffersTheValuesOfEnumeratedOptions() throws {
