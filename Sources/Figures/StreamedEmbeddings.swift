@@ -33,8 +33,15 @@ public final class StreamedEmbeddings: DensitySource, @unchecked Sendable {
   /// The file as a streamed source, or `nil` when it is not the plain case (see the type).
   public static func open(_ path: String) -> StreamedEmbeddings? {
     guard path.lowercased().hasSuffix(".npz") else { return nil }
-    let fd = Glibc.open(path, O_RDONLY | O_CLOEXEC)
+    // Non-blocking, so a FIFO or device named as input cannot hang the open; anything but a regular
+    // file goes to the full reader, which refuses it by name.
+    let fd = Glibc.open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK)
     guard fd >= 0 else { return nil }
+    var status = stat()
+    guard fstat(fd, &status) == 0, (status.st_mode & S_IFMT) == S_IFREG else {
+      _ = close(fd)
+      return nil
+    }
     guard let members = storedMembers(fd) else {
       _ = close(fd)
       return nil
