@@ -52,16 +52,18 @@ public final class CairoRenderer: Renderer {
     context.setSource(stroke.color)
     context.lineWidth = stroke.width
     context.setDash(stroke.dash)
-    context.lineCap = switch stroke.cap {
-    case .butt: .butt
-    case .round: .round
-    case .square: .square
-    }
-    context.lineJoin = switch stroke.join {
-    case .miter: .miter
-    case .round: .round
-    case .bevel: .bevel
-    }
+    context.lineCap =
+      switch stroke.cap {
+      case .butt: .butt
+      case .round: .round
+      case .square: .square
+      }
+    context.lineJoin =
+      switch stroke.join {
+      case .miter: .miter
+      case .round: .round
+      case .bevel: .bevel
+      }
   }
 
   public func drawPath(_ path: Path, style: PathStyle, clip: [Path]) {
@@ -129,6 +131,7 @@ public final class CairoRenderer: Renderer {
   public func measureText(_ text: String, font: Font) -> TextMetrics {
     context.setFont(font)
     let e = context.textExtents(text)
-    return TextMetrics(advance: e.advanceX, inkLeft: e.bearingX, inkTop: e.bearingY, inkWidth: e.width, inkHeight: e.height)
+    return TextMetrics(
+      advance: e.advanceX, inkLeft: e.bearingX, inkTop: e.bearingY, inkWidth: e.width, inkHeight: e.height)
   }
 }

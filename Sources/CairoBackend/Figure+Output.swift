@@ -50,21 +50,29 @@ extension Figure {
 
   /// SVG bytes. `rasterDPI` is the resolution of raster point layers.
   public func svgData(pointMode: PointMode = Figure.defaultVectorPointMode, rasterDPI: Double = 300) throws -> [UInt8] {
-    try vectorData(pointMode: pointMode, rasterDPI: rasterDPI) { (w, h) throws(CairoError) in try SVGSurface(widthInPoints: w, heightInPoints: h) }
+    try vectorData(pointMode: pointMode, rasterDPI: rasterDPI) { (w, h) throws(CairoError) in
+      try SVGSurface(widthInPoints: w, heightInPoints: h)
+    }
   }
 
   /// Writes an SVG atomically (see ``svgData(pointMode:rasterDPI:)``).
-  public func writeSVG(to path: String, pointMode: PointMode = Figure.defaultVectorPointMode, rasterDPI: Double = 300) throws {
+  public func writeSVG(to path: String, pointMode: PointMode = Figure.defaultVectorPointMode, rasterDPI: Double = 300)
+    throws
+  {
     try FileOutput.write(svgData(pointMode: pointMode, rasterDPI: rasterDPI), to: path)
   }
 
   /// PDF bytes (one page). `rasterDPI` is the resolution of raster point layers.
   public func pdfData(pointMode: PointMode = Figure.defaultVectorPointMode, rasterDPI: Double = 300) throws -> [UInt8] {
-    try vectorData(pointMode: pointMode, rasterDPI: rasterDPI) { (w, h) throws(CairoError) in try PDFSurface(widthInPoints: w, heightInPoints: h) }
+    try vectorData(pointMode: pointMode, rasterDPI: rasterDPI) { (w, h) throws(CairoError) in
+      try PDFSurface(widthInPoints: w, heightInPoints: h)
+    }
   }
 
   /// Writes a PDF atomically (see ``pdfData(pointMode:rasterDPI:)``).
-  public func writePDF(to path: String, pointMode: PointMode = Figure.defaultVectorPointMode, rasterDPI: Double = 300) throws {
+  public func writePDF(to path: String, pointMode: PointMode = Figure.defaultVectorPointMode, rasterDPI: Double = 300)
+    throws
+  {
     try FileOutput.write(pdfData(pointMode: pointMode, rasterDPI: rasterDPI), to: path)
   }
 

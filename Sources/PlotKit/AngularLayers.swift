@@ -38,7 +38,8 @@ public struct DirectionRaysLayer: PlotLayer {
   public var labelRadius: Double?
 
   public init(
-    directions: [Point], length: Double? = nil, labels: [String]? = nil, palette: Palette = .colorBlindSafe, lineWidth: Double = 1.3,
+    directions: [Point], length: Double? = nil, labels: [String]? = nil, palette: Palette = .colorBlindSafe,
+    lineWidth: Double = 1.3,
     labelRadius: Double? = nil
   ) {
     self.directions = directions
@@ -78,13 +79,20 @@ public struct DirectionRaysLayer: PlotLayer {
       // (neighbouring weights a few degrees apart otherwise print as "W4W1").
       var fraction = labelRadius.map { $0 / reach } ?? 1.09
       for _ in 0..<10 {
-        let box = canvas.haloTextRect(labels[c], at: Point(x: w.x / n * reach * fraction, y: w.y / n * reach * fraction), size: 7.5, keepingInside: true)
-        if !placed.contains(where: { $0.minX < box.maxX && box.minX < $0.maxX && $0.minY < box.maxY && box.minY < $0.maxY }) { break }
+        let box = canvas.haloTextRect(
+          labels[c], at: Point(x: w.x / n * reach * fraction, y: w.y / n * reach * fraction), size: 7.5,
+          keepingInside: true)
+        if !placed.contains(where: {
+          $0.minX < box.maxX && box.minX < $0.maxX && $0.minY < box.maxY && box.minY < $0.maxY
+        }) {
+          break
+        }
         fraction -= 0.1
       }
       let labelAt = Point(x: w.x / n * reach * fraction, y: w.y / n * reach * fraction)
       // Long names ("Wthree") are moved inward rather than cut at the frame.
-      let box = canvas.drawHaloText(labels[c], at: labelAt, size: 7.5, color: palette.color(forClass: c), keepingInside: true)
+      let box = canvas.drawHaloText(
+        labels[c], at: labelAt, size: 7.5, color: palette.color(forClass: c), keepingInside: true)
       placed.append(box.insetBy(dx: -1, dy: -1))
     }
   }
@@ -104,7 +112,10 @@ public struct SectorLayer: PlotLayer {
   public var lightening: Double
   public var marginColor: Color
 
-  public init(sectors: [AngularSector], radius: Double = 1.3, palette: Palette = .colorBlindSafe, lightening: Double = 0.8, marginColor: Color = .gray(0.9)) {
+  public init(
+    sectors: [AngularSector], radius: Double = 1.3, palette: Palette = .colorBlindSafe, lightening: Double = 0.8,
+    marginColor: Color = .gray(0.9)
+  ) {
     self.sectors = sectors
     self.radius = radius
     self.palette = palette
@@ -115,7 +126,8 @@ public struct SectorLayer: PlotLayer {
   public var dataBounds: AxisLimits? { AxisLimits(xMin: -radius, xMax: radius, yMin: -radius, yMax: radius) }
 
   public var legendEntries: [LegendEntry] {
-    sectors.contains { $0.kind == .marginZone } ? [LegendEntry(label: "margin zone", color: marginColor, symbol: .outlinedPatch)] : []
+    sectors.contains { $0.kind == .marginZone }
+      ? [LegendEntry(label: "margin zone", color: marginColor, symbol: .outlinedPatch)] : []
   }
 
   /// The fill colour of `sector`.
@@ -155,7 +167,10 @@ public struct AngularDensityLayer: PlotLayer {
   public var depth: Double
   public var binDegrees: Double
 
-  public init(cloud: FeatureCloud, palette: Palette = .colorBlindSafe, innerRadius: Double = 1.1, depth: Double = 0.22, binDegrees: Double = 2) {
+  public init(
+    cloud: FeatureCloud, palette: Palette = .colorBlindSafe, innerRadius: Double = 1.1, depth: Double = 0.22,
+    binDegrees: Double = 2
+  ) {
     self.cloud = cloud
     self.palette = palette
     self.innerRadius = innerRadius
@@ -165,7 +180,9 @@ public struct AngularDensityLayer: PlotLayer {
 
   public var outerRadius: Double { innerRadius + depth }
 
-  public var dataBounds: AxisLimits? { AxisLimits(xMin: -outerRadius, xMax: outerRadius, yMin: -outerRadius, yMax: outerRadius) }
+  public var dataBounds: AxisLimits? {
+    AxisLimits(xMin: -outerRadius, xMax: outerRadius, yMin: -outerRadius, yMax: outerRadius)
+  }
   public var legendEntries: [LegendEntry] { [] }
 
   /// Counts per bin (counter-clockwise from the +x axis) and class.
@@ -186,7 +203,9 @@ public struct AngularDensityLayer: PlotLayer {
     let bins = table.count
     let fullest = table.map { $0.reduce(0, +) }.max() ?? 0
     canvas.strokePolyline(
-      Array(AngularSector(start: 0, end: 2 * .pi, classIndex: 0, kind: .decisionRegion).outline(radius: innerRadius).dropFirst()),
+      Array(
+        AngularSector(start: 0, end: 2 * .pi, classIndex: 0, kind: .decisionRegion).outline(radius: innerRadius)
+          .dropFirst()),
       color: .gray(0.6), width: 0.4)
     guard fullest > 0 else { return }
     let width = 2 * Double.pi / Double(bins)

@@ -68,8 +68,10 @@ public struct AngularSector: Hashable, Sendable {
   /// This covers weight-normalised softmax and every loss whose test-time rule is argmax cos θ;
   /// margin zones depend on the loss and come from the margin math.
   public static func decisionRegions(forDirections directions: [Point]) -> [AngularSector] {
-    let angles = directions.enumerated().map { (index: $0.offset, angle: normalized(atan2($0.element.y, $0.element.x))) }
-      .sorted { $0.angle < $1.angle }
+    let angles = directions.enumerated().map {
+      (index: $0.offset, angle: normalized(atan2($0.element.y, $0.element.x)))
+    }
+    .sorted { $0.angle < $1.angle }
     guard angles.count > 1 else {
       return angles.map { AngularSector(start: 0, end: 2 * .pi, classIndex: $0.index, kind: .decisionRegion) }
     }

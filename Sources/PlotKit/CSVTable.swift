@@ -27,7 +27,9 @@ public struct CSVTable: Sendable {
         try cells.map { cell in
           let t = cell.trimmingCharacters(in: .whitespaces)
           if t.isEmpty { return .nan }
-          guard let v = Double(t) else { throw RenderError.malformedCSV(line: index + 1, reason: "'\(t)' is not a number") }
+          guard let v = Double(t) else {
+            throw RenderError.malformedCSV(line: index + 1, reason: "'\(t)' is not a number")
+          }
           return v
         })
     }

@@ -49,9 +49,12 @@ public struct ColoredPointsLayer: PlotLayer {
 
   private func drawVector(in canvas: PlotCanvas) {
     var groups = [[Point]](repeating: [], count: palette.count)
-    for (p, k) in zip(positions, colorIndices) where groups.indices.contains(k) { groups[k].append(canvas.mapping.device(p)) }
+    for (p, k) in zip(positions, colorIndices) where groups.indices.contains(k) {
+      groups[k].append(canvas.mapping.device(p))
+    }
     for (k, centers) in groups.enumerated() where !centers.isEmpty {
-      canvas.renderer.drawMarkers(at: centers, diameter: diameter, color: palette[k].withAlpha(alpha), clip: canvas.clip)
+      canvas.renderer.drawMarkers(
+        at: centers, diameter: diameter, color: palette[k].withAlpha(alpha), clip: canvas.clip)
     }
   }
 }

@@ -11,7 +11,9 @@ public enum Contour {
   public static func zeroLevel(of f: (Point) -> Double, in limits: AxisLimits, resolution: Int = 200) -> [[Point]] {
     let n = max(2, resolution)
     let dx = limits.x.span / Double(n), dy = limits.y.span / Double(n)
-    func node(_ i: Int, _ j: Int) -> Point { Point(x: limits.x.lower + Double(i) * dx, y: limits.y.lower + Double(j) * dy) }
+    func node(_ i: Int, _ j: Int) -> Point {
+      Point(x: limits.x.lower + Double(i) * dx, y: limits.y.lower + Double(j) * dy)
+    }
     var values = [Double](repeating: 0, count: (n + 1) * (n + 1))
     for j in 0...n {
       for i in 0...n { values[j * (n + 1) + i] = f(node(i, j)) }

@@ -101,7 +101,9 @@ public struct Figure {
   /// it, and ``compactColumns`` columns.
   /// `reflowing: false` keeps the grid (the first step of `.automatic`).
   public func compactForm(reflowing: Bool = true) -> Figure {
-    var copy = reflowing ? compactColumns.map { $0 == columns ? self : reflowed(columns: $0, byRow: compactReflowsByRow) } ?? self : self
+    var copy =
+      reflowing
+      ? compactColumns.map { $0 == columns ? self : reflowed(columns: $0, byRow: compactReflowsByRow) } ?? self : self
     for i in copy.panels.indices {
       guard var panel = copy.panels[i] else { continue }
       if let t = panel.compactTitle { panel.title = t.isEmpty ? nil : t }
@@ -177,9 +179,11 @@ extension Figure {
   /// `byRow` takes them row by row instead.
   public func reflowed(columns newColumns: Int, byRow: Bool = false) -> Figure {
     precondition(newColumns > 0, "need at least one column")
-    let ordered = byRow ? panels.compactMap { $0 } : (0..<columns).flatMap { c in (0..<rows).compactMap { r in self[r, c] } }
+    let ordered =
+      byRow ? panels.compactMap { $0 } : (0..<columns).flatMap { c in (0..<rows).compactMap { r in self[r, c] } }
     let c = min(newColumns, max(1, ordered.count))
-    var copy = Figure(rows: max(1, (ordered.count + c - 1) / c), columns: c, panelWidth: panelWidth, panelHeight: panelHeight)
+    var copy = Figure(
+      rows: max(1, (ordered.count + c - 1) / c), columns: c, panelWidth: panelWidth, panelHeight: panelHeight)
     copy.title = title
     copy.legendTitle = legendTitle
     copy.legendEntries = legendEntries

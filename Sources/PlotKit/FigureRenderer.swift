@@ -11,7 +11,9 @@ extension Figure {
   ///   - rasterScale: device pixels per point for raster layers (DPI / 72).
   ///   - pointMode: how scatters are drawn.
   public func draw(on renderer: any Renderer, layout: FigureLayout, rasterScale: Double, pointMode: PointMode) throws {
-    try FigureDrawing(figure: layout.figure, layout: layout, renderer: renderer, rasterScale: rasterScale, pointMode: pointMode).draw()
+    try FigureDrawing(
+      figure: layout.figure, layout: layout, renderer: renderer, rasterScale: rasterScale, pointMode: pointMode
+    ).draw()
   }
 }
 
@@ -28,7 +30,9 @@ struct FigureDrawing {
   private var u: Double { style.unit }
 
   func draw() throws {
-    renderer.drawPath(.rectangle(Rect(x: 0, y: 0, width: layout.width, height: layout.height)), style: .filled(figure.background), clip: [])
+    renderer.drawPath(
+      .rectangle(Rect(x: 0, y: 0, width: layout.width, height: layout.height)), style: .filled(figure.background),
+      clip: [])
     if let title = figure.title, let baseline = layout.titleBaseline {
       text(title, font: style.font(style.titleSize, bold: true), centeredAt: baseline.x, baseline: baseline.y)
     }
@@ -37,30 +41,42 @@ struct FigureDrawing {
       try drawPanel(panel, frame: frame)
     }
     if let box = layout.legendBox {
-      drawLegend(figure.sharedLegendEntries, title: figure.legendTitle, box: box, centers: layout.legendEntryCenters, titleOrigin: layout.legendTitleOrigin)
+      drawLegend(
+        figure.sharedLegendEntries, title: figure.legendTitle, box: box, centers: layout.legendEntryCenters,
+        titleOrigin: layout.legendTitleOrigin)
     }
     for (k, line) in layout.captionLines.enumerated() {
       renderer.drawText(
-        line, at: Point(x: layout.captionOrigin.x, y: layout.captionOrigin.y + Double(k) * layout.captionLineHeight + style.captionSize),
+        line,
+        at: Point(
+          x: layout.captionOrigin.x,
+          y: layout.captionOrigin.y + Double(k) * layout.captionLineHeight + style.captionSize),
         style: TextStyle(font: style.captionFont, color: .gray(0.25)), clip: [])
     }
   }
 
   private func text(_ s: String, font: Font, centeredAt x: Double, baseline: Double, color: Color = .black) {
     let m = renderer.measureText(s, font: font)
-    renderer.drawText(s, at: Point(x: x - m.advance / 2, y: baseline), style: TextStyle(font: font, color: color), clip: [])
+    renderer.drawText(
+      s, at: Point(x: x - m.advance / 2, y: baseline), style: TextStyle(font: font, color: color), clip: [])
   }
 
   private func drawPanel(_ panel: Panel, frame: FigureLayout.PanelFrame) throws {
     let m = frame.mapping
     let box = m.box
     let tickFont = style.font(style.tickSize)
-    let xTicks = AxisTicks.fitting(m.limits.x, m.xScale, length: box.width, gap: 2.5 * u, overhang: (
-        frame.xTickOverhang.left + (layout.panelWidth - box.width) / 2, frame.xTickOverhang.right + (layout.panelWidth - box.width) / 2)
+    let xTicks = AxisTicks.fitting(
+      m.limits.x, m.xScale, length: box.width, gap: 2.5 * u,
+      overhang: (
+        frame.xTickOverhang.left + (layout.panelWidth - box.width) / 2,
+        frame.xTickOverhang.right + (layout.panelWidth - box.width) / 2
+      )
     ) {
       renderer.measureText($0, font: tickFont).advance
     }
-    let yTicks = AxisTicks.fitting(m.limits.y, m.yScale, length: box.height, gap: 0.4 * style.tickSize) { _ in style.tickSize * 0.8 }
+    let yTicks = AxisTicks.fitting(m.limits.y, m.yScale, length: box.height, gap: 0.4 * style.tickSize) { _ in
+      style.tickSize * 0.8
+    }
     let tickLength = 3 * u
 
     if panel.showsGrid {
@@ -95,9 +111,12 @@ struct FigureDrawing {
         axes.move(to: Point(x: box.minX, y: y))
         axes.line(to: Point(x: box.minX - tickLength, y: y))
       }
-      renderer.drawPath(axes, style: PathStyle(stroke: Stroke(color: .black, width: 0.7, cap: .square, join: .miter)), clip: [])
+      renderer.drawPath(
+        axes, style: PathStyle(stroke: Stroke(color: .black, width: 0.7, cap: .square, join: .miter)), clip: [])
       for t in xTicks where frame.showsXTickLabels {
-        text(t.label, font: tickFont, centeredAt: m.device(Point(x: t.value, y: m.limits.y.lower)).x, baseline: box.maxY + tickLength + style.tickSize * 1.05)
+        text(
+          t.label, font: tickFont, centeredAt: m.device(Point(x: t.value, y: m.limits.y.lower)).x,
+          baseline: box.maxY + tickLength + style.tickSize * 1.05)
       }
       for t in yTicks where frame.showsYTickLabels {
         let e = renderer.measureText(t.label, font: tickFont)
@@ -108,9 +127,13 @@ struct FigureDrawing {
       }
     }
 
-    var below = box.maxY + (panel.showsAxes ? (frame.rowShowsXTickLabels ? tickLength + style.tickSize * 1.35 : tickLength + u) : 2 * u)
+    var below =
+      box.maxY
+      + (panel.showsAxes ? (frame.rowShowsXTickLabels ? tickLength + style.tickSize * 1.35 : tickLength + u) : 2 * u)
     if let xLabel = panel.xLabel {
-      text(xLabel, font: style.font(style.axisLabelSize), centeredAt: box.center.x, baseline: below + style.axisLabelSize * 1.05)
+      text(
+        xLabel, font: style.font(style.axisLabelSize), centeredAt: box.center.x,
+        baseline: below + style.axisLabelSize * 1.05)
       below += style.axisLabelSize * 1.4
     }
     if let yLabel = panel.yLabel {
@@ -123,10 +146,14 @@ struct FigureDrawing {
     let titleLine = style.panelTitleSize * 1.25
     for (k, line) in frame.titleLines.enumerated() {
       let fromBottom = Double(frame.titleLines.count - 1 - k)
-      text(line, font: style.font(style.panelTitleSize), centeredAt: box.center.x, baseline: box.minY - 2 * u - style.panelTitleSize * 0.3 - fromBottom * titleLine)
+      text(
+        line, font: style.font(style.panelTitleSize), centeredAt: box.center.x,
+        baseline: box.minY - 2 * u - style.panelTitleSize * 0.3 - fromBottom * titleLine)
     }
     for (k, line) in frame.subtitleLines.enumerated() {
-      text(line, font: style.font(style.subtitleSize), centeredAt: box.center.x, baseline: below + style.subtitleSize * 1.1 + Double(k) * style.subtitleSize * 1.25)
+      text(
+        line, font: style.font(style.subtitleSize), centeredAt: box.center.x,
+        baseline: below + style.subtitleSize * 1.1 + Double(k) * style.subtitleSize * 1.25)
     }
     if let note = panel.cornerNote {
       renderer.drawText(
@@ -134,7 +161,9 @@ struct FigureDrawing {
         style: TextStyle(font: style.font(style.tickSize + 0.5), color: .gray(0.2)), clip: [])
     }
     if panel.legend == .below, let box = frame.legendBox {
-      drawLegend(panel.layers.flatMap(\.legendEntries), title: nil, box: box, centers: frame.legendEntryCenters, titleOrigin: nil)
+      drawLegend(
+        panel.layers.flatMap(\.legendEntries), title: nil, box: box, centers: frame.legendEntryCenters, titleOrigin: nil
+      )
     }
     if case .inside(let corner) = panel.legend {
       let entries = panel.layers.flatMap(\.legendEntries)
@@ -154,9 +183,11 @@ struct FigureDrawing {
 
   private func drawLegend(_ entries: [LegendEntry], title: String?, box: Rect, centers: [Point], titleOrigin: Point?) {
     let frame = Path.rectangle(box)
-    renderer.drawPath(frame, style: PathStyle(fill: .white.withAlpha(0.92), stroke: Stroke(color: .gray(0.3), width: 0.6)), clip: [])
+    renderer.drawPath(
+      frame, style: PathStyle(fill: .white.withAlpha(0.92), stroke: Stroke(color: .gray(0.3), width: 0.6)), clip: [])
     if let title, let titleOrigin {
-      renderer.drawText(title, at: titleOrigin, style: TextStyle(font: style.font(style.legendSize, bold: true)), clip: [])
+      renderer.drawText(
+        title, at: titleOrigin, style: TextStyle(font: style.font(style.legendSize, bold: true)), clip: [])
     }
     let font = style.font(style.legendSize)
     for (entry, mid) in zip(entries, centers) {
@@ -171,7 +202,8 @@ struct FigureDrawing {
         let r = Rect(x: mid.x - 7 * u, y: mid.y - 4 * u, width: 14 * u, height: 8 * u)
         renderer.drawPath(.rectangle(r), style: .filled(entry.color), clip: [])
         if entry.symbol == .outlinedPatch {
-          renderer.drawPath(.rectangle(r), style: .stroked(SectorLayer.marginOutline, width: 0.55, dash: [2, 1.2]), clip: [])
+          renderer.drawPath(
+            .rectangle(r), style: .stroked(SectorLayer.marginOutline, width: 0.55, dash: [2, 1.2]), clip: [])
         }
         if entry.symbol == .hatchedPatch {
           var hatch = Path()
@@ -184,7 +216,9 @@ struct FigureDrawing {
           renderer.drawPath(hatch, style: .stroked(.gray(0.5), width: 0.45), clip: [.rectangle(r)])
         }
       }
-      renderer.drawText(entry.label, at: Point(x: mid.x + 11 * u, y: mid.y + style.legendSize * 0.36), style: TextStyle(font: font), clip: [])
+      renderer.drawText(
+        entry.label, at: Point(x: mid.x + 11 * u, y: mid.y + style.legendSize * 0.36), style: TextStyle(font: font),
+        clip: [])
     }
   }
 }

@@ -68,7 +68,9 @@ public enum NiceTicks {
     if exponents.allSatisfy({ (-4...4).contains($0) }) {
       return zip(values, exponents).map { v, e in label(v, step: pow(10, Double(min(0, e)))) }
     }
-    let digits: [Character: String] = ["0": "⁰", "1": "¹", "2": "²", "3": "³", "4": "⁴", "5": "⁵", "6": "⁶", "7": "⁷", "8": "⁸", "9": "⁹"]
+    let digits: [Character: String] = [
+      "0": "⁰", "1": "¹", "2": "²", "3": "³", "4": "⁴", "5": "⁵", "6": "⁶", "7": "⁷", "8": "⁸", "9": "⁹",
+    ]
     return exponents.map { e in
       "10" + (e < 0 ? "⁻" : "") + String(abs(e)).map { digits[$0] ?? "" }.joined()
     }

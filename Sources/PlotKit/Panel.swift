@@ -73,8 +73,9 @@ public struct Panel {
     case .exactly(let fixed):
       return fixed
     case .containing(let minimum):
-      guard let bounds, !(minimum.contains(Point(x: bounds.x.lower, y: bounds.y.lower))
-        && minimum.contains(Point(x: bounds.x.upper, y: bounds.y.upper)))
+      guard let bounds,
+        !(minimum.contains(Point(x: bounds.x.lower, y: bounds.y.lower))
+          && minimum.contains(Point(x: bounds.x.upper, y: bounds.y.upper)))
       else { return minimum }
       let grown = minimum.union(bounds)
       return AxisLimits(x: niceRange(grown.x, scale: xScale), y: niceRange(grown.y, scale: yScale))

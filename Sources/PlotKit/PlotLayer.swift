@@ -39,7 +39,10 @@ public struct PlotCanvas {
   /// Clip paths in force (device space); their intersection is drawable.
   public let clip: [Path]
 
-  public init(renderer: any Renderer, mapping: DeviceMapping, rasterScale: Double, pointMode: PointMode, fontFamily: String, clip: [Path] = []) {
+  public init(
+    renderer: any Renderer, mapping: DeviceMapping, rasterScale: Double, pointMode: PointMode, fontFamily: String,
+    clip: [Path] = []
+  ) {
     self.renderer = renderer
     self.mapping = mapping
     self.rasterScale = rasterScale
@@ -66,7 +69,9 @@ public struct PlotCanvas {
   }
 
   /// Strokes the data-space polyline `points`.
-  public func strokePolyline(_ points: [Point], color: Color, width: Double, dash: [Double] = [], cap: Stroke.Cap = .butt) {
+  public func strokePolyline(
+    _ points: [Point], color: Color, width: Double, dash: [Double] = [], cap: Stroke.Cap = .butt
+  ) {
     draw(devicePath: .polyline(points.map(mapping.device)), style: .stroked(color, width: width, dash: dash, cap: cap))
   }
 
@@ -79,20 +84,27 @@ public struct PlotCanvas {
   /// With `keepingInside`, the text is moved (not cut) so its ink stays inside the axes box.
   /// - Returns: the device rectangle of the text's ink.
   @discardableResult
-  public func drawHaloText(_ text: String, at p: Point, size: Double, color: Color, bold: Bool = true, keepingInside: Bool = false) -> Rect {
+  public func drawHaloText(
+    _ text: String, at p: Point, size: Double, color: Color, bold: Bool = true, keepingInside: Bool = false
+  ) -> Rect {
     let (origin, e, font) = haloTextPlacement(text, at: p, size: size, bold: bold, keepingInside: keepingInside)
     renderer.drawText(
-      text, at: origin, style: TextStyle(font: font, color: color, halo: Stroke(color: .white, width: size * 0.28)), clip: clip)
+      text, at: origin, style: TextStyle(font: font, color: color, halo: Stroke(color: .white, width: size * 0.28)),
+      clip: clip)
     return Rect(x: origin.x + e.inkLeft, y: origin.y + e.inkTop, width: e.inkWidth, height: e.inkHeight)
   }
 
   /// The device rectangle ``drawHaloText(_:at:size:color:bold:keepingInside:)`` would give the ink, without drawing.
-  public func haloTextRect(_ text: String, at p: Point, size: Double, bold: Bool = true, keepingInside: Bool = false) -> Rect {
+  public func haloTextRect(_ text: String, at p: Point, size: Double, bold: Bool = true, keepingInside: Bool = false)
+    -> Rect
+  {
     let (origin, e, _) = haloTextPlacement(text, at: p, size: size, bold: bold, keepingInside: keepingInside)
     return Rect(x: origin.x + e.inkLeft, y: origin.y + e.inkTop, width: e.inkWidth, height: e.inkHeight)
   }
 
-  private func haloTextPlacement(_ text: String, at p: Point, size: Double, bold: Bool, keepingInside: Bool) -> (Point, TextMetrics, Font) {
+  private func haloTextPlacement(_ text: String, at p: Point, size: Double, bold: Bool, keepingInside: Bool) -> (
+    Point, TextMetrics, Font
+  ) {
     let d = mapping.device(p)
     let font = Font(family: fontFamily, size: size, isBold: bold)
     let e = renderer.measureText(text, font: font)

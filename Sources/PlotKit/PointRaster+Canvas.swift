@@ -5,7 +5,10 @@ extension PointRaster {
   /// Stamps markers of `diameter` points into a raster covering the canvas's axes box, snapped to
   /// the device pixel grid (so PNG pixels map 1:1), and paints it. `stamp` gets the raster, the
   /// marker and the device → raster-pixel transform.
-  static func paint(in canvas: PlotCanvas, diameter: Double, _ stamp: (inout PointRaster, Marker, (Point) -> (x: Double, y: Double)) -> Void) {
+  static func paint(
+    in canvas: PlotCanvas, diameter: Double,
+    _ stamp: (inout PointRaster, Marker, (Point) -> (x: Double, y: Double)) -> Void
+  ) {
     let s = canvas.rasterScale
     let box = canvas.mapping.box
     let x0 = floor(box.minX * s), y0 = floor(box.minY * s)

@@ -52,7 +52,9 @@ struct PointRaster {
       extents = all.map { mask in
         let rows = (0..<size).filter { r in (0..<size).contains { mask[r * size + $0] > 0 } }
         let columns = (0..<size).filter { c in (0..<size).contains { mask[$0 * size + c] > 0 } }
-        guard let r0 = rows.first, let r1 = rows.last, let c0 = columns.first, let c1 = columns.last else { return (0..<0, 0..<0) }
+        guard let r0 = rows.first, let r1 = rows.last, let c0 = columns.first, let c1 = columns.last else {
+          return (0..<0, 0..<0)
+        }
         return (r0..<(r1 + 1), c0..<(c1 + 1))
       }
     }

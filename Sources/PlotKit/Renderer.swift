@@ -8,7 +8,8 @@ public struct RasterImage: Hashable, Sendable {
   public let premultipliedARGB: [UInt32]
 
   public init(width: Int, height: Int, premultipliedARGB: [UInt32]) {
-    precondition(width >= 0 && height >= 0 && premultipliedARGB.count == width * height, "RasterImage needs width × height pixels")
+    precondition(
+      width >= 0 && height >= 0 && premultipliedARGB.count == width * height, "RasterImage needs width × height pixels")
     self.width = width
     self.height = height
     self.premultipliedARGB = premultipliedARGB
@@ -86,7 +87,9 @@ extension Renderer {
         var end = column + 1
         while end < image.width, image.premultipliedARGB[row * image.width + end] == word { end += 1 }
         if word >> 24 != 0 {
-          let rect = Rect(x: frame.minX + Double(column) * sx, y: frame.minY + Double(row) * sy, width: Double(end - column) * sx, height: sy)
+          let rect = Rect(
+            x: frame.minX + Double(column) * sx, y: frame.minY + Double(row) * sy, width: Double(end - column) * sx,
+            height: sy)
           drawPath(.rectangle(rect), style: .filled(Self.straightColor(word)), clip: clip)
         }
         column = end
@@ -98,9 +101,13 @@ extension Renderer {
     let m = measureText(text, font: style.font)
     guard m.inkWidth > 0, m.inkHeight > 0 else { return }
     let (c, s) = (cos(style.rotation), sin(style.rotation))
-    let corners = [(m.inkLeft, m.inkTop), (m.inkLeft + m.inkWidth, m.inkTop), (m.inkLeft + m.inkWidth, m.inkTop + m.inkHeight), (m.inkLeft, m.inkTop + m.inkHeight)]
-      .map { dx, dy in Point(x: origin.x + dx * c + dy * s, y: origin.y - dx * s + dy * c) }
-    drawPath(.polyline(corners, closed: true), style: .filled(style.color.withAlpha(style.color.alpha * 0.5)), clip: clip)
+    let corners = [
+      (m.inkLeft, m.inkTop), (m.inkLeft + m.inkWidth, m.inkTop), (m.inkLeft + m.inkWidth, m.inkTop + m.inkHeight),
+      (m.inkLeft, m.inkTop + m.inkHeight),
+    ]
+    .map { dx, dy in Point(x: origin.x + dx * c + dy * s, y: origin.y - dx * s + dy * c) }
+    drawPath(
+      .polyline(corners, closed: true), style: .filled(style.color.withAlpha(style.color.alpha * 0.5)), clip: clip)
   }
 
   /// Un-premultiplies a `0xAARRGGBB` word.

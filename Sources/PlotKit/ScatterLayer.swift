@@ -109,7 +109,8 @@ public struct ScatterLayer: PlotLayer {
         guard seen.insert(Int64(qx) << 32 | (Int64(qy) & 0xFFFF_FFFF)).inserted else { continue }
         centers.append(Point(x: qx / 4, y: qy / 4))
       }
-      canvas.renderer.drawMarkers(at: centers, diameter: diameter, color: palette.color(forClass: c).withAlpha(alpha), clip: canvas.clip)
+      canvas.renderer.drawMarkers(
+        at: centers, diameter: diameter, color: palette.color(forClass: c).withAlpha(alpha), clip: canvas.clip)
     }
   }
 }

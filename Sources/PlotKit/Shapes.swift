@@ -10,7 +10,8 @@ public struct Polyline: Sendable {
   /// Dash lengths in points; empty is solid.
   public var dash: [Double]
 
-  public init(points: [Point], name: String? = nil, color: Color = .black, lineWidth: Double = 1.2, dash: [Double] = []) {
+  public init(points: [Point], name: String? = nil, color: Color = .black, lineWidth: Double = 1.2, dash: [Double] = [])
+  {
     self.points = points
     self.name = name
     self.color = color
@@ -19,7 +20,9 @@ public struct Polyline: Sendable {
   }
 
   /// A curve y = f(x) sampled from arrays of equal length.
-  public init(xs: [Double], ys: [Double], name: String? = nil, color: Color = .black, lineWidth: Double = 1.2, dash: [Double] = []) {
+  public init(
+    xs: [Double], ys: [Double], name: String? = nil, color: Color = .black, lineWidth: Double = 1.2, dash: [Double] = []
+  ) {
     precondition(xs.count == ys.count, "Polyline expects equal counts, got \(xs.count) and \(ys.count)")
     self.init(
       points: zip(xs, ys).map { Point(x: $0, y: $1) }, name: name, color: color, lineWidth: lineWidth, dash: dash)

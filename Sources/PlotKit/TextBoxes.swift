@@ -28,10 +28,18 @@ extension Figure {
 public enum TextCollisions {
   /// Problems among `texts` on a canvas of `width` × `height` points; ink boxes may touch within
   /// `tolerance` points (antialiasing and glyph side bearings).
-  public static func problems(in texts: [PlacedText], width: Double, height: Double, tolerance: Double = 0.3) -> [String] {
+  public static func problems(in texts: [PlacedText], width: Double, height: Double, tolerance: Double = 0.3)
+    -> [String]
+  {
     var result: [String] = []
-    for t in texts where t.box.minX < -tolerance || t.box.minY < -tolerance || t.box.maxX > width + tolerance || t.box.maxY > height + tolerance {
-      result.append(String(format: "'%@' leaves the %.1f x %.1f pt canvas at (%.1f, %.1f, %.1f, %.1f)", t.text, width, height, t.box.minX, t.box.minY, t.box.maxX, t.box.maxY))
+    for t in texts
+    where t.box.minX < -tolerance || t.box.minY < -tolerance || t.box.maxX > width + tolerance
+      || t.box.maxY > height + tolerance
+    {
+      result.append(
+        String(
+          format: "'%@' leaves the %.1f x %.1f pt canvas at (%.1f, %.1f, %.1f, %.1f)", t.text, width, height,
+          t.box.minX, t.box.minY, t.box.maxX, t.box.maxY))
     }
     let sorted = texts.sorted { $0.box.minX < $1.box.minX }
     for (i, a) in sorted.enumerated() {
@@ -40,7 +48,10 @@ public enum TextCollisions {
         let dx = min(a.box.maxX, b.box.maxX) - max(a.box.minX, b.box.minX)
         let dy = min(a.box.maxY, b.box.maxY) - max(a.box.minY, b.box.minY)
         if dx > tolerance, dy > tolerance {
-          result.append(String(format: "'%@' overlaps '%@' by %.1f x %.1f pt at (%.1f, %.1f)", a.text, b.text, dx, dy, max(a.box.minX, b.box.minX), max(a.box.minY, b.box.minY)))
+          result.append(
+            String(
+              format: "'%@' overlaps '%@' by %.1f x %.1f pt at (%.1f, %.1f)", a.text, b.text, dx, dy,
+              max(a.box.minX, b.box.minX), max(a.box.minY, b.box.minY)))
         }
       }
     }
@@ -64,9 +75,14 @@ final class TextPlacementRecorder: Renderer {
     let m = base.measureText(text, font: style.font)
     guard m.inkWidth > 0, m.inkHeight > 0 else { return }
     let (c, s) = (cos(style.rotation), sin(style.rotation))
-    let corners = [(m.inkLeft, m.inkTop), (m.inkLeft + m.inkWidth, m.inkTop), (m.inkLeft + m.inkWidth, m.inkTop + m.inkHeight), (m.inkLeft, m.inkTop + m.inkHeight)]
-      .map { dx, dy in Point(x: origin.x + dx * c + dy * s, y: origin.y - dx * s + dy * c) }
+    let corners = [
+      (m.inkLeft, m.inkTop), (m.inkLeft + m.inkWidth, m.inkTop), (m.inkLeft + m.inkWidth, m.inkTop + m.inkHeight),
+      (m.inkLeft, m.inkTop + m.inkHeight),
+    ]
+    .map { dx, dy in Point(x: origin.x + dx * c + dy * s, y: origin.y - dx * s + dy * c) }
     let xs = corners.map(\.x), ys = corners.map(\.y)
-    texts.append(PlacedText(text: text, box: Rect(x: xs.min()!, y: ys.min()!, width: xs.max()! - xs.min()!, height: ys.max()! - ys.min()!)))
+    texts.append(
+      PlacedText(
+        text: text, box: Rect(x: xs.min()!, y: ys.min()!, width: xs.max()! - xs.min()!, height: ys.max()! - ys.min()!)))
   }
 }

@@ -50,7 +50,8 @@ struct CompactLayoutTests {
     // A panel whose limits differ from its neighbours' keeps its own tick labels.
     var figure = Self.grid(width: 3.25 * 72, mode: .always)
     figure.limitSharing = .independent
-    figure[0, 2] = .scatter(cloud: FeatureCloud(xs: [-300, 300], ys: [-300, 300], labels: [0, 1], classNames: ["0", "1"]))
+    figure[0, 2] = .scatter(
+      cloud: FeatureCloud(xs: [-300, 300], ys: [-300, 300], labels: [0, 1], classNames: ["0", "1"]))
     let mixed = try layout(figure)
     let odd = try #require(mixed.frame(row: 0, column: 2))
     #expect(odd.showsYTickLabels && odd.showsXTickLabels)
@@ -108,7 +109,8 @@ struct CompactLayoutTests {
   }
 
   @Test func densityBandCountsPointsPerBinAndClass() {
-    let cloud = FeatureCloud(xs: [1, 1, 0, -1], ys: [0.001, 0.002, 1, 0], labels: [0, 1, 1, 0], classNames: ["a", "b"])
+    let cloud = FeatureCloud(
+      xs: [1, 1, 0, -1], ys: [0.001, 0.002, 1, 0], labels: [0, 1, 1, 0], classNames: ["a", "b"])
     let counts = AngularDensityLayer(cloud: cloud, binDegrees: 90).counts()
     #expect(counts == [[1, 1], [0, 1], [1, 0], [0, 0]])
   }

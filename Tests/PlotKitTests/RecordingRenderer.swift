@@ -23,6 +23,8 @@ final class RecordingRenderer: Renderer {
 
   /// Calls whose fill is `color` (ignoring alpha).
   func fills(_ color: Color) -> [Call] {
-    calls.filter { c in c.style.fill.map { $0.red == color.red && $0.green == color.green && $0.blue == color.blue } ?? false }
+    calls.filter { c in
+      c.style.fill.map { $0.red == color.red && $0.green == color.green && $0.blue == color.blue } ?? false
+    }
   }
 }

@@ -39,7 +39,8 @@ struct RendererProtocolTests {
     let color = Palette.colorBlindSafe.color(forClass: 0)
     let runs = renderer.calls.filter { c in
       guard let f = c.style.fill, !c.clip.isEmpty else { return false }
-      return abs(f.red - color.red) < 0.02 && abs(f.green - color.green) < 0.02 && abs(f.blue - color.blue) < 0.02 && f.alpha > 0.9
+      return abs(f.red - color.red) < 0.02 && abs(f.green - color.green) < 0.02 && abs(f.blue - color.blue) < 0.02
+        && f.alpha > 0.9
     }
     #expect(!runs.isEmpty)
     for run in runs {
@@ -63,7 +64,9 @@ struct RendererProtocolTests {
     figure.style.fontSize = 12
     let large = try figure.layout(measuringWith: RecordingRenderer())
     #expect(abs(large.width - 400) < 1e-6)
-    #expect(large.panels[0].mapping.box.width < small.panels[0].mapping.box.width, "larger text leaves less room for the axes")
+    #expect(
+      large.panels[0].mapping.box.width < small.panels[0].mapping.box.width, "larger text leaves less room for the axes"
+    )
   }
 
   @Test func longPanelTitlesWrapToTheColumn() throws {
@@ -84,7 +87,9 @@ struct LabelPlacementTests {
     let cloud = FeatureCloud(xs: [1, 0, -1], ys: [0, 1, 0], labels: [0, 1, 2], classNames: ["one", "two", "three"])
     var figure = Figure(rows: 1, columns: 1, panelWidth: 120, panelHeight: 120)
     // "Wthree" points along −x, where its tip label would cross the left frame.
-    figure[0, 0] = .angular(cloud: cloud, directions: [Point(x: 1, y: 0), Point(x: 0, y: 1), Point(x: -1, y: 0)], directionLabels: ["Wone", "Wtwo", "Wthree"])
+    figure[0, 0] = .angular(
+      cloud: cloud, directions: [Point(x: 1, y: 0), Point(x: 0, y: 1), Point(x: -1, y: 0)],
+      directionLabels: ["Wone", "Wtwo", "Wthree"])
     let renderer = RecordingRenderer()
     let layout = try figure.layout(measuringWith: renderer)
     try figure.draw(on: renderer, layout: layout, rasterScale: 1, pointMode: .vector)
@@ -94,7 +99,8 @@ struct LabelPlacementTests {
     #expect(labels.count == 3)
     for label in labels {
       let b = try #require(label.path.bounds)
-      #expect(b.minX >= box.minX && b.maxX <= box.maxX && b.minY >= box.minY && b.maxY <= box.maxY, "\(b) inside \(box)")
+      #expect(
+        b.minX >= box.minX && b.maxX <= box.maxX && b.minY >= box.minY && b.maxY <= box.maxY, "\(b) inside \(box)")
     }
   }
 }
@@ -107,7 +113,10 @@ struct ReflowTests {
     figure.caption = [("k", "v")]
     let reflowed = figure.reflowed(columns: 4)
     #expect(reflowed.rows == 2 && reflowed.columns == 4)
-    #expect(reflowed.panels.compactMap { $0?.title } == ["file0 split0", "file0 split1", "file1 split0", "file1 split1", "file2 split0", "file2 split1"])
+    #expect(
+      reflowed.panels.compactMap { $0?.title } == [
+        "file0 split0", "file0 split1", "file1 split0", "file1 split1", "file2 split0", "file2 split1",
+      ])
     #expect(reflowed.caption.map(\.key) == ["k"])
   }
 }
