@@ -153,9 +153,13 @@ struct RenderCommand: ParsableCommand {
         try render(paperFigure, source: source, runsDir: places.runs, figuresDirectory: places.figures)
       }
       let animations = figure == "all" ? PaperAnimation.all : PaperAnimation.named(figure!).map { [$0] } ?? []
+      // With `--figure all`, --format names the stills' formats: the animations are GIFs.
+      var gifOutput = output
+      if figure == "all" { gifOutput.format = nil }
       for paperAnimation in animations {
         try animation.write(
-          paperAnimation, source: source, output: output, defaultDirectory: places.figures, weightLabels: weightLabels)
+          paperAnimation, source: source, output: gifOutput, defaultDirectory: places.figures,
+          weightLabels: weightLabels)
       }
       return
     }
