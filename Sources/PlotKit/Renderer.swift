@@ -100,12 +100,7 @@ extension Renderer {
   public func drawText(_ text: String, at origin: Point, style: TextStyle, clip: [Path]) {
     let m = measureText(text, font: style.font)
     guard m.inkWidth > 0, m.inkHeight > 0 else { return }
-    let (c, s) = (cos(style.rotation), sin(style.rotation))
-    let corners = [
-      (m.inkLeft, m.inkTop), (m.inkLeft + m.inkWidth, m.inkTop), (m.inkLeft + m.inkWidth, m.inkTop + m.inkHeight),
-      (m.inkLeft, m.inkTop + m.inkHeight),
-    ]
-    .map { dx, dy in Point(x: origin.x + dx * c + dy * s, y: origin.y - dx * s + dy * c) }
+    let corners = m.inkCorners(at: origin, rotation: style.rotation)
     drawPath(
       .polyline(corners, closed: true), style: .filled(style.color.withAlpha(style.color.alpha * 0.5)), clip: clip)
   }
@@ -116,5 +111,18 @@ extension Renderer {
     guard a > 0 else { return .clear }
     func channel(_ shift: UInt32) -> Double { min(1, Double((word >> shift) & 0xFF) / 255 / a) }
     return Color(red: channel(16), green: channel(8), blue: channel(0), alpha: a)
+  }
+}
+
+extension TextMetrics {
+  /// The four corners of the ink box of text drawn at `origin`, turned by `rotation` radians
+  /// (counter-clockwise on the page, y down), in drawing order.
+  public func inkCorners(at origin: Point, rotation: Double) -> [Point] {
+    let (c, s) = (cos(rotation), sin(rotation))
+    return [
+      (inkLeft, inkTop), (inkLeft + inkWidth, inkTop), (inkLeft + inkWidth, inkTop + inkHeight),
+      (inkLeft, inkTop + inkHeight),
+    ]
+    .map { dx, dy in Point(x: origin.x + dx * c + dy * s, y: origin.y - dx * s + dy * c) }
   }
 }

@@ -74,12 +74,7 @@ final class TextPlacementRecorder: Renderer {
   func drawText(_ text: String, at origin: Point, style: TextStyle, clip: [Path]) {
     let m = base.measureText(text, font: style.font)
     guard m.inkWidth > 0, m.inkHeight > 0 else { return }
-    let (c, s) = (cos(style.rotation), sin(style.rotation))
-    let corners = [
-      (m.inkLeft, m.inkTop), (m.inkLeft + m.inkWidth, m.inkTop), (m.inkLeft + m.inkWidth, m.inkTop + m.inkHeight),
-      (m.inkLeft, m.inkTop + m.inkHeight),
-    ]
-    .map { dx, dy in Point(x: origin.x + dx * c + dy * s, y: origin.y - dx * s + dy * c) }
+    let corners = m.inkCorners(at: origin, rotation: style.rotation)
     let xs = corners.map(\.x), ys = corners.map(\.y)
     texts.append(
       PlacedText(
