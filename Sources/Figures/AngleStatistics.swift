@@ -84,7 +84,7 @@ public enum AngleStatistics {
     guard !tables.isEmpty else { return [] }
     var lines = [
       "## ArcFace Table 3 on MNIST and Fashion-MNIST", "",
-      "Computed by `margins analyze`'s statistics over each run's newest checkpoint (the first 5,000 items of each split; the",
+      "Computed by `margins analyze`'s statistics over each run's newest checkpoint (the items it keeps: the last row; the",
       "accuracy is the trainer's over all 10,000 test items). A class centre is the mean of the class's L2-normalised",
       "features, normalised; the angles are in degrees. W-EC: angle between W_j and its class's centre (training split);",
       "W-Inter: angle from W_j to the nearest other W_k; Intra: angle from a feature to its class centre; Inter: angle from",
@@ -113,6 +113,7 @@ public enum AngleStatistics {
         row("Inter (test)") { degrees($0.test.inter) },
         row("test accuracy") { String(format: "%.2f %%", 100 * $0.testAccuracy) },
         row("TAR @ FAR 1e-3 (test pairs)") { $0.tarAtFarThousandth.map { String(format: "%.2f %%", 100 * $0) } ?? "–" },
+        row("items kept (train / test)") { "\($0.savedItems.train) / \($0.savedItems.test)" },
         "",
       ]
       summaries.append(comparison(columns, data: data))
