@@ -199,9 +199,9 @@ public enum AngleStatistics {
       panel.legend = .hidden
       figure[0, column] = panel
     }
-    // At a column's width the five panels take two columns.
-    figure.compactColumns = 2
-    figure.compactReflowWidth = 12
+    // When the five panels are too narrow side by side, they take three columns.
+    figure.compactColumns = 3
+    figure.compactReflowWidth = 8
     figure.legendEntries = epochNames.enumerated().map { k, name in
       LegendEntry(label: name, color: palette.color(forClass: k), symbol: .line(dash: []))
     }
@@ -248,7 +248,7 @@ public enum AngleStatistics {
     }
     // At a column's width, one run per row: its pair angles beside its ROC.
     figure.compactColumns = 2
-    figure.compactReflowWidth = 12
+    figure.compactReflowWidth = 8
     figure.legendEntries = [
       LegendEntry(label: "same-class pairs", color: palette.color(forClass: 0), symbol: .line(dash: [])),
       LegendEntry(label: "different-class pairs", color: palette.color(forClass: 1), symbol: .line(dash: [])),
