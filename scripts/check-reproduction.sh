@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Whether two builds of the tool train bit for bit the same: the evidence an entry of
-# Sources/Training/ReproducedTrainingCode.swift needs. Trains a small LeNet++ run (the paper
+# Sources/Provenance/ReproducedTrainingCode.json needs. Trains a small LeNet++ run (the paper
 # profile's network) and a small compact run (the default profile's) with each binary, on the same
 # data, seed, thread setting and kernel ISA, then compares every saved epoch's feature arrays with
 # `margins results compare` (exit 1 on any difference).
