@@ -87,9 +87,6 @@ let package = Package(
         "Figures", "PlotKit", "CairoBackend", "GIFEncoding", "SphereScene", "Checkpoints", "FileFormats", "MarginMath",
       ], exclude: ["README.md"]),
 
-    // MARK: - Test support (a regular target so every test bundle can share it)
-    .target(name: "TestSupport", dependencies: ["Engine", "CairoGraphics"]),
-
     // MARK: - Command-line tool
     .executableTarget(
       name: "margins",
@@ -120,24 +117,25 @@ let package = Package(
       path: "Fuzz/FuzzLossParameters"),
 
     // MARK: - Tests
-    .target(name: "FileFormatsTestSupport", path: "Tests/FileFormatsTestSupport"),
+    // What the test bundles share (internal: no product links it; it may import Testing).
+    .target(name: "_TestSupport", dependencies: ["Engine", "CairoGraphics"], path: "Tests/_TestSupport"),
     .executableTarget(name: "SignalProbe", dependencies: ["FileFormats"], path: "Tests/SignalProbe"),
-    .testTarget(name: "FileFormatsTests", dependencies: ["FileFormats", "FileFormatsTestSupport", "SignalProbe"]),
-    .testTarget(name: "DatasetsTests", dependencies: ["Datasets", "FileFormats", "FileFormatsTestSupport"]),
+    .testTarget(name: "FileFormatsTests", dependencies: ["FileFormats", "_TestSupport", "SignalProbe"]),
+    .testTarget(name: "DatasetsTests", dependencies: ["Datasets", "FileFormats", "_TestSupport"]),
     .testTarget(
-      name: "CheckpointsTests", dependencies: ["Checkpoints", "FileFormats", "FileFormatsTestSupport", "MarginMath"]),
-    .testTarget(name: "EngineTests", dependencies: ["Engine", "TestSupport", "CDNNL"]),
+      name: "CheckpointsTests", dependencies: ["Checkpoints", "FileFormats", "_TestSupport", "MarginMath"]),
+    .testTarget(name: "EngineTests", dependencies: ["Engine", "_TestSupport", "CDNNL"]),
     .testTarget(name: "MarginMathTests", dependencies: ["MarginMath"]),
-    .testTarget(name: "LossesTests", dependencies: ["Losses", "Engine", "TestSupport", "MarginMath"]),
+    .testTarget(name: "LossesTests", dependencies: ["Losses", "Engine", "_TestSupport", "MarginMath"]),
     .testTarget(
       name: "TrainingTests",
       dependencies: [
-        "Training", "Checkpoints", "MarginMath", "Datasets", "FileFormats", "TestSupport", "Provenance",
+        "Training", "Checkpoints", "MarginMath", "Datasets", "FileFormats", "_TestSupport", "Provenance",
         "ProvenanceCore", "Engine",
       ]),
     .testTarget(
       name: "ResultsTests", dependencies: ["Results", "Training", "Checkpoints", "MarginMath", "FileFormats"]),
-    .testTarget(name: "CairoGraphicsTests", dependencies: ["CairoGraphics", "TestSupport"]),
+    .testTarget(name: "CairoGraphicsTests", dependencies: ["CairoGraphics", "_TestSupport"]),
     // Runs the built `margins` executable (no module dependency: `swift test` builds every product first).
     .testTarget(name: "CLITests"),
     .testTarget(name: "PlotKitTests", dependencies: ["PlotKit"]),
@@ -145,14 +143,14 @@ let package = Package(
       name: "FiguresTests",
       dependencies: [
         "Figures", "PlotKit", "CairoBackend", "CairoGraphics", "Checkpoints", "FileFormats", "MarginMath",
-        "SphereScene", "TestSupport", "FuzzSupport", "FileFormatsTestSupport",
+        "SphereScene", "_TestSupport", "FuzzSupport",
       ]),
     .testTarget(
       name: "GIFEncodingTests",
       dependencies: ["GIFEncoding", "FigureAnimation", "Figures", "PlotKit", "Checkpoints", "FileFormats"]),
     .testTarget(name: "SphereSceneTests", dependencies: ["SphereScene", "MarginMath"]),
     .testTarget(
-      name: "EmbeddingAnalysisTests", dependencies: ["EmbeddingAnalysis", "FileFormats", "FileFormatsTestSupport"]),
+      name: "EmbeddingAnalysisTests", dependencies: ["EmbeddingAnalysis", "FileFormats", "_TestSupport"]),
   ],
   swiftLanguageModes: [.v6]
 )

@@ -1,6 +1,6 @@
 import CairoGraphics
 import Foundation
-import TestSupport
+import _TestSupport
 import Testing
 
 @Suite("Image surfaces, PNG files and error reporting", .noLeakedCairoObjects)

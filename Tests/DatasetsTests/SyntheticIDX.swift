@@ -1,5 +1,5 @@
 import FileFormats
-import FileFormatsTestSupport
+import _TestSupport
 import Foundation
 @testable import Datasets
 

@@ -1,6 +1,6 @@
 import EmbeddingAnalysis
 import FileFormats
-import FileFormatsTestSupport
+import _TestSupport
 import Foundation
 import Testing
 

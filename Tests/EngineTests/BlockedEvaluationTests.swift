@@ -1,5 +1,5 @@
 @testable import Engine
-import TestSupport
+import _TestSupport
 import Foundation
 import Testing
 

@@ -1,5 +1,5 @@
 @testable import Engine
-import TestSupport
+import _TestSupport
 import Testing
 
 /// Conv2D (oneDNN, batch split) against the definition and against the im2col + gemm oracle, Caffe's `caffe_conv` test.

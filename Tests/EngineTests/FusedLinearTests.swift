@@ -1,5 +1,5 @@
 @testable import Engine
-import TestSupport
+import _TestSupport
 import Testing
 
 /// A Linear followed by a PReLU runs as one pass inside `Sequential` (the rectifier on each

@@ -1,5 +1,5 @@
 import Engine
-import TestSupport
+import _TestSupport
 import Testing
 
 /// Finite-difference checks of every layer's input and parameter gradients.

@@ -1,5 +1,5 @@
 import Engine
-import TestSupport
+import _TestSupport
 import Testing
 
 /// Whole networks, checked so that no verdict depends on the bits a CPU's kernels produce.

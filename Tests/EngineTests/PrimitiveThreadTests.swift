@@ -1,7 +1,7 @@
 import CDNNL
 import Foundation
 @testable import Engine
-import TestSupport
+import _TestSupport
 import Testing
 
 /// oneDNN fixes a primitive's work partition from the OpenMP thread count of the thread that

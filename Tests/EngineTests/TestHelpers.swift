@@ -1,6 +1,6 @@
 import Engine
 import Foundation
-import TestSupport
+import _TestSupport
 import Testing
 
 /// A tensor of `shape` with uniform entries in [low, high).

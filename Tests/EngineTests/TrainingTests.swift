@@ -1,5 +1,5 @@
 import Engine
-import TestSupport
+import _TestSupport
 import Testing
 
 /// Determinism, resumption and a smoke training, on synthetic data.

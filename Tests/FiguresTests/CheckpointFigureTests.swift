@@ -2,7 +2,7 @@ import CairoGraphics
 import Checkpoints
 import Foundation
 import MarginMath
-import TestSupport
+import _TestSupport
 import Testing
 
 import CairoBackend

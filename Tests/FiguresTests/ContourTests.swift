@@ -1,6 +1,6 @@
 import CairoGraphics
 import Foundation
-import TestSupport
+import _TestSupport
 import Testing
 
 import CairoBackend

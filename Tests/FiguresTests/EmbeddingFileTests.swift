@@ -4,7 +4,7 @@ import Checkpoints
 import FileFormats
 import Foundation
 import MarginMath
-import TestSupport
+import _TestSupport
 import Testing
 
 @testable import Figures

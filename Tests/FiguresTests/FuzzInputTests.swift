@@ -1,6 +1,6 @@
 import Checkpoints
 import FileFormats
-import FileFormatsTestSupport
+import _TestSupport
 import Foundation
 import FuzzSupport
 import PlotKit

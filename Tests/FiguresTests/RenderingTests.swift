@@ -1,7 +1,7 @@
 import CairoGraphics
 import Foundation
 import FoundationXML
-import TestSupport
+import _TestSupport
 import Testing
 
 import CairoBackend

@@ -4,7 +4,7 @@ import FileFormats
 import Foundation
 import MarginMath
 import SphereScene
-import TestSupport
+import _TestSupport
 import Testing
 
 import CairoBackend

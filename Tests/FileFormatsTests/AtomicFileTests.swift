@@ -1,4 +1,4 @@
-import FileFormatsTestSupport
+import _TestSupport
 import Foundation
 import Testing
 

@@ -2,7 +2,7 @@ import Engine
 import Foundation
 import Losses
 import MarginMath
-import TestSupport
+import _TestSupport
 import Testing
 
 @Suite struct EvaluationTests {

@@ -1,7 +1,7 @@
 import Checkpoints
 import FileFormats
 import Foundation
-import TestSupport
+import _TestSupport
 import Testing
 @testable import Training
 

@@ -1,7 +1,7 @@
 import Checkpoints
 import Foundation
 import MarginMath
-import TestSupport
+import _TestSupport
 import Testing
 @testable import Training
 

@@ -25,7 +25,7 @@ extension Benchmark {
     of network: Network, batchSize: Int, iterations: Int, repeats: Int
   ) -> GemmBound? {
     let layers = network.body.layers
-    guard !layers.contains(where: { $0 is Conv2D || $0 is Im2colConv2D }) else { return nil }
+    guard !layers.contains(where: { $0 is Conv2D }) else { return nil }
     let linears = layers.compactMap { $0 as? Linear }
     guard !linears.isEmpty else { return nil }
     let workers = max(1, min(network.workers, batchSize))

@@ -1,5 +1,7 @@
-/// The engine's former convolution, im2col + one `gemm` per chunk of images, kept only as the
-/// test oracle `Conv2D` (oneDNN) is compared against:
+@testable import Engine
+
+/// Caffe's convolution, im2col + one `gemm` per chunk of images: the test oracle `Conv2D` (oneDNN)
+/// is compared against.
 ///
 /// ```
 /// y[n][o][oy][ox] = b[o] + Σ_{c,ky,kx} W[o][c][ky][kx] · x[n][c][oy·s − p + ky][ox·s − p + kx]

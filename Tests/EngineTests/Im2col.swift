@@ -1,38 +1,7 @@
-/// The geometry of a 2-D convolution or pooling window over an NCHW batch.
-public struct ConvolutionGeometry: Sendable, Equatable {
-  public let channels: Int
-  public let height: Int
-  public let width: Int
-  public let kernelHeight: Int
-  public let kernelWidth: Int
-  public let stride: Int
-  public let padding: Int
+@testable import Engine
 
-  public init(channels: Int, height: Int, width: Int, kernel: Int, stride: Int, padding: Int) {
-    precondition(
-      kernel >= 1 && stride >= 1 && padding >= 0, "bad window: kernel \(kernel), stride \(stride), padding \(padding)")
-    self.channels = channels
-    self.height = height
-    self.width = width
-    self.kernelHeight = kernel
-    self.kernelWidth = kernel
-    self.stride = stride
-    self.padding = padding
-    precondition(
-      outputHeight >= 1 && outputWidth >= 1,
-      "window \(kernel)x\(kernel) stride \(stride) padding \(padding) does not fit a \(height)x\(width) input")
-  }
-
-  /// `floor((H + 2·pad − k) / stride) + 1`.
-  public var outputHeight: Int { (height + 2 * padding - kernelHeight) / stride + 1 }
-  public var outputWidth: Int { (width + 2 * padding - kernelWidth) / stride + 1 }
-  /// Rows of the column matrix: `C·k·k`.
-  public var patchSize: Int { channels * kernelHeight * kernelWidth }
-  public var outputPlane: Int { outputHeight * outputWidth }
-  public var inputPlane: Int { height * width }
-
+extension ConvolutionGeometry {
   /// The output columns `ox` whose input column `ox·stride − pad + kx` lies inside the image.
-  @inlinable
   func validColumns(kernelColumn kx: Int) -> Range<Int> {
     let lower = max(0, ceilDivide(padding - kx, stride))
     let upper = min(outputWidth, ceilDivide(width + padding - kx, stride))
@@ -40,7 +9,6 @@ public struct ConvolutionGeometry: Sendable, Equatable {
   }
 }
 
-@inlinable
 func ceilDivide(_ a: Int, _ b: Int) -> Int {
   a >= 0 ? (a + b - 1) / b : -((-a) / b)
 }
