@@ -3,7 +3,7 @@
 // softmax-margins: reproduces the 2-D feature figures of the softmax-family losses on a CPU.
 // Module map (one-way dependencies; see README "Modules"):
 //   training side:  Datasets, Engine (tensors + layers + optimisers + networks), Losses,
-//                   Checkpoints, Training
+//                   Checkpoints, Experiments (experiment files and run plans), Training
 //   shared:         MarginMath (pure functions, no engine types)
 //   rendering side: Graphics2D (Point, Rect, Color, Font), PlotKit (backend-neutral plotting kit:
 //                   Path, Renderer protocol, figures, panels, layers; no Cairo, no checkpoints),
@@ -48,9 +48,14 @@ let package = Package(
     .target(name: "Engine", dependencies: ["CDNNL", "Randomness"], exclude: ["README.md"]),
     .target(name: "Checkpoints", dependencies: ["FileFormats", "MarginMath"]),
     .target(name: "Losses", dependencies: ["Engine", "MarginMath"], exclude: ["README.md"]),
+    // Experiments: the experiment files (`experiments/*.json`) and the run plans they resolve to; no engine,
+    // so training and the figures read the same files through one parser.
+    .target(name: "Experiments", dependencies: ["Checkpoints", "MarginMath", "Provenance"]),
     .target(
       name: "Training",
-      dependencies: ["Datasets", "Engine", "Losses", "Checkpoints", "MarginMath", "Provenance", "FileFormats"]),
+      dependencies: [
+        "Datasets", "Engine", "Losses", "Checkpoints", "MarginMath", "Provenance", "FileFormats", "Experiments",
+      ]),
     // Provenance: the code version and the training-code fingerprint with its ledger, generated at build
     // time by ProvenancePlugin with the training-fingerprint tool (ProvenanceCore is its one implementation).
     .target(name: "Provenance", exclude: ["ReproducedTrainingCode.json"], plugins: ["ProvenancePlugin"]),
@@ -58,7 +63,7 @@ let package = Package(
     .executableTarget(name: "training-fingerprint", dependencies: ["ProvenanceCore"]),
     .plugin(name: "ProvenancePlugin", capability: .buildTool(), dependencies: ["training-fingerprint"]),
     // Shipped results (results/<profile>/): install, ship, compare with a reproduction.
-    .target(name: "Results", dependencies: ["Training", "Checkpoints", "FileFormats"]),
+    .target(name: "Results", dependencies: ["Training", "Experiments", "Checkpoints", "FileFormats"]),
 
     // MARK: - Shared (pure functions, no engine types; used by Losses and the renderer)
     .target(name: "MarginMath", exclude: ["README.md"]),
@@ -74,8 +79,8 @@ let package = Package(
     .target(
       name: "Figures",
       dependencies: [
-        "PlotKit", "MarginMath", "Checkpoints", "FileFormats", "SphereScene", "EmbeddingAnalysis", "Graphics2D",
-        "Provenance",
+        "PlotKit", "MarginMath", "Checkpoints", "Experiments", "FileFormats", "SphereScene", "EmbeddingAnalysis",
+        "Graphics2D", "Provenance",
         .product(name: "CSV", package: "CSV.swift"),
       ],
       exclude: ["README.md"]),
@@ -84,14 +89,16 @@ let package = Package(
     .target(
       name: "FigureAnimation",
       dependencies: [
-        "Figures", "PlotKit", "CairoBackend", "GIFEncoding", "SphereScene", "Checkpoints", "FileFormats", "MarginMath",
+        "Figures", "PlotKit", "CairoBackend", "GIFEncoding", "SphereScene", "Checkpoints", "Experiments", "FileFormats",
+        "MarginMath",
       ], exclude: ["README.md"]),
 
     // MARK: - Command-line tool
     .executableTarget(
       name: "margins",
       dependencies: [
-        "FileFormats", "Datasets", "Engine", "Training", "Results", "Checkpoints", "Figures", "PlotKit", "CairoBackend",
+        "FileFormats", "Datasets", "Engine", "Experiments", "Training", "Results", "Checkpoints", "Figures", "PlotKit",
+        "CairoBackend",
         "CairoGraphics", "FigureAnimation", "SphereScene", "MarginMath", "EmbeddingAnalysis", "Graphics2D",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
       ]),
@@ -106,7 +113,8 @@ let package = Package(
     .executableTarget(name: "FuzzNumpy", dependencies: ["FuzzSupport", "FileFormats"], path: "Fuzz/FuzzNumpy"),
     .executableTarget(
       name: "FuzzCheckpointMetadata", dependencies: ["FuzzSupport", "Checkpoints"], path: "Fuzz/FuzzCheckpointMetadata"),
-    .executableTarget(name: "FuzzExperiment", dependencies: ["FuzzSupport", "Training"], path: "Fuzz/FuzzExperiment"),
+    .executableTarget(
+      name: "FuzzExperiment", dependencies: ["FuzzSupport", "Experiments"], path: "Fuzz/FuzzExperiment"),
     .executableTarget(
       name: "FuzzEmbeddings", dependencies: ["FuzzSupport", "Figures", "PlotKit", "Checkpoints", "FileFormats"],
       path: "Fuzz/FuzzEmbeddings"),
@@ -127,14 +135,16 @@ let package = Package(
     .testTarget(name: "EngineTests", dependencies: ["Engine", "_TestSupport", "CDNNL"]),
     .testTarget(name: "MarginMathTests", dependencies: ["MarginMath"]),
     .testTarget(name: "LossesTests", dependencies: ["Losses", "Engine", "_TestSupport", "MarginMath"]),
+    .testTarget(name: "ExperimentsTests", dependencies: ["Experiments", "MarginMath"]),
     .testTarget(
       name: "TrainingTests",
       dependencies: [
-        "Training", "Checkpoints", "MarginMath", "Datasets", "FileFormats", "_TestSupport", "Provenance",
+        "Training", "Experiments", "Checkpoints", "MarginMath", "Datasets", "FileFormats", "_TestSupport", "Provenance",
         "ProvenanceCore", "Engine",
       ]),
     .testTarget(
-      name: "ResultsTests", dependencies: ["Results", "Training", "Checkpoints", "MarginMath", "FileFormats"]),
+      name: "ResultsTests",
+      dependencies: ["Results", "Training", "Experiments", "Checkpoints", "MarginMath", "FileFormats"]),
     .testTarget(name: "CairoGraphicsTests", dependencies: ["CairoGraphics", "_TestSupport"]),
     // Runs the built `margins` executable (no module dependency: `swift test` builds every product first).
     .testTarget(name: "CLITests"),
@@ -142,8 +152,8 @@ let package = Package(
     .testTarget(
       name: "FiguresTests",
       dependencies: [
-        "Figures", "PlotKit", "CairoBackend", "CairoGraphics", "Checkpoints", "FileFormats", "MarginMath",
-        "SphereScene", "_TestSupport", "FuzzSupport",
+        "Figures", "PlotKit", "CairoBackend", "CairoGraphics", "Checkpoints", "Experiments", "FileFormats",
+        "MarginMath", "SphereScene", "_TestSupport", "FuzzSupport",
       ]),
     .testTarget(
       name: "GIFEncodingTests",

@@ -1,7 +1,7 @@
-// libFuzzer entry point for experiment files (parsed by Training), built by `make fuzz`.
+// libFuzzer entry point for experiment files (parsed by Experiments), built by `make fuzz`.
 import Foundation
 import FuzzSupport
-import Training
+import Experiments
 
 @_cdecl("LLVMFuzzerTestOneInput")
 public func fuzzExperiment(_ start: UnsafePointer<UInt8>?, _ count: Int) -> CInt {

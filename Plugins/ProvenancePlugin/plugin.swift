@@ -12,7 +12,10 @@ import PackagePlugin
     let ledger = sources.appending(path: "Provenance/ReproducedTrainingCode.json")
     let stampFile = context.pluginWorkDirectoryURL.appending(path: "TrainingCode+Generated.swift")
     let trainingInputs = context.package.targets.compactMap { $0 as? SourceModuleTarget }
-      .filter { ["CDNNL", "Datasets", "Engine", "Losses", "MarginMath", "Randomness", "Training"].contains($0.name) }
+      .filter {
+        ["CDNNL", "Datasets", "Engine", "Experiments", "Losses", "MarginMath", "Randomness", "Training"].contains(
+          $0.name)
+      }
       .flatMap { $0.sourceFiles.map(\.url) }
     // The C library's module map and header are code too, in a target that lists no source files.
     let cdnnl = sources.appending(path: "CDNNL")

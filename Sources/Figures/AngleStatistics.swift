@@ -1,5 +1,6 @@
 import Checkpoints
 import EmbeddingAnalysis
+import Experiments
 import Foundation
 import Graphics2D
 import PlotKit
@@ -52,14 +53,14 @@ public enum AngleStatistics {
   /// The Table 3 columns of `experiment`'s runs, in the experiment file's order.
   public static func columns(of experiment: String, in source: CheckpointSource) throws -> [Column] {
     try source.experiments.runs(of: experiment).map { run in
-      let e = try source.latest(run.reference)
+      let e = try source.latest(run)
       let a = try analysis(of: e)
       guard let train = a.report.splits.first(where: { $0.name == "train" }),
         let test = a.report.splits.first(where: { $0.name == "test" })
       else { throw EmbeddingError(path: e.path, reason: "has no train and test splits") }
       let tar = test.pairs.tarAtFar.first { abs($0.far - 1e-3) < 1e-12 }?.tar
       return Column(
-        run: run.reference, loss: CheckpointViews.panelLabel(e), dimension: e.dimension,
+        run: run, loss: CheckpointViews.panelLabel(e), dimension: e.dimension,
         testAccuracy: e.metadata?.accuracy.test ?? e.accuracy(of: PaperFigure.test(e)) ?? .nan, train: train.table3,
         test: test.table3, tarAtFarThousandth: tar,
         savedItems: (PaperFigure.train(e).count, PaperFigure.test(e).count))
@@ -94,7 +95,9 @@ public enum AngleStatistics {
     var summaries: [String] = []
     for (experiment, columns) in tables {
       let data =
-        source.experiments.runs[experiment].map { _ in experiment.hasSuffix("fashion") ? "Fashion-MNIST" : "MNIST" }
+        source.experiments.experiments[experiment].map { _ in
+          experiment.hasSuffix("fashion") ? "Fashion-MNIST" : "MNIST"
+        }
         ?? ""
       func row(_ name: String, _ value: (Column) -> String) -> String {
         "| \(name) | " + columns.map(value).joined(separator: " | ") + " |"

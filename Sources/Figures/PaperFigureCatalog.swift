@@ -1,20 +1,8 @@
 import Checkpoints
+import Experiments
 import Foundation
 import MarginMath
 import PlotKit
-
-/// A run whose checkpoints a paper figure draws.
-public struct RunReference: Hashable, Sendable, CustomStringConvertible {
-  public let experiment: String
-  public let run: String
-
-  public init(_ experiment: String, _ run: String) {
-    self.experiment = experiment
-    self.run = run
-  }
-
-  public var description: String { "\(experiment)/\(run)" }
-}
 
 /// Where paper figures find their checkpoints (`runs/<experiment>/<run>/`) and the experiment
 /// files that declare the runs.
@@ -22,7 +10,7 @@ public struct CheckpointSource: Sendable {
   public let runsRoot: String
   public let experiments: ExperimentCatalog
 
-  /// - Throws: `EmbeddingError` for an unreadable experiment file.
+  /// - Throws: `ExperimentError` for an experiment file the trainer would refuse.
   public init(runsRoot: String, experimentsDirectory: String = "experiments") throws {
     self.runsRoot = runsRoot
     experiments = try ExperimentCatalog(directory: experimentsDirectory)
@@ -102,7 +90,7 @@ public struct PaperFigure: Sendable {
   public func runs(in source: CheckpointSource) throws -> [RunReference] {
     switch selection {
     case .none: return []
-    case .experiment(let name): return try source.experiments.runs(of: name).map(\.reference)
+    case .experiment(let name): return try source.experiments.runs(of: name)
     case .runs(let list):
       for r in list { _ = try source.experiments.run(r) }
       return list

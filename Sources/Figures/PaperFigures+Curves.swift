@@ -1,3 +1,4 @@
+import Experiments
 import PlotKit
 import Checkpoints
 import Foundation
@@ -106,11 +107,12 @@ extension PaperFigure {
     ]
     for reference in lambdaScheduleRuns {
       let run = try source.experiments.run(reference)
-      guard let lambda = run.lambda else {
+      guard run.loss.usesLambda else {
         throw EmbeddingError(
-          path: source.experiments.directory, array: "\(reference).lambda", reason: "the run sets no λ schedule")
+          path: source.experiments.directory, array: "\(reference).lambda",
+          reason: "\(run.loss.rawValue) anneals no λ")
       }
-      schedules.append(("\(reference.experiment) (default)", lambda))
+      schedules.append(("\(reference.experiment) (default)", run.lossParameters(profile: "default").lambda))
     }
     func curves(through last: Int, step: Int) -> [Polyline] {
       let iterations = stride(from: 1, through: last, by: step).map(Double.init)

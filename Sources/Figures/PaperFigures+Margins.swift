@@ -1,4 +1,5 @@
 import Checkpoints
+import Experiments
 import Foundation
 import MarginMath
 import PlotKit

@@ -1,4 +1,5 @@
 import Checkpoints
+import Experiments
 import Foundation
 
 /// The markdown report `make figures` writes next to the figures: every figure with what it

@@ -11,7 +11,9 @@ import Foundation
 /// of reproduced fingerprints lists it (`TrainingCode.reproduced`).
 public enum SourceFingerprint {
   /// The modules whose sources can change what training computes.
-  public static let trainingModules = ["CDNNL", "Datasets", "Engine", "Losses", "MarginMath", "Randomness", "Training"]
+  public static let trainingModules = [
+    "CDNNL", "Datasets", "Engine", "Experiments", "Losses", "MarginMath", "Randomness", "Training",
+  ]
   /// Files of those modules that training never runs: MarginMath's sphere geometry (drawing only)
   /// and the engine's benchmarks (`margins bench`).
   public static func isOutsideTraining(module: String, fileName: String) -> Bool {

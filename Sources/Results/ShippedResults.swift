@@ -4,6 +4,7 @@
   import Darwin
 #endif
 import Checkpoints
+import Experiments
 import FileFormats
 import Foundation
 import Training

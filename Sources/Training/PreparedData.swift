@@ -1,4 +1,5 @@
 import Datasets
+import Experiments
 import Foundation
 
 /// A dataset with a run's selection applied (class subset, training caps) and the

@@ -2,6 +2,7 @@ import Checkpoints
 import Datasets
 import Dispatch
 import Engine
+import Experiments
 import Foundation
 import Losses
 import MarginMath

@@ -2,6 +2,7 @@ import Checkpoints
 import Datasets
 import Dispatch
 import Engine
+import Experiments
 import Foundation
 import Losses
 import MarginMath
@@ -41,7 +42,8 @@ final class TrainingSession {
     self.options = options
     network = Network(
       configuration: NetworkConfiguration(
-        architecture: plan.network, featureDimension: plan.featureDimension, featureBias: plan.featureBias),
+        architecture: Architecture(plan.network), featureDimension: plan.featureDimension, featureBias: plan.featureBias
+      ),
       seed: plan.seed)
     var parameters = plan.lossParameters
     switch plan.classWeighting {

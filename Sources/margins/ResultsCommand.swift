@@ -1,6 +1,7 @@
 import ArgumentParser
 import Checkpoints
 import Engine
+import Experiments
 import Foundation
 import Results
 import Training

@@ -1,5 +1,5 @@
 import ArgumentParser
-import Engine
+import Experiments
 import Foundation
 import Training
 
@@ -7,7 +7,7 @@ extension Experiment.Profile: ExpressibleByArgument {
   public init?(argument: String) { self.init(rawValue: argument.lowercased()) }
 }
 
-extension Architecture: ExpressibleByArgument {
+extension NetworkName: ExpressibleByArgument {
   public init?(argument: String) { self.init(rawValue: argument.lowercased()) }
 }
 
@@ -31,8 +31,8 @@ struct TrainCommand: ParsableCommand {
   @Option(help: "Profile: default (compact network, fast) or paper (lenetpp, the papers' settings).")
   var profile = Experiment.Profile.default
 
-  @Option(help: "Override the network of every run (\(Architecture.allCases.map(\.rawValue).joined(separator: ", "))).")
-  var network: Architecture?
+  @Option(help: "Override the network of every run (\(NetworkName.allCases.map(\.rawValue).joined(separator: ", "))).")
+  var network: NetworkName?
 
   @Option(help: "Override the number of epochs of every run.")
   var epochs: Int?

@@ -1,5 +1,6 @@
 import CairoGraphics
 import Checkpoints
+import Experiments
 import Foundation
 import MarginMath
 import _TestSupport

@@ -1,4 +1,5 @@
 import Checkpoints
+import Experiments
 import Foundation
 import MarginMath
 import Testing
@@ -25,7 +26,8 @@ struct FigureWidthSweepTests {
       for reference in try figure.runs(in: source) where written.insert(reference).inserted {
         let run = try source.experiments.run(reference)
         let threeD = figure.name.hasPrefix("sphere")
-        try source.directory(reference).write(threeD ? sphereCheckpoint(run) : planeCheckpoint(run), state: [])
+        try source.directory(reference).write(
+          threeD ? sphereCheckpoint(reference, run) : planeCheckpoint(reference, run), state: [])
         try log.write(toFile: source.directory(reference).logPath, atomically: true, encoding: .utf8)
       }
     }
@@ -42,15 +44,15 @@ struct FigureWidthSweepTests {
   }()
 
   static func metadata(
-    _ run: ExperimentCatalog.Run, dimension: Int, features: [Float], labels: [UInt8], weights: [Float]
+    _ reference: RunReference, _ run: RunSpecification, dimension: Int, features: [Float], labels: [UInt8],
+    weights: [Float]
   ) -> CheckpointMetadata {
     let classes = weights.count / dimension
     let metrics = FeatureMetrics(
       features: features, labels: labels.map(Int.init), classWeights: weights, dimension: dimension, accuracy: 0.9876)
-    var parameters = LossParameters.defaults(for: run.loss ?? .softmax)
-    if let lambda = run.lambda { parameters.lambda = lambda }
+    let parameters = run.lossParameters(profile: "default")
     return CheckpointMetadata(
-      experiment: run.experiment, run: run.name, profile: "default", loss: run.loss ?? .softmax,
+      experiment: reference.experiment, run: run.name, profile: "default", loss: run.loss,
       lossParameters: parameters,
       lambda: 0.164, margin: parameters.m, epoch: 4, iteration: 628, plannedEpochs: 4,
       accuracy: .init(test: 0.9876, train: 0.99, trainMarginRule: 0.9), meanLoss: 0.1, seed: 1701, threads: 2,
@@ -65,7 +67,7 @@ struct FigureWidthSweepTests {
   /// Two classes as opposite rays, 30 points each, reaching about 40 (MNIST softmax features'
   /// size). Few classes: the debug build's sector scan costs classes² per run, and the ten-class
   /// legends and labels are swept by the sphere figures.
-  static func planeCheckpoint(_ run: ExperimentCatalog.Run) -> FeatureCheckpoint {
+  static func planeCheckpoint(_ reference: RunReference, _ run: RunSpecification) -> FeatureCheckpoint {
     var features: [Float] = [], labels: [UInt8] = [], weights: [Float] = []
     for c in 0..<2 {
       let a = Double(c) * 180 * .pi / 180 + 0.3
@@ -77,12 +79,12 @@ struct FigureWidthSweepTests {
       }
     }
     return FeatureCheckpoint(
-      metadata: metadata(run, dimension: 2, features: features, labels: labels, weights: weights),
+      metadata: metadata(reference, run, dimension: 2, features: features, labels: labels, weights: weights),
       trainFeatures: features, trainLabels: labels, testFeatures: features, testLabels: labels, classWeights: weights)
   }
 
   /// Ten classes around golden-spiral directions (the weights), 30 points each.
-  static func sphereCheckpoint(_ run: ExperimentCatalog.Run) -> FeatureCheckpoint {
+  static func sphereCheckpoint(_ reference: RunReference, _ run: RunSpecification) -> FeatureCheckpoint {
     var features: [Float] = [], labels: [UInt8] = [], weights: [Float] = []
     for c in 0..<10 {
       let z = 1 - 2 * (Float(c) + 0.5) / 10, r = (1 - z * z).squareRoot(), a = Float(c) * 2.399963
@@ -95,7 +97,7 @@ struct FigureWidthSweepTests {
       }
     }
     return FeatureCheckpoint(
-      metadata: metadata(run, dimension: 3, features: features, labels: labels, weights: weights),
+      metadata: metadata(reference, run, dimension: 3, features: features, labels: labels, weights: weights),
       trainFeatures: features, trainLabels: labels, testFeatures: features, testLabels: labels, classWeights: weights)
   }
 

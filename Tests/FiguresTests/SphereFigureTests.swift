@@ -1,5 +1,6 @@
 import CairoGraphics
 import Checkpoints
+import Experiments
 import FileFormats
 import Foundation
 import MarginMath
@@ -104,7 +105,7 @@ struct SphereFigureTests {
   }
 
   /// A 3-D checkpoint of `run`: ten classes around golden-spiral directions (the weights), 60 test points each.
-  static func sphereCheckpoint(_ run: ExperimentCatalog.Run) -> FeatureCheckpoint {
+  static func sphereCheckpoint(_ reference: RunReference, _ run: RunSpecification) -> FeatureCheckpoint {
     let directions: [[Float]] = (0..<10).map { c in
       let z = 1 - 2 * (Float(c) + 0.5) / 10, r = (1 - z * z).squareRoot(), a = Float(c) * 2.399963
       return [r * cos(a), r * sin(a), z]
@@ -120,10 +121,9 @@ struct SphereFigureTests {
     let weights = directions.flatMap { $0 }
     let metrics = FeatureMetrics(
       features: features, labels: labels.map(Int.init), classWeights: weights, dimension: 3, accuracy: 1)
-    var parameters = LossParameters.defaults(for: run.loss ?? .softmax)
-    if let lambda = run.lambda { parameters.lambda = lambda }
+    let parameters = run.lossParameters(profile: "default")
     let metadata = CheckpointMetadata(
-      experiment: run.experiment, run: run.name, profile: "default", loss: run.loss ?? .softmax,
+      experiment: reference.experiment, run: run.name, profile: "default", loss: run.loss,
       lossParameters: parameters, lambda: 0.5,
       margin: parameters.m, epoch: 4, iteration: 628, plannedEpochs: 4,
       accuracy: .init(test: 1, train: 1, trainMarginRule: 1), meanLoss: 0.1, seed: 1701, threads: 2, blasThreads: 1,
@@ -147,7 +147,8 @@ struct SphereFigureTests {
     let runs = try figure.runs(in: source)
     #expect(runs.map(\.run) == ["softmax", "normface", "sphereface", "am-m0.2", "am-m0.5"])
     for reference in runs {
-      try source.directory(reference).write(Self.sphereCheckpoint(try source.experiments.run(reference)), state: [])
+      try source.directory(reference).write(
+        Self.sphereCheckpoint(reference, try source.experiments.run(reference)), state: [])
     }
     var built = try figure.figure(from: source)
     built.width = 6.5 * 72

@@ -1,4 +1,5 @@
 import Checkpoints
+import Experiments
 import FileFormats
 import Foundation
 import Testing

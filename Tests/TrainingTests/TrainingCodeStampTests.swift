@@ -1,5 +1,6 @@
 import Checkpoints
 import Engine
+import Experiments
 import FileFormats
 import Foundation
 import Provenance

@@ -2,43 +2,6 @@ import Checkpoints
 import Foundation
 import MarginMath
 
-/// Which data a run trains on: a dataset name (or IDX directory), an optional class
-/// subset (relabelled in the order given), and optional per-class caps on the training split.
-public struct DatasetSelection: Codable, Equatable, Sendable {
-  public var name: String
-  public var classes: [Int]?
-  /// Original label → the most training images kept of that class.
-  public var trainCaps: [Int: Int]?
-
-  public init(name: String, classes: [Int]? = nil, trainCaps: [Int: Int]? = nil) {
-    self.name = name
-    self.classes = classes
-    self.trainCaps = trainCaps
-  }
-}
-
-/// How per-class loss weights are chosen for `weighted-softmax`.
-public enum ClassWeighting: Codable, Equatable, Sendable {
-  case explicit([Double])
-  /// w_c = N / (C · n_c) from the training split's class counts.
-  case balanced
-  /// w_c = 1 − n_c / N (HED's rule generalised to C classes).
-  case complement
-}
-
-/// One run of an experiment as written in the file (before a profile is applied).
-public struct RunSpecification: Equatable, Sendable {
-  public var name: String
-  public var loss: LossKind
-  public var parameters: LossParameters
-  public var classWeighting: ClassWeighting?
-  public var dataset: DatasetSelection?
-  public var settings: RunSettings
-  public var profiles: [String: RunSettings]
-  /// Loss parameters that differ per profile (a λ schedule sized to the profile's iterations, say).
-  public var profileParameters: [String: LossParameters]
-}
-
 /// An experiment file from `experiments/`: what to train for one figure family.
 ///
 /// ```json
@@ -135,7 +98,7 @@ public struct Experiment: Equatable, Sendable {
         .overridden(by: overrides)
       var plan = try RunPlan(
         experiment: name, run: run.name, profile: profile, dataset: run.dataset ?? dataset, loss: run.loss,
-        lossParameters: run.profileParameters[profile] ?? run.parameters, classWeighting: run.classWeighting,
+        lossParameters: run.lossParameters(profile: profile), classWeighting: run.classWeighting,
         settings: resolved)
       let runField = "runs[\(runs.firstIndex(of: run) ?? 0)]"
       plan.origin = .init(

@@ -1,7 +1,7 @@
 import Foundation
 import MarginMath
 import Testing
-@testable import Training
+@testable import Experiments
 
 @Suite struct ExperimentParsingTests {
   private func parse(_ text: String) throws -> Experiment {

@@ -1,5 +1,4 @@
 import Checkpoints
-import Engine
 
 /// How a run trains: every field optional so that the experiment's settings, its profile,
 /// the run's own settings and the command line can each override the layer below.
@@ -24,7 +23,7 @@ public struct RunSettings: Codable, Equatable, Sendable {
     case oneCycle = "one-cycle"
   }
 
-  public var network: Architecture?
+  public var network: NetworkName?
   public var featureDimension: Int?
   /// Whether the feature layer has a bias (off for the figures: features through the origin).
   public var featureBias: Bool?
@@ -57,6 +56,9 @@ public struct RunSettings: Codable, Equatable, Sendable {
   /// keeps high-dimensional results small enough to ship.
   public var savedFeatures: Int?
 
+  /// The feature widths a network can be built with (the checkpoint format's own limit).
+  public static let featureDimensions = 2...4096
+
   public init() {}
 
   /// The field names of a `settings` object: one list, shared by the decoder, the reader and the error messages.
@@ -71,10 +73,10 @@ public struct RunSettings: Codable, Equatable, Sendable {
   /// Reads and range-checks the settings object `reader`.
   init(reading reader: FieldReader) throws {
     try reader.rejectUnknown(Self.fieldNames)
-    network = try reader.choice("network", Architecture.self)
+    network = try reader.choice("network", NetworkName.self)
     featureDimension = try reader.int("featureDimension")
-    if let d = featureDimension, !NetworkConfiguration.featureDimensions.contains(d) {
-      let range = NetworkConfiguration.featureDimensions
+    if let d = featureDimension, !Self.featureDimensions.contains(d) {
+      let range = Self.featureDimensions
       throw reader.fail("featureDimension", "expected \(range.lowerBound) to \(range.upperBound), found \(d)")
     }
     featureBias = try reader.bool("featureBias")
