@@ -76,9 +76,10 @@ public struct CheckpointMetadata: Codable, Equatable, Sendable {
   /// Mean training loss over the last epoch.
   public var meanLoss: Double
   public var seed: UInt64
-  /// Worker threads and BLAS threads: with the seed they make the run bit-reproducible.
+  /// Worker threads and the oneDNN threads inside each kernel of a worker: with the seed they make
+  /// the run bit-reproducible.
   public var threads: Int
-  public var blasThreads: Int
+  public var kernelThreads: Int
   /// The CPU kernel ISA the engine ran on (oneDNN's dispatch, e.g. `avx512_core_amx`): with the
   /// seed and threads it makes the run bit-reproducible; absent in checkpoints of older engines.
   public var kernelISA: String?
@@ -105,7 +106,7 @@ public struct CheckpointMetadata: Codable, Equatable, Sendable {
   public init(
     experiment: String, run: String, profile: String, loss: LossKind, lossParameters: LossParameters,
     lambda: Double, margin: Double, epoch: Int, iteration: Int, plannedEpochs: Int, accuracy: Accuracy,
-    meanLoss: Double, seed: UInt64, threads: Int, blasThreads: Int, dataset: DatasetRecord, network: NetworkRecord,
+    meanLoss: Double, seed: UInt64, threads: Int, kernelThreads: Int, dataset: DatasetRecord, network: NetworkRecord,
     classNames: [String], codeVersion: String, wallTimeSeconds: Double, metrics: [String: FeatureMetrics],
     arraysSHA256: String = "", configuration: JSONValue = .null
   ) {
@@ -124,7 +125,7 @@ public struct CheckpointMetadata: Codable, Equatable, Sendable {
     self.meanLoss = meanLoss
     self.seed = seed
     self.threads = threads
-    self.blasThreads = blasThreads
+    self.kernelThreads = kernelThreads
     self.dataset = dataset
     self.network = network
     self.classNames = classNames
@@ -133,5 +134,55 @@ public struct CheckpointMetadata: Codable, Equatable, Sendable {
     self.metrics = metrics
     self.arraysSHA256 = arraysSHA256
     self.configuration = configuration
+  }
+}
+
+extension CheckpointMetadata {
+  enum CodingKeys: String, CodingKey {
+    case formatVersion, experiment, run, profile, loss, lossParameters, lambda, margin, epoch, iteration
+    case plannedEpochs, accuracy, meanLoss, seed, threads, kernelThreads, kernelISA, cpuModel, oneDNNVersion
+    case dataset, network, classNames, codeVersion, wallTimeSeconds, metrics, arraysSHA256, configuration, warnings
+  }
+
+  /// The name `kernelThreads` had in the checkpoints written before it was renamed (every shipped
+  /// run's): read when the new key is absent, never written.
+  enum LegacyCodingKeys: String, CodingKey {
+    case blasThreads
+  }
+
+  public init(from decoder: any Decoder) throws {
+    let c = try decoder.container(keyedBy: CodingKeys.self)
+    formatVersion = try c.decode(Int.self, forKey: .formatVersion)
+    experiment = try c.decode(String.self, forKey: .experiment)
+    run = try c.decode(String.self, forKey: .run)
+    profile = try c.decode(String.self, forKey: .profile)
+    loss = try c.decode(LossKind.self, forKey: .loss)
+    lossParameters = try c.decode(LossParameters.self, forKey: .lossParameters)
+    lambda = try c.decode(Double.self, forKey: .lambda)
+    margin = try c.decode(Double.self, forKey: .margin)
+    epoch = try c.decode(Int.self, forKey: .epoch)
+    iteration = try c.decode(Int.self, forKey: .iteration)
+    plannedEpochs = try c.decode(Int.self, forKey: .plannedEpochs)
+    accuracy = try c.decode(Accuracy.self, forKey: .accuracy)
+    meanLoss = try c.decode(Double.self, forKey: .meanLoss)
+    seed = try c.decode(UInt64.self, forKey: .seed)
+    threads = try c.decode(Int.self, forKey: .threads)
+    // The current key, named in the error when neither is present.
+    let legacy = try decoder.container(keyedBy: LegacyCodingKeys.self)
+    kernelThreads =
+      try c.contains(.kernelThreads) || !legacy.contains(.blasThreads)
+      ? c.decode(Int.self, forKey: .kernelThreads) : legacy.decode(Int.self, forKey: .blasThreads)
+    kernelISA = try c.decodeIfPresent(String.self, forKey: .kernelISA)
+    cpuModel = try c.decodeIfPresent(String.self, forKey: .cpuModel)
+    oneDNNVersion = try c.decodeIfPresent(String.self, forKey: .oneDNNVersion)
+    dataset = try c.decode(DatasetRecord.self, forKey: .dataset)
+    network = try c.decode(NetworkRecord.self, forKey: .network)
+    classNames = try c.decode([String].self, forKey: .classNames)
+    codeVersion = try c.decode(String.self, forKey: .codeVersion)
+    wallTimeSeconds = try c.decode(Double.self, forKey: .wallTimeSeconds)
+    metrics = try c.decode([String: FeatureMetrics].self, forKey: .metrics)
+    arraysSHA256 = try c.decode(String.self, forKey: .arraysSHA256)
+    configuration = try c.decode(JSONValue.self, forKey: .configuration)
+    warnings = try c.decodeIfPresent([String].self, forKey: .warnings)
   }
 }

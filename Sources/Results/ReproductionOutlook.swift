@@ -30,7 +30,7 @@ public struct ReproductionOutlook: Sendable, Equatable {
   public init(shipped metadata: CheckpointMetadata, isa: String, cpu: String) {
     shippedISA = metadata.kernelISA
     shippedCPU = metadata.cpuModel
-    shippedThreads = "\(metadata.threads)x\(metadata.blasThreads)"
+    shippedThreads = "\(metadata.threads)x\(metadata.kernelThreads)"
     guard let trainedISA = metadata.kernelISA else {
       verdict = .withinTolerance
       reason = "the shipped checkpoint does not record its kernel ISA"

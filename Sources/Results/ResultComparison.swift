@@ -33,7 +33,7 @@ public struct ResultComparison: Sendable {
       testAccuracy = 100 * metadata.accuracy.test
       angleToOwnWeight = metadata.metrics["test"]?.meanAngleToOwnWeightDegrees ?? .nan
       achievedMargin = metadata.metrics["test"]?.achievedMarginDegrees
-      kernel = "\(metadata.kernelISA ?? "unknown ISA"), \(metadata.threads)x\(metadata.blasThreads) threads"
+      kernel = "\(metadata.kernelISA ?? "unknown ISA"), \(metadata.threads)x\(metadata.kernelThreads) threads"
       cpuModel = metadata.cpuModel
     }
   }

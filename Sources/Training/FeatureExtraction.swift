@@ -55,7 +55,7 @@ enum FeatureExtraction {
       margin: head.margin(at: session.iteration), epoch: epoch, iteration: session.iteration,
       plannedEpochs: plan.epochs,
       accuracy: accuracy, meanLoss: meanLoss, seed: plan.seed, threads: session.options.workers,
-      blasThreads: session.options.blasThreads,
+      kernelThreads: session.options.kernelThreads,
       dataset: .init(
         name: data.name, checksum: data.checksum, classes: plan.dataset.classes,
         trainCaps: plan.dataset.trainCaps.map {

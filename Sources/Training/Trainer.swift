@@ -14,7 +14,7 @@ public struct TrainerOptions: Sendable {
   /// Batch-split worker threads and oneDNN kernel threads per worker (`--kernel-threads`; with the seed
   /// they fix the result bit for bit).
   public var workers: Int
-  public var blasThreads: Int
+  public var kernelThreads: Int
   /// Stop after this epoch even if the plan has more (resume continues later); nil = the plan's epochs.
   public var untilEpoch: Int?
   public var codeVersion: String
@@ -24,14 +24,14 @@ public struct TrainerOptions: Sendable {
   public var startsAfresh: Bool
 
   public init(
-    runsRoot: String = "runs/default", dataRoot: String = "data", workers: Int = 2, blasThreads: Int = 1,
+    runsRoot: String = "runs/default", dataRoot: String = "data", workers: Int = 2, kernelThreads: Int = 1,
     untilEpoch: Int? = nil, codeVersion: String = CodeVersion.current, retrainsChangedRuns: Bool = false,
     startsAfresh: Bool = false
   ) {
     self.runsRoot = runsRoot
     self.dataRoot = dataRoot
     self.workers = workers
-    self.blasThreads = blasThreads
+    self.kernelThreads = kernelThreads
     self.untilEpoch = untilEpoch
     self.codeVersion = codeVersion
     self.retrainsChangedRuns = retrainsChangedRuns
@@ -43,7 +43,7 @@ public struct TrainerOptions: Sendable {
     if let untilEpoch, untilEpoch < 1 {
       throw TrainingError.invalidOption(name: "--until-epoch", reason: "expected an epoch >= 1, found \(untilEpoch)")
     }
-    for (name, count) in [("--workers", workers), ("--kernel-threads", blasThreads)] where !(1...64).contains(count) {
+    for (name, count) in [("--workers", workers), ("--kernel-threads", kernelThreads)] where !(1...64).contains(count) {
       throw TrainingError.invalidOption(name: name, reason: "expected 1...64 threads, found \(count)")
     }
   }
@@ -80,7 +80,7 @@ public final class Trainer {
   public func train(_ plan: RunPlan) throws -> RunOutcome {
     let started = DispatchTime.now().uptimeNanoseconds
     try options.validate()
-    Threading.configure(kernelThreads: options.blasThreads)
+    Threading.configure(kernelThreads: options.kernelThreads)
     let data = try PreparedData.load(plan.dataset, dataRoot: options.dataRoot, seed: plan.seed, cache: cache)
     let warnings = try plan.validate(against: data)
     let claim = try RunClaim(root: options.runsRoot, experiment: plan.experiment, run: plan.run)

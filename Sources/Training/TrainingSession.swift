@@ -111,7 +111,8 @@ final class TrainingSession {
           reason: "the run's settings changed since it was trained (\(difference))")
       }
       try checkThreads(
-        workers: saved.threads, blasThreads: saved.blasThreads, recordedIn: directory.metadataPath(epoch: saved.epoch))
+        workers: saved.threads, kernelThreads: saved.kernelThreads,
+        recordedIn: directory.metadataPath(epoch: saved.epoch))
     }
     let arrays = try directory.readState(epoch: epoch)
     if let recorded = try RunDirectory.stateConfiguration(in: arrays, path: path),
@@ -121,9 +122,9 @@ final class TrainingSession {
         path: path, reason: "the run's settings changed since it was trained (\(difference))")
     }
     if let workers = try? TrainingState.counter(arrays, "trainer.workers", path: path),
-      let blasThreads = try? TrainingState.counter(arrays, "trainer.blas_threads", path: path)
+      let kernelThreads = try? TrainingState.kernelThreads(arrays, path: path)
     {
-      try checkThreads(workers: Int(workers), blasThreads: Int(blasThreads), recordedIn: path)
+      try checkThreads(workers: Int(workers), kernelThreads: Int(kernelThreads), recordedIn: path)
     }
     do {
       try network.restore(try TrainingState.tensors(arrays, prefix: "network", path: path))
@@ -171,13 +172,13 @@ final class TrainingSession {
 
   /// Summation order depends on the thread split, so a run resumed with other counts would not end
   /// as the uninterrupted run does: refuse, naming both.
-  private func checkThreads(workers: Int, blasThreads: Int, recordedIn path: String) throws {
-    guard workers != options.workers || blasThreads != options.blasThreads else { return }
+  private func checkThreads(workers: Int, kernelThreads: Int, recordedIn path: String) throws {
+    guard workers != options.workers || kernelThreads != options.kernelThreads else { return }
     throw TrainingError.incompatibleState(
       path: path,
       reason:
-        "it was trained with --workers \(workers) --kernel-threads \(blasThreads), now --workers \(options.workers) "
-        + "--kernel-threads \(options.blasThreads); the thread split changes the summation order, so the result would differ "
+        "it was trained with --workers \(workers) --kernel-threads \(kernelThreads), now --workers \(options.workers) "
+        + "--kernel-threads \(options.kernelThreads); the thread split changes the summation order, so the result would differ "
         + "from an uninterrupted run. Resume with the recorded counts (or --fresh)")
   }
 
@@ -269,7 +270,7 @@ final class TrainingSession {
     let state = TrainingState.arrays(
       network: network.state, head: activeHead(forEpoch: epoch + 1).parameters, optimizer: optimizer.state,
       epoch: epoch, iteration: iteration, wallTime: wallTime, workers: options.workers,
-      blasThreads: options.blasThreads,
+      kernelThreads: options.kernelThreads,
       configuration: plan.jsonValue, snapshotLoss: plan.snapshotEvery == nil ? nil : snapshotLoss)
     try directory.writeState(state, epoch: epoch)
   }

@@ -4,9 +4,10 @@ import Engine
 /// Converts the trainer's resumable state (network, head, optimiser, counters) to and
 /// from the named arrays of an `epoch-NNN.state.npz`.
 enum TrainingState {
-  static let counterNames = [
-    "trainer.epoch", "trainer.iteration", "trainer.wall_time", "trainer.workers", "trainer.blas_threads",
-  ]
+  /// The kernel thread count, and the name it had in the states written before it was renamed
+  /// (read when the new name is absent, never written).
+  static let kernelThreadsName = "trainer.kernel_threads"
+  static let legacyKernelThreadsName = "trainer.blas_threads"
   /// The training loss summed since the last iteration snapshot, and over how many iterations (only
   /// in the state of runs that save snapshots, so a resume reports the same `train_loss`).
   static let snapshotLossSum = "trainer.snapshot_loss_sum"
@@ -14,7 +15,7 @@ enum TrainingState {
 
   static func arrays(
     network: [NamedTensor], head: [Parameter], optimizer: [NamedTensor], epoch: Int, iteration: Int, wallTime: Double,
-    workers: Int, blasThreads: Int, configuration: JSONValue, snapshotLoss: (sum: Double, count: Int)?
+    workers: Int, kernelThreads: Int, configuration: JSONValue, snapshotLoss: (sum: Double, count: Int)?
   ) -> [(name: String, array: NumpyArray)] {
     func array(_ tensor: Tensor) -> NumpyArray { NumpyArray(shape: tensor.shape, values: .float32(tensor.scalars)) }
     return network.map { ("network." + $0.name, array($0.tensor)) }
@@ -26,7 +27,7 @@ enum TrainingState {
         ("trainer.wall_time", NumpyArray(shape: [1], values: .float64([wallTime]))),
         // The thread counts the state was trained with (a resume must use the same; see TrainingSession).
         ("trainer.workers", NumpyArray(shape: [1], values: .int64([Int64(workers)]))),
-        ("trainer.blas_threads", NumpyArray(shape: [1], values: .int64([Int64(blasThreads)]))),
+        (kernelThreadsName, NumpyArray(shape: [1], values: .int64([Int64(kernelThreads)]))),
         // The plan's configuration, checked on resume (and read by `RunDirectory.recordedConfiguration`).
         RunDirectory.stateConfiguration(configuration),
       ]
@@ -55,5 +56,10 @@ enum TrainingState {
     case .float64(let v)? where v.count == 1: return v[0]
     default: throw TrainingError.incompatibleState(path: path, reason: "\(name) is missing")
     }
+  }
+
+  /// The kernel thread count a state was trained with, under its current or its former name.
+  static func kernelThreads(_ arrays: [String: NumpyArray], path: String) throws -> Double {
+    try counter(arrays, arrays[kernelThreadsName] == nil ? legacyKernelThreadsName : kernelThreadsName, path: path)
   }
 }

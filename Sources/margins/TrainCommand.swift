@@ -67,7 +67,7 @@ struct TrainCommand: ParsableCommand {
   private var options: TrainerOptions {
     TrainerOptions(
       runsRoot: runsDir ?? "runs/\(profile.rawValue)", dataRoot: location.resolvedRoot, workers: workers,
-      blasThreads: kernelThreads, untilEpoch: untilEpoch, retrainsChangedRuns: retrainChanged, startsAfresh: fresh)
+      kernelThreads: kernelThreads, untilEpoch: untilEpoch, retrainsChangedRuns: retrainChanged, startsAfresh: fresh)
   }
 
   func validate() throws {

@@ -11,7 +11,7 @@ import Testing
       lossParameters: LossParameters(m: 2, lambda: .lSoftmaxMNIST), lambda: 12.5, margin: 2, epoch: epoch,
       iteration: 100 * epoch, plannedEpochs: 3,
       accuracy: .init(test: 0.75, train: 0.8, trainMarginRule: 0.6), meanLoss: 0.42, seed: 1701, threads: 2,
-      blasThreads: 1,
+      kernelThreads: 1,
       dataset: .init(
         name: "mnist", checksum: "abc", classes: [3, 8, 1], trainCaps: nil, trainCount: trainCount, testCount: 2),
       network: .init(architecture: "compact", featureDimension: 2, featureBias: false, parameterCount: 1234),

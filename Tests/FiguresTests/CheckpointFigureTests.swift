@@ -36,7 +36,7 @@ struct CheckpointFigureTests {
       experiment: experiment, run: run, profile: "default", loss: loss, lossParameters: parameters, lambda: 0,
       margin: parameters.m, epoch: epoch, iteration: 10_000, plannedEpochs: 4,
       accuracy: .init(test: 0.9876, train: 0.99, trainMarginRule: 0.9), meanLoss: 0.1, seed: 7, threads: 2,
-      blasThreads: 1,
+      kernelThreads: 1,
       dataset: .init(
         name: "mnist", checksum: "abcdef0123456789", classes: nil, trainCaps: nil, trainCount: 200, testCount: 200),
       network: .init(architecture: "compact", featureDimension: 2, featureBias: false, parameterCount: 10),

@@ -56,7 +56,7 @@ struct FigureWidthSweepTests {
       lossParameters: parameters,
       lambda: 0.164, margin: parameters.m, epoch: 4, iteration: 628, plannedEpochs: 4,
       accuracy: .init(test: 0.9876, train: 0.99, trainMarginRule: 0.9), meanLoss: 0.1, seed: 1701, threads: 2,
-      blasThreads: 1,
+      kernelThreads: 1,
       dataset: .init(
         name: "mnist", checksum: "abcdef0123456789", classes: nil, trainCaps: nil, trainCount: 300, testCount: 300),
       network: .init(architecture: "lenetpp", featureDimension: dimension, featureBias: false, parameterCount: 10),

@@ -126,7 +126,7 @@ struct SphereFigureTests {
       experiment: reference.experiment, run: run.name, profile: "default", loss: run.loss,
       lossParameters: parameters, lambda: 0.5,
       margin: parameters.m, epoch: 4, iteration: 628, plannedEpochs: 4,
-      accuracy: .init(test: 1, train: 1, trainMarginRule: 1), meanLoss: 0.1, seed: 1701, threads: 2, blasThreads: 1,
+      accuracy: .init(test: 1, train: 1, trainMarginRule: 1), meanLoss: 0.1, seed: 1701, threads: 2, kernelThreads: 1,
       dataset: .init(
         name: "mnist", checksum: "abcdef0123456789", classes: nil, trainCaps: nil, trainCount: 600, testCount: 600),
       network: .init(architecture: "compact", featureDimension: 3, featureBias: false, parameterCount: 10),

@@ -32,7 +32,7 @@ import Training
       experiment: plan.experiment, run: plan.run, profile: plan.profile, loss: plan.loss,
       lossParameters: plan.lossParameters, lambda: 0, margin: 0, epoch: epoch, iteration: 10 * epoch,
       plannedEpochs: plan.epochs, accuracy: .init(test: 1, train: 1, trainMarginRule: 1), meanLoss: 0.1,
-      seed: plan.seed, threads: 2, blasThreads: 1,
+      seed: plan.seed, threads: 2, kernelThreads: 1,
       dataset: .init(name: "mnist", checksum: "abc", classes: [0, 1, 2], trainCaps: nil, trainCount: 6, testCount: 6),
       network: .init(architecture: "mlp", featureDimension: 2, featureBias: false, parameterCount: 10),
       classNames: ["0", "1", "2"], codeVersion: "test", wallTimeSeconds: 1,

@@ -29,7 +29,7 @@ import Testing
   ) throws -> RunOutcome {
     let trainer = Trainer(
       options: TrainerOptions(
-        runsRoot: runs, dataRoot: "unused", workers: workers, blasThreads: 1, untilEpoch: until,
+        runsRoot: runs, dataRoot: "unused", workers: workers, kernelThreads: 1, untilEpoch: until,
         codeVersion: "test", startsAfresh: fresh),
       progress: ProgressReporter(isTerminal: false, plainLineInterval: 1e9, output: { lines?.append($0) }))
     return try withKernelThreads(1) { try trainer.train(plan) }

@@ -19,7 +19,7 @@ import Testing
   private func train(_ plan: RunPlan, runs: String, until: Int? = nil) throws {
     let trainer = Trainer(
       options: TrainerOptions(
-        runsRoot: runs, dataRoot: "unused", workers: 2, blasThreads: 1, untilEpoch: until, codeVersion: "test"),
+        runsRoot: runs, dataRoot: "unused", workers: 2, kernelThreads: 1, untilEpoch: until, codeVersion: "test"),
       progress: ProgressReporter(isTerminal: false, plainLineInterval: 1e9, output: { _ in }))
     _ = try withKernelThreads(1) { try trainer.train(plan) }
   }
@@ -142,7 +142,7 @@ import Testing
     func trainer(until: Int? = nil) -> Trainer {
       Trainer(
         options: TrainerOptions(
-          runsRoot: root + "/runs", dataRoot: "unused", workers: 2, blasThreads: 1, untilEpoch: until,
+          runsRoot: root + "/runs", dataRoot: "unused", workers: 2, kernelThreads: 1, untilEpoch: until,
           codeVersion: "test"),
         progress: ProgressReporter(isTerminal: false, plainLineInterval: 1e9, output: { _ in }))
     }

@@ -32,7 +32,7 @@ import Testing
     LockedTrainer(
       trainer: Trainer(
         options: TrainerOptions(
-          runsRoot: runs, dataRoot: "unused", workers: 2, blasThreads: 1, untilEpoch: until, codeVersion: "test"),
+          runsRoot: runs, dataRoot: "unused", workers: 2, kernelThreads: 1, untilEpoch: until, codeVersion: "test"),
         progress: ProgressReporter(isTerminal: false, plainLineInterval: 1e9, output: { _ in })))
   }
 
