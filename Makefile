@@ -186,9 +186,12 @@ fuzz: deps ## Fuzz each reader for FUZZ_SECONDS seconds (default 600); fails if 
 clean: ## Remove build products (keeps data and runs)
 	rm -rf .build
 
-bench: build ## Benchmark training/inference throughput and rendering speed
-	$(MARGINS) bench
-	$(MARGINS) render-bench
+# The benchmarks are one executable apart from the margins tool (docs/benchmarks.md#commands).
+bench: deps ## Benchmark the engine's throughput, rendering and animations (margins-bench engine, render, gif)
+	$(SWIFT) build -c $(CONFIG) --product margins-bench
+	.build/$(CONFIG)/margins-bench engine
+	.build/$(CONFIG)/margins-bench render
+	.build/$(CONFIG)/margins-bench gif
 
 distclean: clean ## Also remove data and training runs
 	rm -rf $(DATA) runs

@@ -102,8 +102,18 @@ let package = Package(
         "CairoGraphics", "FigureAnimation", "SphereScene", "MarginMath", "EmbeddingAnalysis", "Graphics2D",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
       ]),
-    // The animation goal's benchmark, plane and sphere view end to end (`swift run -c release gif-bench`).
-    .executableTarget(name: "gif-bench", dependencies: ["FigureAnimation", "Figures"]),
+
+    // MARK: - Benchmarks (internal: the margins product links none of them)
+    // Every benchmark, one subcommand each (`swift run -c release margins-bench engine|render|gif`).
+    .executableTarget(
+      name: "margins-bench",
+      dependencies: [
+        "Engine", "CDNNL", "Randomness", "PlotKit", "CairoBackend", "CairoGraphics", "Figures", "FigureAnimation",
+        "Checkpoints", "FileFormats", "_SyntheticFeatures",
+        .product(name: "ArgumentParser", package: "swift-argument-parser"),
+      ]),
+    // Seeded synthetic 2-D feature clouds for the renderer's tests and `margins-bench render`.
+    .target(name: "_SyntheticFeatures", dependencies: ["PlotKit", "Randomness"]),
 
     // MARK: - Fuzz targets (libFuzzer entry points; built by `make fuzz` with -sanitize=fuzzer)
     .target(name: "CFuzzer", path: "Fuzz/CFuzzer"),
@@ -148,19 +158,23 @@ let package = Package(
     .testTarget(name: "CairoGraphicsTests", dependencies: ["CairoGraphics", "_TestSupport"]),
     // Runs the built `margins` executable (no module dependency: `swift test` builds every product first).
     .testTarget(name: "CLITests"),
-    .testTarget(name: "PlotKitTests", dependencies: ["PlotKit"]),
+    .testTarget(name: "PlotKitTests", dependencies: ["PlotKit", "_SyntheticFeatures"]),
     .testTarget(
       name: "FiguresTests",
       dependencies: [
         "Figures", "PlotKit", "CairoBackend", "CairoGraphics", "Checkpoints", "Experiments", "FileFormats",
-        "MarginMath", "SphereScene", "_TestSupport", "FuzzSupport",
+        "MarginMath", "SphereScene", "_TestSupport", "FuzzSupport", "_SyntheticFeatures",
       ]),
+    .testTarget(name: "GIFEncodingTests", dependencies: ["GIFEncoding", "_TestSupport"]),
     .testTarget(
-      name: "GIFEncodingTests",
-      dependencies: ["GIFEncoding", "FigureAnimation", "Figures", "PlotKit", "Checkpoints", "FileFormats"]),
+      name: "FigureAnimationTests",
+      dependencies: [
+        "FigureAnimation", "Figures", "PlotKit", "Checkpoints", "FileFormats", "GIFEncoding", "_TestSupport",
+      ]),
     .testTarget(name: "SphereSceneTests", dependencies: ["SphereScene", "MarginMath"]),
     .testTarget(
       name: "EmbeddingAnalysisTests", dependencies: ["EmbeddingAnalysis", "FileFormats", "_TestSupport"]),
+    .testTarget(name: "MarginsBenchTests", dependencies: ["margins-bench", "Engine"]),
   ],
   swiftLanguageModes: [.v6]
 )

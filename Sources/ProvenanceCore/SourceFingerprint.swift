@@ -14,11 +14,9 @@ public enum SourceFingerprint {
   public static let trainingModules = [
     "CDNNL", "Datasets", "Engine", "Experiments", "Losses", "MarginMath", "Randomness", "Training",
   ]
-  /// Files of those modules that training never runs: MarginMath's sphere geometry (drawing only)
-  /// and the engine's benchmarks (`margins bench`).
+  /// Files of those modules that training never runs: MarginMath's sphere geometry (drawing only).
   public static func isOutsideTraining(module: String, fileName: String) -> Bool {
-    (module == "MarginMath" && fileName.hasPrefix("Sphere"))
-      || (module == "Engine" && ["Benchmark.swift", "GemmBound.swift"].contains(fileName))
+    module == "MarginMath" && fileName.hasPrefix("Sphere")
   }
   /// The file kinds whose contents are code.
   public static let codeSuffixes = [".swift", ".h", ".c", ".modulemap"]

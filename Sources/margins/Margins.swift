@@ -14,7 +14,7 @@ struct Margins: ParsableCommand {
     version: "margins \(packageVersion) (code \(CodeVersion.current))",
     subcommands: [
       DataCommand.self, TrainCommand.self, PlotCommand.self, RenderCommand.self, MetricsCommand.self,
-      ReportCommand.self, ResultsCommand.self, Bench.self, RenderBenchCommand.self, AnalyzeCommand.self,
+      ReportCommand.self, ResultsCommand.self, AnalyzeCommand.self,
     ])
 
   /// Runs the command, turning operating-system errors into a sentence that names the path.

@@ -1,4 +1,4 @@
-@testable import Engine
+@_spi(Benchmarking) @testable import Engine
 import _TestSupport
 import Testing
 

@@ -1,4 +1,4 @@
-@testable import Engine
+@_spi(Benchmarking) @testable import Engine
 
 /// Caffe's convolution, im2col + one `gemm` per chunk of images: the test oracle `Conv2D` (oneDNN)
 /// is compared against.

@@ -1,6 +1,6 @@
 import Dispatch
 import Foundation
-@testable import Engine
+@_spi(Benchmarking) @testable import Engine
 import Synchronization
 import Testing
 

@@ -4,6 +4,7 @@ import Foundation
 import CairoBackend
 @testable import Figures
 @testable import PlotKit
+import _SyntheticFeatures
 
 /// Test fixtures: small figures of every panel kind, built the way the CLI will build them.
 enum Gallery {

@@ -5,6 +5,7 @@ import Testing
 import CairoBackend
 @testable import Figures
 @testable import PlotKit
+import _SyntheticFeatures
 
 @Suite("Figure layout")
 struct LayoutTests {

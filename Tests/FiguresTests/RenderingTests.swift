@@ -7,6 +7,7 @@ import Testing
 import CairoBackend
 @testable import Figures
 @testable import PlotKit
+import _SyntheticFeatures
 
 @Suite("Rendered figures: pixels, SVG structure, PDF, errors", .noLeakedCairoObjects)
 struct RenderingTests {

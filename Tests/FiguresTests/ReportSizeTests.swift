@@ -4,6 +4,7 @@ import Foundation
 import Testing
 
 @testable import PlotKit
+import _SyntheticFeatures
 
 @Suite("Report-size layout")
 struct ReportSizeTests {

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import _TestSupport
 @testable import GIFEncoding
 
 /// Ten class colours (Okabe–Ito and Tol tones) standing in for a figure's palette.

@@ -2,6 +2,7 @@ import Foundation
 import Testing
 
 @testable import PlotKit
+import _SyntheticFeatures
 
 @Suite("Compact form, outer ticks, placed text")
 struct CompactLayoutTests {

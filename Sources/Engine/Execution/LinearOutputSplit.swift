@@ -10,7 +10,7 @@ extension Linear {
   /// gradient's size in traffic per worker, in a step whose working set is already beyond the
   /// core's L2). Narrower layers keep the batch split, and with it their bits: splitting compact's
   /// 128-wide layer (64 features per worker) measured no faster (Engine README).
-  static func splitsWeightGradientByOutput(outFeatures: Int, workers: Int) -> Bool {
+  @_spi(Benchmarking) public static func splitsWeightGradientByOutput(outFeatures: Int, workers: Int) -> Bool {
     workers > 1 && outFeatures >= outputsPerWorkerForOutputSplit * workers
   }
 

@@ -50,7 +50,8 @@ public protocol WorkerSplitting: AnyObject {
 
 /// Runs `body(0)`, ..., `body(count - 1)`, concurrently when `count > 1`, and returns when all are done:
 /// on the calling thread and `WorkerPool`'s helpers, or on Dispatch's threads while the helpers are busy.
-func parallelFor(_ count: Int, _ body: (Int) -> Void) {
+/// The benchmarks replay the engine's work on the same threads, hence the SPI.
+@_spi(Benchmarking) public func parallelFor(_ count: Int, _ body: (Int) -> Void) {
   if count <= 1 {
     if count == 1 { body(0) }
     return

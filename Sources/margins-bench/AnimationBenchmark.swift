@@ -1,4 +1,6 @@
+import CairoBackend
 import Checkpoints
+import FigureAnimation
 import FileFormats
 import Foundation
 import PlotKit
@@ -11,27 +13,27 @@ import PlotKit
 /// what `margins plot RUN --animate` does is timed in three phases: reading the snapshots, building the
 /// frame figures (fixed axes, labels; for the sphere, boundaries and zones per frame) and rendering +
 /// quantising + encoding the GIF.
-public enum AnimationBenchmark {
-  public struct Phase: Sendable {
-    public var name: String
-    public var seconds: Double
-    public var cpuSeconds: Double
+enum AnimationBenchmark {
+  struct Phase: Sendable {
+    var name: String
+    var seconds: Double
+    var cpuSeconds: Double
   }
 
-  public struct Result: Sendable {
-    public var view: String
-    public var frames: Int
-    public var points: Int
-    public var width: Int
-    public var height: Int
-    public var bytes: Int
-    public var phases: [Phase]
-    public var seconds: Double { phases.map(\.seconds).reduce(0, +) }
-    public var cpuSeconds: Double { phases.map(\.cpuSeconds).reduce(0, +) }
+  struct Result: Sendable {
+    var view: String
+    var frames: Int
+    var points: Int
+    var width: Int
+    var height: Int
+    var bytes: Int
+    var phases: [Phase]
+    var seconds: Double { phases.map(\.seconds).reduce(0, +) }
+    var cpuSeconds: Double { phases.map(\.cpuSeconds).reduce(0, +) }
   }
 
   /// Writes `frames` snapshots of `points` test features with `dimension` 2 or 3 into `directory/snapshots`.
-  public static func writeSnapshots(
+  static func writeSnapshots(
     into directory: String, frames: Int, points: Int, dimension d: Int, classes: Int = 10
   ) throws {
     precondition((2...3).contains(d) && frames > 0 && points > 0 && classes > 0)
@@ -78,7 +80,7 @@ public enum AnimationBenchmark {
 
   /// Times reading the run at `directory`, building its frame figures sized to `width` × `height` px
   /// and writing the GIF to `path`.
-  public static func measure(run directory: String, settings: AnimationSettings, width: Int, height: Int, path: String)
+  static func measure(run directory: String, settings: AnimationSettings, width: Int, height: Int, path: String)
     throws -> Result
   {
     var phases: [Phase] = []

@@ -1,9 +1,6 @@
-import CairoGraphics
 import Foundation
 import Testing
 
-import CairoBackend
-@testable import Figures
 @testable import PlotKit
 
 @Suite("Angular sectors")

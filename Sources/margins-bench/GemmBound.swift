@@ -1,27 +1,28 @@
+@_spi(Benchmarking) import Engine
 import Dispatch
 
 /// How fast a network of Linear layers could train if nothing but its matrix multiplies took
 /// time: its own `gemm` calls of one training step, with its batch split, replayed on its
-/// workers with nothing else in between. The ceiling `margins bench` compares the measured rate
+/// workers with nothing else in between. The ceiling `margins-bench engine` compares the measured rate
 /// with, for networks whose work is all `gemm` (a 1024³ sgemm overstates what the small shapes of
 /// a 128-row half batch can reach).
-public struct GemmBound: Sendable {
+struct GemmBound: Sendable {
   /// Images per second with the step's passes joined one by one, as `Sequential` runs them
   /// (every layer's forward or backward returns only when all workers are done).
-  public var joined: Double
+  var joined: Double
   /// Images per second with each worker running its share of the whole step without waiting
   /// for the other.
-  public var freeRunning: Double
+  var freeRunning: Double
   /// FLOPs (2 per multiply-add) of the replayed calls per image: the same count as
-  /// `Benchmark.trainingFLOPsPerImage` when the replay covers exactly the layers' work.
-  public var flopsPerImage: Double
+  /// `EngineBenchmark.trainingFLOPsPerImage` when the replay covers exactly the layers' work.
+  var flopsPerImage: Double
 }
 
-extension Benchmark {
+extension EngineBenchmark {
   /// The `gemm` bound of `network`'s training step at `batchSize`, best of `repeats` runs of
   /// `iterations` steps each, or nil when the network has a layer whose work is not a `gemm`
   /// (a convolution), for which such a bound would say nothing.
-  public static func gemmBound(
+  static func gemmBound(
     of network: Network, batchSize: Int, iterations: Int, repeats: Int
   ) -> GemmBound? {
     let layers = network.body.layers
@@ -66,15 +67,14 @@ extension Benchmark {
       }
       return best
     }
-    let shared = UncheckedSendable(operands)
     let joined = rate {
       for pass in 0..<passCount {
-        parallelFor(workers) { shared.value[$0].run(pass: pass) }
+        parallelFor(workers) { operands[$0].run(pass: pass) }
       }
     }
     let freeRunning = rate {
       parallelFor(workers) { worker in
-        for pass in 0..<passCount { shared.value[worker].run(pass: pass) }
+        for pass in 0..<passCount { operands[worker].run(pass: pass) }
       }
     }
     let flops = operands.reduce(0.0) { $0 + $1.flops }

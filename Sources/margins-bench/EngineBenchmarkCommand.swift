@@ -2,13 +2,14 @@ import ArgumentParser
 import Engine
 import Foundation
 
-/// `margins bench`: training and inference throughput and peak memory per network, measured in
-/// this run on this machine (the comparison with PyTorch is the team's side-by-side script, which
-/// interleaves the two: docs/benchmarks.md#commands, method).
-struct Bench: ParsableCommand {
+/// `margins-bench engine`: training and inference throughput and peak memory per network, measured
+/// in this run on this machine. Also answers to `bench`, the name the side-by-side comparison with
+/// PyTorch calls (`compare.sh BINARY`: docs/benchmarks.md#commands).
+struct EngineBenchmarkCommand: ParsableCommand {
   static let configuration = CommandConfiguration(
-    commandName: "bench",
-    abstract: "Measure training/inference throughput and peak memory of the engine's networks.")
+    commandName: "engine",
+    abstract: "Measure training/inference throughput and peak memory of the engine's networks.",
+    aliases: ["bench"])
 
   @Option(help: "Network to measure, by name (case-insensitive).")
   var network: NetworkChoice = .all
@@ -41,29 +42,31 @@ struct Bench: ParsableCommand {
 
   func run() throws {
     Threading.configure(kernelThreads: threads.kernelThreads)
-    print(Benchmark.machine(workers: threads.workers) + ", batch \(batchSize)")
+    print(EngineBenchmark.machine(workers: threads.workers) + ", batch \(batchSize)")
     var trainingRates: [Architecture: Double] = [:]
     print(
       pad("network", 11) + pad("threads", 8, right: true) + pad("train img/s", 13, right: true)
         + pad("infer img/s", 13, right: true) + pad("peak MB", 9, right: true))
     for architecture in network.architectures {
-      let isolatedPeak = Benchmark.resetPeakResident()
+      let isolatedPeak = EngineBenchmark.resetPeakResident()
       let net = Network(
         configuration: NetworkConfiguration(architecture: architecture), seed: 1701, workers: threads.workers)
       let count = iterations ?? Self.defaultIterations(for: architecture)
       // Warm-up only before the first repetition: later ones run on warm caches and buffers.
       let train =
         (0..<repeats).map { repetition in
-          Benchmark.trainingThroughput(
+          EngineBenchmark.trainingThroughput(
             network: net, batchSize: batchSize, iterations: count, warmup: repetition == 0 ? warmup : 0)
         }.max() ?? 0
       let infer =
         (0..<repeats).map { repetition in
-          Benchmark.inferenceThroughput(
+          EngineBenchmark.inferenceThroughput(
             network: net, batchSize: batchSize, iterations: count, warmup: repetition == 0 ? warmup : 0)
         }.max() ?? 0
       let peak =
-        Benchmark.peakResidentBytes().map { String(format: "%.0f", Double($0) / 1_048_576) + (isolatedPeak ? "" : "*") }
+        EngineBenchmark.peakResidentBytes().map {
+          String(format: "%.0f", Double($0) / 1_048_576) + (isolatedPeak ? "" : "*")
+        }
         ?? "n/a"
       trainingRates[architecture] = train
       print(
@@ -73,14 +76,14 @@ struct Bench: ParsableCommand {
     }
     // The machine's limit, measured in this run: sgemm on all cores the setting uses.
     let threadCount = threads.workers * threads.kernelThreads
-    let sgemm = Benchmark.sgemmRate(threads: threadCount)
+    let sgemm = EngineBenchmark.sgemmRate(threads: threadCount)
     print(
       String(
         format: "sgemm: %.1f GFLOPS (dnnl_sgemm 1024x1024x1024, %d threads, best of 5, this run)", sgemm / 1e9,
         threadCount))
     for architecture in network.architectures {
       guard let rate = trainingRates[architecture] else { continue }
-      let flops = Benchmark.trainingFLOPsPerImage(
+      let flops = EngineBenchmark.trainingFLOPsPerImage(
         of: Network(configuration: NetworkConfiguration(architecture: architecture), seed: 1701))
       print(
         String(
@@ -102,7 +105,7 @@ struct Bench: ParsableCommand {
     let net = Network(
       configuration: NetworkConfiguration(architecture: architecture), seed: 1701, workers: threads.workers)
     let count = iterations ?? Self.defaultIterations(for: architecture)
-    guard let bound = Benchmark.gemmBound(of: net, batchSize: batchSize, iterations: count, repeats: repeats)
+    guard let bound = EngineBenchmark.gemmBound(of: net, batchSize: batchSize, iterations: count, repeats: repeats)
     else { return }
     print(
       String(
@@ -125,7 +128,7 @@ struct Bench: ParsableCommand {
   }
 }
 
-/// Which networks `margins bench` measures: one by name (case-insensitive) or all.
+/// Which networks `margins-bench engine` measures: one by name (case-insensitive) or all.
 enum NetworkChoice: ExpressibleByArgument, Equatable {
   case all
   case one(Architecture)

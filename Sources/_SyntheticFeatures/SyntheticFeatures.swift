@@ -1,9 +1,10 @@
 import Foundation
+import PlotKit
 import Randomness
 
 /// Seeded synthetic 2-D features shaped like MNIST softmax features: a "star" of one thin ray
-/// per class from the origin. Used by the render benchmark and tests, so rendering can be
-/// exercised without a trained network.
+/// per class from the origin, so rendering can be exercised without a trained network: the
+/// renderer's tests and `margins-bench render` draw them (an internal target; no product links it).
 public enum SyntheticFeatures {
   /// `count` points over `classCount` classes (round-robin labels). Class c points along angle
   /// 2πc/C + 0.3; radii are half-normal with a class-dependent scale (like softmax features,

@@ -6,6 +6,7 @@ import Foundation
 import GIFEncoding
 import PlotKit
 import Testing
+import _TestSupport
 
 @Suite struct AnimationGIFTests {
   let directory = NSTemporaryDirectory() + "animation-\(UUID().uuidString)"

@@ -1,9 +1,6 @@
-import CairoGraphics
 import Foundation
 import Testing
 
-import CairoBackend
-@testable import Figures
 @testable import PlotKit
 
 @Suite("Plain input types: clouds, histograms, CSV logs, palettes")

@@ -1,11 +1,13 @@
 import CDNNL
+import Engine
 import Foundation
+import Randomness
 
-/// Throughput and memory measurements for `margins bench`.
-public enum Benchmark {
+/// Throughput and memory measurements of the engine's networks (`margins-bench engine`).
+enum EngineBenchmark {
   /// Images per second of `iterations` timed training steps (forward, a stand-in loss gradient,
   /// backward, SGD momentum step) after `warmup` untimed ones, on a random batch.
-  public static func trainingThroughput(
+  static func trainingThroughput(
     network: Network, batchSize: Int, iterations: Int, warmup: Int, seed: UInt64 = 1701
   ) -> Double {
     let input = randomBatch(batchSize: batchSize, seed: seed)
@@ -28,7 +30,7 @@ public enum Benchmark {
   }
 
   /// Images per second of evaluation-mode forward passes.
-  public static func inferenceThroughput(
+  static func inferenceThroughput(
     network: Network, batchSize: Int, iterations: Int, warmup: Int, seed: UInt64 = 1701
   ) -> Double {
     let input = randomBatch(batchSize: batchSize, seed: seed)
@@ -42,7 +44,7 @@ public enum Benchmark {
   /// every convolution and Linear layer, plus the same again for the weight gradient and, where
   /// the layer propagates it, for the input gradient. Counted from the layer shapes by running one
   /// evaluation forward on a single image.
-  public static func trainingFLOPsPerImage(of network: Network) -> Double {
+  static func trainingFLOPsPerImage(of network: Network) -> Double {
     var x = Tensor(zeros: [1] + Network.itemShape)
     var flops = 0.0
     for layer in network.body.layers {
@@ -66,8 +68,8 @@ public enum Benchmark {
 
   /// The best sgemm rate (FLOP/s) of oneDNN's `dnnl_sgemm` on `threads` threads, for square
   /// `size`-wide matrices, best of `repeats` calls after one untimed call: the machine's limit
-  /// that `margins bench` relates the training rate to.
-  public static func sgemmRate(threads: Int, size: Int = 1024, repeats: Int = 5) -> Double {
+  /// that `margins-bench engine` relates the training rate to.
+  static func sgemmRate(threads: Int, size: Int = 1024, repeats: Int = 5) -> Double {
     var generator = SeededGenerator(seed: 1703)
     let a = (0..<(size * size)).map { _ in generator.nextUniform() }
     let b = (0..<(size * size)).map { _ in generator.nextUniform() }
@@ -78,7 +80,8 @@ public enum Benchmark {
     var best = Double.infinity
     for repetition in 0...repeats {
       let start = DispatchTime.now().uptimeNanoseconds
-      Kernels.check(dnnl_sgemm(78, 78, n, n, n, 1, a, n, b, n, 0, &c, n), "multiply for the sgemm benchmark")
+      let status = dnnl_sgemm(78, 78, n, n, n, 1, a, n, b, n, 0, &c, n)
+      precondition(status == dnnl_success, "dnnl_sgemm failed with status \(status.rawValue) in the sgemm benchmark")
       if repetition > 0 { best = min(best, seconds(since: start)) }
     }
     return 2 * Double(size * size * size) / best
@@ -86,7 +89,7 @@ public enum Benchmark {
 
   /// The process's peak resident set size in bytes (`VmHWM` of `/proc/self/status`), or nil
   /// where that file does not exist.
-  public static func peakResidentBytes() -> Int? {
+  static func peakResidentBytes() -> Int? {
     guard let status = try? String(contentsOfFile: "/proc/self/status", encoding: .utf8) else { return nil }
     for line in status.split(separator: "\n") where line.hasPrefix("VmHWM:") {
       let fields = line.split(separator: " ", omittingEmptySubsequences: true)
@@ -103,7 +106,7 @@ public enum Benchmark {
   /// next one's peak.
   /// - Returns: whether the kernel accepted the reset.
   @discardableResult
-  public static func resetPeakResident() -> Bool {
+  static func resetPeakResident() -> Bool {
     malloc_trim(0)
     guard let handle = FileHandle(forWritingAtPath: "/proc/self/clear_refs") else { return false }
     defer { try? handle.close() }
@@ -117,10 +120,8 @@ public enum Benchmark {
 
   /// One line naming what a measurement ran on: CPU model, its widest vector ISA, cores, and the
   /// kernel ISA and thread setting the engine uses (from `/proc/cpuinfo`; "unknown" elsewhere).
-  public static func machine(workers: Int) -> String {
-    let cpuISA = Kernels.cpuVectorExtensions.joined(separator: "+")
-    return "machine: \(Kernels.cpuModel), \(ProcessInfo.processInfo.activeProcessorCount) cores, "
-      + "ISA: \(cpuISA.isEmpty ? "unknown" : cpuISA); kernel ISA \(Kernels.isa) (oneDNN \(Kernels.libraryVersion)), "
+  static func machine(workers: Int) -> String {
+    "machine: \(Machine.description); kernel ISA \(Kernels.isa) (oneDNN \(Kernels.libraryVersion)), "
       + "\(workers) workers x \(Threading.kernelThreadCount) kernel threads"
   }
 

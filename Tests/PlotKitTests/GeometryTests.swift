@@ -1,10 +1,8 @@
-import CairoGraphics
 import Foundation
 import Testing
 
-import CairoBackend
-@testable import Figures
 @testable import PlotKit
+import _SyntheticFeatures
 
 @Suite("Ticks, limits and the data-to-device mapping")
 struct GeometryTests {

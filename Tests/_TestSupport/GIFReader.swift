@@ -2,16 +2,16 @@ import Foundation
 
 /// A minimal GIF reader for the tests: the header, logical screen, global colour table, every frame's
 /// delay and LZW-decoded indices, and the NETSCAPE2.0 loop count. Written from the GIF89a specification.
-struct GIFReader {
-  struct Frame {
-    var left = 0, top = 0, width = 0, height = 0
-    var delay: Int?
-    var transparent: Int?
-    var indices: [UInt8] = []
+public struct GIFReader {
+  public struct Frame: Sendable {
+    public var left = 0, top = 0, width = 0, height = 0
+    public var delay: Int?
+    public var transparent: Int?
+    public var indices: [UInt8] = []
   }
 
   /// The screen after each frame (indices), each frame drawn over the previous one, transparent pixels skipped.
-  func screens() -> [[UInt8]] {
+  public func screens() -> [[UInt8]] {
     var screen = [UInt8](repeating: UInt8(backgroundIndex), count: width * height)
     return frames.map { frame in
       for y in 0..<frame.height {
@@ -25,18 +25,18 @@ struct GIFReader {
     }
   }
 
-  var version = ""
-  var width = 0
-  var height = 0
-  var globalColors: [[UInt8]] = []
-  var backgroundIndex = 0
-  var loopCount: Int?
-  var frames: [Frame] = []
-  var sawTrailer = false
+  public var version = ""
+  public var width = 0
+  public var height = 0
+  public var globalColors: [[UInt8]] = []
+  public var backgroundIndex = 0
+  public var loopCount: Int?
+  public var frames: [Frame] = []
+  public var sawTrailer = false
 
-  struct Malformed: Error { let reason: String }
+  public struct Malformed: Error { public let reason: String }
 
-  init(data bytes: [UInt8]) throws {
+  public init(data bytes: [UInt8]) throws {
     var at = 0
     func byte() throws -> Int {
       guard at < bytes.count else { throw Malformed(reason: "truncated at byte \(at)") }
@@ -102,7 +102,7 @@ struct GIFReader {
     }
   }
 
-  static func decodeLZW(_ data: [UInt8], minimumCodeSize: Int) throws -> [UInt8] {
+  public static func decodeLZW(_ data: [UInt8], minimumCodeSize: Int) throws -> [UInt8] {
     let clear = 1 << minimumCodeSize
     let end = clear + 1
     var table: [[UInt8]] = []
