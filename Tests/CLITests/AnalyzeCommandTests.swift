@@ -3,7 +3,8 @@ import Testing
 
 /// `margins analyze` end to end on numpy-written files: what it writes, the JSON's shape, and the
 /// refusals that leave nothing behind.
-@Suite(.serialized, .enabled(if: Numpy.available, "needs python3 with numpy")) struct AnalyzeCommandTests {
+@Suite(.timeLimit(.minutes(5)), .serialized, .enabled(if: Numpy.available, "needs python3 with numpy"))
+struct AnalyzeCommandTests {
   func scratch() throws -> String {
     let dir = NSTemporaryDirectory() + "analyze-cli-\(UUID().uuidString)"
     try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)

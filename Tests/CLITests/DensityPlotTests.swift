@@ -3,7 +3,8 @@ import Testing
 
 /// `margins plot --density`: the streamed path for a plain numpy file, the in-memory path for a
 /// file with more arrays, both captioned and recorded; options that cannot apply are refused.
-@Suite(.serialized, .enabled(if: Numpy.available, "needs python3 with numpy")) struct DensityPlotTests {
+@Suite(.timeLimit(.minutes(5)), .serialized, .enabled(if: Numpy.available, "needs python3 with numpy"))
+struct DensityPlotTests {
   func scratch() throws -> String {
     let dir = NSTemporaryDirectory() + "density-cli-\(UUID().uuidString)"
     try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)

@@ -3,7 +3,8 @@ import Testing
 
 /// Issue 29's probes as commands: each fails on 445d933 (a crash, a hang, a write outside the
 /// output directory, a silently wrong figure) and is refused with a sentence now.
-@Suite(.serialized, .enabled(if: Numpy.available, "needs python3 with numpy")) struct HostileInputRoundThreeTests {
+@Suite(.timeLimit(.minutes(5)), .serialized, .enabled(if: Numpy.available, "needs python3 with numpy"))
+struct HostileInputRoundThreeTests {
   func scratch() throws -> String {
     let dir = NSTemporaryDirectory() + "hostile3-\(UUID().uuidString)"
     try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)

@@ -7,7 +7,7 @@ import Testing
 
 /// The `margins` executable on bad input (issue 14): exit status non-zero, a message naming the file
 /// or field, no Foundation error-domain text, and nothing written or deleted that should not be.
-@Suite(.serialized) struct MarginsCommandTests {
+@Suite(.timeLimit(.minutes(5)), .serialized) struct MarginsCommandTests {
   private func withData(_ body: (TinyIDXData) throws -> Void) throws {
     let data = try TinyIDXData()
     defer { data.remove() }

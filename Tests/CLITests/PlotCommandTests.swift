@@ -20,7 +20,8 @@ enum Numpy {
 
 /// `margins plot` on numpy-written 3-D embeddings: the sphere view (chosen automatically, from an
 /// automatic view direction), `--animate` on snapshot sets, and the bad input of issue 13.
-@Suite(.serialized, .enabled(if: Numpy.available, "needs python3 with numpy")) struct PlotCommandTests {
+@Suite(.timeLimit(.minutes(5)), .serialized, .enabled(if: Numpy.available, "needs python3 with numpy"))
+struct PlotCommandTests {
   /// Snapshot-format arrays for `points` features around each of `classes` directions in D dimensions.
   static func snapshotScript(_ path: String, d: Int, iteration: Int, classes: Int = 4, points: Int = 300) -> String {
     """

@@ -3,7 +3,8 @@ import Testing
 
 /// `margins plot` options for users' files (issue 28 item 3): each applies to the kinds that draw
 /// its part, and is refused for the others.
-@Suite(.serialized, .enabled(if: Numpy.available, "needs python3 with numpy")) struct PlotOptionsTests {
+@Suite(.timeLimit(.minutes(5)), .serialized, .enabled(if: Numpy.available, "needs python3 with numpy"))
+struct PlotOptionsTests {
   func scratch() throws -> String {
     let dir = NSTemporaryDirectory() + "plot-options-\(UUID().uuidString)"
     try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)

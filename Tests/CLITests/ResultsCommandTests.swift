@@ -3,7 +3,7 @@ import Testing
 
 /// `margins results` and `margins report` end to end on a tiny trained run: ship, install into a
 /// fresh runs directory, compare a reproduction bit for bit, and refuse damaged files by name.
-@Suite(.serialized) struct ResultsCommandTests {
+@Suite(.timeLimit(.minutes(5)), .serialized) struct ResultsCommandTests {
   @Test func shipInstallCompareAndDamage() throws {
     let data = try TinyIDXData()
     defer { data.remove() }

@@ -2,7 +2,7 @@ import Foundation
 import Testing
 
 /// `margins train` with `snapshotEvery`, then `margins render --animate` on the run: end to end.
-@Suite(.serialized) struct SnapshotAnimationTests {
+@Suite(.timeLimit(.minutes(5)), .serialized) struct SnapshotAnimationTests {
   /// An MLP softmax run over the 40 training images in batches of 20 (2 iterations per epoch).
   private func experiment(_ data: TinyIDXData, epochs: Int, snapshotEvery: Int) throws {
     try data.experiment(

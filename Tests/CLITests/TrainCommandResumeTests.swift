@@ -2,7 +2,7 @@ import Foundation
 import Testing
 
 /// `margins train` refusing, before any write, what would fail later or give another result.
-@Suite(.serialized) struct TrainCommandResumeTests {
+@Suite(.timeLimit(.minutes(5)), .serialized) struct TrainCommandResumeTests {
   private func train(_ data: TinyIDXData, _ extra: [String]) throws -> MarginsProcess.Result {
     try MarginsProcess.run(["train", "tiny.json", "--runs-dir", data.runs] + extra, in: data.root)
   }

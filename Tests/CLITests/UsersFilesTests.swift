@@ -4,7 +4,8 @@ import Testing
 /// Issue 27: what numpy, pandas and PyTorch users hand `margins plot` and `metrics`, the
 /// train-versus-test comparison, options honoured or refused, and output as matplotlib users expect.
 /// python3 with numpy (and pandas, for the CSV cases) writes the inputs.
-@Suite(.serialized, .enabled(if: Numpy.available, "needs python3 with numpy")) struct UsersFilesTests {
+@Suite(.timeLimit(.minutes(5)), .serialized, .enabled(if: Numpy.available, "needs python3 with numpy"))
+struct UsersFilesTests {
   static let pandasAvailable: Bool = (try? Numpy.run("import pandas", in: NSTemporaryDirectory())) != nil
 
   /// Four classes around the axes, separable; `W` is the [C, D] head.

@@ -6,7 +6,7 @@ import Testing
 
 /// Hostile checkpoints from issue 14: each is a named error, never a crash; `verifyCheckpoints`
 /// reports every bad epoch.
-@Suite struct CheckpointBadInputTests {
+@Suite(.timeLimit(.minutes(5))) struct CheckpointBadInputTests {
   /// The `.npz` of `checkpoint` with array `name` replaced by raw `.npy` bytes.
   static func archive(_ checkpoint: FeatureCheckpoint, replacing name: String, with npy: Data) throws -> Data {
     let members = checkpoint.arrays().map { ($0.name + ".npy", $0.name == name ? npy : $0.array.npyData()) }

@@ -4,7 +4,7 @@ import MarginMath
 import Testing
 @testable import Checkpoints
 
-@Suite struct RunDirectoryTests {
+@Suite(.timeLimit(.minutes(5))) struct RunDirectoryTests {
   static func sample(epoch: Int = 1, trainCount: Int = 5) -> FeatureCheckpoint {
     let metadata = CheckpointMetadata(
       experiment: "demo", run: "m2", profile: "default", loss: .lSoftmax,

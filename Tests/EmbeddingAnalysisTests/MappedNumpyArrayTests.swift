@@ -4,7 +4,7 @@ import Foundation
 import Testing
 
 /// The mapped `.npy` reader against files numpy wrote.
-@Suite(.enabled(if: Python.hasNumpy, "needs python3 with numpy"))
+@Suite(.timeLimit(.minutes(5)), .enabled(if: Python.hasNumpy, "needs python3 with numpy"))
 struct MappedNumpyArrayTests {
   @Test func floatsOfEveryWidthReadAsNumpyWroteThem() throws {
     let dir = makeTemporaryDirectory("mapped")

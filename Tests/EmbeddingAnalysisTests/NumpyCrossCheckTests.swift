@@ -121,7 +121,7 @@ enum CrossCheck {
   }
 }
 
-@Suite(.serialized, .enabled(if: Python.hasNumpy, "needs python3 with numpy"))
+@Suite(.timeLimit(.minutes(5)), .serialized, .enabled(if: Python.hasNumpy, "needs python3 with numpy"))
 struct NumpyCrossCheckTests {
   @Test func randomFeaturesWithClassWeightsAgreeWithNumpy() throws {
     let (dir, file, ref) = try CrossCheck.reference(

@@ -5,7 +5,7 @@ import Testing
 
 /// `Sequential`'s evaluation forward runs convolution runs through `BlockedEvaluation`; it must
 /// give the bits of the layers one after the other.
-@Suite struct BlockedEvaluationTests {
+@Suite(.timeLimit(.minutes(5))) struct BlockedEvaluationTests {
   /// The evaluation forward of `layers`, one layer at a time (the reference).
   static func layerByLayer(_ layers: [any Layer], _ x: Tensor) -> Tensor {
     layers.reduce(x) { $1.forward($0, mode: .evaluation) }

@@ -3,7 +3,7 @@ import _TestSupport
 import Testing
 
 /// Conv2D (oneDNN, batch split) against the definition and against the im2col + gemm oracle, Caffe's `caffe_conv` test.
-@Suite struct ConvolutionTests {
+@Suite(.timeLimit(.minutes(5))) struct ConvolutionTests {
   /// y[n][o][oy][ox] = b[o] + Σ W[o][c][ky][kx] · x[n][c][oy·s − p + ky][ox·s − p + kx], in Double.
   static func naiveConvolution(_ x: Tensor, _ conv: Conv2D) -> [Double] {
     let (n, c, h, w) = (x.shape[0], x.shape[1], x.shape[2], x.shape[3])

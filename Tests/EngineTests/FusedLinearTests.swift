@@ -5,7 +5,7 @@ import Testing
 /// A Linear followed by a PReLU runs as one pass inside `Sequential` (the rectifier on each
 /// worker's rows right after its `gemm`); layers at least 128 output features per worker wide
 /// split their weight gradient by output feature. These pin down what each promises.
-@Suite(.serialized) struct FusedLinearTests {
+@Suite(.timeLimit(.minutes(5)), .serialized) struct FusedLinearTests {
   /// A Linear → PReLU pair built from `seed`, with distinct slopes so a channel mix-up shows.
   static func pair(inFeatures: Int, outFeatures: Int, bias: Bool = true, seed: UInt64) -> (Linear, PReLU) {
     var generator = SeededGenerator(seed: seed)

@@ -8,7 +8,7 @@ import Testing
 /// relative to max(|g|, |ĝ|, 1) (the `GradientChecker` documentation derives why); layers that
 /// are linear in the checked tensor (convolution, linear) have no truncation error and are held
 /// to 1e-3.
-@Suite(.serialized) struct GradientTests {
+@Suite(.timeLimit(.minutes(5)), .serialized) struct GradientTests {
   static let tight = GradientChecker(step: 1e-2, tolerance: 1e-3)
 
   struct ConvolutionCase: Sendable, CustomTestStringConvertible {

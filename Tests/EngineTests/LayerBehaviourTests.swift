@@ -1,7 +1,7 @@
 import Engine
 import Testing
 
-@Suite struct LayerBehaviourTests {
+@Suite(.timeLimit(.minutes(5))) struct LayerBehaviourTests {
   @Test func maxPoolBreaksTiesTowardTheFirstElement() {
     let pool = MaxPool2D(kernel: 2)
     let x = Tensor(shape: [1, 1, 2, 2], scalars: [5, 5, 5, 5])
@@ -62,7 +62,7 @@ import Testing
   }
 }
 
-@Suite struct FirstLayerTests {
+@Suite(.timeLimit(.minutes(5))) struct FirstLayerTests {
   @Test func skippingTheInputGradientKeepsParameterGradients() {
     var generator = SeededGenerator(seed: 51)
     let conv = Conv2D(name: "c", inChannels: 1, outChannels: 2, kernel: 3, padding: 1, generator: &generator)

@@ -12,7 +12,7 @@ import Testing
 /// at 0.1, batch 128, 4 epochs, 2 workers. Environment knobs: `MARGINS_MNIST_EPOCHS`,
 /// `MARGINS_MNIST_NETWORK` (default compact), `MARGINS_MNIST_LR`, `MARGINS_MNIST_DECAY`,
 /// `MARGINS_MNIST_BATCH`, `MARGINS_MNIST_OPTIMIZER` (sgd or adam).
-@Suite struct MNISTAccuracyTests {
+@Suite(.timeLimit(.minutes(5))) struct MNISTAccuracyTests {
   static let directory = ProcessInfo.processInfo.environment["MARGINS_MNIST_DIR"]
 
   /// Reads an IDX file and checks its magic number and counts (a minimal reader: the project's

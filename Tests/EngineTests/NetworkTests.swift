@@ -2,7 +2,7 @@ import Engine
 import Foundation
 import Testing
 
-@Suite struct NetworkTests {
+@Suite(.timeLimit(.minutes(5))) struct NetworkTests {
   /// The parameter counts documented in Sources/Engine/README.md, for D = 2 with a feature bias.
   static let parameterCounts: [Architecture: Int] = [
     // 6 convs: weights + biases, 6 PReLUs (per-channel slopes), Linear 1152 → 2 + bias
@@ -76,7 +76,7 @@ import Testing
   }
 }
 
-@Suite struct ChunkedFeatureTests {
+@Suite(.timeLimit(.minutes(5))) struct ChunkedFeatureTests {
   @Test func chunkedFeaturesEqualOneForwardPass() {
     let network = Network(configuration: NetworkConfiguration(architecture: .compact, featureDimension: 3), seed: 61)
     let images = uniformTensor([7, 1, 28, 28], seed: 62)

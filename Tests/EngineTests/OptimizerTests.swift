@@ -2,7 +2,7 @@ import Engine
 import Testing
 
 /// Optimiser steps against values computed by hand (PyTorch's update rules).
-@Suite struct OptimizerTests {
+@Suite(.timeLimit(.minutes(5))) struct OptimizerTests {
   static func parameter(_ values: [Float], name: String = "w", decayMultiplier: Float = 1) -> Parameter {
     Parameter(name: name, value: Tensor(shape: [values.count], scalars: values), weightDecayMultiplier: decayMultiplier)
   }

@@ -3,7 +3,7 @@ import _TestSupport
 import Testing
 
 /// Determinism, resumption and a smoke training, on synthetic data.
-@Suite struct TrainingTests {
+@Suite(.timeLimit(.minutes(5))) struct TrainingTests {
   /// Ten classes of 28x28 images: a fixed random template per class plus Gaussian noise.
   struct SyntheticPatterns {
     let templates: [[Float]]

@@ -8,7 +8,7 @@ import PlotKit
 import Testing
 import _TestSupport
 
-@Suite struct AnimationGIFTests {
+@Suite(.timeLimit(.minutes(5))) struct AnimationGIFTests {
   let directory = NSTemporaryDirectory() + "animation-\(UUID().uuidString)"
 
   /// A snapshot in the format README "Animations" gives the trainer: test split, class weights, scalars.

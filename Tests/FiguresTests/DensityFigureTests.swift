@@ -5,7 +5,7 @@ import Testing
 
 @testable import Figures
 
-@Suite("Density figures and fitted limits for users' files")
+@Suite("Density figures and fitted limits for users' files", .timeLimit(.minutes(5)))
 struct DensityFigureTests {
   /// `n` points of `classes` classes in the positive quadrant (ReLU-like), as a numpy.savez file.
   static func writeNPZ(n: Int, classes: Int = 3, extra: [(name: String, array: NumpyArray)] = []) throws -> String {

@@ -33,7 +33,7 @@ enum NumpyScript {
   }
 }
 
-@Suite("Embedding files from numpy")
+@Suite("Embedding files from numpy", .timeLimit(.minutes(5)))
 struct EmbeddingFileTests {
   static let writer = """
     import numpy as np

@@ -68,7 +68,7 @@ import Testing
   }
 }
 
-@Suite struct TemporaryFilesTests {
+@Suite(.timeLimit(.minutes(5))) struct TemporaryFilesTests {
   /// The pid of a process that has exited (and been reaped), so no process has it for now.
   static func deadPID() throws -> Int32 {
     let process = Process()

@@ -4,7 +4,7 @@ import Testing
 
 @testable import FileFormats
 
-@Suite struct NumpyTests {
+@Suite(.timeLimit(.minutes(5))) struct NumpyTests {
   static let sample: [(name: String, array: NumpyArray)] = [
     ("train_features", NumpyArray(shape: [3, 2], values: .float32([1.5, -2, 0, 3.25, -0.125, 1e6]))),
     ("train_labels", NumpyArray(shape: [3], values: .uint8([0, 9, 4]))),

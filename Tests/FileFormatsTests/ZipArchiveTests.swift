@@ -4,7 +4,7 @@ import Testing
 
 @testable import FileFormats
 
-@Suite struct ZipArchiveTests {
+@Suite(.timeLimit(.minutes(5))) struct ZipArchiveTests {
   @Test func storedMembersReadBack() throws {
     let first = Data("label,1x1\n1,2\n".utf8)
     let second = Data((0..<5000).map { UInt8($0 % 251) })

@@ -3,7 +3,7 @@ import Testing
 
 @testable import PlotKit
 
-@Suite("Density mode: counts per pixel and class")
+@Suite("Density mode: counts per pixel and class", .timeLimit(.minutes(5)))
 struct DensityTests {
   /// Unpremultiplied (r, g, b, a) of an ARGB32 word, each 0...1.
   static func rgba(_ word: UInt32) -> (Double, Double, Double, Double) {

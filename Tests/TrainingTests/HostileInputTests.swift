@@ -9,7 +9,7 @@ import Testing
 /// What issue 14 found the trainer doing with hostile but fair input: writing outside the runs
 /// directory, deleting what it did not create, two trainers on one run, checks that came only after
 /// an epoch, and resumes that never completed. Each test fails on the old behaviour.
-@Suite(.serialized) struct HostileInputTests {
+@Suite(.timeLimit(.minutes(5)), .serialized) struct HostileInputTests {
   private func experiment(
     _ data: String, dataset: String? = nil, run: String = "r", loss: String = "softmax",
     parameters: String = "{}", batchSize: Int = 40, settings: String = ""

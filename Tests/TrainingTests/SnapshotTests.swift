@@ -8,7 +8,7 @@ import Testing
 
 /// Iteration snapshots (`snapshotEvery`): their format, that they leave the training untouched, that a
 /// killed and resumed run continues the series, and that bad settings are refused naming the field.
-@Suite(.serialized) struct SnapshotTests {
+@Suite(.timeLimit(.minutes(5)), .serialized) struct SnapshotTests {
   private func plan(_ data: String, extra: String) throws -> RunPlan {
     let experiment = try Experiment(
       data: TinyDataset.experiment(data: data, loss: "arcface", parameters: #"{ "m": 0.3, "s": 8 }"#, extra: extra),
@@ -126,7 +126,7 @@ import Testing
 }
 
 /// The plan's configuration recorded in every training-state file (issue 14).
-@Suite(.serialized) struct StateConfigurationTests {
+@Suite(.timeLimit(.minutes(5)), .serialized) struct StateConfigurationTests {
   @Test func aStateOnlyRunWithOtherSettingsRefusesToResumeNamingTheField() throws {
     let root = TinyDataset.temporaryDirectory()
     defer { try? FileManager.default.removeItem(atPath: root) }

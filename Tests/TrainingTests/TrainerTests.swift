@@ -6,7 +6,7 @@ import _TestSupport
 import Testing
 @testable import Training
 
-@Suite(.serialized) struct TrainerTests {
+@Suite(.timeLimit(.minutes(5)), .serialized) struct TrainerTests {
   private func plan(
     _ data: String, loss: String = "softmax", parameters: String = "{}", extra: String = "", batchSize: Int = 40,
     network: String = "mlp"
