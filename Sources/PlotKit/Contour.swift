@@ -106,10 +106,9 @@ public struct RegionMaskLayer: PlotLayer {
   }
 
   public func draw(in canvas: PlotCanvas) throws {
-    let s = canvas.rasterScale, box = canvas.mapping.box
-    let x0 = (box.minX * s).rounded(.down), y0 = (box.minY * s).rounded(.down)
-    let width = Int((box.maxX * s).rounded(.up) - x0), height = Int((box.maxY * s).rounded(.up) - y0)
-    guard width > 0, height > 0 else { return }
+    let s = canvas.rasterScale
+    guard let grid = PixelGrid(covering: canvas.mapping.box, scale: s) else { return }
+    let x0 = grid.x0, y0 = grid.y0, width = grid.width, height = grid.height
     let a = color.alpha
     var words = [UInt32](repeating: 0, count: width * height)
     for row in 0..<height {
@@ -127,6 +126,6 @@ public struct RegionMaskLayer: PlotLayer {
     }
     canvas.drawImage(
       RasterImage(width: width, height: height, premultipliedARGB: words),
-      in: Rect(x: x0 / s, y: y0 / s, width: Double(width) / s, height: Double(height) / s))
+      in: grid.frame)
   }
 }

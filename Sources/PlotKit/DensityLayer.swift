@@ -186,17 +186,18 @@ public struct DensityLayer: PlotLayer {
   public func grid(in canvas: PlotCanvas) throws -> (grid: DensityGrid, frame: Rect)? {
     let s = canvas.rasterScale
     let m = canvas.mapping
-    let box = m.box
-    let x0 = floor(box.minX * s), y0 = floor(box.minY * s)
-    let width = Int(ceil(box.maxX * s) - x0), height = Int(ceil(box.maxY * s) - y0)
-    guard width > 0, height > 0, m.xScale == .linear, m.yScale == .linear else { return nil }
-    let origin = m.device(.zero), unit = m.device(Point(x: 1, y: 1))
-    let ax = (unit.x - origin.x) * s, ay = (unit.y - origin.y) * s
-    let transform = (ax: ax, bx: origin.x * s - x0, ay: ay, by: origin.y * s - y0)
-    let grid = try DensityGrid.counting(
-      source, width: width, height: height, classCount: max(1, classNames.count), transform: transform, threads: threads
+    guard let pixels = PixelGrid(covering: m.box, scale: s), m.xScale == .linear, m.yScale == .linear else {
+      return nil
+    }
+    let ax = m.pointsPerUnitX * s, ay = -m.pointsPerUnitY * s
+    let transform = (
+      ax: ax, bx: m.box.minX * s - pixels.x0 - m.limits.x.lower * ax,
+      ay: ay, by: m.box.maxY * s - pixels.y0 - m.limits.y.lower * ay
     )
-    return (grid, Rect(x: x0 / s, y: y0 / s, width: Double(width) / s, height: Double(height) / s))
+    let grid = try DensityGrid.counting(
+      source, width: pixels.width, height: pixels.height, classCount: max(1, classNames.count), transform: transform,
+      threads: threads)
+    return (grid, pixels.frame)
   }
 
   public func draw(in canvas: PlotCanvas) throws {

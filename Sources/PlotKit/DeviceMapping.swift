@@ -21,11 +21,13 @@ public struct DeviceMapping: Hashable, Sendable {
     self.limits = limits
     self.xScale = xScale
     self.yScale = yScale
-    let spanX = Self.transformedSpan(limits.x, xScale)
-    let spanY = Self.transformedSpan(limits.y, yScale)
-    if equalAspect, spanX > 0, spanY > 0 {
-      let s = min(available.width / spanX, available.height / spanY)
-      let w = spanX * s, h = spanY * s
+    // Half spans: `upper / 2 - lower / 2` is finite for any finite limits, where `upper - lower`
+    // overflows to infinity at ±1e308 (and the box would become NaN).
+    let halfX = Self.halfSpan(limits.x, xScale), halfY = Self.halfSpan(limits.y, yScale)
+    let aspect = halfX / halfY
+    if equalAspect, halfX > 0, halfY > 0, aspect.isFinite, aspect > 0 {
+      let w = min(available.width, available.height * aspect)
+      let h = min(available.height, available.width / aspect)
       box = Rect(
         x: available.minX + (available.width - w) / 2, y: available.minY + (available.height - h) / 2,
         width: w, height: h)
@@ -48,28 +50,36 @@ public struct DeviceMapping: Hashable, Sendable {
     }
   }
 
-  private static func transformedSpan(_ r: AxisRange, _ scale: AxisScale) -> Double {
-    transformed(r.upper, scale) - transformed(r.lower, scale)
+  private static func halfSpan(_ r: AxisRange, _ scale: AxisScale) -> Double {
+    transformed(r.upper, scale) / 2 - transformed(r.lower, scale) / 2
+  }
+
+  /// Where `v` lies between the lower (0) and upper (1) limit of `r`, without overflow for any
+  /// finite limits and values (non-finite values give non-finite fractions, which drawing skips).
+  private static func fraction(_ v: Double, _ r: AxisRange, _ scale: AxisScale) -> Double {
+    (transformed(v, scale) / 2 - transformed(r.lower, scale) / 2) / halfSpan(r, scale)
   }
 
   /// Device points per data unit along x (linear axes).
-  public var pointsPerUnitX: Double { box.width / Self.transformedSpan(limits.x, xScale) }
+  public var pointsPerUnitX: Double { box.width / 2 / Self.halfSpan(limits.x, xScale) }
   /// Device points per data unit along y (linear axes).
-  public var pointsPerUnitY: Double { box.height / Self.transformedSpan(limits.y, yScale) }
+  public var pointsPerUnitY: Double { box.height / 2 / Self.halfSpan(limits.y, yScale) }
 
   /// The device position of a data point.
   public func device(_ p: Point) -> Point {
-    let x0 = Self.transformed(limits.x.lower, xScale), y0 = Self.transformed(limits.y.lower, yScale)
-    return Point(
-      x: box.minX + (Self.transformed(p.x, xScale) - x0) * pointsPerUnitX,
-      y: box.maxY - (Self.transformed(p.y, yScale) - y0) * pointsPerUnitY)
+    Point(
+      x: box.minX + Self.fraction(p.x, limits.x, xScale) * box.width,
+      y: box.maxY - Self.fraction(p.y, limits.y, yScale) * box.height)
   }
 
   /// The data point at a device position (inverse of ``device(_:)``).
   public func data(_ d: Point) -> Point {
-    let x0 = Self.transformed(limits.x.lower, xScale), y0 = Self.transformed(limits.y.lower, yScale)
+    func value(_ f: Double, _ r: AxisRange, _ scale: AxisScale) -> Double {
+      let lower = Self.transformed(r.lower, scale), step = f * Self.halfSpan(r, scale)
+      return Self.inverse(lower + step + step, scale)
+    }
     return Point(
-      x: Self.inverse(x0 + (d.x - box.minX) / pointsPerUnitX, xScale),
-      y: Self.inverse(y0 + (box.maxY - d.y) / pointsPerUnitY, yScale))
+      x: value((d.x - box.minX) / box.width, limits.x, xScale),
+      y: value((box.maxY - d.y) / box.height, limits.y, yScale))
   }
 }

@@ -74,9 +74,11 @@ public struct ScatterLayer: PlotLayer {
     let a = Float(alpha)
     let m = canvas.mapping
     PointRaster.paint(in: canvas, diameter: diameter) { raster, marker, pixel in
-      // Inline the linear mapping: the hot loop runs once per point.
-      let sx = m.pointsPerUnitX * s, sy = m.pointsPerUnitY * s
-      let (ox, oy) = pixel(m.device(.zero))
+      // Inline the linear mapping: the hot loop runs once per point. Offsets from the lower limits
+      // in halves (as DeviceMapping does) stay finite and precise for limits far from the origin.
+      let sx = 2 * m.pointsPerUnitX * s, sy = 2 * m.pointsPerUnitY * s
+      let (ox, oy) = pixel(Point(x: m.box.minX, y: m.box.maxY))
+      let lowerX = m.limits.x.lower / 2, lowerY = m.limits.y.lower / 2
       let linear = m.xScale == .linear && m.yScale == .linear
       for (c, indices) in indicesByClass().enumerated() {
         let color = palette.color(forClass: c)
@@ -84,8 +86,8 @@ public struct ScatterLayer: PlotLayer {
         for i in indices {
           let px: Double, py: Double
           if linear {
-            px = ox + Double(cloud.xs[i]) * sx
-            py = oy - Double(cloud.ys[i]) * sy
+            px = ox + (Double(cloud.xs[i]) / 2 - lowerX) * sx
+            py = oy - (Double(cloud.ys[i]) / 2 - lowerY) * sy
           } else {
             (px, py) = pixel(m.device(Point(x: Double(cloud.xs[i]), y: Double(cloud.ys[i]))))
           }
