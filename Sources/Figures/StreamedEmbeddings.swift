@@ -4,12 +4,15 @@
   import Darwin
 #endif
 import Dispatch
+import FileFormats
 import Foundation
 import PlotKit
 
 /// A `.npz` of 2-D features and integer labels, read in chunks straight from the file for a density
 /// figure: nothing is loaded whole, so ten million rows cost the count buffers and two 1 MB chunks
-/// per thread in memory, not the arrays (and not a copy of the archive).
+/// per thread in memory, not the arrays (and not a copy of the archive). The first pass checks each
+/// member's CRC-32 as it reads (each thread its own rows, the parts then combined), so a damaged
+/// file is refused as the full reader refuses it.
 ///
 /// Only the plain case takes this path: `numpy.savez` members stored uncompressed, `features` [N, 2]
 /// float32/float64 (or an alias the reader knows) and `labels` [N] integers 0..<C with no other
@@ -31,7 +34,8 @@ public final class StreamedEmbeddings: DensitySource, @unchecked Sendable {
   static let chunkRows = 65_536
 
   /// The file as a streamed source, or `nil` when it is not the plain case (see the type).
-  public static func open(_ path: String) -> StreamedEmbeddings? {
+  /// - Throws: `FileFormatError` naming the file and the member when a member fails its CRC-32.
+  public static func open(_ path: String) throws(FileFormatError) -> StreamedEmbeddings? {
     guard path.lowercased().hasSuffix(".npz") else { return nil }
     // Non-blocking, so a FIFO or device named as input cannot hang the open; anything but a regular
     // file goes to the full reader, which refuses it by name.
@@ -50,9 +54,13 @@ public final class StreamedEmbeddings: DensitySource, @unchecked Sendable {
     let featureName = (["features"] + EmbeddingReader.featureAliases).first { names.contains($0) }
     let labelName = (["labels"] + EmbeddingReader.labelAliases).first { names.contains($0) }
     guard let featureName, let labelName, names.count == 2,
-      let f = npyHeader(fd, at: members[featureName]!), let l = npyHeader(fd, at: members[labelName]!),
+      let featureMember = members[featureName], let labelMember = members[labelName],
+      let f = npyHeader(fd, at: featureMember.start), let l = npyHeader(fd, at: labelMember.start),
       f.shape.count == 2, f.shape[1] == 2, f.descr == "<f4" || f.descr == "<f8",
-      l.shape == [f.shape[0]], let labelScalar = integerScalar(l.descr), f.shape[0] > 0
+      l.shape == [f.shape[0]], let labelScalar = integerScalar(l.descr), f.shape[0] > 0,
+      // Each array fills its member exactly, so the rows read are the bytes the CRC covers.
+      f.dataOffset + byteCount(f.shape[0], 2 * (f.descr == "<f4" ? 4 : 8)) == featureMember.end,
+      l.dataOffset + byteCount(l.shape[0], labelScalar.width) == labelMember.end
     else {
       _ = close(fd)
       return nil
@@ -61,7 +69,17 @@ public final class StreamedEmbeddings: DensitySource, @unchecked Sendable {
       path: path, descriptor: fd, count: f.shape[0], featureOffset: f.dataOffset,
       featureWidth: f.descr == "<f4" ? 4 : 8,
       labelOffset: l.dataOffset, labelScalar: labelScalar)
-    guard source.survey() else { return nil }
+    guard let checksums = source.survey() else { return nil }
+    for (member, dataOffset, parts) in [
+      (featureMember, f.dataOffset, checksums.features), (labelMember, l.dataOffset, checksums.labels),
+    ] {
+      guard let header = bytes(fd, count: dataOffset - member.start, at: member.start) else { return nil }
+      var crc = header.withUnsafeBytes { Checksum.crc32($0, continuing: 0) }
+      for part in parts { crc = Checksum.crc32(combining: crc, part.crc, secondLength: part.length) }
+      guard crc == member.crc else {
+        throw .malformed(path: path, format: "zip", reason: "\(member.name) fails its CRC-32 check")
+      }
+    }
     return source
   }
 
@@ -80,13 +98,27 @@ public final class StreamedEmbeddings: DensitySource, @unchecked Sendable {
 
   deinit { _ = close(descriptor) }
 
-  /// First pass (both cores): limits, and the labels' classes. False when a feature is not finite
-  /// or the labels are not dense class indices (the reader then decides, and says why).
-  private func survey() -> Bool {
+  /// The CRC-32 of a stretch of a member's bytes and its length.
+  struct PartChecksum {
+    var crc: UInt32 = 0
+    var length = 0
+
+    mutating func add(_ bytes: UnsafeRawBufferPointer) {
+      crc = Checksum.crc32(bytes, continuing: crc)
+      length += bytes.count
+    }
+  }
+
+  /// First pass (both cores): limits, the labels' classes, and the CRC-32 of each thread's stretch
+  /// of both arrays (in file order). `nil` when a feature is not finite or the labels are not dense
+  /// class indices (the reader then decides, and says why).
+  private func survey() -> (features: [PartChecksum], labels: [PartChecksum])? {
     struct Part {
       var minX = Float.infinity, maxX = -Float.infinity, minY = Float.infinity, maxY = -Float.infinity
       var seen = [Bool](repeating: false, count: EmbeddingReader.maximumClasses)
       var ok = true
+      var features = PartChecksum()
+      var labels = PartChecksum()
     }
     final class Parts: @unchecked Sendable {
       // Unchecked: each thread writes only its own index.
@@ -98,7 +130,7 @@ public final class StreamedEmbeddings: DensitySource, @unchecked Sendable {
       let rows = (count * k / 2)..<(count * (k + 1) / 2)
       let limit = part.seen.count
       do {
-        try forEachChunk(rows) { xy, labels, n in
+        try forEachChunk(rows, checksums: &part.features, &part.labels) { xy, labels, n in
           for i in 0..<n {
             let x = xy[2 * i], y = xy[2 * i + 1], c = labels[i]
             guard x.isFinite, y.isFinite, c >= 0, c < limit else {
@@ -115,29 +147,34 @@ public final class StreamedEmbeddings: DensitySource, @unchecked Sendable {
       parts.items[k] = part
     }
     let a = parts.items[0], b = parts.items[1]
-    guard a.ok, b.ok else { return false }
+    guard a.ok, b.ok else { return nil }
     let seen = zip(a.seen, b.seen).map { $0 || $1 }
-    guard let top = seen.lastIndex(of: true) else { return false }
+    guard let top = seen.lastIndex(of: true) else { return nil }
     // The reader draws sparse labels ({0, 7, 90}) as the classes present: leave those to it.
-    guard seen.filter({ $0 }).count > top / 2 else { return false }
+    guard seen.filter({ $0 }).count > top / 2 else { return nil }
     classNames = (0...top).map(String.init)
     bounds = AxisLimits(
       xMin: Double(min(a.minX, b.minX)), xMax: Double(max(a.maxX, b.maxX)), yMin: Double(min(a.minY, b.minY)),
       yMax: Double(max(a.maxY, b.maxY)))
-    return true
+    return ([a.features, b.features], [a.labels, b.labels])
   }
 
   public func accumulate(rows: Range<Int>, into counter: DensityCounter) throws {
-    try forEachChunk(rows) { xy, labels, n in
+    var unchecked = PartChecksum()
+    var alsoUnchecked = PartChecksum()
+    try forEachChunk(rows, checksums: &unchecked, &alsoUnchecked, computingChecksums: false) { xy, labels, n in
       for i in 0..<n { counter.add(x: xy[2 * i], y: xy[2 * i + 1], label: labels[i]) }
       return true
     }
   }
 
   /// Reads `rows` chunk by chunk (pread, so threads share the descriptor), converted to float32 x,y
-  /// pairs and Int labels; `body` returns false to stop.
+  /// pairs and Int labels; `body` returns false to stop. With `computingChecksums`, the raw bytes
+  /// read are added to `featureChecksum` and `labelChecksum` as they arrive.
   private func forEachChunk(
-    _ rows: Range<Int>, _ body: (UnsafeBufferPointer<Float>, UnsafeBufferPointer<Int>, Int) -> Bool
+    _ rows: Range<Int>, checksums featureChecksum: inout PartChecksum, _ labelChecksum: inout PartChecksum,
+    computingChecksums: Bool = true,
+    _ body: (UnsafeBufferPointer<Float>, UnsafeBufferPointer<Int>, Int) -> Bool
   ) throws {
     let chunk = Self.chunkRows
     let rawFeatures = UnsafeMutableRawPointer.allocate(byteCount: chunk * 2 * featureWidth, alignment: 16)
@@ -153,6 +190,10 @@ public final class StreamedEmbeddings: DensitySource, @unchecked Sendable {
       let n = min(chunk, rows.upperBound - start)
       try readFully(rawFeatures, count: n * 2 * featureWidth, at: featureOffset + start * 2 * featureWidth)
       try readFully(rawLabels, count: n * labelScalar.width, at: labelOffset + start * labelScalar.width)
+      if computingChecksums {
+        featureChecksum.add(UnsafeRawBufferPointer(start: rawFeatures, count: n * 2 * featureWidth))
+        labelChecksum.add(UnsafeRawBufferPointer(start: rawLabels, count: n * labelScalar.width))
+      }
       Self.decodeLabels(rawLabels, scalar: labelScalar, count: n, into: &labels)
       let go: Bool
       if featureWidth == 4 {
@@ -195,6 +236,12 @@ public final class StreamedEmbeddings: DensitySource, @unchecked Sendable {
     }
   }
 
+  /// `rows × rowBytes`, or -1 when a hostile shape makes it overflow (then it matches no member).
+  private static func byteCount(_ rows: Int, _ rowBytes: Int) -> Int {
+    let (product, overflow) = rows.multipliedReportingOverflow(by: rowBytes)
+    return overflow || product > Int(Int32.max) << 16 ? -1 : product
+  }
+
   private static func integerScalar(_ descr: String) -> (width: Int, signed: Bool)? {
     switch descr {
     case "<i8": (8, true)
@@ -222,8 +269,17 @@ public final class StreamedEmbeddings: DensitySource, @unchecked Sendable {
     (0..<width).reduce(0) { $0 | Int(b[at + $1]) << (8 * $1) }
   }
 
-  /// Member name (without `.npy`) → offset of its data, for stored (uncompressed) members only.
-  private static func storedMembers(_ fd: Int32) -> [String: Int]? {
+  /// A stored member: where its bytes (the `.npy` file) start and end in the archive, and the
+  /// CRC-32 the central directory records for them.
+  struct StoredMember {
+    let name: String
+    let start: Int
+    let end: Int
+    let crc: UInt32
+  }
+
+  /// Member name (without `.npy`) → the member, for stored (uncompressed) members only.
+  private static func storedMembers(_ fd: Int32) -> [String: StoredMember]? {
     var st = stat()
     guard fstat(fd, &st) == 0, (st.st_mode & S_IFMT) == S_IFREG else { return nil }
     let size = Int(st.st_size)
@@ -235,13 +291,13 @@ public final class StreamedEmbeddings: DensitySource, @unchecked Sendable {
     guard entries <= 16, directoryOffset != 0xFFFF_FFFF, directoryOffset + directorySize <= size,
       let directory = bytes(fd, count: directorySize, at: directoryOffset)
     else { return nil }
-    var members: [String: Int] = [:]
+    var members: [String: StoredMember] = [:]
     var p = 0
     for _ in 0..<entries {
       guard p + 46 <= directory.count, le(directory, p, 4) == 0x0201_4b50 else { return nil }
       let method = le(directory, p + 10, 2), compressed = le(directory, p + 20, 4), plain = le(directory, p + 24, 4)
       let nameLength = le(directory, p + 28, 2), extra = le(directory, p + 30, 2), comment = le(directory, p + 32, 2)
-      let local = le(directory, p + 42, 4)
+      let local = le(directory, p + 42, 4), crc = UInt32(le(directory, p + 16, 4))
       guard method == 0, compressed == plain, plain != 0xFFFF_FFFF, local != 0xFFFF_FFFF,
         p + 46 + nameLength <= directory.count,
         let name = String(bytes: directory[(p + 46)..<(p + 46 + nameLength)], encoding: .utf8), name.hasSuffix(".npy"),
@@ -249,7 +305,7 @@ public final class StreamedEmbeddings: DensitySource, @unchecked Sendable {
       else { return nil }
       let dataOffset = local + 30 + le(header, 26, 2) + le(header, 28, 2)
       guard dataOffset + plain <= size else { return nil }
-      members[String(name.dropLast(4))] = dataOffset
+      members[String(name.dropLast(4))] = StoredMember(name: name, start: dataOffset, end: dataOffset + plain, crc: crc)
       p += 46 + nameLength + extra + comment
     }
     return members

@@ -34,6 +34,18 @@ public enum Checksum {
     Zlib.crc32(bytes)
   }
 
+  /// The CRC-32 of `bytes` following bytes whose CRC-32 is `crc` (0 before the first byte), for
+  /// checking a file read in pieces.
+  public static func crc32(_ bytes: UnsafeRawBufferPointer, continuing crc: UInt32) -> UInt32 {
+    Zlib.crc32(bytes, continuing: crc)
+  }
+
+  /// The CRC-32 of two pieces one after the other, from each piece's CRC-32 and the second's
+  /// length (zlib's `crc32_combine`): pieces checked on different threads make the whole's CRC.
+  public static func crc32(combining first: UInt32, _ second: UInt32, secondLength: Int) -> UInt32 {
+    Zlib.crc32(combining: first, second, secondLength: secondLength)
+  }
+
   private static func hex<D: Sequence>(_ digest: D) -> String where D.Element == UInt8 {
     let digits = Array("0123456789abcdef".utf8)
     var text = [UInt8]()

@@ -131,16 +131,22 @@ public final class GzipStream {
 /// zlib's CRC-32, as zip and gzip store it.
 enum Zlib {
   static func crc32<Bytes: ContiguousBytes>(_ bytes: Bytes) -> UInt32 {
-    bytes.withUnsafeBytes { raw in
-      var crc: uLong = 0
-      var offset = 0
-      // zlib takes a 32-bit length; feed larger buffers in pieces.
-      while offset < raw.count {
-        let piece = min(raw.count - offset, 1 << 30)
-        crc = SystemZlib.crc32(crc, raw.baseAddress!.assumingMemoryBound(to: Bytef.self) + offset, uInt(piece))
-        offset += piece
-      }
-      return UInt32(crc)
+    bytes.withUnsafeBytes { crc32($0, continuing: 0) }
+  }
+
+  static func crc32(_ raw: UnsafeRawBufferPointer, continuing start: UInt32) -> UInt32 {
+    var crc = uLong(start)
+    var offset = 0
+    // zlib takes a 32-bit length; feed larger buffers in pieces.
+    while offset < raw.count {
+      let piece = min(raw.count - offset, 1 << 30)
+      crc = SystemZlib.crc32(crc, raw.baseAddress!.assumingMemoryBound(to: Bytef.self) + offset, uInt(piece))
+      offset += piece
     }
+    return UInt32(crc)
+  }
+
+  static func crc32(combining first: UInt32, _ second: UInt32, secondLength: Int) -> UInt32 {
+    UInt32(truncatingIfNeeded: crc32_combine(uLong(first), uLong(second), off_t(secondLength)))
   }
 }

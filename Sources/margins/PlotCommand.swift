@@ -178,7 +178,7 @@ struct PlotCommand: ParsableCommand {
     guard files.count == 1, kind == nil || kind == .scatter, split == nil || split == .test, density != .never,
       input.labels.isEmpty, input.classWeights == nil, input.featuresKey == nil, input.labelsKey == nil,
       input.weightsKey == nil, input.classNames == nil, !output.classLabels,
-      let source = StreamedEmbeddings.open(files[0]),
+      let source = try StreamedEmbeddings.open(files[0]),
       density.aggregates(count: source.count, threshold: densityThreshold)
     else { return false }
     let stem = ((files[0] as NSString).lastPathComponent as NSString).deletingPathExtension
@@ -197,7 +197,7 @@ struct PlotCommand: ParsableCommand {
     let panel: JSONValue = .object([
       "file": .string(files[0]), "dimension": .number(2), "classNames": .array(source.classNames.map(JSONValue.string)),
       "computed": .object(["all": .object(["count": .number(Double(source.count)), "accuracy": .null])]),
-      "notes": .array([.string("streamed from the file and aggregated per pixel and class (no CRC check on this path)")]
+      "notes": .array([.string("streamed from the file (CRC-32 checked) and aggregated per pixel and class")]
       ),
     ])
     let options = output.record(

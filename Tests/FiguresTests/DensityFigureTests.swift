@@ -61,7 +61,7 @@ struct DensityFigureTests {
   @Test func aPlainNPZIsStreamedWithTheSameCountsAsInMemory() throws {
     let path = try Self.writeNPZ(n: 1000, classes: 4)
     defer { try? FileManager.default.removeItem(atPath: path) }
-    let streamed = try #require(StreamedEmbeddings.open(path))
+    let streamed = try #require(try StreamedEmbeddings.open(path))
     #expect(streamed.count == 1000)
     #expect(streamed.classNames == ["0", "1", "2", "3"])
     let bounds = try #require(streamed.bounds)
@@ -76,11 +76,33 @@ struct DensityFigureTests {
     #expect(fromFile.counts.reduce(0) { $0 + Int($1) } == 1000)
   }
 
+  /// One bit flipped in the first row of each array (the value stays finite, the label a class):
+  /// the streamed path checks each member's CRC-32 and names the file and the member.
+  @Test(arguments: [("features.npy", 0), ("labels.npy", 1)])
+  func aStreamedMemberThatFailsItsCRCIsRefusedByName(_ member: String, _ arrayIndex: Int) throws {
+    let path = try Self.writeNPZ(n: 1000, classes: 4)
+    defer { try? FileManager.default.removeItem(atPath: path) }
+    var bytes = [UInt8](try Data(contentsOf: URL(fileURLWithPath: path)))
+    let magic: [UInt8] = [0x93] + Array("NUMPY".utf8)
+    let headers = (0..<(bytes.count - magic.count)).filter { Array(bytes[$0..<($0 + magic.count)]) == magic }
+    let header = headers[arrayIndex]
+    let dataStart = header + 10 + Int(bytes[header + 8]) + Int(bytes[header + 9]) << 8
+    // Row 1: the lowest mantissa bit of its x, or the lowest bit of its label (class 1 becomes 0).
+    bytes[dataStart + 8] ^= 1
+    try Data(bytes).write(to: URL(fileURLWithPath: path))
+    #expect {
+      _ = try StreamedEmbeddings.open(path)
+    } throws: { error in
+      let text = "\(error)"
+      return text.contains(path) && text.contains(member) && text.contains("CRC-32")
+    }
+  }
+
   @Test func filesWithMoreThanFeaturesAndLabelsAreLeftToTheReader() throws {
     let weights = NumpyArray(shape: [3, 2], values: .float32([1, 0, 0, 1, -1, 0]))
     let path = try Self.writeNPZ(n: 30, extra: [("class_weights", weights)])
     defer { try? FileManager.default.removeItem(atPath: path) }
-    #expect(StreamedEmbeddings.open(path) == nil)
+    #expect(try StreamedEmbeddings.open(path) == nil)
   }
 }
 
