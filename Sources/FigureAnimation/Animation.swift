@@ -272,7 +272,12 @@ struct UncheckedSendable<Value>: @unchecked Sendable {
 func concurrentMap<T, U>(_ items: [T], _ transform: (T) throws -> U) throws -> [U] {
   let slots = UncheckedSendable(UnsafeMutableBufferPointer<Result<U, any Error>?>.allocate(capacity: items.count))
   slots.value.initialize(repeating: nil)
-  defer { slots.value.deallocate() }
+  // Deinitialised before the memory goes back: deallocating alone would leak every result (a
+  // rendered frame's pixels, about 4 MB each, for as long as the process runs).
+  defer {
+    slots.value.deinitialize()
+    slots.value.deallocate()
+  }
   let input = UncheckedSendable(items)
   withoutActuallyEscaping(transform) { transform in
     let work = UncheckedSendable(transform)
