@@ -450,6 +450,75 @@ run_case 'a CRLF SHA256SUMS installs nothing with exit 0' ok "" "$S/runs-crlf" i
 head -n 1 "$S/shipped-ok/SHA256SUMS" | sed 's/^\(.\)/0/' | awk '{print "0000000000000000000000000000000000000000000000000000000000000000  " $2}' >>"$S/shipped-ok/SHA256SUMS"
 run_case 'an entry listed twice with different digests: the last wins' error "second time" "" "" -- \
   margins results install --experiments-dir "$S" --experiment base --runs-dir "$S/runs-dup" --shipped-dir "$S/shipped-ok"
+# Issue 29's leftovers: installs that race, a shipped link out of the tree, a damaged member on the
+# streamed path, extreme feature values, and Ctrl-C while a GIF is written.
+"$margins" results ship --experiments-dir "$S" --experiment base --runs-dir "$S/runs" --shipped-dir "$S/shipped-race" >/dev/null 2>&1
+two_installs() {  # five rounds of two installers started together into one fresh runs directory
+  local round a b status=0
+  for round in 1 2 3 4 5; do
+    rm -rf "$S/runs-race"
+    "$margins" results install --experiments-dir "$S" --experiment base --runs-dir "$S/runs-race" --shipped-dir "$S/shipped-race" >"$outer/race-1.txt" 2>&1 &
+    a=$!
+    "$margins" results install --experiments-dir "$S" --experiment base --runs-dir "$S/runs-race" --shipped-dir "$S/shipped-race" >"$outer/race-2.txt" 2>&1 &
+    b=$!
+    wait "$a" || { echo "round $round: an installer exited $?"; status=1; }
+    wait "$b" || { echo "round $round: an installer exited $?"; status=1; }
+    cat "$outer/race-1.txt" "$outer/race-2.txt"
+    for run in r s; do
+      [ -f "$S/runs-race/base/$run/epoch-002.npz" ] || { echo "round $round: base/$run installed without its arrays"; status=1; }
+    done
+  done
+  return "$status"
+}
+SHOW='margins results install ... & margins results install ... (5 rounds, one runs directory)' \
+  run_case 'two `results install` at once: raw errors, a run directory without its arrays' ok "" "$S/runs-race" "" -- two_installs
+"$margins" results ship --experiments-dir "$S" --experiment base --runs-dir "$S/runs" --shipped-dir "$S/shipped-link" >/dev/null 2>&1
+mv "$S/shipped-link/base/r/log.csv" "$outer/outside/log.csv" && ln -s "$outer/outside/log.csv" "$S/shipped-link/base/r/log.csv"
+nothing_installed() { [ ! -e "$S/runs-link/base/r" ] || echo "the run was installed through a link out of the shipped tree"; }
+run_case '`install` copies a shipped symlink that points outside' error "symbolic link|log.csv" "$S/runs-link" nothing_installed -- \
+  margins results install --experiments-dir "$S" --experiment base --runs-dir "$S/runs-link" --shipped-dir "$S/shipped-link"
+python3 - "$S" <<'PY'
+import sys, numpy as np
+d = sys.argv[1]
+l = np.arange(1000) % 4
+f = np.stack([l + np.linspace(0, 1, 1000), l * 0.5 + 1], 1).astype("f4")
+np.savez(d + "/crc.npz", features=f, labels=l)
+data = bytearray(open(d + "/crc.npz", "rb").read())
+header = data.index(b"\x93NUMPY")
+start = header + 10 + data[header + 8] + (data[header + 9] << 8)
+data[start + 8] ^= 1  # the lowest mantissa bit of row 1's x: still finite, still the same class
+open(d + "/crc.npz", "wb").write(bytes(data))
+big = np.float32(3.4e38)
+np.savez(d + "/extreme.npz", features=np.array([[big, -big], [-big, big], [0, 0], [1e-45, -1e-45]], "f4"), labels=np.arange(4) % 2)
+import os
+os.makedirs(d + "/frames", exist_ok=True)
+a = l[:400] * np.pi / 2 + np.linspace(0, 0.5, 400)
+for k in range(150):
+    r = 1 + k / 40
+    np.savez(d + "/frames/f-%03d.npz" % k, features=np.stack([r * np.cos(a), r * np.sin(a)], 1).astype("f4"), labels=l[:400])
+PY
+run_case 'a member failing its CRC-32 is drawn on the streamed (density) path' error "crc.npz|features.npy|CRC-32" "" "" -- \
+  margins plot "$S/crc.npz" --density always -o "$S/out/c.png"
+run_case 'features of ±3.4e38 (float32 extremes) trap the point rasteriser' ok "" "$S/out" "" -- \
+  margins plot "$S/extreme.npz" -o "$S/out/e.png"
+interrupted_gif() {  # Ctrl-C once the GIF's temporary file exists; the process must die by SIGINT
+  mkdir -p "$S/out-gif"
+  "$margins" plot "$S"/frames/f-*.npz --animate -o "$S/out-gif/a.gif" >/dev/null 2>&1 &
+  local pid=$! waited=0
+  until ls -A "$S/out-gif" | grep -q '\.tmp$'; do
+    kill -0 "$pid" 2>/dev/null || { echo "the animation ended before a temporary file appeared"; return 1; }
+    sleep 0.02
+    waited=$((waited + 1))
+    [ "$waited" -lt 6000 ] || { kill -9 "$pid"; echo "no temporary file after 120 s"; return 1; }
+  done
+  kill -INT "$pid"
+  wait "$pid"
+  local status=$?
+  [ "$status" = 130 ] || { echo "exit $status after SIGINT, expected 130 (killed by SIGINT)"; return 1; }
+  [ -z "$(ls -A "$S/out-gif")" ] || { echo "left behind: $(ls -A "$S/out-gif" | tr '\n' ' ')"; return 1; }
+}
+SHOW='margins plot $S/frames/f-*.npz --animate -o $S/out-gif/a.gif, then kill -INT' \
+  run_case 'Ctrl-C during a GIF write leaves its temporary file' ok "" "$S/out-gif" "" -- interrupted_gif
 # ---------------------------------------------------------------------------------------------------
 [ -z "$(ls -A "$S/tmp")" ] || { rows+=("| temporary files left in TMPDIR | (all cases) | - | $(short "$(ls -A "$S/tmp" | head -n 3 | tr '\n' ' ')") | FAIL |"); failures=$((failures + 1)); }
 echo "| failure | command | exit | first line of message | verdict |"
