@@ -98,10 +98,14 @@ extension Figure {
     figure.legendTitle = [.log, .hist].contains(kind) ? nil : embeddings[0].metadata?.dataset.name ?? "class"
     let withEpoch = CheckpointViews.epochsDiffer(embeddings)
     var aggregated = 0
-    // Many classes: the legend flows in rows under the grid (as wide as the page) instead of a
-    // column block beside it that would shrink the panels; `--legend right` still gives columns.
-    if embeddings.contains(where: { $0.classCount > FigureLayout.legendRowsPerColumn }) && kind.hasSplitRows {
-      figure.style.legend = .bottom
+    // Class colours: distinct up to Palette.distinctClassLimit classes, else a continuous map read on
+    // a colour bar in the legend's place (the angle kinds colour splits, not classes).
+    var options = options
+    if kind.hasSplitRows && kind != .rose, let most = embeddings.max(by: { $0.classCount < $1.classCount }) {
+      let colors = CheckpointViews.classColors(options.palette, classNames: most.classNames)
+      options.palette = colors.palette
+      figure.colorBar = colors.colorBar
+      if let note = colors.note { figure.caption.append(note) }
     }
     for (column, e) in embeddings.enumerated() {
       let label = CheckpointViews.panelLabel(e) + (withEpoch ? ", " + (CheckpointViews.epochNote(e) ?? "no epoch") : "")

@@ -210,6 +210,23 @@ public enum CheckpointViews {
   public static func epochsDiffer(_ all: [Embeddings]) -> Bool { Set(all.map(\.epoch)).count > 1 }
 
   /// Caption lines naming what a figure was drawn from.
+  /// The palette a figure of `classNames` draws its classes with (``Palette/forClasses(_:)``), and,
+  /// above ``Palette/distinctClassLimit`` classes, the colour bar that replaces the legend and the
+  /// caption line that says why.
+  public static func classColors(_ palette: Palette, classNames: [String]) -> (
+    palette: Palette, colorBar: ColorBar?, note: (key: String, value: String)?
+  ) {
+    let resolved = palette.forClasses(classNames.count)
+    guard resolved.isContinuous else { return (resolved, nil, nil) }
+    return (
+      resolved, ColorBar(colors: resolved.colors, labels: classNames),
+      (
+        "colours",
+        "\(classNames.count) classes on a continuous map in class order, read on the colour bar (past \(Palette.distinctClassLimit), colours alone cannot tell classes apart)"
+      )
+    )
+  }
+
   public static func caption(_ all: [Embeddings]) -> [(key: String, value: String)] {
     let runs = all.map(\.label)
     var lines: [(key: String, value: String)] = [

@@ -27,6 +27,9 @@ public struct Figure {
   public var legendTitle: String?
   /// Entries for the shared legend; `nil` collects them from panels whose legend is `.shared`.
   public var legendEntries: [LegendEntry]?
+  /// A colour bar in place of the shared legend (where the legend would go, under ``legendTitle``),
+  /// for figures of more classes than a legend tells apart (``Palette/distinctClassLimit``).
+  public var colorBar: ColorBar?
   /// Key/value lines written under the grid, e.g. `("seed", "1701")`.
   public var caption: [(key: String, value: String)]
   public var limitSharing: LimitSharing
@@ -82,6 +85,7 @@ public struct Figure {
     title = nil
     legendTitle = nil
     legendEntries = nil
+    colorBar = nil
     caption = []
     limitSharing = .independent
     self.panelWidth = panelWidth
@@ -187,6 +191,7 @@ extension Figure {
     copy.title = title
     copy.legendTitle = legendTitle
     copy.legendEntries = legendEntries
+    copy.colorBar = colorBar
     copy.caption = caption
     copy.limitSharing = limitSharing
     copy.width = width
@@ -199,5 +204,45 @@ extension Figure {
     copy.compactReflowWidth = compactReflowWidth
     for (k, panel) in ordered.enumerated() { copy.panels[k] = panel }
     return copy
+  }
+}
+
+/// The key of a figure whose classes are coloured along a continuous map: one stripe per class in
+/// class order (class 0 first: at the top of a bar beside the grid, at the left of one under it),
+/// with as many class names as ticks as fit without touching.
+public struct ColorBar: Hashable, Sendable {
+  /// One colour per class.
+  public var colors: [Color]
+  /// One name per class (the tick labels are taken from these).
+  public var labels: [String]
+
+  public init(colors: [Color], labels: [String]) {
+    precondition(colors.count == labels.count, "one name per colour")
+    self.colors = colors
+    self.labels = labels
+  }
+
+  /// The classes that get a tick: every `step`-th from class 0, `step` the smallest of 1, 2, 5, 10,
+  /// 20, 50 … for which neighbouring labels keep `gap` apart on a bar `length` long, and the last
+  /// class when its label fits after them. `extent` is a label's size along the bar.
+  func tickIndices(length: Double, gap: Double, extent: (String) -> Double) -> [Int] {
+    let n = colors.count
+    guard n > 0, length > 0 else { return [] }
+    let pitch = length / Double(n)
+    var magnitude = 1
+    while true {
+      for multiplier in [1, 2, 5] {
+        let step = multiplier * magnitude
+        func apart(_ a: Int, _ b: Int) -> Bool {
+          Double(b - a) * pitch >= (extent(labels[a]) + extent(labels[b])) / 2 + gap
+        }
+        var indices = Array(stride(from: 0, to: n, by: step))
+        if zip(indices, indices.dropFirst()).allSatisfy(apart) || step >= n {
+          if let last = indices.last, last != n - 1, apart(last, n - 1) { indices.append(n - 1) }
+          return indices
+        }
+      }
+      magnitude *= 10
+    }
   }
 }

@@ -52,6 +52,12 @@ public struct FigureLayout {
   public let legendEntryCenters: [Point]
   /// Baseline of the legend title, if there is one.
   public let legendTitleOrigin: Point?
+  /// The stripes of the figure's ``Figure/colorBar`` (inside ``legendBox``), if it has one.
+  public let colorBarFrame: Rect?
+  /// Whether the colour bar runs down beside the grid (a right legend) rather than across under it.
+  public let colorBarIsVertical: Bool
+  /// The classes whose names label the colour bar.
+  public let colorBarTicks: [Int]
   /// Baseline origin of the first caption line.
   public let captionOrigin: Point
   /// Caption lines after wrapping to the figure width (empty with no caption or `showsCaption` off).
@@ -180,8 +186,9 @@ public struct FigureLayout {
       yLabelBands.append(hasYLabel ? axisBand : 0)
     }
 
-    // The shared legend's entries and their widths.
-    let entries = style.legend == .none ? [] : figure.sharedLegendEntries
+    // The shared legend's entries and their widths (none when a colour bar takes the legend's place).
+    let bar = style.legend == .none ? nil : figure.colorBar
+    let entries = style.legend == .none || bar != nil ? [] : figure.sharedLegendEntries
     let symbolWidth = 18 * u, padding = 6 * u
     let labelWidths = entries.map { measure($0.label, legendFont).advance }
     let legendTitleWidth = figure.legendTitle.map { measure($0, legendTitleFont).advance } ?? 0
@@ -190,9 +197,15 @@ public struct FigureLayout {
     let legendColumns = max(1, (entries.count + Self.legendRowsPerColumn - 1) / Self.legendRowsPerColumn)
     let legendRowsUsed = (entries.count + legendColumns - 1) / legendColumns
     let legendColumnWidth = symbolWidth + (labelWidths.max() ?? 0) + padding
+    // A colour bar: stripes one legend size thick, ticks, then the widest class name.
+    let barThickness = 1.2 * style.legendSize, barTick = 2 * u, barLabelGap = 2 * u
+    let barLabelWidth = bar.map { $0.labels.map { measure($0, legendFont).advance }.max() ?? 0 } ?? 0
     let rightLegendWidth =
-      entries.isEmpty || style.legend != .right
-      ? 0 : max(legendTitleWidth, Double(legendColumns) * legendColumnWidth - padding) + 2 * padding
+      style.legend != .right
+      ? 0
+      : bar != nil
+        ? max(legendTitleWidth, barThickness + barTick + barLabelGap + barLabelWidth) + 2 * padding
+        : entries.isEmpty ? 0 : max(legendTitleWidth, Double(legendColumns) * legendColumnWidth - padding) + 2 * padding
     // Between the last column and a right legend, as much room as between two columns, so the last
     // column's titles wrap like the others' (with 4 units they wrapped where their neighbours' did not).
     let legendGap = rightLegendWidth > 0 ? max(4 * u, (columnGap + (gutters.last ?? 0)) / 2) : 0
@@ -336,7 +349,47 @@ public struct FigureLayout {
     // Shared legend.
     var centers = [Point]()
     var legendTitleOrigin: Point?
-    if entries.isEmpty {
+    var barFrame: Rect?
+    var barTicks: [Int] = []
+    if let bar, style.legend == .right {
+      // Down beside the grid: as long as most of the last row's panel, never shorter than six rows.
+      let titleRow = figure.legendTitle != nil ? legendRow : 0
+      let length = max(6 * legendRow, 0.85 * panelHeight)
+      // Half a label's height of room past each end, where the first and last names hang over.
+      let h = padding + titleRow + length + style.legendSize
+      let anchorTop = min(boxTop[figure.rows - 1] + panelHeight / 2 - h / 2, gridBottom - rowGap - h)
+      let box = Rect(x: gridRight + legendGap, y: max(margin, anchorTop), width: rightLegendWidth, height: h)
+      gridBottom = max(gridBottom, box.maxY + rowGap)
+      if figure.legendTitle != nil {
+        legendTitleOrigin = Point(x: box.minX + padding, y: box.minY + padding / 2 + legendRow * 0.72)
+      }
+      let frame = Rect(
+        x: box.minX + padding, y: box.minY + padding / 2 + titleRow + style.legendSize / 2, width: barThickness,
+        height: length)
+      barFrame = frame
+      // A name every two and a half line heights at most: a bar is read, not counted.
+      barTicks = bar.tickIndices(length: length, gap: 1.5 * style.legendSize) { _ in style.legendSize }
+      legendBox = box
+      right = box.maxX + margin
+    } else if let bar {
+      // Across under the grid, after the title; the first and last names may hang past the ends.
+      let rowWidth = gridRight - margin
+      let titleWidth = legendTitleWidth > 0 ? legendTitleWidth + 2 * padding : 0
+      let inset = min(barLabelWidth / 2, rowWidth / 8)
+      let start = margin + padding + titleWidth + inset
+      let length = max(rowWidth - padding - titleWidth - 2 * inset, 1)
+      let thickness = 0.9 * style.legendSize
+      let h = padding + thickness + barTick + style.legendSize * 1.3 + padding / 2
+      let box = Rect(x: margin, y: gridBottom, width: rowWidth, height: h)
+      if figure.legendTitle != nil {
+        legendTitleOrigin = Point(
+          x: box.minX + padding, y: box.minY + padding / 2 + thickness / 2 + style.legendSize * 0.36)
+      }
+      barFrame = Rect(x: start, y: box.minY + padding / 2, width: length, height: thickness)
+      barTicks = bar.tickIndices(length: length, gap: 1.5 * style.legendSize) { measure($0, legendFont).advance }
+      legendBox = box
+      gridBottom = box.maxY + rowGap
+    } else if entries.isEmpty {
       legendBox = nil
     } else if style.legend == .right {
       let h = Double(legendRowsUsed + (figure.legendTitle != nil ? 1 : 0)) * legendRow + padding
@@ -406,12 +459,12 @@ public struct FigureLayout {
         // An item wider than the figure wraps at its spaces, continued lines indented.
         let indent = measure("  ", style.captionFont).advance
         let first = Self.wrap(item, width: captionWidth, font: style.captionFont, measure: measure)
+        // The rest of the item after its first line, as written (a word broken in two stays unspaced).
+        let remainder = item.dropFirst(first[0].count).drop { $0 == " " }
         let rest =
           first.count > 1
-          ? Self.wrap(
-            first.dropFirst().joined(separator: " "), width: captionWidth - indent, font: style.captionFont,
-            measure: measure
-          ).map { "  " + $0 }
+          ? Self.wrap(String(remainder), width: captionWidth - indent, font: style.captionFont, measure: measure)
+            .map { "  " + $0 }
           : []
         let wrapped = [first[0]] + rest
         // A wrapped item ends its line, so the next item starts on a line of its own.
@@ -430,24 +483,54 @@ public struct FigureLayout {
     width = figure.width ?? right
     titleBaseline = figure.title != nil ? Point(x: width / 2, y: margin + style.titleSize * 1.1) : nil
     self.legendTitleOrigin = legendTitleOrigin
+    colorBarFrame = barFrame
+    colorBarIsVertical = bar != nil && style.legend == .right
+    colorBarTicks = barTicks
   }
 
-  /// `text` broken at spaces into lines no wider than `width` (a single long word stays whole).
+  /// `text` broken at spaces into lines no wider than `width`. A word wider than a whole line (a long
+  /// file name in a title or caption) is broken too, after a `-`, `_`, `.` or `/` where one fits, else
+  /// between two characters, so no text runs off the figure.
   static func wrap(_ text: String, width: Double, font: Font, measure: (String, Font) -> TextMetrics) -> [String] {
     guard measure(text, font).advance > width else { return [text] }
     var lines = [String]()
     var current = ""
     for word in text.split(separator: " ") {
       let candidate = current.isEmpty ? String(word) : current + " " + word
-      if !current.isEmpty, measure(candidate, font).advance > width {
-        lines.append(current)
-        current = String(word)
-      } else {
+      if measure(candidate, font).advance <= width {
         current = candidate
+        continue
       }
+      if !current.isEmpty { lines.append(current) }
+      var rest = Substring(word)
+      while measure(String(rest), font).advance > width {
+        let cut = breakIndex(rest, width: width, font: font, measure: measure)
+        lines.append(String(rest[..<cut]))
+        rest = rest[cut...]
+      }
+      current = String(rest)
     }
     if !current.isEmpty { lines.append(current) }
     return lines
+  }
+
+  /// Where to break a word too wide for `width`: after the last `-`, `_`, `.` or `/` of the longest
+  /// prefix that fits, else after that prefix (at least one character, so wrapping always advances).
+  private static func breakIndex(
+    _ word: Substring, width: Double, font: Font, measure: (String, Font) -> TextMetrics
+  ) -> String.Index {
+    var fits = word.startIndex
+    var afterMark: String.Index?
+    var i = word.startIndex
+    while i < word.endIndex {
+      let next = word.index(after: i)
+      guard measure(String(word[..<next]), font).advance <= width else { break }
+      fits = next
+      if "-_./".contains(word[i]) { afterMark = next }
+      i = next
+    }
+    if let afterMark, afterMark < word.endIndex { return afterMark }
+    return fits > word.startIndex ? fits : word.index(after: word.startIndex)
   }
 }
 

@@ -40,7 +40,9 @@ struct FigureDrawing {
       guard let panel = figure.panels[frame.index] else { continue }
       try drawPanel(panel, frame: frame)
     }
-    if let box = layout.legendBox {
+    if let box = layout.legendBox, let bar = layout.figure.colorBar, let frame = layout.colorBarFrame {
+      drawColorBar(bar, title: figure.legendTitle, box: box, frame: frame, titleOrigin: layout.legendTitleOrigin)
+    } else if let box = layout.legendBox {
       drawLegend(
         figure.sharedLegendEntries, title: figure.legendTitle, box: box, centers: layout.legendEntryCenters,
         titleOrigin: layout.legendTitleOrigin)
@@ -179,6 +181,56 @@ struct FigureDrawing {
         drawLegend(entries, title: nil, box: legendBox, centers: centers, titleOrigin: nil)
       }
     }
+  }
+
+  /// One stripe per class in class order, a thin frame, and the tick classes' names: right of a bar
+  /// that runs down, under one that runs across.
+  private func drawColorBar(_ bar: ColorBar, title: String?, box: Rect, frame: Rect, titleOrigin: Point?) {
+    renderer.drawPath(
+      .rectangle(box), style: PathStyle(fill: .white.withAlpha(0.92), stroke: Stroke(color: .gray(0.3), width: 0.6)),
+      clip: [])
+    if let title, let titleOrigin {
+      renderer.drawText(
+        title, at: titleOrigin, style: TextStyle(font: style.font(style.legendSize, bold: true)), clip: [])
+    }
+    let n = bar.colors.count
+    guard n > 0 else { return }
+    let vertical = layout.colorBarIsVertical
+    let pitch = (vertical ? frame.height : frame.width) / Double(n)
+    for (k, color) in bar.colors.enumerated() {
+      // Each stripe reaches a little into the next, so no hairline of background shows between them.
+      let overlap = k + 1 < n ? min(0.3, pitch / 2) : 0
+      let stripe =
+        vertical
+        ? Rect(x: frame.minX, y: frame.minY + Double(k) * pitch, width: frame.width, height: pitch + overlap)
+        : Rect(x: frame.minX + Double(k) * pitch, y: frame.minY, width: pitch + overlap, height: frame.height)
+      renderer.drawPath(.rectangle(stripe), style: .filled(color.withAlpha(1)), clip: [])
+    }
+    renderer.drawPath(.rectangle(frame), style: .stroked(.gray(0.3), width: 0.5), clip: [])
+    let font = style.font(style.legendSize)
+    let tick = 2 * u
+    var ticks = Path()
+    for k in layout.colorBarTicks where k < n {
+      let centre = (Double(k) + 0.5) * pitch
+      let label = bar.labels[k]
+      if vertical {
+        let y = frame.minY + centre
+        ticks.move(to: Point(x: frame.maxX, y: y))
+        ticks.line(to: Point(x: frame.maxX + tick, y: y))
+        renderer.drawText(
+          label, at: Point(x: frame.maxX + 2 * tick, y: y + style.legendSize * 0.36), style: TextStyle(font: font),
+          clip: [])
+      } else {
+        let x = frame.minX + centre
+        ticks.move(to: Point(x: x, y: frame.maxY))
+        ticks.line(to: Point(x: x, y: frame.maxY + tick))
+        let width = renderer.measureText(label, font: font).advance
+        renderer.drawText(
+          label, at: Point(x: x - width / 2, y: frame.maxY + tick + style.legendSize * 1.0),
+          style: TextStyle(font: font), clip: [])
+      }
+    }
+    renderer.drawPath(ticks, style: .stroked(.gray(0.3), width: 0.5), clip: [])
   }
 
   private func drawLegend(_ entries: [LegendEntry], title: String?, box: Rect, centers: [Point], titleOrigin: Point?) {

@@ -182,16 +182,19 @@ struct PlotCommand: ParsableCommand {
       density.aggregates(count: source.count, threshold: densityThreshold)
     else { return false }
     let stem = ((files[0] as NSString).lastPathComponent as NSString).deletingPathExtension
+    let colors = CheckpointViews.classColors(output.resolvedPalette, classNames: source.classNames)
     var figure = Figure(rows: 1, columns: 1)
     figure[0, 0] = Panel(
       title: "Features (\(stem))", subtitle: "Accuracy: none (no class weights)",
-      layers: [DensityLayer(source: source, classNames: source.classNames, palette: output.resolvedPalette)],
+      layers: [DensityLayer(source: source, classNames: source.classNames, palette: colors.palette)],
       limits: .forFeatures(source.bounds))
     figure.legendTitle = "class"
-    figure.caption = [
-      ("data", stem), ("note", "no class weights: no accuracy, no sectors"),
-      ("density", DensityLayer.captionValue(pointCount: source.count)),
-    ]
+    figure.colorBar = colors.colorBar
+    figure.caption =
+      [
+        ("data", stem), ("note", "no class weights: no accuracy, no sectors"),
+        ("density", DensityLayer.captionValue(pointCount: source.count)),
+      ] + [colors.note].compactMap { $0 }
     let built = try output.apply(to: figure, recolour: false)
     let (base, formats) = output.destination(defaultDirectory: ".", defaultName: "\(stem)-scatter")
     let panel: JSONValue = .object([
