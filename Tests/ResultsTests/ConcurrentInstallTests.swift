@@ -2,7 +2,7 @@ import Checkpoints
 import Dispatch
 import Foundation
 import Testing
-import Training
+import Experiments
 
 @testable import Results
 
