@@ -3,7 +3,8 @@ import Testing
 
 /// Ctrl-C while `--animate` writes its GIF: the temporary file giflib writes into is registered with
 /// the signal cleanup (as PNG and SVG writes are), so nothing is left in the output directory.
-@Suite(.serialized, .enabled(if: Numpy.available, "needs python3 with numpy")) struct AnimationInterruptTests {
+@Suite(.timeLimit(.minutes(5)), .serialized, .enabled(if: Numpy.available, "needs python3 with numpy"))
+struct AnimationInterruptTests {
   @Test(arguments: [SIGINT, SIGTERM])
   func aSignalDuringTheGIFWriteLeavesNoTemporaryFile(signalNumber: Int32) throws {
     let dir = NSTemporaryDirectory() + "animate-signal-\(UUID().uuidString)"

@@ -7,7 +7,7 @@ import Experiments
 @testable import Results
 
 /// Installs that race each other, and shipped trees that point outside themselves.
-@Suite struct ConcurrentInstallTests {
+@Suite(.timeLimit(.minutes(5))) struct ConcurrentInstallTests {
   /// Two installs of one plan; each worker writes only its own outcome.
   final class Race: @unchecked Sendable {
     // Unchecked: the inputs are read only, and each worker writes only its own index.

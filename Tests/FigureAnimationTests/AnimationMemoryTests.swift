@@ -5,7 +5,7 @@ import Testing
 
 /// The rendered frames of an animation are released as soon as they are encoded, so memory does not
 /// grow with the frame count.
-@Suite struct AnimationMemoryTests {
+@Suite(.timeLimit(.minutes(5))) struct AnimationMemoryTests {
   final class Frame: Sendable {
     let pixels: [UInt8]
     init(_ k: Int) { pixels = [UInt8](repeating: UInt8(k % 256), count: 1024) }
