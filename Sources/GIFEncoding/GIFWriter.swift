@@ -4,9 +4,10 @@ import Foundation
 
 /// Writes an animated GIF frame by frame through giflib, atomically.
 ///
-/// The file is written under a temporary name in the target's directory and renamed into place by
-/// `finish()`; an error, `cancel()` or a writer dropped unfinished removes the temporary file, so a
-/// failed run never leaves a partial `.gif`. Frames are quantised to one global palette (`GIFPalette`),
+/// The file is written through the project's one atomic writer (`AtomicFile.Pending`: a temporary
+/// file beside the target, listed for the signal cleanup before it exists, flushed and renamed into
+/// place by `finish()`); an error, `cancel()`, Ctrl-C or a writer dropped unfinished removes it, so
+/// a failed run never leaves a partial `.gif`. Frames are quantised to one global palette (`GIFPalette`),
 /// the animation loops through a NETSCAPE2.0 application extension, and each frame carries a graphics
 /// control extension with its delay. One frame is held back so the last one can get the final delay.
 ///
@@ -22,7 +23,7 @@ public final class GIFWriter {
   public let options: GIFOptions
   public private(set) var frameCount = 0
 
-  private let temporaryPath: String
+  private let output: AtomicFile.Pending
   private var file: UnsafeMutablePointer<GifFileType>?
   private let quantizer: PaletteQuantizer
   private var pending: (image: EncodedImage, delay: Int)?
@@ -54,11 +55,11 @@ public final class GIFWriter {
     quantizer = PaletteQuantizer(palette: palette)
     transparentIndex =
       options.onlyChangedPixels && palette.colors.count < GIFPalette.maximumCount ? UInt8(palette.colors.count) : nil
-    let url = URL(fileURLWithPath: path)
-    temporaryPath = TemporaryFiles.temporaryPath(for: url.lastPathComponent, in: url.deletingLastPathComponent().path)
-    // Listed before giflib creates it, so SIGINT, SIGTERM and SIGHUP remove it at any moment; a
-    // kill -9's leftover carries the process id in its name for `TemporaryFiles.removeStale`.
-    TemporaryFiles.register(temporaryPath)
+    do {
+      output = try AtomicFile.Pending(path)
+    } catch {
+      throw GIFEncodingError.giflib(file: path, step: "create a temporary file beside it", message: error.reason)
+    }
     do {
       try open()
     } catch {
@@ -112,14 +113,13 @@ public final class GIFWriter {
       var status: Int32 = 0
       let closed = EGifCloseFile(file, &status)
       file = nil
+      output.descriptorClosed()
       guard closed == GIF_OK else { throw giflibError("close the file", status) }
-      // giflib creates the file owner-only (0600); a figure is meant to be read like the PNGs beside it.
-      chmod(temporaryPath, 0o644)
-      guard rename(temporaryPath, path) == 0 else {
-        throw GIFEncodingError.giflib(
-          file: path, step: "move the finished file into place", message: SystemErrorText.current)
+      do {
+        try output.commit()
+      } catch {
+        throw GIFEncodingError.giflib(file: path, step: "move the finished file into place", message: error.reason)
       }
-      TemporaryFiles.unregister(temporaryPath)
       isFinished = true
     } catch {
       cancel()
@@ -150,7 +150,8 @@ public final class GIFWriter {
 
   private func open() throws {
     var status: Int32 = 0
-    guard let handle = EGifOpenFileName(temporaryPath, false, &status) else {
+    // giflib writes to the pending file's descriptor and closes it in EGifCloseFile.
+    guard let handle = EGifOpenFileHandle(output.descriptor, &status) else {
       throw GIFEncodingError.giflib(
         file: path, step: "create a temporary file beside it", message: String(cString: GifErrorString(status)))
     }
@@ -244,8 +245,8 @@ public final class GIFWriter {
       var status: Int32 = 0
       _ = EGifCloseFile(handle, &status)
       file = nil
+      output.descriptorClosed()
     }
-    unlink(temporaryPath)
-    TemporaryFiles.unregister(temporaryPath)
+    output.discard()
   }
 }
