@@ -253,7 +253,9 @@ public enum Animation {
       var lines = [head.joined(separator: " · ")]
       if let loss = frame.trainingLoss { lines.append(String(format: "loss %.3f", loss)) }
       let split = k / panelsPerSplit
-      if split < splits.count, let s = CheckpointViews.split(e, splits[split].rawValue), let a = e.accuracy(of: s) {
+      if split < splits.count, let s = CheckpointViews.split(e, splits[split].rawValue),
+        let a = e.recordedAccuracy(of: s)
+      {
         lines.append(String(format: "%@ accuracy %.2f%%", s.name == "train" ? "train" : "test", 100 * a))
       }
       panel.layers.append(FrameLabelLayer(lines: lines.filter { !$0.isEmpty }))

@@ -10,15 +10,20 @@ public struct PaperAnimation: Sendable {
   public let run: RunReference
   public let settings: AnimationSettings
 
+  /// Every named animation, in the report's order (`PaperFigureCatalog` lists them after the stills).
   public static let all: [PaperAnimation] = [arcFaceTraining, sphereArcFaceTraining]
 
-  public static func named(_ name: String) -> PaperAnimation? { all.first { $0.name == name } }
+  /// The run it draws, checked against the experiment files.
+  public func runs(in source: CheckpointSource) throws -> [RunReference] {
+    _ = try source.experiments.run(run)
+    return [run]
+  }
 
   /// The run's frames, oldest first.
   /// - Throws: `CheckpointError.missing` (with the command that trains it) when the run has no checkpoint,
   ///   as the still figures do.
   public func frames(from source: CheckpointSource) throws -> [AnimationFrame] {
-    _ = try source.experiments.run(run)
+    _ = try runs(in: source)
     _ = try source.latest(run)
     return try AnimationFrames.run(source.directory(run))
   }
@@ -32,7 +37,7 @@ public struct PaperAnimation: Sendable {
       name: "arcface-training",
       summary:
         "The ArcFace toy run as an animated GIF: test features on the unit circle with decision sectors and margin zones every 40 iterations (iteration snapshots) and at every saved epoch, on fixed axes, labelled with epoch, iteration, loss and accuracy.",
-      run: RunReference("arcface", "arcface"), settings: s)
+      run: PaperRuns.arcFaceToy, settings: s)
   }()
 
   static let sphereArcFaceTraining: PaperAnimation = {
@@ -42,6 +47,6 @@ public struct PaperAnimation: Sendable {
       name: "sphere-arcface-training",
       summary:
         "ArcFace with a 3-D feature layer as an animated GIF: test features on the sphere and raw, from one fixed view, after every saved epoch (and iteration snapshot), labelled with epoch, iteration, loss and accuracy.",
-      run: RunReference("sphere-arcface", "arcface"), settings: s)
+      run: PaperRuns.sphereArcFace, settings: s)
   }()
 }

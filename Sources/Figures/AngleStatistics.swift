@@ -10,9 +10,6 @@ import PlotKit
 /// and pair-angle figures, one panel per loss. Every number comes from `EmbeddingAnalysis` over the
 /// features the checkpoints keep (`savedFeatures` items of each split).
 public enum AngleStatistics {
-  /// The experiments whose runs are analysed: 64-D MNIST (with a 512-D ArcFace run) and Fashion-MNIST.
-  public static let experiments = ["angle-statistics", "angle-statistics-fashion"]
-
   /// The analysis of one saved epoch of a run, with class weights as the class directions.
   public static func analysis(of embeddings: Embeddings) throws -> FileAnalysis {
     try EmbeddingAnalyzer.analyze(input(embeddings))
@@ -61,7 +58,7 @@ public enum AngleStatistics {
       let tar = test.pairs.tarAtFar.first { abs($0.far - 1e-3) < 1e-12 }?.tar
       return Column(
         run: run, loss: CheckpointViews.panelLabel(e), dimension: e.dimension,
-        testAccuracy: e.metadata?.accuracy.test ?? e.accuracy(of: PaperFigure.test(e)) ?? .nan, train: train.table3,
+        testAccuracy: e.recordedAccuracy(of: PaperFigure.test(e)) ?? .nan, train: train.table3,
         test: test.table3, tarAtFarThousandth: tar,
         savedItems: (PaperFigure.train(e).count, PaperFigure.test(e).count))
     }
@@ -78,7 +75,7 @@ public enum AngleStatistics {
   /// every number computed here.
   public static func markdown(source: CheckpointSource) throws -> [String] {
     // Sources without these runs (a user's runs directory, the paper profile) get no section.
-    let tables = experiments.compactMap { experiment -> (String, [Column])? in
+    let tables = PaperRuns.angleStatisticsExperiments.compactMap { experiment -> (String, [Column])? in
       guard let columns = try? columns(of: experiment, in: source), !columns.isEmpty else { return nil }
       return (experiment, columns)
     }
@@ -134,8 +131,8 @@ public enum AngleStatistics {
 
   /// The paper's ordering against this data set's, in words, from the numbers.
   static func comparison(_ columns: [Column], data: String) -> String {
-    guard let softmax = columns.first(where: { $0.run.run == "softmax" }) else { return "" }
-    let margins = columns.filter { ["sphereface", "cosface", "arcface"].contains($0.run.run) }
+    guard let softmax = columns.first(where: { $0.run.run == PaperRuns.angleStatisticsSoftmax }) else { return "" }
+    let margins = columns.filter { PaperRuns.angleStatisticsMargins.contains($0.run.run) }
     guard !margins.isEmpty else { return "" }
     let intra = margins.map(\.test.intra)
     let inter = margins.map(\.test.inter)

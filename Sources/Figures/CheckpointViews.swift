@@ -198,7 +198,7 @@ public enum CheckpointViews {
   /// "Testing Accuracy: 98.45%" computed from the arrays, or why it cannot be.
   public static func accuracyLine(_ e: Embeddings, split: Embeddings.Split) -> String {
     let name = split.name == "train" ? "Training " : split.name == "test" ? "Testing " : ""
-    guard let a = e.accuracy(of: split) else { return "\(name)Accuracy: none (no class weights)" }
+    guard let a = e.recordedAccuracy(of: split) else { return "\(name)Accuracy: none (no class weights)" }
     let among = e.selectedFromClassCount.map { " (among the \(e.classCount) of \($0) classes drawn)" } ?? ""
     return String(format: "%@Accuracy: %.2f%%", name, 100 * a) + among
   }
@@ -274,7 +274,7 @@ public enum CheckpointViews {
       for s in e.splits {
         computed[s.name] = .object([
           "count": .number(Double(s.count)),
-          "accuracy": e.accuracy(of: s).map(JSONValue.number) ?? .null,
+          "accuracy": e.recordedAccuracy(of: s).map(JSONValue.number) ?? .null,
         ])
       }
       object["computed"] = .object(computed)

@@ -136,6 +136,22 @@ public struct Embeddings: Sendable {
     return Double(correct) / Double(split.count)
   }
 
+  /// The metrics of record of `split`, which every figure and the report show: for this tool's
+  /// checkpoints the trainer's, stored in the metadata and measured over every item of the split
+  /// (the arrays may keep only the first `savedFeatures`); for any other file, or a subset of its
+  /// classes, computed from the arrays.
+  public func recordedMetrics(of split: Split) -> FeatureMetrics? {
+    if selectedFromClassCount == nil, droppedNonfinite == 0, let stored = metadata?.metrics[split.name] {
+      return stored
+    }
+    return metrics(of: split)
+  }
+
+  /// The accuracy of record of `split` (see `recordedMetrics(of:)`).
+  public func recordedAccuracy(of split: Split) -> Double? {
+    recordedMetrics(of: split)?.accuracy ?? accuracy(of: split)
+  }
+
   /// Geometry of `split` (angles to own class weight, achieved margin, norms), computed here.
   public func metrics(of split: Split) -> FeatureMetrics? {
     guard let w = classWeights else { return nil }

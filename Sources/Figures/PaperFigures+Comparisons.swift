@@ -43,7 +43,7 @@ extension PaperFigure {
     summary:
       "L2-constrained softmax (features rescaled to α = 10) vs softmax: training and test features; the L2 features sit on one circle and only their angle is learned.",
     // L-Softmax with m = 1 is softmax without bias: the L-Softmax figure's first run is the baseline.
-    runs: .runs([RunReference("lsoftmax-fig2", "m1"), RunReference("l2-softmax", "l2-softmax")])
+    runs: .runs([PaperRuns.softmax, PaperRuns.l2Softmax])
   ) { source, runs, _ in
     sideBySide(try runs.map(source.latest), withSectors: false)
   }
@@ -62,12 +62,12 @@ extension PaperFigure {
     summary:
       "Every loss of the family on 2-D MNIST, two losses per row: test features, and the test features on the unit circle with decision sectors and margin zones (training features: lsoftmax-fig2 and the report's table).",
     runs: .runs([
-      RunReference("lsoftmax-fig2", "m1"), RunReference("weighted-softmax", "weighted"),
-      RunReference("lsoftmax-fig2", "m4"),
-      RunReference("all-losses", "modified-softmax"), RunReference("all-losses", "a-softmax"),
-      RunReference("l2-softmax", "l2-softmax"), RunReference("all-losses", "normface"),
-      RunReference("all-losses", "cosface"),
-      RunReference("all-losses", "arcface"), RunReference("all-losses", "combined"),
+      PaperRuns.softmax, PaperRuns.weightedSoftmax,
+      PaperRuns.lSoftmaxM4,
+      PaperRuns.modifiedSoftmax, PaperRuns.aSoftmax,
+      PaperRuns.l2Softmax, PaperRuns.normFace,
+      PaperRuns.cosFace,
+      PaperRuns.arcFace, PaperRuns.combinedMargin,
     ]),
     maximumRasterDPI: 110
   ) { source, runs, _ in
@@ -82,7 +82,8 @@ extension PaperFigure {
     for (k, e) in all.enumerated() {
       let row = k / perRow, column = 2 * (k % perRow)
       let label = familyTitle(e) + (e.epoch != common ? ", " + (CheckpointViews.epochNote(e) ?? "no epoch") : "")
-      let accuracy = e.accuracy(of: test(e)).map { String(format: "test %.2f%%", 100 * $0) } ?? "no class weights"
+      let accuracy =
+        e.recordedAccuracy(of: test(e)).map { String(format: "test %.2f%%", 100 * $0) } ?? "no class weights"
       var features = Panel.scatter(title: label, subtitle: accuracy, cloud: CheckpointViews.cloud(e, split: test(e)))
       features.showsAxes = false
       features.compactSubtitle = shortAccuracy(e, split: test(e))

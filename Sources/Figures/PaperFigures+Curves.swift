@@ -10,9 +10,9 @@ extension PaperFigure {
     summary:
       "Angle between each feature and its own class weight, training set vs test set, for softmax and the margin losses; margins pull the training angles in, and the test angles follow less tightly.",
     runs: .runs([
-      RunReference("lsoftmax-fig2", "m1"), RunReference("lsoftmax-fig2", "m4"), RunReference("all-losses", "a-softmax"),
-      RunReference("all-losses", "cosface"), RunReference("all-losses", "arcface"),
-      RunReference("l2-softmax", "l2-softmax"),
+      PaperRuns.softmax, PaperRuns.lSoftmaxM4, PaperRuns.aSoftmax,
+      PaperRuns.cosFace, PaperRuns.arcFace,
+      PaperRuns.l2Softmax,
     ])
   ) { source, runs, _ in
     let all = try runs.map(source.latest)
@@ -24,8 +24,7 @@ extension PaperFigure {
     for (index, e) in all.enumerated() {
       let label = familyTitle(e)
       let splits = [train(e), test(e)]
-      // Mean angles computed from the arrays here, not read from the checkpoint's metadata.
-      let means = splits.map { e.metrics(of: $0)?.meanAngleToOwnWeightDegrees ?? .nan }
+      let means = splits.map { e.recordedMetrics(of: $0)?.meanAngleToOwnWeightDegrees ?? .nan }
       let directions = CheckpointViews.directions(e)
       // Training filled and pale, test as a dark outline over it: each stays visible where they coincide.
       let series = splits.map { s in
@@ -94,7 +93,7 @@ extension PaperFigure {
   }
 
   /// The default profile's λ schedules, read from the experiment files (never copied here).
-  static let lambdaScheduleRuns = [RunReference("lsoftmax-fig2", "m4"), RunReference("sphereface-fig2", "a-softmax")]
+  static let lambdaScheduleRuns = [PaperRuns.lSoftmaxM4, PaperRuns.sphereFaceASoftmax]
 
   static let lambdaSchedules = PaperFigure(
     name: "lambda-schedules",

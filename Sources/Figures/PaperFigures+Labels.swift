@@ -42,7 +42,7 @@ extension PaperFigure {
 
   /// "98.48%" (the accuracy line without its words, for compact subtitles).
   static func shortAccuracy(_ e: Embeddings, split: Embeddings.Split) -> String {
-    e.accuracy(of: split).map { String(format: "%.2f%%", 100 * $0) } ?? "no accuracy"
+    e.recordedAccuracy(of: split).map { String(format: "%.2f%%", 100 * $0) } ?? "no accuracy"
   }
 
   /// One caption item for the λ of every run that blends one in: its value at the checkpoint and the

@@ -51,12 +51,12 @@ extension PaperFigure {
     name: "arcface-fig3",
     summary:
       "ArcFace Fig. 3 toy on eight MNIST digits: test features of softmax and ArcFace (m = 0.5, s = 10) normalised onto the circle, with each class's centre direction; ArcFace leaves clear gaps between neighbouring classes.",
-    runs: .runs([RunReference("cosface-am", "softmax"), RunReference("arcface", "arcface")])
+    runs: .runs([PaperRuns.eightDigitSoftmax, PaperRuns.arcFaceToy])
   ) { source, runs, _ in
     let all = try runs.map(source.latest)
     var figure = Figure(rows: 1, columns: all.count)
     for (column, (e, label)) in zip(all, titles(all)).enumerated() {
-      let gap = e.metrics(of: test(e))?.achievedMarginDegrees ?? .nan
+      let gap = e.recordedMetrics(of: test(e))?.achievedMarginDegrees ?? .nan
       var panel = Panel.angular(
         title: "(\(Character(UnicodeScalar(97 + column)!))) \(label)",
         subtitle: String(format: "%@; smallest gap %.1f°", CheckpointViews.accuracyLine(e, split: test(e)), gap),

@@ -76,7 +76,7 @@ extension PaperFigure {
       let sectors = CheckpointViews.sectors(e)
       let names = e.classNames.map { "W\($0)" }
       // Shade the sectors out to the farthest feature so the raw-space panel shows the regions.
-      let radius = (e.metrics(of: test(e))?.featureNorms.maximum ?? 1) * 1.05
+      let radius = (e.recordedMetrics(of: test(e))?.featureNorms.maximum ?? 1) * 1.05
       var top = Panel(
         title: label, subtitle: CheckpointViews.accuracyLine(e, split: test(e)),
         layers: [

@@ -22,7 +22,7 @@ struct RenderCommand: ParsableCommand {
 
   @Option(
     help: ArgumentHelp("Draw a named paper figure instead (see --list-figures), or 'all'.", valueName: "name"),
-    completion: .list(PaperFigure.all.map(\.name) + PaperAnimation.all.map(\.name) + ["all"]))
+    completion: .list(PaperFigureCatalog.names + ["all"]))
   var figure: String?
 
   @Flag(help: "List the named paper figures and the runs each needs.")
@@ -63,10 +63,9 @@ struct RenderCommand: ParsableCommand {
     guard modes == 1 else {
       throw ValidationError("give exactly one of: checkpoints, --figure NAME, --list-figures")
     }
-    if let figure, figure != "all", PaperFigure.named(figure) == nil, PaperAnimation.named(figure) == nil {
+    if let figure, figure != "all", PaperFigureCatalog.named(figure) == nil {
       throw ValidationError(
-        "no figure named '\(figure)'; figures: \((PaperFigure.all.map(\.name) + PaperAnimation.all.map(\.name)).joined(separator: ", ")), all"
-      )
+        "no figure named '\(figure)'; figures: \(PaperFigureCatalog.names.joined(separator: ", ")), all")
     }
     if weightLabels && figure == nil {
       throw ValidationError("--weight-labels applies to --figure (the paper figures' and animations' sphere views)")
@@ -79,7 +78,7 @@ struct RenderCommand: ParsableCommand {
         throw ValidationError("--figure all writes many files; use --out DIR, not -o FILE")
       }
     }
-    if figure != nil, let name = figure, PaperAnimation.named(name) != nil {
+    if let name = figure, case .animation? = PaperFigureCatalog.named(name) {
       _ = try output.animationDestination(defaultDirectory: ".", defaultName: name)
     } else if animation.animate {
       _ = try output.animationDestination(defaultDirectory: ".", defaultName: "x")
@@ -138,28 +137,27 @@ struct RenderCommand: ParsableCommand {
       let places = try locations()
       let source = try CheckpointSource(runsRoot: places.runs, experimentsDirectory: places.experiments)
       if listFigures {
-        for figure in PaperFigure.all {
-          print("\(figure.name): \(figure.summary)")
-          let runs = try figure.runs(in: source)
+        for entry in PaperFigureCatalog.all {
+          let gif = entry.embeddedExtension == "gif" ? " (GIF)" : ""
+          print("\(entry.name)\(gif): \(entry.summary)")
+          let runs = try entry.runs(in: source)
           if !runs.isEmpty { print("    runs: \(runs.map(\.description).joined(separator: ", "))") }
-        }
-        for animation in PaperAnimation.all {
-          print("\(animation.name) (GIF): \(animation.summary)\n    runs: \(animation.run)")
         }
         return
       }
-      let figures = figure == "all" ? PaperFigure.all : PaperFigure.named(figure!).map { [$0] } ?? []
-      for paperFigure in figures {
-        try render(paperFigure, source: source, runsDir: places.runs, figuresDirectory: places.figures)
-      }
-      let animations = figure == "all" ? PaperAnimation.all : PaperAnimation.named(figure!).map { [$0] } ?? []
+      let entries = figure == "all" ? PaperFigureCatalog.all : PaperFigureCatalog.named(figure!).map { [$0] } ?? []
       // With `--figure all`, --format names the stills' formats: the animations are GIFs.
       var gifOutput = output
       if figure == "all" { gifOutput.format = nil }
-      for paperAnimation in animations {
-        try animation.write(
-          paperAnimation, source: source, output: gifOutput, defaultDirectory: places.figures,
-          weightLabels: weightLabels)
+      for entry in entries {
+        switch entry {
+        case .still(let paperFigure):
+          try render(paperFigure, source: source, runsDir: places.runs, figuresDirectory: places.figures)
+        case .animation(let paperAnimation):
+          try animation.write(
+            paperAnimation, source: source, output: gifOutput, defaultDirectory: places.figures,
+            weightLabels: weightLabels)
+        }
       }
       return
     }

@@ -35,8 +35,7 @@ struct ReportCommand: ParsableCommand {
     }
     let text = try ResultsReport.markdown(
       source: try CheckpointSource(runsRoot: runsDir, experimentsDirectory: experimentsDir), profile: profile,
-      figures: PaperFigure.all.filter { drawn($0.name + ".png") },
-      animations: PaperAnimation.all.filter { drawn($0.name + ".gif") }.map { ($0.name, $0.summary) })
+      items: PaperFigureCatalog.all.filter { drawn($0.name + "." + $0.embeddedExtension) }.map(\.reportItem))
     try AtomicFile.write(Array(text.utf8), to: out)
     print("wrote \(out)")
   }
