@@ -49,7 +49,7 @@ public struct AnalysisReport: Codable, Sendable {
   public struct ReportOptions: Codable, Sendable {
     public var pairCap: Int
     public var seed: UInt64
-    public var plane: [Int]?
+    @ExplicitNull public var plane: [Int]?
     public var pcaSampleCap: Int
     public var matrixCap: Int
 
@@ -67,12 +67,12 @@ public struct FileReport: Codable, Sendable {
   public var path: String
   public var dimension: Int
   public var classCount: Int
-  public var epoch: Int?
+  @ExplicitNull public var epoch: Int?
   public var hasClassWeights: Bool
   /// "class weights" or "class centres (train split)" and the like: what the class directions are.
   public var classDirections: String
   /// Angles between the class weights (W-Inter's inputs); nil without weights.
-  public var weightAngles: ClassAngles?
+  @ExplicitNull public var weightAngles: ClassAngles?
   public var splits: [SplitReport]
 }
 
@@ -86,12 +86,12 @@ public struct SplitReport: Codable, Sendable {
   public var pairs: PairReport
   public var centreAngles: ClassAngles
   public var pca: PCAReport
-  public var plane: PlaneReport?
+  @ExplicitNull public var plane: PlaneReport?
 }
 
 public struct Table3: Codable, Sendable {
-  public var wEC: Double?
-  public var wInter: Double?
+  @ExplicitNull public var wEC: Double?
+  @ExplicitNull public var wInter: Double?
   public var intra: Double
   public var inter: Double
 }
@@ -176,21 +176,21 @@ public struct RocPoint: Codable, Sendable {
   public var far: Double
   public var tar: Double
   /// Pairs below this angle are accepted; nil when every pair is (the FAR = 1 end).
-  public var thresholdDegrees: Double?
+  @ExplicitNull public var thresholdDegrees: Double?
 }
 
 public struct TarAtFar: Codable, Sendable {
   public var far: Double
-  public var tar: Double?
-  public var achievedFar: Double?
-  public var thresholdDegrees: Double?
-  public var note: String?
+  @ExplicitNull public var tar: Double?
+  @ExplicitNull public var achievedFar: Double?
+  @ExplicitNull public var thresholdDegrees: Double?
+  @ExplicitNull public var note: String?
 }
 
 public struct EqualErrorRate: Codable, Sendable {
   public var rate: Double
   /// Accept angles <= this; nil when the best threshold accepts no pair.
-  public var thresholdDegrees: Double?
+  @ExplicitNull public var thresholdDegrees: Double?
   public var far: Double
   public var frr: Double
 }
@@ -229,7 +229,7 @@ public struct ClassAngles: Codable, Sendable {
   public var order: [Int]
   /// angle(order[r], order[c]) for the shown classes.
   public var matrixDegrees: [[Double]]
-  public var note: String?
+  @ExplicitNull public var note: String?
 }
 
 public struct PCAReport: Codable, Sendable {
@@ -239,7 +239,7 @@ public struct PCAReport: Codable, Sendable {
   public var eigenvalues: [Double]
   public var trace: Double
   public var varianceShare2D: Double
-  public var varianceShare3D: Double?
+  @ExplicitNull public var varianceShare3D: Double?
 }
 
 public struct PlaneReport: Codable, Sendable {
@@ -251,116 +251,4 @@ public struct PlaneReport: Codable, Sendable {
   public var points: Int
   /// The mean length of the projected normalised features (1 = entirely in the plane).
   public var meanInPlaneLength: Double
-}
-
-// MARK: - Explicit nulls
-// The synthesized encoders leave out a nil optional; the schema promises `null` instead, so a
-// reader finds every key whether or not its value could be computed.
-
-extension AnalysisReport.ReportOptions {
-  public func encode(to encoder: any Encoder) throws {
-    var c = encoder.container(keyedBy: CodingKeys.self)
-    try c.encode(pairCap, forKey: .pairCap)
-    try c.encode(seed, forKey: .seed)
-    try c.encode(plane, forKey: .plane)
-    try c.encode(pcaSampleCap, forKey: .pcaSampleCap)
-    try c.encode(matrixCap, forKey: .matrixCap)
-  }
-}
-
-extension FileReport {
-  public func encode(to encoder: any Encoder) throws {
-    var c = encoder.container(keyedBy: CodingKeys.self)
-    try c.encode(path, forKey: .path)
-    try c.encode(dimension, forKey: .dimension)
-    try c.encode(classCount, forKey: .classCount)
-    try c.encode(epoch, forKey: .epoch)
-    try c.encode(hasClassWeights, forKey: .hasClassWeights)
-    try c.encode(classDirections, forKey: .classDirections)
-    try c.encode(weightAngles, forKey: .weightAngles)
-    try c.encode(splits, forKey: .splits)
-  }
-}
-
-extension SplitReport {
-  public func encode(to encoder: any Encoder) throws {
-    var c = encoder.container(keyedBy: CodingKeys.self)
-    try c.encode(name, forKey: .name)
-    try c.encode(rows, forKey: .rows)
-    try c.encode(featuresArray, forKey: .featuresArray)
-    try c.encode(labelsArray, forKey: .labelsArray)
-    try c.encode(table3, forKey: .table3)
-    try c.encode(targetAngles, forKey: .targetAngles)
-    try c.encode(pairs, forKey: .pairs)
-    try c.encode(centreAngles, forKey: .centreAngles)
-    try c.encode(pca, forKey: .pca)
-    try c.encode(plane, forKey: .plane)
-  }
-}
-
-extension Table3 {
-  public func encode(to encoder: any Encoder) throws {
-    var c = encoder.container(keyedBy: CodingKeys.self)
-    try c.encode(wEC, forKey: .wEC)
-    try c.encode(wInter, forKey: .wInter)
-    try c.encode(intra, forKey: .intra)
-    try c.encode(inter, forKey: .inter)
-  }
-}
-
-extension RocPoint {
-  public func encode(to encoder: any Encoder) throws {
-    var c = encoder.container(keyedBy: CodingKeys.self)
-    try c.encode(targetFar, forKey: .targetFar)
-    try c.encode(far, forKey: .far)
-    try c.encode(tar, forKey: .tar)
-    try c.encode(thresholdDegrees, forKey: .thresholdDegrees)
-  }
-}
-
-extension TarAtFar {
-  public func encode(to encoder: any Encoder) throws {
-    var c = encoder.container(keyedBy: CodingKeys.self)
-    try c.encode(far, forKey: .far)
-    try c.encode(tar, forKey: .tar)
-    try c.encode(achievedFar, forKey: .achievedFar)
-    try c.encode(thresholdDegrees, forKey: .thresholdDegrees)
-    try c.encode(note, forKey: .note)
-  }
-}
-
-extension EqualErrorRate {
-  public func encode(to encoder: any Encoder) throws {
-    var c = encoder.container(keyedBy: CodingKeys.self)
-    try c.encode(rate, forKey: .rate)
-    try c.encode(thresholdDegrees, forKey: .thresholdDegrees)
-    try c.encode(far, forKey: .far)
-    try c.encode(frr, forKey: .frr)
-  }
-}
-
-extension ClassAngles {
-  public func encode(to encoder: any Encoder) throws {
-    var c = encoder.container(keyedBy: CodingKeys.self)
-    try c.encode(of, forKey: .of)
-    try c.encode(meanNearestDegrees, forKey: .meanNearestDegrees)
-    try c.encode(minimumDegrees, forKey: .minimumDegrees)
-    try c.encode(nearest, forKey: .nearest)
-    try c.encode(closestPairs, forKey: .closestPairs)
-    try c.encode(order, forKey: .order)
-    try c.encode(matrixDegrees, forKey: .matrixDegrees)
-    try c.encode(note, forKey: .note)
-  }
-}
-
-extension PCAReport {
-  public func encode(to encoder: any Encoder) throws {
-    var c = encoder.container(keyedBy: CodingKeys.self)
-    try c.encode(sampleRows, forKey: .sampleRows)
-    try c.encode(rows, forKey: .rows)
-    try c.encode(eigenvalues, forKey: .eigenvalues)
-    try c.encode(trace, forKey: .trace)
-    try c.encode(varianceShare2D, forKey: .varianceShare2D)
-    try c.encode(varianceShare3D, forKey: .varianceShare3D)
-  }
 }
