@@ -1,4 +1,3 @@
-import EmbeddingAnalysis
 import FileFormats
 import Foundation
 import Testing
