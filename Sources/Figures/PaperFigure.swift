@@ -33,6 +33,16 @@ public struct PaperFigure: Sendable {
     self.build = build
   }
 
+  /// A figure drawn from each selected run's newest checkpoint, in the selection's order.
+  init(
+    name: String, summary: String, runs: RunSelection, maximumRasterDPI: Double = 300,
+    latest draw: @escaping @Sendable ([Embeddings], PaperFigureOptions) throws -> Figure
+  ) {
+    self.init(name: name, summary: summary, runs: runs, maximumRasterDPI: maximumRasterDPI) { source, runs, options in
+      try draw(runs.map(source.latest), options)
+    }
+  }
+
   /// The runs the figure draws, resolved against the experiment files.
   public func runs(in source: CheckpointSource) throws -> [RunReference] {
     switch selection {

@@ -7,15 +7,14 @@ import PlotKit
 extension PaperFigure {
   /// Runs side by side: training and test features (rows), optionally with sectors.
   static func sideBySide(_ all: [Embeddings], withSectors: Bool) -> Figure {
-    var figure = Figure(rows: withSectors ? 3 : 2, columns: all.count)
-    for (column, (e, label)) in zip(all, titles(all)).enumerated() {
-      for (row, split) in [train(e), test(e)].enumerated() {
+    var figure = columnPerRun(all, rows: withSectors ? 3 : 2) { _, e, label in
+      var panels = [train(e), test(e)].enumerated().map { row, split in
         var panel = Panel.scatter(
           title: row == 0 ? label : nil, subtitle: CheckpointViews.accuracyLine(e, split: split),
           cloud: CheckpointViews.cloud(e, split: split))
         panel.compactTitle = row == 0 ? shortLossTitle(e) : nil
         panel.compactSubtitle = "\(split.name == "train" ? "train" : "test") " + shortAccuracy(e, split: split)
-        figure[row, column] = panel
+        return panel
       }
       if withSectors {
         let sectors = CheckpointViews.sectors(e)
@@ -24,8 +23,9 @@ extension PaperFigure {
           directions: CheckpointViews.directions(e),
           sectors: sectors, density: .jitter)
         panel.compactSubtitle = marginNote(sectors).replacingOccurrences(of: "margin zone ", with: "margin ")
-        figure[2, column] = panel
+        panels.append(panel)
       }
+      return panels
     }
     figure.legendTitle = "digit"
     let rows =
@@ -44,8 +44,8 @@ extension PaperFigure {
       "L2-constrained softmax (features rescaled to α = 10) vs softmax: training and test features; the L2 features sit on one circle and only their angle is learned.",
     // L-Softmax with m = 1 is softmax without bias: the L-Softmax figure's first run is the baseline.
     runs: .runs([PaperRuns.softmax, PaperRuns.l2Softmax])
-  ) { source, runs, _ in
-    sideBySide(try runs.map(source.latest), withSectors: false)
+  ) { all, _ in
+    sideBySide(all, withSectors: false)
   }
 
   static let weightedSoftmax = PaperFigure(
@@ -53,8 +53,8 @@ extension PaperFigure {
     summary:
       "Weighted vs plain softmax on an imbalanced MNIST (digits 0-4 capped at 300 training images): training and test features, and the label-free decision sectors; class balancing widens the minority classes' sectors.",
     runs: .experiment("weighted-softmax")
-  ) { source, runs, _ in
-    sideBySide(try runs.map(source.latest), withSectors: true)
+  ) { all, _ in
+    sideBySide(all, withSectors: true)
   }
 
   static let overview = PaperFigure(
@@ -70,8 +70,7 @@ extension PaperFigure {
       PaperRuns.arcFace, PaperRuns.combinedMargin,
     ]),
     maximumRasterDPI: 110
-  ) { source, runs, _ in
-    let all = try runs.map(source.latest)
+  ) { all, _ in
     // Two losses per row (test features, sectors) keep ten losses on one page. The raw panels have
     // no tick labels (each its own scale; an overview compares shapes), which gives the panels the
     // width the four tick gutters took.

@@ -14,8 +14,7 @@ extension PaperFigure {
       PaperRuns.cosFace, PaperRuns.arcFace,
       PaperRuns.l2Softmax,
     ])
-  ) { source, runs, _ in
-    let all = try runs.map(source.latest)
+  ) { all, _ in
     var figure = Figure(rows: (all.count + 2) / 3, columns: 3, panelWidth: 200, panelHeight: 150)
     // One x range for every panel (the widest run's), so the losses compare at a glance.
     let upper = all.map { Figure.angleRange($0, splits: [train($0), test($0)]).upper }.max() ?? 90

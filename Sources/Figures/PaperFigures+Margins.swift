@@ -11,10 +11,8 @@ extension PaperFigure {
     summary:
       "AM-Softmax / CosFace toy figure on eight MNIST digits: softmax and the additive cosine margin cos θ − m (AM-Softmax and CosFace are this one loss) at m = 0 (NormFace), 0.1, 0.2 (s = 10); raw test features (top) and their unit-circle projection with class directions, decision sectors and margin zones (pale grey, dashed outline; bottom), with a per-class angular density band outside the circle.",
     runs: .experiment("cosface-am")
-  ) { source, runs, _ in
-    let all = try runs.map(source.latest)
-    var figure = Figure(rows: 2, columns: all.count)
-    for (column, (e, label)) in zip(all, titles(all)).enumerated() {
+  ) { all, _ in
+    var figure = columnPerRun(all, rows: 2) { _, e, label in
       let cloud = CheckpointViews.cloud(e, split: test(e))
       let sectors = CheckpointViews.sectors(e)
       var top = Panel.scatter(title: label, subtitle: "accuracy " + shortAccuracy(e, split: test(e)), cloud: cloud)
@@ -25,8 +23,7 @@ extension PaperFigure {
         subtitle: marginNote(sectors), cloud: cloud, directions: CheckpointViews.directions(e), sectors: sectors,
         density: .jitterAndBand)
       bottom.compactSubtitle = compactMarginNote(sectors)
-      figure[0, column] = top
-      figure[1, column] = bottom
+      return [top, bottom]
     }
     figure.limitSharing = .rows
     figure.ticksOnOuterPanels = true
@@ -52,10 +49,8 @@ extension PaperFigure {
     summary:
       "ArcFace Fig. 3 toy on eight MNIST digits: test features of softmax and ArcFace (m = 0.5, s = 10) normalised onto the circle, with each class's centre direction; ArcFace leaves clear gaps between neighbouring classes.",
     runs: .runs([PaperRuns.eightDigitSoftmax, PaperRuns.arcFaceToy])
-  ) { source, runs, _ in
-    let all = try runs.map(source.latest)
-    var figure = Figure(rows: 1, columns: all.count)
-    for (column, (e, label)) in zip(all, titles(all)).enumerated() {
+  ) { all, _ in
+    var figure = columnPerRun(all, rows: 1) { column, e, label in
       let gap = e.recordedMetrics(of: test(e))?.achievedMarginDegrees ?? .nan
       var panel = Panel.angular(
         title: "(\(Character(UnicodeScalar(97 + column)!))) \(label)",
@@ -63,7 +58,7 @@ extension PaperFigure {
         cloud: CheckpointViews.cloud(e, split: test(e)), directions: CheckpointViews.directions(e),
         density: .jitterAndBand)
       panel.compactSubtitle = String(format: "%@, gap %.1f°", shortAccuracy(e, split: test(e)), gap)
-      figure[0, column] = panel
+      return [panel]
     }
     figure.legendTitle = "digit"
     figure.caption =

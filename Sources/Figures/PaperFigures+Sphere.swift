@@ -6,8 +6,7 @@ extension PaperFigure {
   /// One column per run of a 3-D experiment: test features on the sphere (top) and raw (bottom),
   /// each run seen from the automatic view of its own weights.
   static func sphereColumns(_ all: [Embeddings], weightLabels: Bool) throws -> Figure {
-    var figure = Figure(rows: 2, columns: all.count, panelWidth: 150, panelHeight: 150)
-    for (column, (e, label)) in zip(all, titles(all)).enumerated() {
+    var figure = try columnPerRun(all, rows: 2, panelSize: 150) { _, e, label in
       let split = test(e)
       let input = try SphereViews.input(e, split: split)
       var options = SphereViews.options(e, palette: .colorBlindSafe, view: .automatic, weightLabels: weightLabels)
@@ -22,8 +21,7 @@ extension PaperFigure {
       raw.title = "raw 3-D"
       raw.compactTitle = "raw"
       raw.compactSubtitle = raw.subtitle?.replacingOccurrences(of: "radius: ‖x‖ = ", with: "‖x‖ ")
-      figure[0, column] = sphere
-      figure[1, column] = raw
+      return [sphere, raw]
     }
     figure.legendTitle = "digit"
     // With five or more columns the panels need the width a legend on the right would take.
@@ -43,21 +41,26 @@ extension PaperFigure {
     return figure
   }
 
-  static let sphereAMSoftmax = PaperFigure(
-    name: "sphere-am-softmax",
-    summary:
-      "AM-Softmax Fig. 1 look: 3-D MNIST test features on the unit sphere (top) and raw (bottom) for softmax, NormFace, SphereFace and AM-Softmax (m = 0.2, 0.5), with class-weight arrows, great-circle decision boundaries and each loss's margin zones.",
-    runs: .experiment("sphere-am-softmax"), maximumRasterDPI: 160
-  ) { source, runs, options in
-    try sphereColumns(try runs.map(source.latest), weightLabels: options.sphereWeightLabels)
+  /// A named figure of every run of a 3-D experiment, as `sphereColumns` draws it.
+  static func sphereExperiment(
+    _ experiment: String, maximumRasterDPI: Double, summary: String
+  ) -> PaperFigure {
+    PaperFigure(
+      name: experiment, summary: summary, runs: .experiment(experiment), maximumRasterDPI: maximumRasterDPI
+    ) { all, options in
+      try sphereColumns(all, weightLabels: options.sphereWeightLabels)
+    }
   }
 
-  static let sphereArcFace = PaperFigure(
-    name: "sphere-arcface",
+  static let sphereAMSoftmax = sphereExperiment(
+    "sphere-am-softmax", maximumRasterDPI: 160,
     summary:
-      "SphereFace (A-Softmax, m = 4) and ArcFace (m = 0.5) with a 3-D feature layer: test features on the unit sphere and raw, with weight arrows, boundaries and margin zones.",
-    runs: .experiment("sphere-arcface"), maximumRasterDPI: 200
-  ) { source, runs, options in
-    try sphereColumns(try runs.map(source.latest), weightLabels: options.sphereWeightLabels)
-  }
+      "AM-Softmax Fig. 1 look: 3-D MNIST test features on the unit sphere (top) and raw (bottom) for softmax, NormFace, SphereFace and AM-Softmax (m = 0.2, 0.5), with class-weight arrows, great-circle decision boundaries and each loss's margin zones."
+  )
+
+  static let sphereArcFace = sphereExperiment(
+    "sphere-arcface", maximumRasterDPI: 200,
+    summary:
+      "SphereFace (A-Softmax, m = 4) and ArcFace (m = 0.5) with a 3-D feature layer: test features on the unit sphere and raw, with weight arrows, boundaries and margin zones."
+  )
 }

@@ -24,16 +24,26 @@ extension PaperFigure {
     }
   }
 
+  /// One column per run, titled by its loss, holding the panels `column` draws for it, top to bottom.
+  static func columnPerRun(
+    _ all: [Embeddings], rows: Int, panelSize: Double = 170,
+    _ column: (_ index: Int, _ run: Embeddings, _ title: String) throws -> [Panel]
+  ) rethrows -> Figure {
+    var figure = Figure(rows: rows, columns: all.count, panelWidth: panelSize, panelHeight: panelSize)
+    for (index, (e, title)) in zip(all, titles(all)).enumerated() {
+      for (row, panel) in try column(index, e, title).enumerated() { figure[row, index] = panel }
+    }
+    return figure
+  }
+
   /// L-Softmax Fig. 2: training and test features for m = 1 (softmax), 2, 3, 4.
   static let lSoftmaxFigure2 = PaperFigure(
     name: "lsoftmax-fig2",
     summary:
       "L-Softmax Fig. 2: 2-D MNIST features, training set (top) and test set (bottom), m = 1 (softmax), 2, 3, 4, with test accuracy under each bottom panel, in the paper's own digit colours.",
     runs: .experiment("lsoftmax-fig2")
-  ) { source, runs, _ in
-    let all = try runs.map(source.latest)
-    var figure = Figure(rows: 2, columns: all.count)
-    for (column, (e, label)) in zip(all, titles(all)).enumerated() {
+  ) { all, _ in
+    var figure = columnPerRun(all, rows: 2) { column, e, label in
       // The paper's titles; λ and its schedule are in the caption.
       var top = Panel.scatter(
         title: "Training Set (\(label))", cloud: CheckpointViews.cloud(e, split: train(e)), palette: .lSoftmaxPaper)
@@ -45,8 +55,7 @@ extension PaperFigure {
       top.compactTitle = column == 0 ? "Training (\(m))" : m
       bottom.compactTitle = column == 0 ? "Testing (\(m))" : m
       bottom.compactSubtitle = shortAccuracy(e, split: test(e))
-      figure[0, column] = top
-      figure[1, column] = bottom
+      return [top, bottom]
     }
     // One scale for all eight panels, so tick labels are needed only on the outer ones and the
     // feature norms compare across m.
@@ -68,10 +77,8 @@ extension PaperFigure {
     summary:
       "SphereFace Fig. 2: softmax (with bias), modified softmax and A-Softmax (m = 4) on two classes (MNIST 3 vs 8 standing in for two face identities): original space with the decision boundaries (top) and the unit-circle projection with the angular margin (bottom), test features.",
     runs: .experiment("sphereface-fig2")
-  ) { source, runs, _ in
-    let all = try runs.map(source.latest)
-    var figure = Figure(rows: 2, columns: all.count)
-    for (column, (e, label)) in zip(all, titles(all)).enumerated() {
+  ) { all, _ in
+    var figure = columnPerRun(all, rows: 2) { _, e, label in
       let cloud = CheckpointViews.cloud(e, split: test(e))
       let sectors = CheckpointViews.sectors(e)
       let names = e.classNames.map { "W\($0)" }
@@ -91,8 +98,7 @@ extension PaperFigure {
         directions: CheckpointViews.directions(e), sectors: sectors, directionLabels: names, density: .jitterAndBand)
       bottom.compactTitle = ""
       bottom.compactSubtitle = compactMarginNote(sectors)
-      figure[0, column] = top
-      figure[1, column] = bottom
+      return [top, bottom]
     }
     figure.legendTitle = "digit"
     figure.caption =
