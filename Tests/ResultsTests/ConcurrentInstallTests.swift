@@ -29,10 +29,7 @@ import Experiments
   @Test func twoInstallsAtOnceNeverFailAndNeverLeaveARunWithoutItsArrays() throws {
     let base = ShippedResultsTests.scratch()
     defer { try? FileManager.default.removeItem(atPath: base) }
-    let plan = try ShippedResultsTests.plans()[0]
-    try ShippedResultsTests.train(plan, root: base + "/runs", epochs: 2)
-    let shipped = ShippedResults(root: base + "/results")
-    _ = try shipped.ship([plan], from: base + "/runs", includeUnfinished: false)
+    let (plan, shipped) = try ShippedResultsTests.shipFirstRun(base: base)
     let manifest = try shipped.manifest()
     for round in 0..<8 {
       let runs = base + "/clone-\(round)"
@@ -55,10 +52,7 @@ import Experiments
   @Test func aShippedLinkToAFileOutsideIsRefusedAndNothingIsInstalled() throws {
     let base = ShippedResultsTests.scratch()
     defer { try? FileManager.default.removeItem(atPath: base) }
-    let plan = try ShippedResultsTests.plans()[0]
-    try ShippedResultsTests.train(plan, root: base + "/runs", epochs: 2)
-    let shipped = ShippedResults(root: base + "/results")
-    _ = try shipped.ship([plan], from: base + "/runs", includeUnfinished: false)
+    let (plan, shipped) = try ShippedResultsTests.shipFirstRun(base: base)
     let log = base + "/results/demo/a/log.csv"
     let outside = base + "/outside-log.csv"
     try FileManager.default.moveItem(atPath: log, toPath: outside)

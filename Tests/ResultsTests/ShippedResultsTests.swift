@@ -59,6 +59,15 @@ import Training
 
   static func scratch() -> String { NSTemporaryDirectory() + "margins-results-\(UUID().uuidString)" }
 
+  /// The demo's first run trained to epoch 2 under `base/runs` and shipped to `base/results`.
+  static func shipFirstRun(base: String) throws -> (plan: RunPlan, shipped: ShippedResults) {
+    let plan = try plans()[0]
+    try train(plan, root: base + "/runs", epochs: 2)
+    let shipped = ShippedResults(root: base + "/results")
+    _ = try shipped.ship([plan], from: base + "/runs", includeUnfinished: false)
+    return (plan, shipped)
+  }
+
   @Test func shipsFinishedRunsWithoutStateAndInstallsThem() throws {
     let base = Self.scratch()
     defer { try? FileManager.default.removeItem(atPath: base) }
@@ -89,14 +98,12 @@ import Training
   @Test func aChangedSettingOrTrainingCodeMakesTheShippedRunStale() throws {
     let base = Self.scratch()
     defer { try? FileManager.default.removeItem(atPath: base) }
-    var plans = try Self.plans()
-    try Self.train(plans[0], root: base + "/runs", epochs: 2)
-    let shipped = ShippedResults(root: base + "/results")
-    _ = try shipped.ship([plans[0]], from: base + "/runs", includeUnfinished: false)
-    plans[0].trainingCode = "0000000000000000"
+    let (shippedPlan, shipped) = try Self.shipFirstRun(base: base)
+    var plan = shippedPlan
+    plan.trainingCode = "0000000000000000"
     guard
       case .needsTraining(let reason) = try shipped.install(
-        plans[0], into: base + "/clone", manifest: try shipped.manifest())
+        plan, into: base + "/clone", manifest: try shipped.manifest())
     else {
       Issue.record("a shipped run of other training code was installed")
       return
@@ -118,16 +125,13 @@ import Training
   @Test func aDamagedShippedFileIsNamedAndNothingIsInstalled() throws {
     let base = Self.scratch()
     defer { try? FileManager.default.removeItem(atPath: base) }
-    let plans = try Self.plans()
-    try Self.train(plans[0], root: base + "/runs", epochs: 2)
-    let shipped = ShippedResults(root: base + "/results")
-    _ = try shipped.ship([plans[0]], from: base + "/runs", includeUnfinished: false)
+    let (plan, shipped) = try Self.shipFirstRun(base: base)
     let victim = base + "/results/demo/a/epoch-002.npz"
     var bytes = try Data(contentsOf: URL(fileURLWithPath: victim))
     bytes[bytes.count / 2] ^= 0x40
     try bytes.write(to: URL(fileURLWithPath: victim))
     #expect {
-      _ = try shipped.install(plans[0], into: base + "/clone", manifest: try shipped.manifest())
+      _ = try shipped.install(plan, into: base + "/clone", manifest: try shipped.manifest())
     } throws: { error in
       let text = "\(error)"
       return text.contains("epoch-002.npz") && text.contains("sha256") && text.contains("margins train demo --run a")
@@ -221,10 +225,7 @@ import Training
   @Test func aStaleDirectoryHoldingSomeoneElsesFileIsNotReplaced() throws {
     let base = ShippedResultsTests.scratch()
     defer { try? FileManager.default.removeItem(atPath: base) }
-    let plan = try ShippedResultsTests.plans()[0]
-    try ShippedResultsTests.train(plan, root: base + "/runs", epochs: 2)
-    let shipped = ShippedResults(root: base + "/results")
-    _ = try shipped.ship([plan], from: base + "/runs", includeUnfinished: false)
+    let (plan, shipped) = try ShippedResultsTests.shipFirstRun(base: base)
     let mine = base + "/clone/demo/a"
     try FileManager.default.createDirectory(atPath: mine, withIntermediateDirectories: true)
     try Data("my notes".utf8).write(to: URL(fileURLWithPath: mine + "/notes.txt"))
