@@ -55,7 +55,23 @@ import Testing
       throws: DatasetError.badDimensions(
         path: directory + "/" + Split.test.imagesFileName, expected: "4x3 images, the size of the training images",
         found: "2x6")
-    ) { try DatasetLoader.load(DatasetCatalog.descriptor(for: directory, dataRoot: "unused")) }
+    ) { try Self.load(directory) }
+  }
+
+  /// Loads a dataset directory as a folder given by path (no data root involved).
+  static func load(_ directory: String) throws -> LoadedDataset {
+    try DatasetLoader.load(DatasetCatalog.descriptor(for: directory, dataRoot: "unused"))
+  }
+
+  /// Loading `directory` fails naming `split`'s labels file, the item and its label outside the ten classes.
+  static func expectBadLabel(
+    in directory: String, split: Split, index: Int, label: Int, sourceLocation: SourceLocation = #_sourceLocation
+  ) {
+    #expect(
+      throws: DatasetError.badLabel(
+        path: directory + "/" + split.labelsFileName, index: index, label: label, classCount: 10),
+      sourceLocation: sourceLocation
+    ) { try load(directory) }
   }
 
   /// A dataset directory whose training labels are 0...9 plus one stray `label`.
@@ -73,7 +89,7 @@ import Testing
     defer { try? FileManager.default.removeItem(atPath: directory) }
     try Self.datasetWithStrayLabel(200, in: directory)
     #expect {
-      try DatasetLoader.load(DatasetCatalog.descriptor(for: directory, dataRoot: "unused"))
+      try Self.load(directory)
     } throws: { error in
       guard case .undeclaredClasses(let path, 200, let missing, let classesFile) = error as? DatasetError else {
         return false
@@ -84,12 +100,7 @@ import Testing
     // With a classes.txt naming ten classes, label 200 is outside the class list.
     try (0..<10).map { "digit \($0)" }.joined(separator: "\n").write(
       toFile: directory + "/classes.txt", atomically: true, encoding: .utf8)
-    #expect(
-      throws: DatasetError.badLabel(
-        path: directory + "/" + Split.train.labelsFileName, index: 5, label: 200, classCount: 10)
-    ) {
-      try DatasetLoader.load(DatasetCatalog.descriptor(for: directory, dataRoot: "unused"))
-    }
+    Self.expectBadLabel(in: directory, split: .train, index: 5, label: 200)
   }
 
   @Test func testLabelsOutsideTheTrainingClassesAreAnError() throws {
@@ -98,12 +109,7 @@ import Testing
     try Synthetic.writeDataset(in: directory, gzip: false)
     try IDXFile(dimensions: [10], bytes: [0, 1, 2, 3, 4, 5, 6, 7, 8, 12]).encoded()
       .write(to: URL(fileURLWithPath: directory + "/" + Split.test.labelsFileName))
-    #expect(
-      throws: DatasetError.badLabel(
-        path: directory + "/" + Split.test.labelsFileName, index: 9, label: 12, classCount: 10)
-    ) {
-      try DatasetLoader.load(DatasetCatalog.descriptor(for: directory, dataRoot: "unused"))
-    }
+    Self.expectBadLabel(in: directory, split: .test, index: 9, label: 12)
   }
 
   @Test func rawAndGzipCopiesThatDifferAreAnErrorIdenticalOnesAreFine() throws {
@@ -111,12 +117,12 @@ import Testing
     defer { try? FileManager.default.removeItem(atPath: directory) }
     try Synthetic.writeDataset(in: directory, gzip: false)
     try Synthetic.writeDataset(in: directory, gzip: true)
-    #expect(try DatasetLoader.load(DatasetCatalog.descriptor(for: directory, dataRoot: "unused")).train.count == 20)
+    #expect(try Self.load(directory).train.count == 20)
     let (images, _) = Synthetic.split(count: 21)
     let name = directory + "/" + Split.train.imagesFileName
     try Gzip.compress(images.encoded()).write(to: URL(fileURLWithPath: name + ".gz"))
     #expect(throws: DatasetError.conflictingCopies(raw: name, gzip: name + ".gz")) {
-      try DatasetLoader.load(DatasetCatalog.descriptor(for: directory, dataRoot: "unused"))
+      try Self.load(directory)
     }
   }
 
