@@ -2,7 +2,7 @@ import Foundation
 import PackagePlugin
 
 /// Generates the Provenance module's build facts: the training-code fingerprint with the ledger of
-/// reproduced fingerprints (rebuilt whenever a training source or the ledger changes), and the code
+/// reproduced fingerprints (recomputed whenever a file under Sources/ changes), and the code
 /// version (asked of git before every build, rewritten only when it changes).
 @main struct ProvenancePlugin: BuildToolPlugin {
   func createBuildCommands(context: PluginContext, target: Target) throws -> [Command] {
@@ -11,24 +11,16 @@ import PackagePlugin
     let sources = root.appending(path: "Sources")
     let ledger = sources.appending(path: "Provenance/ReproducedTrainingCode.json")
     let stampFile = context.pluginWorkDirectoryURL.appending(path: "TrainingCode+Generated.swift")
-    let trainingInputs = context.package.targets.compactMap { $0 as? SourceModuleTarget }
-      .filter {
-        ["CDNNL", "Datasets", "Engine", "Experiments", "Losses", "MarginMath", "Randomness", "Training"].contains(
-          $0.name)
-      }
-      .flatMap { $0.sourceFiles.map(\.url) }
-    // The C library's module map and header are code too, in a target that lists no source files.
-    let cdnnl = sources.appending(path: "CDNNL")
-    let cdnnlFiles = ((try? FileManager.default.contentsOfDirectory(atPath: cdnnl.path)) ?? []).map {
-      cdnnl.appending(path: $0)
-    }
+    // Which files count is the tool's to decide (ProvenanceCore.SourceFingerprint); the build reruns it
+    // whenever anything under Sources/ changes, and its output is rewritten only when the value does.
+    let sourceFiles = Self.files(under: sources)
     let versionDirectory = context.pluginWorkDirectoryURL.appending(path: "version")
     return [
       .buildCommand(
         displayName: "Fingerprinting the training code",
         executable: try context.tool(named: "training-fingerprint").url,
         arguments: ["--sources", sources.path, "--ledger", ledger.path, "--output", stampFile.path],
-        inputFiles: trainingInputs + cdnnlFiles + [ledger],
+        inputFiles: sourceFiles,
         outputFiles: [stampFile]),
       .prebuildCommand(
         displayName: "Reading the code version",
@@ -39,5 +31,18 @@ import PackagePlugin
         ],
         outputFilesDirectory: versionDirectory),
     ]
+  }
+
+  /// Every regular file below `directory` (hidden ones skipped), the ledger among them.
+  static func files(under directory: URL) -> [URL] {
+    guard
+      let enumerator = FileManager.default.enumerator(
+        at: directory, includingPropertiesForKeys: [.isRegularFileKey], options: [.skipsHiddenFiles])
+    else { return [] }
+    return enumerator.compactMap { item in
+      guard let url = item as? URL, (try? url.resourceValues(forKeys: [.isRegularFileKey]))?.isRegularFile == true
+      else { return nil }
+      return url
+    }
   }
 }
