@@ -150,7 +150,13 @@ stamp: ## Print the training-code fingerprint of the sources (the build bakes it
 FUZZ_SECONDS ?= 600
 FUZZ_TARGETS ?= FuzzIDX FuzzGzip FuzzNumpy FuzzCheckpointMetadata FuzzExperiment FuzzEmbeddings FuzzCSV FuzzManifest FuzzLossParameters
 FUZZ_BUILD   ?= .build-fuzz
-FUZZ_FLAGS   := -c debug --scratch-path $(FUZZ_BUILD) -Xswiftc -sanitize=fuzzer,address -Xswiftc -parse-as-library -Xswiftc -DFUZZING
+# libFuzzer without its main, linked by path: -sanitize=fuzzer would also link libFuzzer's main into
+# the build-tool plugin's executable (training-fingerprint), which then fails to link. The coverage
+# instrumentation is what -sanitize=fuzzer turns on.
+FUZZ_RUNTIME ?= $(firstword $(wildcard $(dir $(realpath $(SWIFT)))../lib/clang/*/lib/linux/libclang_rt.fuzzer_no_main-$(shell uname -m).a))
+FUZZ_FLAGS   := -c debug --scratch-path $(FUZZ_BUILD) -Xswiftc -sanitize=address \
+  -Xswiftc -sanitize-coverage=edge,trace-cmp,inline-8bit-counters,pc-table -Xswiftc -parse-as-library -Xswiftc -DFUZZING \
+  -Xlinker $(FUZZ_RUNTIME) -Xlinker -lstdc++
 
 # The committed seeds and the regression inputs of every fuzz target, replayed through a normal (not
 # instrumented) build of it: any input that crashes a reader fails the target.
