@@ -154,4 +154,59 @@ import Testing
     #expect(chunked[2].scalars == whole[2].scalars, "weight gradient differs")
     #expect(chunked[3].scalars == whole[3].scalars, "bias gradient differs")
   }
+
+  /// The chunks reorder the input (forward) and the output gradient (backward-data) straight
+  /// into the buffers the backward-weights pass reads, instead of that pass reordering the whole
+  /// range again: the same exact copies, so no bit of the output, the input gradient or the weight
+  /// and bias gradients changes. Two steps of different batch sizes (the second must not read the
+  /// first's copies), uneven chunks, 1 and 2 workers; a 1-channel first layer keeps its plain input.
+  @Test(arguments: [(1, 16), (2, 16), (2, 5), (1, 1000)])
+  func copiesForTheWeightGradientKeepTheBits(workers: Int, imagesPerCall: Int) {
+    for (inChannels, propagates) in [(32, true), (1, false)] {
+      func run(staging: Bool) -> (results: [[UInt32]], readCopies: [(source: Bool, outputGradient: Bool)]) {
+        var generator = SeededGenerator(seed: 57)
+        let conv = Conv2D(
+          name: "conv", inChannels: inChannels, outChannels: 32, kernel: 5, padding: 2, generator: &generator)
+        conv.workers = workers
+        conv.imagesPerCall = imagesPerCall
+        conv.propagatesInputGradient = propagates
+        conv.stagesWeightGradientInputs = staging
+        var results: [[UInt32]] = []
+        var readCopies: [(source: Bool, outputGradient: Bool)] = []
+        withKernelThreads(1) {
+          for (step, batch) in [37, 20].enumerated() {
+            let x = uniformTensor([batch, inChannels, 14, 14], seed: 58 + UInt64(step))
+            let dy = uniformTensor([batch, 32, 14, 14], seed: 60 + UInt64(step))
+            for parameter in conv.parameters { parameter.zeroGradient() }
+            let y = conv.forward(x, mode: .training)
+            let dx = conv.backward(dy)
+            readCopies.append(conv.lastWeightGradientReadCopies)
+            results += ([y, dx] + conv.parameters.map(\.gradient)).map { $0.scalars.map(\.bitPattern) }
+          }
+        }
+        return (results, readCopies)
+      }
+      let reordered = run(staging: false)
+      let copied = run(staging: true)
+      for (index, what) in ["output", "input gradient", "weight gradient", "bias gradient"].enumerated() {
+        for step in 0..<2 {
+          let (a, b) = (copied.results[4 * step + index], reordered.results[4 * step + index])
+          let differing = zip(a, b).filter { $0 != $1 }.count
+          #expect(
+            a.count == b.count && differing == 0,
+            "\(what) of step \(step + 1): \(differing) of \(b.count) values differ (\(inChannels) input channels)")
+        }
+      }
+      for step in 0..<2 {
+        #expect(!reordered.readCopies[step].source && !reordered.readCopies[step].outputGradient)
+        // AVX2 and AVX-512 kernels read nChw8c / nChw16c in every pass, so there the copies must be
+        // used wherever a reorder exists (a 1-channel input is read as it is; a first layer has no
+        // backward-data pass). SSE4.1's kernels pick layouts that do not line up: reorders as before.
+        let linesUp = Kernels.isa.hasPrefix("avx2") || Kernels.isa.hasPrefix("avx512")
+        #expect(copied.readCopies[step].source == (linesUp && inChannels > 1), "step \(step + 1): source copy")
+        #expect(
+          copied.readCopies[step].outputGradient == (linesUp && propagates), "step \(step + 1): output-gradient copy")
+      }
+    }
+  }
 }

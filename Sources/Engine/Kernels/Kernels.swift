@@ -282,6 +282,50 @@ final class LayoutBridge {
     return buffer
   }
 
+  /// Reorders `data`, in plain layout, into `destination` in the kernel layout (a slot of another
+  /// bridge's buffer, see `slots(for:)`) and returns `destination`.
+  func input(_ data: UnsafeRawPointer, into destination: UnsafeMutableRawPointer) -> UnsafeMutableRawPointer {
+    guard let toKernel else { preconditionFailure("a layout bridge without a reorder has no kernel-layout copy") }
+    toKernel.execute([
+      (cdnnl_arg_from, plain, UnsafeMutableRawPointer(mutating: data)), (cdnnl_arg_to, kernel, destination),
+    ])
+    return destination
+  }
+
+  /// This bridge's kernel-layout buffer seen as consecutive images, when `part` (a bridge for the
+  /// same tensor over fewer images) has the same kernel layout image for image: then what `part`
+  /// reorders into its own buffer can be reordered straight into this one at the image's offset,
+  /// and this bridge's reorder of the whole batch is a copy already made. Nil when either bridge
+  /// has no reorder, or the layouts do not line up (the batch dimension blocked or not outermost).
+  func slots(for part: LayoutBridge) -> ImageSlots? {
+    guard let buffer, part.buffer != nil else { return nil }
+    var whole = kernel
+    var piece = part.kernel
+    guard whole.format_kind == dnnl_blocked, whole.data_type == dnnl_f32, whole.offset0 == 0,
+      whole.ndims >= 1, whole.padded_offsets.0 == 0
+    else { return nil }
+    let blocking = whole.format_desc.blocking
+    let blocksBatch = withUnsafeBytes(of: blocking.inner_idxs) { indices in
+      indices.bindMemory(to: Int64.self).prefix(Int(blocking.inner_nblks)).contains(0)
+    }
+    let imageScalars = Int(blocking.strides.0)
+    guard !blocksBatch, imageScalars * Int(whole.padded_dims.0) * MemoryLayout<Float>.size == Self.byteCount(whole)
+    else { return nil }
+    whole.dims.0 = piece.dims.0
+    whole.padded_dims.0 = piece.padded_dims.0
+    guard dnnl_memory_desc_equal(&whole, &piece) != 0 else { return nil }
+    return ImageSlots(buffer: buffer, imageBytes: imageScalars * MemoryLayout<Float>.size)
+  }
+
+  /// A kernel-layout buffer of a batch as one slot per image.
+  struct ImageSlots {
+    let buffer: UnsafeMutableRawPointer
+    let imageBytes: Int
+
+    /// Where image `index` of the batch starts.
+    func slot(_ index: Int) -> UnsafeMutableRawPointer { buffer + index * imageBytes }
+  }
+
   /// Where the kernel should write an output destined for `data`; call `finish` after.
   func output(_ data: UnsafeMutableRawPointer) -> UnsafeMutableRawPointer { buffer ?? data }
 

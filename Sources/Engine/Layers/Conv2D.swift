@@ -27,6 +27,15 @@ public final class Conv2D: Layer, WorkerSplitting {
   public var propagatesInputGradient = true
 
   private var cachedInput: Tensor?
+  /// Each worker's kernel-layout copy of the last training forward's input, made by its chunks
+  /// for the backward-weights pass, with the batch size it holds.
+  private var stagedSource: (batch: Int, buffers: [UnsafeMutableRawPointer])?
+  /// Whether the chunks reorder into the backward-weights pass's buffers (`ConvolutionPlan.sourceSlots`);
+  /// off, that pass reorders the whole range itself (tests compare the two).
+  var stagesWeightGradientInputs = true
+  /// Whether the last backward-weights pass read the chunks' copies of its input and of the
+  /// output gradient (tests check that the copies are used).
+  private(set) var lastWeightGradientReadCopies = (source: false, outputGradient: false)
   private var zeroInputGradient = ZeroTensorCache()
   private var plans: [ConvolutionPlan.Key: ConvolutionPlan] = [:]
   private var weightGradientScratch: [ScratchBuffer] = []
@@ -108,7 +117,10 @@ public final class Conv2D: Layer, WorkerSplitting {
 
   /// Drops what the last training forward kept for `backward`, as an evaluation forward does
   /// (`BlockedEvaluation` evaluates the layer without calling `forward`).
-  func forgetTrainingInput() { cachedInput = nil }
+  func forgetTrainingInput() {
+    cachedInput = nil
+    stagedSource = nil
+  }
 
   /// Whether a training forward's input is kept for `backward`.
   var holdsTrainingInput: Bool { cachedInput != nil }
@@ -116,23 +128,35 @@ public final class Conv2D: Layer, WorkerSplitting {
   public func forward(_ input: Tensor, mode: Mode) -> Tensor {
     let g = geometry(for: input)
     cachedInput = mode == .training ? input : nil
+    stagedSource = nil
     let n = input.shape[0]
     let chunks = chunks(batch: n, geometry: g)
     let inputItem = g.channels * g.inputPlane
     let outputItem = outChannels * g.outputPlane
+    // In training each chunk reorders its input into the backward-weights pass's copy of the
+    // worker's range, which that pass then reads as it is: one reorder of the input instead of two.
+    var sourceSlots: [LayoutBridge.ImageSlots] = []
+    if mode == .training && stagesWeightGradientInputs {
+      let found = rangePlans(batch: n, geometry: g).enumerated().map { $1.sourceSlots(for: chunks[$0].map(\.plan)) }
+      sourceSlots = found.allSatisfy { $0 != nil } ? found.compactMap { $0 } : []
+    }
+    defer { if !sourceSlots.isEmpty { stagedSource = (n, sourceSlots.map(\.buffer)) } }
     return Tensor(shape: [n, outChannels, g.outputHeight, g.outputWidth]) { output in
       guard let y = output.baseAddress else { return }
       input.withUnsafePointer { x in
         weight.value.withUnsafePointer { w in
           withPointer(to: bias?.value) { b in
             // Workers write disjoint image ranges of `y` through their own plans.
+            // The slots of `sourceSlots[worker]` are the worker's images, in disjoint buffers.
             parallelFor(chunks.count) { worker in
+              let first = Threading.range(worker, of: chunks.count, splitting: n).lowerBound
+              let slots = sourceSlots.isEmpty ? nil : sourceSlots[worker]
               var prepared: (plan: ConvolutionPlan, weights: UnsafeMutableRawPointer)?
               for chunk in chunks[worker] {
                 if prepared?.plan !== chunk.plan { prepared = (chunk.plan, chunk.plan.forwardWeights(w)) }
                 chunk.plan.forward(
                   x: x + chunk.start * inputItem, preparedWeights: prepared!.weights, bias: b,
-                  y: y + chunk.start * outputItem)
+                  y: y + chunk.start * outputItem, stagedSource: slots?.slot(chunk.start - first))
               }
             }
           }
@@ -164,25 +188,38 @@ public final class Conv2D: Layer, WorkerSplitting {
     let weightGradients = (0..<workers).map { weightGradientScratch[$0].reserve(weightCount) }
     let biasGradients = (0..<workers).map { biasGradientScratch[$0].reserve(outChannels) }
     let hasBias = bias != nil
+    let stagedSource = self.stagedSource.flatMap { $0.batch == n && $0.buffers.count == workers ? $0.buffers : nil }
+    // The chunks of the backward-data pass reorder the output gradient into the backward-weights
+    // pass's copy of the range, as the forward's chunks did with the input.
+    var outputGradientSlots: [LayoutBridge.ImageSlots] = []
+    if propagatesInputGradient && stagesWeightGradientInputs {
+      let found = rangePlans.enumerated().map { $1.outputGradientSlots(for: chunks[$0].map(\.plan)) }
+      outputGradientSlots = found.allSatisfy { $0 != nil } ? found.compactMap { $0 } : []
+    }
+    lastWeightGradientReadCopies = (stagedSource != nil, !outputGradientSlots.isEmpty)
     let work: (UnsafeMutablePointer<Float>?) -> Void = { dx in
       input.withUnsafePointer { x in
         self.weight.value.withUnsafePointer { w in
           outputGradient.withUnsafePointer { dy in
-            // Workers read shared inputs, write disjoint image ranges of `dx` (chunk by chunk) and
-            // their own weight-gradient partials (the whole range in one call).
+            // Workers read shared inputs, write disjoint image ranges of `dx` (chunk by chunk),
+            // their own slots and their own weight-gradient partials (the whole range in one call).
             parallelFor(workers) { worker in
               let start = Threading.range(worker, of: workers, splitting: n).lowerBound
+              var slots: LayoutBridge.ImageSlots?
+              if let dx {
+                slots = outputGradientSlots.isEmpty ? nil : outputGradientSlots[worker]
+                var prepared: (plan: ConvolutionPlan, weights: UnsafeMutableRawPointer)?
+                for chunk in chunks[worker] {
+                  if prepared?.plan !== chunk.plan { prepared = (chunk.plan, chunk.plan.backwardDataWeights(w)) }
+                  chunk.plan.backwardData(
+                    dy: dy + chunk.start * outputItem, preparedWeights: prepared!.weights,
+                    dx: dx + chunk.start * inputItem, stagedOutputGradient: slots?.slot(chunk.start - start))
+                }
+              }
               rangePlans[worker].backwardWeights(
                 x: x + start * inputItem, dy: dy + start * outputItem, dW: weightGradients[worker],
-                dB: hasBias ? biasGradients[worker] : nil)
-              guard let dx else { return }
-              var prepared: (plan: ConvolutionPlan, weights: UnsafeMutableRawPointer)?
-              for chunk in chunks[worker] {
-                if prepared?.plan !== chunk.plan { prepared = (chunk.plan, chunk.plan.backwardDataWeights(w)) }
-                chunk.plan.backwardData(
-                  dy: dy + chunk.start * outputItem, preparedWeights: prepared!.weights,
-                  dx: dx + chunk.start * inputItem)
-              }
+                dB: hasBias ? biasGradients[worker] : nil, stagedSource: stagedSource?[worker],
+                stagedOutputGradient: slots?.buffer)
             }
           }
         }
@@ -302,12 +339,14 @@ final class ConvolutionPlan {
   /// The weights in the forward kernel's layout (reordered once per pass, then shared by its chunks).
   func forwardWeights(_ w: UnsafePointer<Float>) -> UnsafeMutableRawPointer { weights.input(w) }
 
+  /// - Parameter stagedSource: where to reorder the input to instead of this plan's own buffer
+  ///   (a slot of the backward-weights source of the worker's whole range, `sourceSlots(for:)`).
   func forward(
     x: UnsafePointer<Float>, preparedWeights w: UnsafeMutableRawPointer, bias b: UnsafePointer<Float>?,
-    y: UnsafeMutablePointer<Float>
+    y: UnsafeMutablePointer<Float>, stagedSource: UnsafeMutableRawPointer? = nil
   ) {
     var arguments = [
-      (cdnnl_arg_src, source.kernel, source.input(x)),
+      (cdnnl_arg_src, source.kernel, stagedSource.map { source.input(x, into: $0) } ?? source.input(x)),
       (cdnnl_arg_weights, weights.kernel, w),
       (cdnnl_arg_dst, destination.kernel, destination.output(y)),
     ]
@@ -316,15 +355,45 @@ final class ConvolutionPlan {
     destination.finish(y)
   }
 
+  /// The backward-weights pass's input in its kernel layout, image by image, when the forward
+  /// pass of every plan in `chunks` (the chunks of this plan's range) reorders its input to the
+  /// same layout: the chunked forward can then reorder into these slots, and the weight gradient
+  /// reads the copy it made instead of reordering the whole range again.
+  func sourceSlots(for chunks: [ConvolutionPlan]) -> LayoutBridge.ImageSlots? {
+    ConvolutionPlan.slots(in: backward.weightsSource, for: chunks.map(\.source))
+  }
+
+  /// `sourceSlots(for:)` for the output gradient, which the chunked backward-data pass reorders.
+  func outputGradientSlots(for chunks: [ConvolutionPlan]) -> LayoutBridge.ImageSlots? {
+    ConvolutionPlan.slots(in: backward.weightsOutputGradient, for: chunks.map { $0.backward.dataOutputGradient })
+  }
+
+  /// `target`'s slots if every one of `parts` lines up with them.
+  private static func slots(in target: LayoutBridge, for parts: [LayoutBridge]) -> LayoutBridge.ImageSlots? {
+    var found: LayoutBridge.ImageSlots?
+    for part in parts {
+      guard let slots = target.slots(for: part) else { return nil }
+      found = slots
+    }
+    return found
+  }
+
   /// Overwrites `dW` (and `dB`) with this range's weight (and bias) gradient.
+  ///
+  /// `stagedSource` / `stagedOutputGradient`: the buffers of `sourceSlots(for:)` /
+  /// `outputGradientSlots(for:)` once the chunks have reordered all of `x` / `dy` into them; the
+  /// kernel then reads those instead of reordering again.
   func backwardWeights(
     x: UnsafePointer<Float>, dy: UnsafePointer<Float>, dW: UnsafeMutablePointer<Float>,
-    dB: UnsafeMutablePointer<Float>?
+    dB: UnsafeMutablePointer<Float>?, stagedSource: UnsafeMutableRawPointer? = nil,
+    stagedOutputGradient: UnsafeMutableRawPointer? = nil
   ) {
     let b = backward
+    let source = stagedSource ?? b.weightsSource.input(x)
+    let outputGradient = stagedOutputGradient ?? b.weightsOutputGradient.input(dy)
     var arguments = [
-      (cdnnl_arg_src, b.weightsSource.kernel, b.weightsSource.input(x)),
-      (cdnnl_arg_diff_dst, b.weightsOutputGradient.kernel, b.weightsOutputGradient.input(dy)),
+      (cdnnl_arg_src, b.weightsSource.kernel, source),
+      (cdnnl_arg_diff_dst, b.weightsOutputGradient.kernel, outputGradient),
       (cdnnl_arg_diff_weights, b.weightGradient.kernel, b.weightGradient.output(dW)),
     ]
     if let dB { arguments.append((cdnnl_arg_diff_bias, biasLayout, UnsafeMutableRawPointer(dB))) }
@@ -336,12 +405,17 @@ final class ConvolutionPlan {
   /// The weights in the backward-data kernel's layout (reordered once per pass).
   func backwardDataWeights(_ w: UnsafePointer<Float>) -> UnsafeMutableRawPointer { backward.dataWeights.input(w) }
 
+  /// - Parameter stagedOutputGradient: where to reorder `dy` to instead of this plan's own buffer
+  ///   (a slot of `outputGradientSlots(for:)` of the worker's whole range).
   func backwardData(
-    dy: UnsafePointer<Float>, preparedWeights w: UnsafeMutableRawPointer, dx: UnsafeMutablePointer<Float>
+    dy: UnsafePointer<Float>, preparedWeights w: UnsafeMutableRawPointer, dx: UnsafeMutablePointer<Float>,
+    stagedOutputGradient: UnsafeMutableRawPointer? = nil
   ) {
     let b = backward
+    let outputGradient =
+      stagedOutputGradient.map { b.dataOutputGradient.input(dy, into: $0) } ?? b.dataOutputGradient.input(dy)
     b.dataPrimitive.execute([
-      (cdnnl_arg_diff_dst, b.dataOutputGradient.kernel, b.dataOutputGradient.input(dy)),
+      (cdnnl_arg_diff_dst, b.dataOutputGradient.kernel, outputGradient),
       (cdnnl_arg_weights, b.dataWeights.kernel, w),
       (cdnnl_arg_diff_src, b.inputGradient.kernel, b.inputGradient.output(dx)),
     ])
