@@ -123,6 +123,55 @@ import Testing
     }
   }
 
+  // Consecutive Linear layers run forward as one pass (each worker's rows through every layer,
+  // no join between them): the bits of the layers run one by one, in training (output, and the
+  // backward that reads what the pass kept) and in evaluation. A wide fused pair (output-split
+  // backward), a narrow fused pair without bias and a plain Linear; 5 items split 3 + 2.
+  @Test(arguments: [1, 2])
+  func linearChainKeepsTheBitsOfItsLayers(workers: Int) {
+    withKernelThreads(1) {
+      let input = uniformTensor([5, 9], seed: 14)
+      func layers() -> [any Layer] {
+        let (wide, widePReLU) = Self.pair(inFeatures: 9, outFeatures: 301, seed: 15)
+        let (narrow, narrowPReLU) = Self.pair(inFeatures: 301, outFeatures: 37, bias: false, seed: 16)
+        var generator = SeededGenerator(seed: 17)
+        let last = Linear(name: "last", inFeatures: 37, outFeatures: 3, generator: &generator)
+        return [wide, widePReLU, narrow, narrowPReLU, last]
+      }
+      func run(chained: Bool) -> (training: [[UInt32]], evaluation: [UInt32]) {
+        let model = Sequential(layers())
+        model.workers = workers
+        #expect(model.linearChainRanges == [0..<5])
+        for parameter in model.parameters { parameter.zeroGradient() }
+        func forward(_ mode: Mode) -> Tensor {
+          guard !chained else { return model.forward(input, mode: mode) }
+          // One layer (fused pair) at a time: what `Sequential` ran before the chain.
+          let (wide, widePReLU) = (model.layers[0] as! Linear, model.layers[1] as! PReLU)
+          let (narrow, narrowPReLU) = (model.layers[2] as! Linear, model.layers[3] as! PReLU)
+          let x = wide.forward(input, mode: mode, activation: widePReLU)
+          return model.layers[4].forward(narrow.forward(x, mode: mode, activation: narrowPReLU), mode: mode)
+        }
+        let output = forward(.training)
+        let gradient = RandomProjection(count: output.count).gradient(shape: output.shape)
+        let inputGradient = model.backward(gradient)
+        let training = ([output, inputGradient] + model.parameters.map(\.gradient)).map { $0.scalars.map(\.bitPattern) }
+        return (training, forward(.evaluation).scalars.map(\.bitPattern))
+      }
+      let separate = run(chained: false)
+      let chained = run(chained: true)
+      #expect(chained.training.count == separate.training.count)
+      for (index, (a, b)) in zip(chained.training, separate.training).enumerated() {
+        let differing = zip(a, b).filter { $0 != $1 }.count
+        #expect(
+          a.count == b.count && differing == 0, "training result \(index): \(differing) of \(b.count) values differ")
+      }
+      let differing = zip(chained.evaluation, separate.evaluation).filter { $0 != $1 }.count
+      #expect(
+        chained.evaluation.count == separate.evaluation.count && differing == 0,
+        "evaluation: \(differing) values differ")
+    }
+  }
+
   // Two runs of the split pass give the same bits.
   @Test func outputSplitIsDeterministic() {
     withKernelThreads(1) {

@@ -13,6 +13,9 @@ public final class Sequential: StatefulLayer, WorkerSplitting {
 
   /// The Linear layers whose following PReLU runs inside their passes, by the Linear's index.
   private let fusedPairs: [Int: (linear: Linear, prelu: PReLU)]
+  /// Runs of consecutive Linear layers (with their fused PReLUs) that run forward in one pass,
+  /// by the first Linear's index, with the index after the run.
+  private let linearChains: [Int: (chain: LinearChain, end: Int)]
 
   public init(_ layers: [any Layer]) {
     self.layers = layers
@@ -25,6 +28,22 @@ public final class Sequential: StatefulLayer, WorkerSplitting {
       }
     }
     fusedPairs = pairs
+    var chains: [Int: (chain: LinearChain, end: Int)] = [:]
+    var index = 0
+    while index < layers.count {
+      if let found = LinearChain.chain(in: layers, from: index, fusedPairs: pairs) {
+        chains[index] = found
+        index = found.end
+      } else {
+        index += 1
+      }
+    }
+    linearChains = chains
+  }
+
+  /// The layer ranges that run forward as one `LinearChain`.
+  var linearChainRanges: [Range<Int>] {
+    linearChains.map { $0.key..<$0.value.end }.sorted { $0.lowerBound < $1.lowerBound }
   }
 
   public var parameters: [Parameter] { layers.flatMap(\.parameters) }
@@ -39,6 +58,12 @@ public final class Sequential: StatefulLayer, WorkerSplitting {
       if mode == .evaluation, let (evaluation, end) = blockedEvaluation(from: index),
         let y = evaluation.forward(x, workers: workers)
       {
+        x = y
+        index = end
+        continue
+      }
+      // Consecutive Linear layers: each worker takes its rows through all of them without a join.
+      if let (chain, end) = linearChains[index], let y = chain.forward(x, mode: mode) {
         x = y
         index = end
         continue

@@ -60,10 +60,8 @@ public final class Linear: Layer, WorkerSplitting {
     checkInput(input)
     cachedInput = mode == .training ? input : nil
     let n = input.shape[0]
-    let inFeatures = self.inFeatures
     let outFeatures = self.outFeatures
     let workers = max(1, min(self.workers, n))
-    let biasValues = bias?.value.scalars
     if let activation {
       precondition(
         activation.channels == outFeatures, "\(weight.name): a fused PReLU needs \(outFeatures) channels")
@@ -75,25 +73,11 @@ public final class Linear: Layer, WorkerSplitting {
     ) {
       input.withUnsafePointer { x in
         weight.value.withUnsafePointer { w in
-          parallelFor(workers) { worker in
-            let rows = Threading.range(worker, of: workers, splitting: n)
-            let zRows = z + rows.lowerBound * outFeatures
-            gemm(
-              .noTranspose, .transpose, m: rows.count, n: outFeatures, k: inFeatures,
-              alpha: 1, a: x + rows.lowerBound * inFeatures, b: w, beta: 0, c: zRows)
-            biasValues?.withUnsafeBufferPointer { b in
-              guard let b = b.baseAddress else { return }
-              for r in 0..<rows.count {
-                let row = zRows + r * outFeatures
-                for o in 0..<outFeatures { row[o] += b[o] }
-              }
-            }
-            if let (y, slopes, shared) = rectifying {
-              for r in rows {
-                PReLU.activate(
-                  z + r * outFeatures, into: y + r * outFeatures, slopes: slopes, shared: shared,
-                  channels: 0..<outFeatures)
-              }
+          withPointer(to: bias?.value) { b in
+            parallelFor(workers) { worker in
+              forwardRows(
+                Threading.range(worker, of: workers, splitting: n), x: x, weights: w, bias: b, z: z,
+                rectifying: rectifying)
             }
           }
         }
@@ -125,6 +109,41 @@ public final class Linear: Layer, WorkerSplitting {
       activation.cachedInput = preactivation
       guard let activated else { preconditionFailure("\(weight.name): fused forward wrote no output") }
       return activated
+    }
+  }
+
+  /// Rows `rows` of the forward pass: `z = x · Wᵀ + b`, then, with `rectifying`, the PReLU of
+  /// each row into `y` right after its `gemm` wrote it (`y` may be `z`). Pointers are to row 0.
+  func forwardRows(
+    _ rows: Range<Int>, x: UnsafePointer<Float>, weights w: UnsafePointer<Float>, bias b: UnsafePointer<Float>?,
+    z: UnsafeMutablePointer<Float>,
+    rectifying: (y: UnsafeMutablePointer<Float>, slopes: UnsafePointer<Float>, shared: Bool)?
+  ) {
+    let outFeatures = self.outFeatures
+    let zRows = z + rows.lowerBound * outFeatures
+    gemm(
+      .noTranspose, .transpose, m: rows.count, n: outFeatures, k: inFeatures,
+      alpha: 1, a: x + rows.lowerBound * inFeatures, b: w, beta: 0, c: zRows)
+    if let b {
+      for r in 0..<rows.count {
+        let row = zRows + r * outFeatures
+        for o in 0..<outFeatures { row[o] += b[o] }
+      }
+    }
+    if let (y, slopes, shared) = rectifying {
+      for r in rows {
+        PReLU.activate(
+          z + r * outFeatures, into: y + r * outFeatures, slopes: slopes, shared: shared, channels: 0..<outFeatures)
+      }
+    }
+  }
+
+  /// Keeps what `backward(_:activation:)` needs from a forward that ran outside `forward`
+  /// (`LinearChain`): this layer's input and, with an activation, its pre-activation output.
+  func keepForBackward(input: Tensor?, activation: PReLU?, preactivation: Tensor?) {
+    cachedInput = input
+    if let activation {
+      if let preactivation { activation.cachedInput = preactivation } else { activation.forgetTrainingInput() }
     }
   }
 
