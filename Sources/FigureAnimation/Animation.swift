@@ -20,6 +20,9 @@ public struct AnimationSettings: Sendable {
   /// Splits shown side by side (test only by default: snapshots hold the test split).
   public var splits: [CheckpointViews.SplitChoice] = [.test]
   public var palette: Palette = .colorBlindSafe
+  /// The frames' class count, which sets the class colours (``Palette/forClasses(_:)``, as in still
+  /// figures) the GIF palette holds exactly; `nil` holds the palette's own colours only.
+  public var classCount: Int?
   /// Where the sphere view looks from; `.automatic` is resolved once, from the last frame.
   public var view: SphereSceneOptions.ViewChoice = .automatic
   /// Names at the sphere views' weight arrows (off by default, as in the paper figures).
@@ -62,6 +65,7 @@ public enum Animation {
       figures = Figure.sharingLimits(across: figures)
     case .sphere:
       let reference = try split(last.embeddings, settings.splits[settings.splits.count - 1])
+      let colors = CheckpointViews.classColors(settings.palette, classNames: last.embeddings.classNames)
       var sceneOptions = SphereViews.options(
         last.embeddings, palette: settings.palette, view: settings.view, weightLabels: settings.sphereWeightLabels)
       sceneOptions.view = try SphereViews.fixedView(
@@ -85,6 +89,8 @@ public enum Animation {
           f[0, 2 * k + 1] = Self.withLabelBand(panels.raw)
         }
         f.legendTitle = e.metadata?.dataset.name ?? "class"
+        f.colorBar = colors.colorBar
+        if let note = colors.note { f.caption.append(note) }
         // The loss (with the margin in force) once over the panels, so narrow panels keep short titles.
         f.title = CheckpointViews.panelLabel(e)
         return labelled(f, frame: frame, splits: settings.splits, panelsPerSplit: 2)
@@ -191,11 +197,20 @@ public enum Animation {
     }
   }
 
+  /// The class colours the figures draw, exactly as still figures of `settings.classCount` classes
+  /// draw them (``Palette/forClasses(_:)``: distinct colours up to ``Palette/distinctClassLimit``,
+  /// samples of the continuous map above).
+  ///
+  /// How the 255 usable GIF entries are budgeted (``GIFPalette/figure(classColors:background:extra:greyLevels:)``):
+  /// background, black and the ``extraColors`` (7), 24 greys for text and antialiased black, every
+  /// class colour (N), and what is left as antialiasing shades, ⌊(224 − N) / 2N⌋ per class towards
+  /// white and as many towards grey (10 classes: 10 each; 20: 5; 50: 1; from 75 on none, and edges
+  /// take the nearest exact entry). Every class colour always fits: figures draw at most
+  /// `EmbeddingReader.maximumClasses` (100) classes, and `Animation.write` throws
+  /// `GIFEncodingError.palette` naming the counts should more class colours than 224 be asked for.
   static func classColors(_ settings: AnimationSettings) -> [GIFColor] {
-    (0..<10).map { k in
-      let c = settings.palette.color(forClass: k)
-      return GIFColor(unitRed: c.red, green: c.green, blue: c.blue)
-    }
+    let palette = settings.classCount.map { settings.palette.forClasses($0) } ?? settings.palette
+    return palette.colors.map { c in GIFColor(unitRed: c.red, green: c.green, blue: c.blue) }
   }
 
   /// Colours the figures draw besides the classes: the sphere's fill, outline and boundaries, the

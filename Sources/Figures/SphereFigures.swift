@@ -27,14 +27,16 @@ public enum SphereViews {
     }
   }
 
-  /// Scene options for `e` drawn with `palette`: class colours and names, everything else default.
+  /// Scene options for `e` drawn with `palette`: class colours (those of a plane figure of as many
+  /// classes, ``CheckpointViews/classColors(_:classNames:)``) and names, everything else default.
   public static func options(
     _ e: Embeddings, palette: Palette, view: SphereSceneOptions.ViewChoice, weightLabels: Bool = false
   ) -> SphereSceneOptions {
     var o = SphereSceneOptions()
     o.view = view
     o.showsWeightLabels = weightLabels
-    o.classColors = (0..<max(e.classCount, 1)).map { palette.color(forClass: $0).withAlpha(1) }
+    let colors = CheckpointViews.classColors(palette, classNames: e.classNames).palette
+    o.classColors = (0..<max(e.classCount, 1)).map { colors.color(forClass: $0).withAlpha(1) }
     o.classNames = e.classNames
     return o
   }
@@ -92,6 +94,15 @@ extension Figure {
     figure.caption = CheckpointViews.caption(embeddings)
     figure.legendTitle = embeddings[0].metadata?.dataset.name ?? "class"
     let withEpoch = CheckpointViews.epochsDiffer(embeddings)
+    // Class colours as in the plane figures: every file takes those of the one with the most classes,
+    // and above Palette.distinctClassLimit a colour bar takes the legend's place.
+    var palette = options.palette
+    if let most = embeddings.max(by: { $0.classCount < $1.classCount }) {
+      let colors = CheckpointViews.classColors(options.palette, classNames: most.classNames)
+      palette = colors.palette
+      figure.colorBar = colors.colorBar
+      if let note = colors.note { figure.caption.append(note) }
+    }
     var notes: [String] = []
     for (column, e) in embeddings.enumerated() {
       let label = CheckpointViews.panelLabel(e) + (withEpoch ? ", " + (CheckpointViews.epochNote(e) ?? "no epoch") : "")
@@ -106,7 +117,7 @@ extension Figure {
         return s
       }
       let inputs = try splits.map { try SphereViews.input(e, split: $0) }
-      var sceneOptions = SphereViews.options(e, palette: options.palette, view: view, weightLabels: weightLabels)
+      var sceneOptions = SphereViews.options(e, palette: palette, view: view, weightLabels: weightLabels)
       sceneOptions.view = try SphereViews.fixedView(inputs[inputs.count - 1], options: sceneOptions, path: e.path)
       for (row, (s, input)) in zip(splits, inputs).enumerated() {
         let p = try SphereViews.panels(

@@ -94,6 +94,7 @@ struct AnimationOptions: ParsableArguments {
   ) throws {
     var settings = base
     settings.palette = output.resolvedPalette
+    settings.classCount = frames.last?.embeddings.classCount
     settings.dpi = output.dpi
     settings.frameDelay = frameDelay
     if settings.view == .automatic { settings.view = view.choice }

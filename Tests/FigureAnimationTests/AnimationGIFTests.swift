@@ -203,3 +203,75 @@ import _TestSupport
     #expect(!FileManager.default.fileExists(atPath: path))
   }
 }
+
+extension AnimationGIFTests {
+  /// A GIF of 15 classes (past the 10 colours of the built-in palettes) draws every class in its
+  /// still-figure colour (``Palette/forClasses(_:)``), each an exact palette entry, and where the class
+  /// lies: class c's points sit at angle 2πc/15 around the origin, so the pixels of its colour must
+  /// lie in that direction from the centre of all class pixels.
+  @Test func fifteenClassesKeepTheirStillFigureColoursInTheGIF() throws {
+    defer { try? FileManager.default.removeItem(atPath: directory) }
+    let classes = 15
+    var features: [Float] = [], labels: [Int64] = []
+    for c in 0..<classes {
+      let a = 2 * Float.pi * Float(c) / Float(classes)
+      for k in 0..<60 {
+        let r = 4 + Float(k % 6) * 0.01
+        features += [r * cos(a), r * sin(a)]
+        labels.append(Int64(c))
+      }
+    }
+    let n = labels.count
+    try FileManager.default.createDirectory(atPath: directory + "/c", withIntermediateDirectories: true)
+    try NumpyArchive.data([
+      (name: "test_features", array: NumpyArray(shape: [n, 2], values: .float32(features))),
+      (name: "test_labels", array: NumpyArray(shape: [n], values: .int64(labels))),
+      (name: "iteration", array: NumpyArray(shape: [], values: .int64([100]))),
+    ]).write(to: URL(fileURLWithPath: directory + "/c/iter-0000100.npz"))
+    let frames = try AnimationFrames.load([directory + "/c/iter-0000100.npz"])
+    var settings = AnimationSettings()
+    settings.dpi = 150
+    // A palette without black, which the axes and text are drawn in too.
+    settings.palette = .seabornColorblind
+    settings.classCount = classes
+    // Without the legend (its swatches carry the class colours too), only the points do.
+    let figures = try Animation.figures(frames, settings: settings).map { f in
+      var copy = f
+      copy.legendEntries = []
+      return copy
+    }
+    let path = directory + "/classes.gif"
+    try Animation.write(figures, to: path, settings: settings)
+    let gif = try GIFReader(data: [UInt8](try Data(contentsOf: URL(fileURLWithPath: path))))
+    let screen = try #require(gif.screens().first)
+    let expected = Palette.seabornColorblind.forClasses(classes).colors.map { c in
+      [c.red, c.green, c.blue].map { UInt8(($0 * 255).rounded()) }
+    }
+    #expect(Set(expected).count == classes)
+    // The palette index of each class colour (exact entries), then the pixels drawn in it.
+    let indices = try expected.map { rgb in
+      try #require(gif.globalColors.firstIndex(of: rgb), "\(rgb) not in the GIF palette")
+    }
+    var sums = Array(repeating: (x: 0.0, y: 0.0, count: 0), count: classes)
+    // Only the insides of dots: pixels whose eight neighbours share their colour (antialiased text
+    // can take a grey class colour, but not over a 3 × 3 block).
+    for (p, index) in screen.enumerated() {
+      guard let c = indices.firstIndex(of: Int(index)) else { continue }
+      let x = p % gif.width, y = p / gif.width
+      guard x > 0, y > 0, x + 1 < gif.width, y + 1 < gif.height,
+        (-1...1).allSatisfy({ dy in (-1...1).allSatisfy { dx in screen[p + dy * gif.width + dx] == index } })
+      else { continue }
+      sums[c].x += Double(x)
+      sums[c].y += Double(y)
+      sums[c].count += 1
+    }
+    #expect(sums.allSatisfy { $0.count >= 4 }, "pixels per class colour: \(sums.map(\.count))")
+    let total = Double(sums.map(\.count).reduce(0, +))
+    let cx = sums.map(\.x).reduce(0, +) / total, cy = sums.map(\.y).reduce(0, +) / total
+    // Going round the centre, the classes come in their order (the axes may stretch, never reorder).
+    let angles = sums.map { s in atan2(-(s.y / Double(max(s.count, 1)) - cy), s.x / Double(max(s.count, 1)) - cx) }
+    let order = angles.indices.sorted { angles[$0] < angles[$1] }
+    let start = try #require(order.firstIndex(of: 0))
+    #expect(Array(order[start...] + order[..<start]) == Array(0..<classes), "classes round the centre: \(order)")
+  }
+}

@@ -185,3 +185,47 @@ struct SphereFigureTests {
     }
   }
 }
+
+extension SphereFigureTests {
+  /// `classes` classes of 20 points each, spread over the sphere on a spiral (train and test splits).
+  func manyClasses(_ classes: Int) throws -> Embeddings {
+    var features: [Float] = [], labels: [Int64] = []
+    for c in 0..<classes {
+      let z = 1 - 2 * (Float(c) + 0.5) / Float(classes), r = (1 - z * z).squareRoot(), a = Float(c) * 2.4
+      for k in 0..<20 {
+        let s = 3 + Float(k) * 0.05
+        features += [s * r * cos(a), s * r * sin(a), s * z]
+        labels.append(Int64(c))
+      }
+    }
+    let n = labels.count
+    return try embeddings([
+      ("train_features", NumpyArray(shape: [n, 3], values: .float32(features))),
+      ("train_labels", NumpyArray(shape: [n], values: .int64(labels))),
+      ("test_features", NumpyArray(shape: [n, 3], values: .float32(features))),
+      ("test_labels", NumpyArray(shape: [n], values: .int64(labels))),
+    ])
+  }
+
+  /// A sphere figure draws each class in the colour a plane figure of as many classes gives it, and
+  /// above Palette.distinctClassLimit classes shows a colour bar (captioned) in the legend's place.
+  @Test(arguments: [10, 15, 30]) func sphereClassColoursFollowThePlaneFigures(classes: Int) throws {
+    let e = try manyClasses(classes)
+    var options = CheckpointFigureOptions()
+    options.splits = [.test]
+    let figure = try Figure.sphereFigure([e], options: options, view: .automatic)
+    let expected = Palette.colorBlindSafe.forClasses(classes).colors.prefix(classes).map { $0.withAlpha(1) }
+    let scenes = figure.panels.compactMap { $0 }.flatMap(\.layers).compactMap { $0 as? SceneLayer }
+    #expect(scenes.count == 2)
+    for scene in scenes { #expect(Array(scene.scene.palette) == Array(expected)) }
+    #expect(Set(expected).count == classes)
+    if classes > Palette.distinctClassLimit {
+      let bar = try #require(figure.colorBar)
+      #expect(bar.colors.map { $0.withAlpha(1) } == Array(expected) && bar.labels == e.classNames)
+      #expect(figure.caption.contains { $0.key == "colours" })
+    } else {
+      #expect(figure.colorBar == nil)
+    }
+    _ = try figure.renderImage(dpi: 72)
+  }
+}
