@@ -122,8 +122,9 @@ public struct Palette: Hashable, Sendable {
     name: "okabe-ito",
     colors: [0xE69F00, 0x56B4E9, 0x009E73, 0xF0E442, 0x0072B2, 0xD55E00, 0xCC79A7, 0x000000].map { Color(hex: $0) })
 
-  /// The digit colours of the L-Softmax paper's Figure 2, sampled from the legend of the
-  /// official image (papers.md §1.1): magenta 0, MATLAB orange 1, olive 2, … Not colour-blind
+  /// The digit colours of Figure 2 of L-Softmax (Liu et al., ICML 2016), sampled from the legend of
+  /// the figure's image in the authors' released code (github.com/wy1iu/LargeMargin_Softmax_Loss;
+  /// docs/references/papers.md#l-softmax): magenta 0, MATLAB orange 1, olive 2, … Not colour-blind
   /// safe (2 and 9 nearly coincide under deuteranopia): only for figures that copy the paper's look.
   public static let lSoftmaxPaper = Palette(
     name: "l-softmax-paper",

@@ -31,16 +31,3 @@ public struct Polyline: Sendable {
   /// The dash pattern the papers use for decision boundaries.
   public static let boundaryDash: [Double] = [4, 2.5]
 }
-
-/// A closed filled region in data space: a margin band, a class region.
-public struct Polygon: Sendable {
-  public var points: [Point]
-  public var name: String?
-  public var fill: Color
-
-  public init(points: [Point], name: String? = nil, fill: Color = .gray(0.78)) {
-    self.points = points
-    self.name = name
-    self.fill = fill
-  }
-}
