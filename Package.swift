@@ -18,11 +18,13 @@ let package = Package(
   products: [
     .executable(name: "margins", targets: ["margins"])
   ],
+  // Exact versions: Package.resolved cannot be committed (docs/reproducibility.md#package-versions),
+  // so the versions are fixed here; none of these packages computes a training bit.
   dependencies: [
-    .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
-    .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
-    .package(url: "https://github.com/weichsel/ZIPFoundation", from: "0.9.20"),
-    .package(url: "https://github.com/yaslab/CSV.swift", from: "2.5.2"),
+    .package(url: "https://github.com/apple/swift-argument-parser", exact: "1.8.2"),
+    .package(url: "https://github.com/apple/swift-crypto", exact: "3.12.3"),
+    .package(url: "https://github.com/weichsel/ZIPFoundation", exact: "0.9.20"),
+    .package(url: "https://github.com/yaslab/CSV.swift", exact: "2.5.2"),
   ],
   targets: [
     // MARK: - System libraries (found through pkg-config; `make deps` installs them)
