@@ -141,7 +141,10 @@ public struct AnalysisFigures {
     let split = a.report.splits[s], v = a.views[s]
     let c = input.classCount
     let k = v.pcaDimension
-    let colors = (0..<max(c, 1)).map { palette.color(forClass: $0) }
+    // Class colours as in the plane figures of as many classes (a colour bar above
+    // Palette.distinctClassLimit), so a class keeps its colour from one figure to the next.
+    let classColors = CheckpointViews.classColors(palette, classNames: input.classNames)
+    let colors = (0..<max(c, 1)).map { classColors.palette.color(forClass: $0).withAlpha(1) }
     let directionWords = a.report.classDirections
     var panels: [Panel] = []
     // Circle: the first two components, each point by its direction in that plane.
@@ -160,7 +163,9 @@ public struct AnalysisFigures {
     ]
     if c <= 20 {
       let rays = (0..<c).map { Point(x: v.pcaDirections[$0 * k], y: v.pcaDirections[$0 * k + 1]) }
-      circleLayers.append(DirectionRaysLayer(directions: rays, length: 1.2, labels: input.classNames, palette: palette))
+      circleLayers.append(
+        DirectionRaysLayer(
+          directions: rays, length: 1.2, labels: input.classNames, palette: Palette(name: "classes", colors: colors)))
     }
     panels.append(
       Panel(
@@ -180,7 +185,7 @@ public struct AnalysisFigures {
         features: usable.map { rows[$0] }, labels: usable.map { Int(v.pcaLabels[$0]) }, classCount: c,
         weights: weights?.allSatisfy({ $0.contains { $0 != 0 } }) == true ? weights : nil)
       var sceneOptions = SphereSceneOptions()
-      sceneOptions.classColors = (0..<max(c, 1)).map { palette.color(forClass: $0) }
+      sceneOptions.classColors = colors
       sceneOptions.showBoundaries = false
       sceneOptions.showMarginZones = false
       let scene = try SphereScene.sphere(sceneInput, options: sceneOptions)
@@ -225,6 +230,9 @@ public struct AnalysisFigures {
       ]
     if c <= 10 {
       figure.legendEntries = (0..<c).map { LegendEntry(label: input.classNames[$0], color: colors[$0], symbol: .dot) }
+    } else if let bar = classColors.colorBar, let note = classColors.note {
+      figure.colorBar = bar
+      figure.caption.append(note)
     } else {
       figure.style.legend = .none
     }

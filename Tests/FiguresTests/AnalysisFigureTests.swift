@@ -1,0 +1,40 @@
+import FileFormats
+import Foundation
+import PlotKit
+import Testing
+
+@testable import Figures
+
+/// `margins analyze`'s figures, structurally.
+@Suite struct AnalysisFigureTests {
+  /// The views figure (PCA circle, PCA sphere) draws each class in the colour a plane figure of as
+  /// many classes gives it, and above Palette.distinctClassLimit shows the captioned colour bar.
+  @Test(arguments: [10, 15, 30]) func viewsClassColoursFollowThePlaneFigures(classes: Int) throws {
+    var e = try SphereFigureTests().manyClasses(classes)
+    e.classWeights = (0..<classes).flatMap { c -> [Float] in
+      let row = e.splits[0].features[(60 * c)..<(60 * c + 3)]
+      return Array(row)
+    }
+    let analysis = try AngleStatistics.analysis(of: e)
+    let drawing = AnalysisFigures(
+      inputs: [try AngleStatistics.input(e)], analyses: [analysis], palette: .colorBlindSafe, plane: nil)
+    let figure = try drawing.views()
+    let expected = Array(Palette.colorBlindSafe.forClasses(classes).colors.prefix(classes).map { $0.withAlpha(1) })
+    #expect(Set(expected).count == classes)
+    let layers = figure.panels.compactMap { $0 }.flatMap(\.layers)
+    let scenes = layers.compactMap { $0 as? SceneLayer }
+    #expect(scenes.count == 1)
+    for scene in scenes { #expect(Array(scene.scene.palette) == expected) }
+    let points = layers.compactMap { $0 as? ColoredPointsLayer }
+    #expect(points.count == 1)
+    for p in points { #expect(p.palette.map { $0.withAlpha(1) } == expected) }
+    if classes > Palette.distinctClassLimit {
+      let bar = try #require(figure.colorBar)
+      #expect(bar.colors.map { $0.withAlpha(1) } == expected && bar.labels == e.classNames)
+      #expect(figure.caption.contains { $0.key == "colours" })
+    } else {
+      #expect(figure.colorBar == nil)
+    }
+    _ = try figure.renderImage(dpi: 72)
+  }
+}
