@@ -171,7 +171,8 @@ let package = Package(
     .testTarget(
       name: "FigureAnimationTests",
       dependencies: [
-        "FigureAnimation", "Figures", "PlotKit", "Checkpoints", "FileFormats", "GIFEncoding", "_TestSupport",
+        "FigureAnimation", "Figures", "PlotKit", "CairoBackend", "Checkpoints", "FileFormats", "GIFEncoding",
+        "_TestSupport",
       ]),
     .testTarget(name: "SphereSceneTests", dependencies: ["SphereScene", "MarginMath"]),
     .testTarget(

@@ -89,6 +89,13 @@ public enum Animation {
           f[0, 2 * k + 1] = Self.withLabelBand(panels.raw)
         }
         f.legendTitle = e.metadata?.dataset.name ?? "class"
+        // Narrow (a 3.25 in column), two splits go one above the other, as the still figures reflow,
+        // so each panel keeps room for its frame label.
+        f.compactMode = .automatic
+        if settings.splits.count > 1 {
+          f.compactColumns = 2
+          f.compactReflowsByRow = true
+        }
         f.colorBar = colors.colorBar
         if let note = colors.note { f.caption.append(note) }
         // The loss (with the margin in force) once over the panels, so narrow panels keep short titles.

@@ -1,3 +1,4 @@
+import CairoBackend
 import Checkpoints
 import FigureAnimation
 import Figures
@@ -273,5 +274,38 @@ extension AnimationGIFTests {
     let order = angles.indices.sorted { angles[$0] < angles[$1] }
     let start = try #require(order.firstIndex(of: 0))
     #expect(Array(order[start...] + order[..<start]) == Array(0..<classes), "classes round the centre: \(order)")
+  }
+}
+
+extension AnimationGIFTests {
+  /// A sphere animation's frame label fits its panel (the clip it is drawn in) and the canvas at a
+  /// column's and a page's width, with one split and with two side by side: measured with Cairo.
+  @Test(arguments: [3.25, 6.5]) func sphereFrameLabelsStayInsideTheirPanelAtPrintWidths(inches: Double) throws {
+    let run = directory + "/label-\(inches)"
+    defer { try? FileManager.default.removeItem(atPath: run) }
+    try writeSnapshot(run + "/snapshots/iter-0000200.npz", iteration: 200, withTrainSplit: true)
+    let frames = try AnimationFrames.load([run])
+    for splits in [[CheckpointViews.SplitChoice.test], [.train, .test]] {
+      var settings = AnimationSettings()
+      settings.content = .sphere
+      settings.splits = splits
+      var figure = try #require(try Animation.figures(frames, settings: settings).first)
+      figure.width = inches * 72
+      let labels = Set(labelLines(figure).flatMap { $0 })
+      #expect(labels.contains { $0.hasPrefix("test accuracy ") })
+      let (layout, texts) = try figure.placedTexts()
+      let drawn = texts.filter { t in
+        labels.contains { $0 == t.text || $0.components(separatedBy: " · ").contains(t.text) }
+      }
+      #expect(Set(drawn.map(\.text)).count >= labels.count, "every label line is drawn")
+      #expect(TextCollisions.problems(in: drawn, width: layout.width, height: layout.height).isEmpty)
+      for t in drawn {
+        #expect(
+          layout.panels.map(\.mapping.box).contains { p in
+            t.box.minX >= p.minX - 0.3 && t.box.maxX <= p.maxX + 0.3 && t.box.minY >= p.minY - 0.3
+              && t.box.maxY <= p.maxY + 0.3
+          }, "'\(t.text)' at \(t.box) leaves its panel (\(splits.count) split(s), \(inches) in)")
+      }
+    }
   }
 }
