@@ -228,13 +228,11 @@ public struct AnalysisFigures {
         ("class directions", directionWords),
         ("note", "projections of the L2-normalised features, not the features themselves"),
       ]
-    if c <= 10 {
-      figure.legendEntries = (0..<c).map { LegendEntry(label: input.classNames[$0], color: colors[$0], symbol: .dot) }
-    } else if let bar = classColors.colorBar, let note = classColors.note {
+    if let bar = classColors.colorBar, let note = classColors.note {
       figure.colorBar = bar
       figure.caption.append(note)
     } else {
-      figure.style.legend = .none
+      figure.legendEntries = (0..<c).map { LegendEntry(label: input.classNames[$0], color: colors[$0], symbol: .dot) }
     }
     return figure
   }

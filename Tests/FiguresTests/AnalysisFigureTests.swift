@@ -8,7 +8,8 @@ import Testing
 /// `margins analyze`'s figures, structurally.
 @Suite struct AnalysisFigureTests {
   /// The views figure (PCA circle, PCA sphere) draws each class in the colour a plane figure of as
-  /// many classes gives it, and above Palette.distinctClassLimit shows the captioned colour bar.
+  /// many classes gives it: a legend naming every class up to Palette.distinctClassLimit, the
+  /// captioned colour bar above it.
   @Test(arguments: [10, 15, 30]) func viewsClassColoursFollowThePlaneFigures(classes: Int) throws {
     var e = try SphereFigureTests().manyClasses(classes)
     e.classWeights = (0..<classes).flatMap { c -> [Float] in
@@ -32,8 +33,13 @@ import Testing
       let bar = try #require(figure.colorBar)
       #expect(bar.colors.map { $0.withAlpha(1) } == expected && bar.labels == e.classNames)
       #expect(figure.caption.contains { $0.key == "colours" })
+      #expect(figure.legendEntries == nil)
     } else {
+      // Up to the distinct-colour limit every class is named in the legend, in its colour.
       #expect(figure.colorBar == nil)
+      let legend = try #require(figure.legendEntries)
+      #expect(legend.map(\.label) == e.classNames)
+      #expect(legend.map { $0.color.withAlpha(1) } == expected)
     }
     _ = try figure.renderImage(dpi: 72)
   }
