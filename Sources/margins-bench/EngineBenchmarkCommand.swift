@@ -28,6 +28,12 @@ struct EngineBenchmarkCommand: ParsableCommand {
 
   @Option(
     help: ArgumentHelp(
+      "What to time: training steps, inference passes or both (one alone keeps a kernel trace, "
+        + "DNNL_VERBOSE=1, to that phase).", valueName: "phase"))
+  var phase: Phase = .both
+
+  @Option(
+    help: ArgumentHelp(
       "Thread setting WORKERSxKERNEL, e.g. 2x1 (batch split over 2 workers, 1 oneDNN thread each) or 1x2; "
         + "default: the engine's fastest (\(ThreadSetting.fastest)).",
       valueName: "setting"))
@@ -44,6 +50,7 @@ struct EngineBenchmarkCommand: ParsableCommand {
     Threading.configure(kernelThreads: threads.kernelThreads)
     print(EngineBenchmark.machine(workers: threads.workers) + ", batch \(batchSize)")
     var trainingRates: [Architecture: Double] = [:]
+    var inferenceRates: [(Architecture, Double)] = []
     print(
       pad("network", 11) + pad("threads", 8, right: true) + pad("train img/s", 13, right: true)
         + pad("infer img/s", 13, right: true) + pad("peak MB", 9, right: true))
@@ -54,27 +61,44 @@ struct EngineBenchmarkCommand: ParsableCommand {
       let count = iterations ?? Self.defaultIterations(for: architecture)
       // Warm-up only before the first repetition: later ones run on warm caches and buffers.
       let train =
-        (0..<repeats).map { repetition in
+        phase.timesTraining
+        ? (0..<repeats).map { repetition in
           EngineBenchmark.trainingThroughput(
             network: net, batchSize: batchSize, iterations: count, warmup: repetition == 0 ? warmup : 0)
-        }.max() ?? 0
+        }.max() : nil
       let infer =
-        (0..<repeats).map { repetition in
+        phase.timesInference
+        ? (0..<repeats).map { repetition in
           EngineBenchmark.inferenceThroughput(
             network: net, batchSize: batchSize, iterations: count, warmup: repetition == 0 ? warmup : 0)
-        }.max() ?? 0
+        }.max() : nil
       let peak =
         EngineBenchmark.peakResidentBytes().map {
           String(format: "%.0f", Double($0) / 1_048_576) + (isolatedPeak ? "" : "*")
         }
         ?? "n/a"
       trainingRates[architecture] = train
+      if let infer { inferenceRates.append((architecture, infer)) }
+      let rate = { (value: Double?) in value.map { String(format: "%.0f", $0) } ?? "-" }
       print(
         pad(architecture.rawValue, 11) + pad(threads.description, 8, right: true)
-          + pad(String(format: "%.0f", train), 13, right: true) + pad(String(format: "%.0f", infer), 13, right: true)
-          + pad(peak, 9, right: true))
+          + pad(rate(train), 13, right: true) + pad(rate(infer), 13, right: true) + pad(peak, 9, right: true))
     }
-    // The machine's limit, measured in this run: sgemm on all cores the setting uses.
+    if phase.timesTraining { printTrainingLimits(trainingRates) }
+    if phase.timesInference {
+      for (architecture, rate) in inferenceRates { printGemmBound(of: architecture, measured: rate, inference: true) }
+    }
+    let timed = [
+      phase.timesTraining ? "training = forward + backward + SGD momentum step" : nil,
+      phase.timesInference ? "inference = evaluation-mode forward" : nil,
+    ]
+    print("best of \(repeats) timed runs per cell; " + timed.compactMap { $0 }.joined(separator: "; ") + ".")
+    print("peak MB: VmHWM of the process, reset before each network (* = reset unsupported, cumulative).")
+  }
+
+  /// The machine's limit, measured in this run (sgemm on all cores the setting uses), and each
+  /// network's training rate as a share of it.
+  private func printTrainingLimits(_ trainingRates: [Architecture: Double]) {
     let threadCount = threads.workers * threads.kernelThreads
     let sgemm = EngineBenchmark.sgemmRate(threads: threadCount)
     print(
@@ -95,18 +119,26 @@ struct EngineBenchmarkCommand: ParsableCommand {
     if let compact = trainingRates[.compact], let lenet = trainingRates[.lenetpp] {
       print("compact trains \(String(format: "%.1f", compact / lenet))x faster than lenetpp")
     }
-    print("best of \(repeats) timed runs per cell; training = forward + backward + SGD momentum step.")
-    print("peak MB: VmHWM of the process, reset before each network (* = reset unsupported, cumulative).")
   }
 
   /// For a network whose work is all `gemm`, the rate its own calls alone allow on this machine
   /// (a tighter ceiling than the 1024³ sgemm's for small shapes).
-  private func printGemmBound(of architecture: Architecture, measured rate: Double) {
+  private func printGemmBound(of architecture: Architecture, measured rate: Double, inference: Bool = false) {
     let net = Network(
       configuration: NetworkConfiguration(architecture: architecture), seed: 1701, workers: threads.workers)
     let count = iterations ?? Self.defaultIterations(for: architecture)
-    guard let bound = EngineBenchmark.gemmBound(of: net, batchSize: batchSize, iterations: count, repeats: repeats)
+    guard
+      let bound = EngineBenchmark.gemmBound(
+        of: net, batchSize: batchSize, iterations: count, repeats: repeats, inference: inference)
     else { return }
+    guard !inference else {
+      print(
+        String(
+          format: "%@ inference: its own gemm calls alone allow %.0f img/s in one pass per forward "
+            + "(as the engine runs them; measured %.0f = %.0f %%)",
+          architecture.rawValue, bound.joined, rate, 100 * rate / bound.joined))
+      return
+    }
     print(
       String(
         format: "%@ training: its own gemm calls alone allow %.0f img/s joined after every layer pass "
@@ -126,6 +158,14 @@ struct EngineBenchmarkCommand: ParsableCommand {
     let fill = String(repeating: " ", count: max(0, width - text.count))
     return right ? fill + text : text + fill
   }
+}
+
+/// Which phases `margins-bench engine` times.
+enum Phase: String, ExpressibleByArgument, CaseIterable {
+  case both, training, inference
+
+  var timesTraining: Bool { self != .inference }
+  var timesInference: Bool { self != .training }
 }
 
 /// Which networks `margins-bench engine` measures: one by name (case-insensitive) or all.

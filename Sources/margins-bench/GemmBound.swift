@@ -1,11 +1,11 @@
 @_spi(Benchmarking) import Engine
 import Dispatch
 
-/// How fast a network of Linear layers could train if nothing but its matrix multiplies took
-/// time: its own `gemm` calls of one training step, with its batch split, replayed on its
-/// workers with nothing else in between. The ceiling `margins-bench engine` compares the measured rate
-/// with, for networks whose work is all `gemm` (a 1024³ sgemm overstates what the small shapes of
-/// a 128-row half batch can reach).
+/// How fast a network of Linear layers could train (or evaluate) if nothing but its matrix
+/// multiplies took time: its own `gemm` calls of one training step (or evaluation forward), with
+/// its batch split, replayed on its workers with nothing else in between. The ceiling
+/// `margins-bench engine` compares the measured rate with, for networks whose work is all `gemm`
+/// (a 1024³ sgemm overstates what the small shapes of a 128-row half batch can reach).
 struct GemmBound: Sendable {
   /// Images per second with the step's passes joined one by one, as `Sequential` runs them
   /// (every layer's forward or backward returns only when all workers are done).
@@ -19,11 +19,12 @@ struct GemmBound: Sendable {
 }
 
 extension EngineBenchmark {
-  /// The `gemm` bound of `network`'s training step at `batchSize`, best of `repeats` runs of
-  /// `iterations` steps each, or nil when the network has a layer whose work is not a `gemm`
-  /// (a convolution), for which such a bound would say nothing.
+  /// The `gemm` bound of `network`'s training step (or, with `inference`, of its evaluation
+  /// forward) at `batchSize`, best of `repeats` runs of `iterations` steps each, or nil when the
+  /// network has a layer whose work is not a `gemm` (a convolution), for which such a bound would
+  /// say nothing.
   static func gemmBound(
-    of network: Network, batchSize: Int, iterations: Int, repeats: Int
+    of network: Network, batchSize: Int, iterations: Int, repeats: Int, inference: Bool = false
   ) -> GemmBound? {
     let layers = network.body.layers
     guard !layers.contains(where: { $0 is Conv2D }) else { return nil }
@@ -34,7 +35,10 @@ extension EngineBenchmark {
     // reverse; each worker's calls cover its part of the batch (as `Linear` splits it).
     func passes(worker: Int) -> [[GemmShape]] {
       let rows = Threading.range(worker, of: workers, splitting: batchSize).count
-      return linears.map { [GemmShape(.noTranspose, .transpose, m: rows, n: $0.outFeatures, k: $0.inFeatures)] }
+      let forwards = linears.map { GemmShape(.noTranspose, .transpose, m: rows, n: $0.outFeatures, k: $0.inFeatures) }
+      // The evaluation forward runs consecutive Linear layers in one pass (`LinearChain`).
+      if inference { return [forwards] }
+      return forwards.map { [$0] }
         + linears.reversed().flatMap { linear in
           let inputGradient =
             linear.propagatesInputGradient

@@ -15,6 +15,18 @@ import Testing
     #expect(bound.freeRunning.isFinite && bound.freeRunning > 0)
   }
 
+  /// The evaluation forward's calls: each Linear layer's forward product over the batch, once.
+  @Test func inferenceReplaysExactlyTheForwardProducts() throws {
+    let mlp = Network(configuration: NetworkConfiguration(architecture: .mlp), seed: 1, workers: 2)
+    let bound = try #require(
+      EngineBenchmark.gemmBound(of: mlp, batchSize: 37, iterations: 2, repeats: 1, inference: true))
+    let expected = mlp.body.layers.compactMap { $0 as? Linear }.reduce(0.0) {
+      $0 + 2 * Double($1.inFeatures * $1.outFeatures)
+    }
+    #expect(abs(bound.flopsPerImage - expected) <= 1e-9 * expected, "\(bound.flopsPerImage) vs \(expected)")
+    #expect(bound.joined.isFinite && bound.joined > 0)
+  }
+
   @Test(arguments: [Architecture.lenetpp, .compact, .anchorCNN])
   func convolutionNetworksHaveNoGemmBound(architecture: Architecture) {
     let network = Network(configuration: NetworkConfiguration(architecture: architecture), seed: 1, workers: 2)

@@ -11,6 +11,19 @@ import Testing
     #expect(engine.threads.description == "1x2")
   }
 
+  /// A kernel trace of one phase (`benchmarks/conv-layers-pytorch.sh`) needs the other left out.
+  @Test func engineBenchmarkTimesOnePhaseWhenAsked() throws {
+    let both = try #require(try MarginsBench.parseAsRoot(["engine"]) as? EngineBenchmarkCommand)
+    #expect(both.phase.timesTraining && both.phase.timesInference)
+    let inference = try #require(
+      try MarginsBench.parseAsRoot(["engine", "--phase", "inference"]) as? EngineBenchmarkCommand)
+    #expect(!inference.phase.timesTraining && inference.phase.timesInference)
+    let training = try #require(
+      try MarginsBench.parseAsRoot(["engine", "--phase", "training"]) as? EngineBenchmarkCommand)
+    #expect(training.phase.timesTraining && !training.phase.timesInference)
+    #expect(throws: (any Error).self) { try MarginsBench.parseAsRoot(["engine", "--phase", "backward"]) }
+  }
+
   @Test func gifBenchmarkRefusesAKindWithoutAPlaneView() {
     #expect(throws: (any Error).self) { try MarginsBench.parseAsRoot(["gif", "--kind", "hist"]) }
     #expect(throws: (any Error).self) { try MarginsBench.parseAsRoot(["gif", "--frames", "0"]) }
