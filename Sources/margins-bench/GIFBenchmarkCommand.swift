@@ -51,7 +51,8 @@ struct GIFBenchmarkCommand: ParsableCommand {
 
   func run() throws {
     let directory = outputDirectory ?? NSTemporaryDirectory() + "margins-bench-gif-\(getpid())"
-    print("gif: \(frames) frames of \(points) test points, \(size) x \(size) px, 10 classes, arcface snapshots")
+    print(
+      "gif: \(frames) frames of \(points) test points, \(size) x \(size) px asked for, 10 classes, arcface snapshots")
     print("machine: \(Machine.description); load average \(Machine.loadAverage) at start")
     print(
       "timed: reading the snapshots, building the frame figures, rendering + quantising + encoding the GIF "
@@ -77,6 +78,10 @@ struct GIFBenchmarkCommand: ParsableCommand {
             format: " %d frames, %d x %d px: %.2f s wall, %.2f s CPU, %.2f MB", r.frames, r.width, r.height,
             r.seconds, r.cpuSeconds, Double(r.bytes) / 1e6)
           + "  [\(phases)]")
+      if abs(r.height - size) > 1 {
+        // The panels shrink to fit; the legend and captions below them do not.
+        print("  (\(size) px tall was asked for: at \(r.width) px wide, its legend and captions need \(r.height))")
+      }
     }
     print("load average \(Machine.loadAverage) at end; files in \(directory)")
   }
