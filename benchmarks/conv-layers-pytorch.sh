@@ -14,6 +14,8 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 PYTHON=${PYTHON:?set PYTHON to a python with torch}
+"$PYTHON" -c 'import torch' 2>/dev/null ||
+  { echo "$PYTHON cannot import torch (pip install torch --index-url https://download.pytorch.org/whl/cpu)" >&2; exit 2; }
 NETWORK=${NETWORK:-lenetpp}
 PHASE=${PHASE:-inference}
 CAP=${CAP:-avx2}

@@ -16,6 +16,8 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 PYTHON=${PYTHON:?set PYTHON to a python with torch}
+"$PYTHON" -c 'import torch' 2>/dev/null ||
+  { echo "$PYTHON cannot import torch (pip install torch --index-url https://download.pytorch.org/whl/cpu)" >&2; exit 2; }
 ROUNDS=${ROUNDS:-3}
 NETWORKS=${NETWORKS:-lenetpp,compact,anchor-cnn,mlp}
 CAPS=${CAPS:-native avx2}
