@@ -25,6 +25,9 @@ THREADS=${THREADS:-2}
 BENCH=${BENCH:-.build/release/margins-bench}
 WORK=${WORK:-$(mktemp -d "${TMPDIR:-/tmp}/engine-pytorch.XXXXXX")}
 mkdir -p "$WORK"
+for cap in $CAPS; do
+  case $cap in native | avx2) ;; *) echo "CAPS takes native and avx2, got '$cap'" >&2; exit 2 ;; esac
+done
 [ -x "$BENCH" ] || swift build -c release --product margins-bench
 
 # Runs a command with the kernels of both libraries limited to the cap named by $1.
@@ -39,7 +42,7 @@ capped() {
 
 echo "machine: $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //'), $(nproc) cores, $(date -u '+%Y-%m-%d %H:%M UTC'); load average $(cut -d' ' -f1-3 /proc/loadavg)"
 for cap in $CAPS; do
-  ours=$(capped "$cap" "$BENCH" engine --network mlp --iterations 1 --repeats 1 --warmup 0 | head -1)
+  ours=$(capped "$cap" "$BENCH" engine --network mlp --phase inference --iterations 1 --repeats 1 --warmup 0 | head -1)
   echo "$cap: ours: ${ours#machine: }"
   echo "$cap: peer: $(capped "$cap" "$PYTHON" benchmarks/engine_pytorch.py --describe --threads "$THREADS")"
 done
