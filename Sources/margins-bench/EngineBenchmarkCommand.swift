@@ -60,18 +60,19 @@ struct EngineBenchmarkCommand: ParsableCommand {
         configuration: NetworkConfiguration(architecture: architecture), seed: 1701, workers: threads.workers)
       let count = iterations ?? Self.defaultIterations(for: architecture)
       // Warm-up only before the first repetition: later ones run on warm caches and buffers.
+      func best(_ rate: (_ warmup: Int) -> Double) -> Double {
+        (0..<repeats).map { rate($0 == 0 ? warmup : 0) }.max() ?? 0
+      }
       let train =
         phase.timesTraining
-        ? (0..<repeats).map { repetition in
-          EngineBenchmark.trainingThroughput(
-            network: net, batchSize: batchSize, iterations: count, warmup: repetition == 0 ? warmup : 0)
-        }.max() : nil
+        ? best {
+          EngineBenchmark.trainingThroughput(network: net, batchSize: batchSize, iterations: count, warmup: $0)
+        } : nil
       let infer =
         phase.timesInference
-        ? (0..<repeats).map { repetition in
-          EngineBenchmark.inferenceThroughput(
-            network: net, batchSize: batchSize, iterations: count, warmup: repetition == 0 ? warmup : 0)
-        }.max() : nil
+        ? best {
+          EngineBenchmark.inferenceThroughput(network: net, batchSize: batchSize, iterations: count, warmup: $0)
+        } : nil
       let peak =
         EngineBenchmark.peakResidentBytes().map {
           String(format: "%.0f", Double($0) / 1_048_576) + (isolatedPeak ? "" : "*")

@@ -55,61 +55,20 @@ public final class Linear: Layer, WorkerSplitting {
   /// The forward pass, followed by `activation` (a PReLU over the output features) on each
   /// worker's rows right after its `gemm` wrote them: the same values as the two layers'
   /// own passes, without a second pass over the batch. In training the pre-activation output is
-  /// kept as the activation's input for `backward(_:activation:)`.
+  /// kept as the activation's input for `backward(_:activation:)`. It is the one-link case of
+  /// `LinearChain`, which runs consecutive layers this way.
   func forward(_ input: Tensor, mode: Mode, activation: PReLU?) -> Tensor {
     checkInput(input)
-    cachedInput = mode == .training ? input : nil
-    let n = input.shape[0]
-    let outFeatures = self.outFeatures
-    let workers = max(1, min(self.workers, n))
-    if let activation {
-      precondition(
-        activation.channels == outFeatures, "\(weight.name): a fused PReLU needs \(outFeatures) channels")
+    guard input.shape[0] > 0 else {
+      keepForBackward(
+        input: mode == .training ? input : nil, activation: activation,
+        preactivation: mode == .training ? Tensor(zeros: [0, outFeatures]) : nil)
+      return Tensor(zeros: [0, outFeatures])
     }
-    // Workers write disjoint row ranges of `z` (and of the rectified `y`).
-    func run(
-      _ z: UnsafeMutablePointer<Float>,
-      rectifying: (y: UnsafeMutablePointer<Float>, slopes: UnsafePointer<Float>, shared: Bool)?
-    ) {
-      input.withUnsafePointer { x in
-        weight.value.withUnsafePointer { w in
-          withPointer(to: bias?.value) { b in
-            parallelFor(workers) { worker in
-              forwardRows(
-                Threading.range(worker, of: workers, splitting: n), x: x, weights: w, bias: b, z: z,
-                rectifying: rectifying)
-            }
-          }
-        }
-      }
+    guard let output = LinearChain(links: [(self, activation)]).forward(input, mode: mode) else {
+      preconditionFailure("\(weight.name): a one-layer chain always splits the batch its own way")
     }
-    guard let activation else {
-      return Tensor(shape: [n, outFeatures]) { output in
-        guard let z = output.baseAddress else { return }
-        run(z, rectifying: nil)
-      }
-    }
-    return activation.slope.value.withUnsafePointer { slopes in
-      guard mode == .training else {
-        activation.forgetTrainingInput()
-        // Nothing needs the pre-activation: rectify in place.
-        return Tensor(shape: [n, outFeatures]) { output in
-          guard let z = output.baseAddress else { return }
-          run(z, rectifying: (z, slopes, activation.shared))
-        }
-      }
-      var activated: Tensor?
-      let preactivation = Tensor(shape: [n, outFeatures]) { output in
-        guard let z = output.baseAddress else { return }
-        activated = Tensor(shape: [n, outFeatures]) { result in
-          guard let y = result.baseAddress else { return }
-          run(z, rectifying: (y, slopes, activation.shared))
-        }
-      }
-      activation.cachedInput = preactivation
-      guard let activated else { preconditionFailure("\(weight.name): fused forward wrote no output") }
-      return activated
-    }
+    return output
   }
 
   /// Rows `rows` of the forward pass: `z = x · Wᵀ + b`, then, with `rectifying`, the PReLU of
