@@ -45,8 +45,16 @@ enum EngineBenchmark {
   /// the layer propagates it, for the input gradient. Counted from the layer shapes by running one
   /// evaluation forward on a single image.
   static func trainingFLOPsPerImage(of network: Network) -> Double {
+    convolutionWork(of: network).flops
+  }
+
+  /// `trainingFLOPsPerImage`, and how many of the network's convolutions run as Winograd's
+  /// F(2×2, 5×5) in this process (they do 36 of every 100 multiplications counted, forward and
+  /// backward-data, so the rate can pass what sgemm's rate allows).
+  static func convolutionWork(of network: Network) -> (flops: Double, winograd: Int, convolutions: Int) {
     var x = Tensor(zeros: [1] + Network.itemShape)
     var flops = 0.0
+    var (winograd, convolutions) = (0, 0)
     for layer in network.body.layers {
       let y = layer.forward(x, mode: .evaluation)
       let passes: (forward: Double, backward: Double)
@@ -54,6 +62,8 @@ enum EngineBenchmark {
       case let conv as Conv2D:
         let multiplyAdds = Double(y.count * conv.inChannels * conv.kernel * conv.kernel)
         passes = (2 * multiplyAdds, 2 * multiplyAdds * (conv.propagatesInputGradient ? 2 : 1))
+        convolutions += 1
+        if conv.lastForwardRanWinograd { winograd += 1 }
       case let linear as Linear:
         let multiplyAdds = Double(linear.inFeatures * linear.outFeatures)
         passes = (2 * multiplyAdds, 2 * multiplyAdds * (linear.propagatesInputGradient ? 2 : 1))
@@ -63,7 +73,7 @@ enum EngineBenchmark {
       flops += passes.forward + passes.backward
       x = y
     }
-    return flops
+    return (flops, winograd, convolutions)
   }
 
   /// The best sgemm rate (FLOP/s) of oneDNN's `dnnl_sgemm` on `threads` threads, for square

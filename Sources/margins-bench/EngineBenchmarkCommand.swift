@@ -108,13 +108,18 @@ struct EngineBenchmarkCommand: ParsableCommand {
         threadCount))
     for architecture in network.architectures {
       guard let rate = trainingRates[architecture] else { continue }
-      let flops = EngineBenchmark.trainingFLOPsPerImage(
+      let work = EngineBenchmark.convolutionWork(
         of: Network(configuration: NetworkConfiguration(architecture: architecture), seed: 1701))
+      let flops = work.flops
       print(
         String(
           format:
             "%@ training: %.1f MFLOP/img (conv + linear), so sgemm's rate allows %.0f img/s; measured %.0f = %.0f %%",
-          architecture.rawValue, flops / 1e6, sgemm / flops, rate, 100 * rate * flops / sgemm))
+          architecture.rawValue, flops / 1e6, sgemm / flops, rate, 100 * rate * flops / sgemm)
+          + (work.winograd == 0
+            ? ""
+            : " (\(work.winograd) of \(work.convolutions) convolutions ran Winograd's F(2x2, 5x5): 36 of every 100"
+              + " multiplications counted, forward and backward-data)"))
       printGemmBound(of: architecture, measured: rate)
     }
     if let compact = trainingRates[.compact], let lenet = trainingRates[.lenetpp] {

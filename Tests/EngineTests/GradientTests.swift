@@ -33,6 +33,18 @@ import Testing
     }
   }
 
+  /// Whole 8-channel blocks, 5×5, padding 2: below AVX-512 the forward and backward-data passes
+  /// run as Winograd's convolution (`WinogradTests`), against the direct kernels' gradients above.
+  @Test(arguments: [1, 2])
+  func winogradShapedConv2DGradientsMatchFiniteDifferences(workers: Int) {
+    var generator = SeededGenerator(seed: 1702)
+    let conv = Conv2D(name: "conv", inChannels: 8, outChannels: 16, kernel: 5, padding: 2, generator: &generator)
+    conv.workers = workers
+    withKernelThreads(1) {
+      expectGradientsMatch(conv, input: uniformTensor([3, 8, 5, 6], seed: 8), checker: Self.tight)
+    }
+  }
+
   @Test(arguments: [true, false], [1, 2])
   func linearGradientsMatchFiniteDifferences(bias: Bool, workers: Int) {
     var generator = SeededGenerator(seed: 1701)

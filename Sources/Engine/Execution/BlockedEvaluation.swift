@@ -135,7 +135,7 @@ final class ChunkPipeline {
           padding: conv.padding)
         let plan = ConvolutionPlan(
           batch: key.batch, geometry: g, outChannels: conv.outChannels, hasBias: conv.bias != nil,
-          arrivingSource: layout, keepsKernelDestination: true)
+          arrivingSource: layout, keepsKernelDestination: true, allowsWinograd: conv.allowsWinograd)
         layout = plan.outputLayout
         shape = [key.batch, conv.outChannels, g.outputHeight, g.outputWidth]
         steps.append(.convolution(plan, bias: conv.bias))

@@ -67,7 +67,7 @@ public final class Conv2D: Layer, WorkerSplitting {
 
   public var parameters: [Parameter] { bias.map { [weight, $0] } ?? [weight] }
 
-  private func geometry(for input: Tensor) -> ConvolutionGeometry {
+  func geometry(for input: Tensor) -> ConvolutionGeometry {
     precondition(
       input.rank == 4 && input.shape[1] == inChannels,
       "Conv2D expects [N, \(inChannels), H, W], got \(input.shape)")
@@ -84,11 +84,18 @@ public final class Conv2D: Layer, WorkerSplitting {
   /// Images per oneDNN call for this layer (`chunkSize`; tests vary it).
   var imagesPerCall = Conv2D.chunkSize
 
+  /// Whether the forward and backward-data passes may run as `WinogradConvolution` where that fits
+  /// (tests compare it with the direct kernels).
+  var allowsWinograd = true {
+    didSet { plans = [:] }
+  }
+
   /// The kept plan for `batch` images of one worker (built on first use).
-  private func plan(worker: Int, batch: Int, geometry g: ConvolutionGeometry) -> ConvolutionPlan {
+  func plan(worker: Int, batch: Int, geometry g: ConvolutionGeometry) -> ConvolutionPlan {
     let key = ConvolutionPlan.Key(worker: worker, batch: batch, height: g.height, width: g.width)
     if let plan = plans[key] { return plan }
-    let plan = ConvolutionPlan(batch: batch, geometry: g, outChannels: outChannels, hasBias: bias != nil)
+    let plan = ConvolutionPlan(
+      batch: batch, geometry: g, outChannels: outChannels, hasBias: bias != nil, allowsWinograd: allowsWinograd)
     plans[key] = plan
     return plan
   }
@@ -115,6 +122,9 @@ public final class Conv2D: Layer, WorkerSplitting {
     }
   }
 
+  /// Whether the last forward ran as `WinogradConvolution` (5×5 layers below AVX-512).
+  public private(set) var lastForwardRanWinograd = false
+
   /// Drops what the last training forward kept for `backward`, as an evaluation forward does
   /// (`BlockedEvaluation` evaluates the layer without calling `forward`).
   func forgetTrainingInput() {
@@ -131,6 +141,7 @@ public final class Conv2D: Layer, WorkerSplitting {
     stagedSource = nil
     let n = input.shape[0]
     let chunks = chunks(batch: n, geometry: g)
+    lastForwardRanWinograd = chunks.first?.first?.plan.runsWinograd ?? false
     let inputItem = g.channels * g.inputPlane
     let outputItem = outChannels * g.outputPlane
     // In training each chunk reorders its input into the backward-weights pass's copy of the
@@ -270,6 +281,12 @@ final class ConvolutionPlan {
   private let source: LayoutBridge
   private let weights: LayoutBridge
   private let destination: LayoutBridge
+  /// The forward pass by Winograd's F(2×2, 5×5) instead of `forwardPrimitive`, where it fits the
+  /// shape and the layouts oneDNN chose: 5×5 convolutions below AVX-512, whose direct kernels
+  /// already run at the vector units' peak (docs/benchmarks.md, By ISA).
+  private let winograd: WinogradConvolution?
+  /// Whether the forward and backward-data passes may run as `WinogradConvolution`.
+  let allowsWinograd: Bool
   private lazy var backward = BackwardPrimitives(plan: self)
 
   /// - Parameters:
@@ -277,9 +294,11 @@ final class ConvolutionPlan {
   ///     the input side a no-op.
   ///   - keepsKernelDestination: whether outputs stay in the layout the kernel writes instead of
   ///     being reordered to NCHW (for the next layer of a `BlockedEvaluation`).
+  ///   - allowsWinograd: whether the forward and backward-data passes may run as
+  ///     `WinogradConvolution` where it fits.
   init(
     batch: Int, geometry g: ConvolutionGeometry, outChannels: Int, hasBias: Bool, arrivingSource: Layout? = nil,
-    keepsKernelDestination: Bool = false
+    keepsKernelDestination: Bool = false, allowsWinograd: Bool = true
   ) {
     geometry = g
     self.hasBias = hasBias
@@ -308,7 +327,21 @@ final class ConvolutionPlan {
     let kernelDestination = forwardPrimitive.layout(dnnl_query_dst_md)
     self.destination = LayoutBridge(
       plain: keepsKernelDestination ? kernelDestination : plainDestination, kernel: kernelDestination)
+    self.allowsWinograd = allowsWinograd
+    winograd =
+      allowsWinograd
+        && WinogradConvolution.fits(
+          g, outChannels: outChannels, source: self.source.kernel, destination: kernelDestination, batch: batch)
+      ? WinogradConvolution(
+        batch: batch, inChannels: g.channels, outChannels: outChannels, height: g.height, width: g.width)
+      : nil
   }
+
+  /// Whether the forward pass runs as `WinogradConvolution`.
+  var runsWinograd: Bool { winograd != nil }
+
+  /// Whether the backward-data pass runs as `WinogradConvolution` (builds the backward primitives).
+  var runsWinogradBackwardData: Bool { backward.dataWinograd != nil }
 
   /// Source, weights and destination layouts with format `tag`.
   static func layouts(
@@ -337,7 +370,9 @@ final class ConvolutionPlan {
   var outputLayout: Layout { destination.plain }
 
   /// The weights in the forward kernel's layout (reordered once per pass, then shared by its chunks).
-  func forwardWeights(_ w: UnsafePointer<Float>) -> UnsafeMutableRawPointer { weights.input(w) }
+  func forwardWeights(_ w: UnsafePointer<Float>) -> UnsafeMutableRawPointer {
+    winograd?.prepareWeights(w) ?? weights.input(w)
+  }
 
   /// - Parameter stagedSource: where to reorder the input to instead of this plan's own buffer
   ///   (a slot of the backward-weights source of the worker's whole range, `sourceSlots(for:)`).
@@ -345,13 +380,18 @@ final class ConvolutionPlan {
     x: UnsafePointer<Float>, preparedWeights w: UnsafeMutableRawPointer, bias b: UnsafePointer<Float>?,
     y: UnsafeMutablePointer<Float>, stagedSource: UnsafeMutableRawPointer? = nil
   ) {
-    var arguments = [
-      (cdnnl_arg_src, source.kernel, stagedSource.map { source.input(x, into: $0) } ?? source.input(x)),
-      (cdnnl_arg_weights, weights.kernel, w),
-      (cdnnl_arg_dst, destination.kernel, destination.output(y)),
-    ]
-    if let b { arguments.append((cdnnl_arg_bias, biasLayout, UnsafeMutableRawPointer(mutating: b))) }
-    forwardPrimitive.execute(arguments)
+    let source = stagedSource.map { self.source.input(x, into: $0) } ?? self.source.input(x)
+    if let winograd {
+      winograd.forward(source: source, transformedWeights: w, bias: b, destination: destination.output(y))
+    } else {
+      var arguments = [
+        (cdnnl_arg_src, self.source.kernel, source),
+        (cdnnl_arg_weights, weights.kernel, w),
+        (cdnnl_arg_dst, destination.kernel, destination.output(y)),
+      ]
+      if let b { arguments.append((cdnnl_arg_bias, biasLayout, UnsafeMutableRawPointer(mutating: b))) }
+      forwardPrimitive.execute(arguments)
+    }
     destination.finish(y)
   }
 
@@ -403,7 +443,9 @@ final class ConvolutionPlan {
 
   /// Overwrites `dx` with this range's input gradient.
   /// The weights in the backward-data kernel's layout (reordered once per pass).
-  func backwardDataWeights(_ w: UnsafePointer<Float>) -> UnsafeMutableRawPointer { backward.dataWeights.input(w) }
+  func backwardDataWeights(_ w: UnsafePointer<Float>) -> UnsafeMutableRawPointer {
+    backward.dataWinograd?.prepareWeights(w) ?? backward.dataWeights.input(w)
+  }
 
   /// - Parameter stagedOutputGradient: where to reorder `dy` to instead of this plan's own buffer
   ///   (a slot of `outputGradientSlots(for:)` of the worker's whole range).
@@ -414,11 +456,16 @@ final class ConvolutionPlan {
     let b = backward
     let outputGradient =
       stagedOutputGradient.map { b.dataOutputGradient.input(dy, into: $0) } ?? b.dataOutputGradient.input(dy)
-    b.dataPrimitive.execute([
-      (cdnnl_arg_diff_dst, b.dataOutputGradient.kernel, outputGradient),
-      (cdnnl_arg_weights, b.dataWeights.kernel, w),
-      (cdnnl_arg_diff_src, b.inputGradient.kernel, b.inputGradient.output(dx)),
-    ])
+    if let winograd = b.dataWinograd {
+      winograd.forward(
+        source: outputGradient, transformedWeights: w, bias: nil, destination: b.inputGradient.output(dx))
+    } else {
+      b.dataPrimitive.execute([
+        (cdnnl_arg_diff_dst, b.dataOutputGradient.kernel, outputGradient),
+        (cdnnl_arg_weights, b.dataWeights.kernel, w),
+        (cdnnl_arg_diff_src, b.inputGradient.kernel, b.inputGradient.output(dx)),
+      ])
+    }
     b.inputGradient.finish(dx)
   }
 
@@ -429,6 +476,9 @@ final class ConvolutionPlan {
     let dataOutputGradient: LayoutBridge
     let dataWeights: LayoutBridge
     let inputGradient: LayoutBridge
+    /// The backward-data pass as Winograd's convolution of the output gradient (the same 5×5
+    /// layers as the forward pass, below AVX-512).
+    let dataWinograd: WinogradConvolution?
     let weightsPrimitive: Primitive
     let weightsSource: LayoutBridge
     let weightsOutputGradient: LayoutBridge
@@ -452,6 +502,21 @@ final class ConvolutionPlan {
         plain: plan.plainDestination, kernel: dataPrimitive.layout(dnnl_query_diff_dst_md))
       dataWeights = LayoutBridge(plain: plan.plainWeights, kernel: dataPrimitive.layout(dnnl_query_weights_md))
       inputGradient = LayoutBridge(plain: plan.plainSource, kernel: dataPrimitive.layout(dnnl_query_diff_src_md))
+      // The input gradient of a stride-1, padding-2 5×5 convolution is the same convolution of the
+      // output gradient, from the layer's output channels to its input channels (`fits` refuses
+      // every other stride, padding and window).
+      let transposed = ConvolutionGeometry(
+        channels: plan.outChannels, height: g.outputHeight, width: g.outputWidth, kernel: g.kernelHeight,
+        stride: g.stride, padding: g.padding)
+      dataWinograd =
+        plan.allowsWinograd
+          && WinogradConvolution.fits(
+            transposed, outChannels: g.channels, source: dataOutputGradient.kernel, destination: inputGradient.kernel,
+            batch: plan.batch)
+        ? WinogradConvolution(
+          batch: plan.batch, inChannels: plan.outChannels, outChannels: g.channels, height: g.outputHeight,
+          width: g.outputWidth, filterUse: .inputGradient)
+        : nil
 
       var weightsOperation = dnnl_convolution_desc_t()
       Kernels.check(
