@@ -35,14 +35,15 @@ import Testing
 
   /// Whole 8-channel blocks, 5×5, padding 2: below AVX-512 the forward and backward-data passes
   /// run as Winograd's convolution (`WinogradTests`), against the direct kernels' gradients above.
-  @Test(arguments: [1, 2])
-  func winogradShapedConv2DGradientsMatchFiniteDifferences(workers: Int) {
+  /// Two images, one per worker, of an odd size (a partial tile).
+  @Test func winogradShapedConv2DGradientsMatchFiniteDifferences() {
     var generator = SeededGenerator(seed: 1702)
-    let conv = Conv2D(name: "conv", inChannels: 8, outChannels: 16, kernel: 5, padding: 2, generator: &generator)
-    conv.workers = workers
+    let conv = Conv2D(name: "conv", inChannels: 8, outChannels: 8, kernel: 5, padding: 2, generator: &generator)
+    conv.workers = 2
     withKernelThreads(1) {
-      expectGradientsMatch(conv, input: uniformTensor([3, 8, 5, 6], seed: 8), checker: Self.tight)
+      expectGradientsMatch(conv, input: uniformTensor([2, 8, 3, 4], seed: 8), checker: Self.tight)
     }
+    #expect(conv.lastForwardRanWinograd == WinogradTests.eightLaneISA)
   }
 
   @Test(arguments: [true, false], [1, 2])
