@@ -47,7 +47,12 @@ let package = Package(
 
     // MARK: - Training side
     .target(name: "Datasets", dependencies: ["FileFormats", "Randomness"]),
-    .target(name: "Engine", dependencies: ["CDNNL", "Randomness"], exclude: ["README.md"]),
+    // Optimised in debug builds too: the test suite runs networks through the engine's own vector
+    // loops (Winograd's transforms, reductions), which unoptimised Swift runs tens of times slower.
+    // Swift's -O keeps IEEE arithmetic exactly as written, so no bit changes.
+    .target(
+      name: "Engine", dependencies: ["CDNNL", "Randomness"], exclude: ["README.md"],
+      swiftSettings: [.unsafeFlags(["-O"], .when(configuration: .debug))]),
     .target(name: "Checkpoints", dependencies: ["FileFormats", "MarginMath"]),
     .target(name: "Losses", dependencies: ["Engine", "MarginMath"], exclude: ["README.md"]),
     // Experiments: the experiment files (`experiments/*.json`) and the run plans they resolve to; no engine,

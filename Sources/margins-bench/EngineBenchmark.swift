@@ -49,8 +49,8 @@ enum EngineBenchmark {
   }
 
   /// `trainingFLOPsPerImage`, and how many of the network's convolutions run as Winograd's
-  /// F(2×2, 5×5) in this process (they do 36 of every 100 multiplications counted, forward and
-  /// backward-data, so the rate can pass what sgemm's rate allows).
+  /// F(2×2, 5×5) in this process (it does 36 of every 100 multiplications counted in the passes it
+  /// runs, so the rate can pass what sgemm's rate allows).
   static func convolutionWork(of network: Network) -> (flops: Double, winograd: Int, convolutions: Int) {
     var x = Tensor(zeros: [1] + Network.itemShape)
     var flops = 0.0

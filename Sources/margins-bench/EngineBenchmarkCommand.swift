@@ -118,8 +118,8 @@ struct EngineBenchmarkCommand: ParsableCommand {
           architecture.rawValue, flops / 1e6, sgemm / flops, rate, 100 * rate * flops / sgemm)
           + (work.winograd == 0
             ? ""
-            : " (\(work.winograd) of \(work.convolutions) convolutions ran Winograd's F(2x2, 5x5): 36 of every 100"
-              + " multiplications counted, forward and backward-data)"))
+            : " (\(work.winograd) of \(work.convolutions) convolutions ran Winograd's F(2x2, 5x5), which does 36 of"
+              + " every 100 multiplications counted in the passes it runs)"))
       printGemmBound(of: architecture, measured: rate)
     }
     if let compact = trainingRates[.compact], let lenet = trainingRates[.lenetpp] {

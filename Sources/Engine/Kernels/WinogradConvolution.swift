@@ -4,15 +4,16 @@ import Foundation
 /// A 5×5, stride-1, padding-2 convolution by Winograd's minimal filtering F(2×2, 5×5) (Lavin &
 /// Gray, "Fast Algorithms for Convolutional Neural Networks", CVPR 2016), on activations in
 /// oneDNN's 8-channel blocked layout (`nChw8c`, what its AVX2 and SSE4.1 kernels use): a layer's
-/// forward pass, and its backward-data pass, which is the same convolution of the output gradient
-/// with the filters turned by 180° and their channels swapped (`FilterUse.inputGradient`).
+/// forward pass, and (where oneDNN's backward-data layouts are blocked too, from AVX2 up) its
+/// backward-data pass, which is the same convolution of the output gradient with the filters turned
+/// by 180° and their channels swapped (`FilterUse.inputGradient`).
 ///
 /// Each 2×2 block of outputs is read from a 6×6 input tile: the tile is transformed
 /// (`V = Bᵀ d B`), multiplied channel-wise with the transformed filters (`U = G g Gᵀ`, 36
 /// matrix products of tiles × input channels by input channels × output channels on `gemm`), and
 /// transformed back (`Y = Aᵀ M A`). That is 36 multiplications per 4 outputs and channel pair
-/// instead of 100. Below AVX-512 oneDNN's direct kernel already runs a 5×5 convolution at the
-/// vector units' peak, so only fewer multiplications make it faster (docs/benchmarks.md, By ISA).
+/// instead of 100. Under AVX2 oneDNN's direct kernel already runs a 5×5 convolution at the vector
+/// units' peak, so only fewer multiplications make it faster (docs/benchmarks.md, By ISA).
 /// AVX-512 keeps the direct kernel, with which the shipped results were trained.
 ///
 /// The transforms use the interpolation points 0, ±1, ±2 and ∞. Rounding differs from the direct
