@@ -21,15 +21,15 @@ struct GemmBound: Sendable {
 extension EngineBenchmark {
   /// The `gemm` bound of `network`'s training step (or, with `inference`, of its evaluation
   /// forward) at `batchSize`, best of `repeats` runs of `iterations` steps each, or nil when the
-  /// network has a layer whose work is not a `gemm` (a convolution), for which such a bound would
-  /// say nothing.
+  /// network has a layer whose work is not a `gemm` (a convolution, or with `inference` a Linear
+  /// layer that evaluates as `LinearConvolution`), for which such a bound would say nothing.
   static func gemmBound(
     of network: Network, batchSize: Int, iterations: Int, repeats: Int, inference: Bool = false
   ) -> GemmBound? {
     let layers = network.body.layers
     guard !layers.contains(where: { $0 is Conv2D }) else { return nil }
     let linears = layers.compactMap { $0 as? Linear }
-    guard !linears.isEmpty else { return nil }
+    guard !linears.isEmpty, !(inference && linears.contains(where: \.evaluatesByConvolution)) else { return nil }
     let workers = max(1, min(network.workers, batchSize))
     // The passes of one step in the order the engine makes them: forwards, then backwards in
     // reverse; each worker's calls cover its part of the batch (as `Linear` splits it).

@@ -69,6 +69,15 @@ struct LinearChain {
       }
       operandIndex.append((weights, bias, slopes))
     }
+    // Evaluation kernels are looked up (and built) here, on the calling thread.
+    let kernels = links.map { link in
+      (0..<workers).map { worker in
+        training
+          ? nil
+          : link.linear.evaluationKernel(
+            worker: worker, rows: Threading.range(worker, of: workers, splitting: n).count)
+      }
+    }
     let links = self.links
     let tensors = withPointers(to: operands) { read in
       makeTensors(shapes) { written in
@@ -82,7 +91,7 @@ struct LinearChain {
             let y = written[outputs[index].activated]
             linear.forwardRows(
               rows, x: x, weights: read[weights], bias: bias.map { read[$0] }, z: z,
-              rectifying: slopes.map { (y, read[$0], activation?.shared ?? false) })
+              rectifying: slopes.map { (y, read[$0], activation?.shared ?? false) }, kernel: kernels[index][worker])
             x = UnsafePointer(y)
           }
         }

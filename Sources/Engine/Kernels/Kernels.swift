@@ -211,6 +211,14 @@ final class Primitive {
     dnnl_primitive_desc_destroy(descriptor)
   }
 
+  /// The name of the implementation oneDNN chose (e.g. `jit_1x1:avx2`, `ref:any`).
+  var implementation: String {
+    var name: UnsafePointer<CChar>?
+    guard dnnl_primitive_desc_query(descriptor, dnnl_query_impl_info_str, 0, &name) == dnnl_success, let name
+    else { return "unknown" }
+    return String(cString: name)
+  }
+
   /// The layout the primitive chose for `query` (e.g. `dnnl_query_src_md`).
   func layout(_ query: dnnl_query_t, _ index: Int32 = 0) -> Layout {
     guard let layout = dnnl_primitive_desc_query_md(descriptor, query, index) else {
@@ -273,6 +281,9 @@ final class LayoutBridge {
   }
 
   deinit { buffer?.deallocate() }
+
+  /// Whether the layouts differ, so that `input` reorders into the bridge's own buffer.
+  var reorders: Bool { toKernel != nil }
 
   /// The kernel-layout view of an input in plain layout.
   func input(_ data: UnsafeRawPointer) -> UnsafeMutableRawPointer {

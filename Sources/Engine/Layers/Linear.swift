@@ -23,6 +23,13 @@ public final class Linear: Layer, WorkerSplitting {
   private var biasGradientScratch: [ScratchBuffer] = []
   let rectifiedGradientScratch = ScratchBuffer()
   private let slopeTermScratch = ScratchBuffer()
+  /// Each worker's evaluation kernel by its row count (nil where `gemm` runs the rows).
+  private var evaluationKernels: [EvaluationKernelKey: LinearConvolution?] = [:]
+
+  private struct EvaluationKernelKey: Hashable {
+    var worker: Int
+    var rows: Int
+  }
 
   /// - Parameters:
   ///   - name: prefix of the parameter names (`name.weight`, `name.bias`).
@@ -71,22 +78,47 @@ public final class Linear: Layer, WorkerSplitting {
     return output
   }
 
+  /// Whether evaluation runs this layer as `LinearConvolution` instead of `gemm` (where it is
+  /// faster: below AVX-512, for 256 or more output features).
+  public var evaluatesByConvolution: Bool {
+    LinearConvolution.applies(inFeatures: inFeatures, outFeatures: outFeatures)
+  }
+
+  /// The kernel that evaluates `rows` rows on `worker`, or nil for `gemm`. Call it before the
+  /// workers start: the cache is not shared between threads.
+  func evaluationKernel(worker: Int, rows: Int) -> LinearConvolution? {
+    guard evaluatesByConvolution, rows > 0 else { return nil }
+    let key = EvaluationKernelKey(worker: worker, rows: rows)
+    if let kernel = evaluationKernels[key] { return kernel }
+    // Datasets end in a partial batch, so a few row counts recur; anything else is rare.
+    if evaluationKernels.count >= 16 { evaluationKernels.removeAll() }
+    let kernel = LinearConvolution(rows: rows, inFeatures: inFeatures, outFeatures: outFeatures, hasBias: bias != nil)
+    evaluationKernels[key] = kernel
+    return kernel
+  }
+
   /// Rows `rows` of the forward pass: `z = x · Wᵀ + b`, then, with `rectifying`, the PReLU of
   /// each row into `y` right after its `gemm` wrote it (`y` may be `z`). Pointers are to row 0.
+  /// `kernel` (from `evaluationKernel`) runs the product instead of `gemm`.
   func forwardRows(
     _ rows: Range<Int>, x: UnsafePointer<Float>, weights w: UnsafePointer<Float>, bias b: UnsafePointer<Float>?,
     z: UnsafeMutablePointer<Float>,
-    rectifying: (y: UnsafeMutablePointer<Float>, slopes: UnsafePointer<Float>, shared: Bool)?
+    rectifying: (y: UnsafeMutablePointer<Float>, slopes: UnsafePointer<Float>, shared: Bool)?,
+    kernel: LinearConvolution? = nil
   ) {
     let outFeatures = self.outFeatures
     let zRows = z + rows.lowerBound * outFeatures
-    gemm(
-      .noTranspose, .transpose, m: rows.count, n: outFeatures, k: inFeatures,
-      alpha: 1, a: x + rows.lowerBound * inFeatures, b: w, beta: 0, c: zRows)
-    if let b {
-      for r in 0..<rows.count {
-        let row = zRows + r * outFeatures
-        for o in 0..<outFeatures { row[o] += b[o] }
+    if let kernel {
+      kernel.forward(x: x + rows.lowerBound * inFeatures, weights: w, version: weight.version, bias: b, z: zRows)
+    } else {
+      gemm(
+        .noTranspose, .transpose, m: rows.count, n: outFeatures, k: inFeatures,
+        alpha: 1, a: x + rows.lowerBound * inFeatures, b: w, beta: 0, c: zRows)
+      if let b {
+        for r in 0..<rows.count {
+          let row = zRows + r * outFeatures
+          for o in 0..<outFeatures { row[o] += b[o] }
+        }
       }
     }
     if let (y, slopes, shared) = rectifying {

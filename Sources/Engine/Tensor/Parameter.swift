@@ -6,7 +6,10 @@
 public final class Parameter {
   /// A name unique within its network (`conv1.weight`), used in checkpoints and messages.
   public let name: String
-  public var value: Tensor
+  public var value: Tensor { didSet { version &+= 1 } }
+  /// Counts the changes to `value` (any write, in place or whole): a layer that keeps the value
+  /// in another form (a kernel's blocked weights) redoes it only when this differs.
+  public private(set) var version: UInt64 = 0
   public var gradient: Tensor
   /// Multiplies the optimiser's weight decay for this parameter (0 for biases and PReLU slopes).
   public var weightDecayMultiplier: Float
