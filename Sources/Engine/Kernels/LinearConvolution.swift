@@ -18,10 +18,10 @@ final class LinearConvolution {
   /// The output features from which the convolution kernel runs the layer.
   static let minimumOutFeatures = 256
 
-  /// Whether evaluation runs a layer of these sizes as this kernel: below AVX-512, with FMA
-  /// (oneDNN's `avx2` kernels), and 256 or more output features in whole 8-channel blocks.
-  /// AVX-512 keeps `gemm`, with which the shipped results were computed.
-  static func applies(inFeatures: Int, outFeatures: Int) -> Bool {
+  /// Whether evaluation runs a layer with `outFeatures` outputs as this kernel: below AVX-512,
+  /// with FMA (oneDNN's `avx2` kernels), and 256 or more output features in whole 8-channel
+  /// blocks (any number of inputs). AVX-512 keeps `gemm`, with which the shipped results were computed.
+  static func applies(outFeatures: Int) -> Bool {
     fmaEightLaneKernels && outFeatures >= minimumOutFeatures && outFeatures % 8 == 0
   }
 

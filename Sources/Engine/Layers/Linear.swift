@@ -81,7 +81,7 @@ public final class Linear: Layer, WorkerSplitting {
   /// Whether evaluation runs this layer as `LinearConvolution` instead of `gemm` (where it is
   /// faster: below AVX-512, for 256 or more output features).
   public var evaluatesByConvolution: Bool {
-    LinearConvolution.applies(inFeatures: inFeatures, outFeatures: outFeatures)
+    LinearConvolution.applies(outFeatures: outFeatures)
   }
 
   /// The kernel that evaluates `rows` rows on `worker`, or nil for `gemm`. Call it before the
