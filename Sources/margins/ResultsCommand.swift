@@ -15,6 +15,11 @@ struct ResultSelection: ParsableArguments {
     name: .customLong("experiment"), help: "Only this experiment (repeatable; default: every file in experiments/).")
   var experiments: [String] = []
 
+  @Option(
+    name: .customLong("run"),
+    help: "Only this run of the one --experiment (repeatable), e.g. the one run retrained on another CPU.")
+  var runs: [String] = []
+
   @Option(help: "Directory of experiment files.")
   var experimentsDir = "experiments"
 
@@ -23,8 +28,11 @@ struct ResultSelection: ParsableArguments {
 
   var shipped: ShippedResults { ShippedResults(root: shippedDir ?? "results/\(profile)") }
 
-  /// Every plan of the selected experiments, in file order.
+  /// Every plan of the selected experiments (or the selected runs of one), in file order.
   func plans() throws -> [RunPlan] {
+    guard runs.isEmpty || experiments.count == 1 else {
+      throw ValidationError("--run names runs of one experiment: give exactly one --experiment with it")
+    }
     let names: [String]
     if experiments.isEmpty {
       let files = (try? FileManager.default.contentsOfDirectory(atPath: experimentsDir)) ?? []
@@ -33,7 +41,9 @@ struct ResultSelection: ParsableArguments {
     } else {
       names = experiments
     }
-    return try names.flatMap { try Experiment.load($0, directory: experimentsDir).plans(profile: profile) }
+    return try names.flatMap {
+      try Experiment.load($0, directory: experimentsDir).plans(profile: profile, runNames: runs)
+    }
   }
 }
 

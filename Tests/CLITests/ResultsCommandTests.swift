@@ -66,4 +66,36 @@ import Testing
     let missing = try margins(["report", "--runs-dir", data.root + "/nowhere", "--out", data.root + "/none.md"])
     #expect(missing.status != 0 && missing.errors.contains("nowhere"), "\(missing.text)")
   }
+
+  /// One run retrained (on another CPU, say) is compared alone with `--run`; a name no run has,
+  /// or `--run` without one experiment, is refused.
+  @Test func comparesTheChosenRunsOnly() throws {
+    let data = try TinyIDXData()
+    defer { data.remove() }
+    try data.experiment(runs: ["a", "b"])
+    let selection = ["--experiments-dir", data.root, "--experiment", "tiny", "--shipped-dir", data.root + "/results"]
+    func margins(_ arguments: [String]) throws -> MarginsProcess.Result {
+      try MarginsProcess.run(arguments, in: data.root)
+    }
+    #expect(try margins(["train", "tiny.json", "--runs-dir", data.runs, "--workers", "1"]).status == 0)
+    #expect(try margins(["results", "ship", "--runs-dir", data.runs] + selection).status == 0)
+    let repro = data.root + "/repro"
+    #expect(try margins(["train", "tiny.json", "--run", "a", "--runs-dir", repro, "--workers", "1"]).status == 0)
+
+    let one = try margins(["results", "compare", "--runs-dir", repro, "--run", "a"] + selection)
+    #expect(
+      one.status == 0 && one.output.contains("1 run(s) compared") && one.output.contains("byte-identical"),
+      "\(one.text)")
+    #expect(!one.output.contains("tiny             b"), "\(one.text)")
+    let all = try margins(["results", "compare", "--runs-dir", repro] + selection)
+    #expect(all.status != 0, "run b was not retrained, yet comparing every run passed:\n\(all.text)")
+    let unknown = try margins(["results", "compare", "--runs-dir", repro, "--run", "c"] + selection)
+    #expect(unknown.status != 0 && unknown.errors.contains("no run named 'c'"), "\(unknown.text)")
+    let noExperiment = try margins([
+      "results", "compare", "--runs-dir", repro, "--run", "a", "--experiments-dir", data.root,
+      "--shipped-dir", data.root + "/results",
+    ])
+    #expect(
+      noExperiment.status != 0 && noExperiment.errors.contains("exactly one --experiment"), "\(noExperiment.text)")
+  }
 }
