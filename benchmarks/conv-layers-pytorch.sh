@@ -36,8 +36,10 @@ echo "$NETWORK, $PHASE, cap $CAP; ours: $("$BENCH" engine --network mlp --phase 
 echo "peer: $("$PYTHON" benchmarks/engine_pytorch.py --describe --threads "$THREADS")"
 # The engine's calls run on one kernel thread each (its workers split the batch); PyTorch's on THREADS.
 DNNL_VERBOSE=1 "$BENCH" engine --network "$NETWORK" --phase "$PHASE" --repeats 1 --warmup 1 > "$WORK/ours.txt"
+# The same timed steps on both sides: the count margins-bench printed in its last column.
+iterations=$(awk -v n="$NETWORK" '$1 == n {print $6; exit}' "$WORK/ours.txt")
 ONEDNN_VERBOSE=1 "$PYTHON" benchmarks/engine_pytorch.py --network "$NETWORK" --phase "$PHASE" --threads "$THREADS" \
-  --repeats 1 --warmup 1 > "$WORK/peer.txt"
+  --iterations "${iterations:?margins-bench printed no iteration count}" --repeats 1 --warmup 1 > "$WORK/peer.txt"
 
 # Prints "KEY KERNEL CORE_MS_PER_IMAGE" per convolution (median call) and "other - CORE_MS" for the
 # rest of the traced primitives (reorders, pooling, ...) per image of the whole run.
@@ -81,7 +83,8 @@ join -a1 -a2 -e "?" -o 0,1.2,2.2,1.3,2.3 "$WORK/ours.layers" "$WORK/peer.layers"
 
 column=$([ "$PHASE" = training ] && echo 3 || echo 4)
 ours=$("$BENCH" engine --network "$NETWORK" --phase "$PHASE" | awk -v n="$NETWORK" -v c="$column" '$1 == n {print $c; exit}')
-peer=$("$PYTHON" benchmarks/engine_pytorch.py --network "$NETWORK" --phase "$PHASE" --threads "$THREADS" |
+peer=$("$PYTHON" benchmarks/engine_pytorch.py --network "$NETWORK" --phase "$PHASE" --threads "$THREADS" \
+  --iterations "$iterations" |
   awk -v c="$([ "$PHASE" = training ] && echo 3 || echo 5)" '{print $c}')
 awk -v a="$ours" -v b="$peer" -v p="$PHASE" 'BEGIN {
   printf "untraced %s: ours %d img/s, PyTorch %d img/s, %.2fx\n", p, a, b, a / b }'

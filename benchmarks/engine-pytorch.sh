@@ -50,9 +50,12 @@ rm -f "$WORK"/rates.txt
 for round in $(seq "$ROUNDS"); do
   for cap in $CAPS; do
     for network in ${NETWORKS//,/ }; do
-      # margins-bench prints "NETWORK THREADS TRAIN INFER PEAK"; the reference "NETWORK train A infer B".
-      read -r a b < <(capped "$cap" "$BENCH" engine --network "$network" | awk -v n="$network" '$1 == n {print $3, $4; exit}')
-      read -r c d < <(capped "$cap" "$PYTHON" benchmarks/engine_pytorch.py --network "$network" --threads "$THREADS" |
+      # margins-bench prints "NETWORK THREADS TRAIN INFER PEAK ITERATIONS"; the reference, given the same
+      # iterations, "NETWORK train A infer B".
+      read -r a b iterations < <(capped "$cap" "$BENCH" engine --network "$network" |
+        awk -v n="$network" '$1 == n {print $3, $4, $6; exit}')
+      read -r c d < <(capped "$cap" "$PYTHON" benchmarks/engine_pytorch.py --network "$network" --threads "$THREADS" \
+        --iterations "${iterations:?margins-bench printed no iteration count}" |
         awk -v n="$network" '$1 == n {print $3, $5; exit}')
       [ -n "${b:-}" ] && [ -n "${d:-}" ] || { echo "no rates for $network under $cap in round $round" >&2; exit 1; }
       echo "$round $cap $network $a $b $c $d" >> "$WORK/rates.txt"

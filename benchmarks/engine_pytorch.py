@@ -57,8 +57,6 @@ def mlp():
 
 
 NETWORKS = {"lenetpp": lenetpp, "compact": compact, "anchor-cnn": anchor_cnn, "mlp": mlp}
-# The engine benchmark's default iteration counts per network.
-ITERATIONS = {"lenetpp": 3, "compact": 20, "anchor-cnn": 20, "mlp": 150}
 
 
 def best_rate(step, images, iterations, repeats, warmup):
@@ -78,7 +76,8 @@ def main():
     parser.add_argument("--network", choices=sorted(NETWORKS))
     parser.add_argument("--threads", type=int, default=2)
     parser.add_argument("--batch-size", type=int, default=256)
-    parser.add_argument("--iterations", type=int, default=0, help="0: the engine benchmark's default")
+    parser.add_argument("--iterations", type=int,
+                        help="timed steps per repeat: the count `margins-bench engine` printed (its iterations column)")
     parser.add_argument("--repeats", type=int, default=3)
     parser.add_argument("--warmup", type=int, default=2)
     parser.add_argument("--phase", choices=("both", "training", "inference"), default="both",
@@ -92,13 +91,15 @@ def main():
         print(f"PyTorch {torch.__version__} (CPU capability {torch.backends.cpu.get_cpu_capability()}, "
               f"oneDNN {onednn}), {torch.get_num_threads()} threads")
         return
-    if arguments.network is None:
-        parser.error("--network is required")
+    if arguments.network is None or arguments.iterations is None:
+        parser.error("--network and --iterations are required")
+    if arguments.iterations < 1:
+        parser.error("--iterations must be positive")
     torch.manual_seed(1701)
     network = NETWORKS[arguments.network]()
     batch = torch.rand(arguments.batch_size, 1, 28, 28)
     optimizer = torch.optim.SGD(network.parameters(), lr=1e-4, momentum=0.9, weight_decay=5e-4)
-    iterations = arguments.iterations or ITERATIONS[arguments.network]
+    iterations = arguments.iterations
 
     def training_step():
         optimizer.zero_grad()

@@ -53,7 +53,7 @@ struct EngineBenchmarkCommand: ParsableCommand {
     var inferenceRates: [(Architecture, Double)] = []
     print(
       pad("network", 11) + pad("threads", 8, right: true) + pad("train img/s", 13, right: true)
-        + pad("infer img/s", 13, right: true) + pad("peak MB", 9, right: true))
+        + pad("infer img/s", 13, right: true) + pad("peak MB", 9, right: true) + pad("iterations", 12, right: true))
     for architecture in network.architectures {
       let isolatedPeak = EngineBenchmark.resetPeakResident()
       let net = Network(
@@ -83,7 +83,8 @@ struct EngineBenchmarkCommand: ParsableCommand {
       let rate = { (value: Double?) in value.map { String(format: "%.0f", $0) } ?? "-" }
       print(
         pad(architecture.rawValue, 11) + pad(threads.description, 8, right: true)
-          + pad(rate(train), 13, right: true) + pad(rate(infer), 13, right: true) + pad(peak, 9, right: true))
+          + pad(rate(train), 13, right: true) + pad(rate(infer), 13, right: true) + pad(peak, 9, right: true)
+          + pad("\(count)", 12, right: true))
     }
     if phase.timesTraining { printTrainingLimits(trainingRates) }
     if phase.timesInference {
@@ -93,7 +94,9 @@ struct EngineBenchmarkCommand: ParsableCommand {
       phase.timesTraining ? "training = forward + backward + SGD momentum step" : nil,
       phase.timesInference ? "inference = evaluation-mode forward" : nil,
     ]
-    print("best of \(repeats) timed runs per cell; " + timed.compactMap { $0 }.joined(separator: "; ") + ".")
+    print(
+      "best of \(repeats) timed runs of the iterations shown per cell; "
+        + timed.compactMap { $0 }.joined(separator: "; ") + ".")
     print("peak MB: VmHWM of the process, reset before each network (* = reset unsupported, cumulative).")
   }
 
