@@ -65,7 +65,7 @@ import Testing
     let source = Self.blocked(x, items: items, channels: ic, plane: plane)
     var output = [Float](repeating: .nan, count: items * oc * plane)
     weights.withUnsafeBufferPointer { wp in
-      let u = kernel.prepareWeights(wp.baseAddress!)
+      let u = kernel.prepareWeights(wp.baseAddress!, version: 0)
       source.withUnsafeBytes { sp in
         output.withUnsafeMutableBytes { op in
           bias.withUnsafeBufferPointer { bp in
@@ -105,7 +105,7 @@ import Testing
       let kernel = WinogradConvolution(batch: count, inChannels: ic, outChannels: oc, height: h, width: w)
       var output = [Float](repeating: .nan, count: count * oc * h * w)
       weights.withUnsafeBufferPointer { wp in
-        let u = kernel.prepareWeights(wp.baseAddress!)
+        let u = kernel.prepareWeights(wp.baseAddress!, version: 0)
         Array(images).withUnsafeBytes { sp in
           output.withUnsafeMutableBytes { op in
             kernel.forward(source: sp.baseAddress!, transformedWeights: u, bias: nil, destination: op.baseAddress!)
@@ -246,27 +246,28 @@ import Testing
     func transformed(_ w: [Float], _ use: WinogradConvolution.FilterUse) -> [Float] {
       let kernel = WinogradConvolution(
         batch: 1, inChannels: layerOut, outChannels: layerIn, height: 4, width: 4, filterUse: use)
-      let u = w.withUnsafeBufferPointer { kernel.prepareWeights($0.baseAddress!) }
+      let u = w.withUnsafeBufferPointer { kernel.prepareWeights($0.baseAddress!, version: 0) }
       return Array(UnsafeBufferPointer(start: u.assumingMemoryBound(to: Float.self), count: 36 * layerIn * layerOut))
     }
     #expect(transformed(weights, .inputGradient) == transformed(turned, .forward))
   }
 
-  /// A second pass with the same weights reuses the transformed filters, and new weights replace them.
+  /// A second pass with the same weights reuses the transformed filters, and new weights (a new
+  /// `Parameter.version`) replace them.
   @Test func filtersFollowTheWeights() {
     let kernel = WinogradConvolution(batch: 1, inChannels: 8, outChannels: 8, height: 4, width: 4)
-    var weights = uniformTensor([8, 8, 5, 5], seed: 97).scalars
+    let weight = Parameter(name: "w", value: uniformTensor([8, 8, 5, 5], seed: 97))
     func transformed() -> [Float] {
-      let u = weights.withUnsafeBufferPointer { kernel.prepareWeights($0.baseAddress!) }
+      let u = weight.value.withUnsafePointer { kernel.prepareWeights($0, version: weight.version) }
       return Array(UnsafeBufferPointer(start: u.assumingMemoryBound(to: Float.self), count: 36 * 64))
     }
     let first = transformed()
     #expect(transformed() == first)
-    weights[137] += 0.25
+    weight.value[137] += 0.25
     let second = transformed()
     #expect(second != first)
     let fresh = WinogradConvolution(batch: 1, inChannels: 8, outChannels: 8, height: 4, width: 4)
-    let expected = weights.withUnsafeBufferPointer { fresh.prepareWeights($0.baseAddress!) }
+    let expected = weight.value.withUnsafePointer { fresh.prepareWeights($0, version: 0) }
     #expect(second == Array(UnsafeBufferPointer(start: expected.assumingMemoryBound(to: Float.self), count: 36 * 64)))
   }
 

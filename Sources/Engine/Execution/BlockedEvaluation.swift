@@ -84,6 +84,9 @@ final class BlockedEvaluation {
     let weights = stages.map { stage -> Tensor? in
       if case .convolution(let conv) = stage { return conv.weight.value } else { return nil }
     }
+    let versions = stages.map { stage -> UInt64? in
+      if case .convolution(let conv) = stage { return conv.weight.version } else { return nil }
+    }
     return Tensor(shape: [n] + shape.dropFirst()) { output in
       guard let y = output.baseAddress else { return }
       input.withUnsafePointer { x in
@@ -92,7 +95,9 @@ final class BlockedEvaluation {
           parallelFor(workers) { worker in
             var prepared: (pipeline: ChunkPipeline, weights: [UnsafeMutableRawPointer?])?
             for (start, pipeline) in chunks[worker] {
-              if prepared?.pipeline !== pipeline { prepared = (pipeline, pipeline.prepareWeights(w)) }
+              if prepared?.pipeline !== pipeline {
+                prepared = (pipeline, pipeline.prepareWeights(w, versions: versions))
+              }
               pipeline.run(x: x + start * inputItem, weights: prepared!.weights, y: y + start * outputItem)
             }
           }
@@ -182,11 +187,12 @@ final class ChunkPipeline {
     return nil
   }
 
-  /// Each convolution's weights in its kernel's layout (once per pass; nil for other stages).
-  func prepareWeights(_ weights: [UnsafePointer<Float>?]) -> [UnsafeMutableRawPointer?] {
-    zip(steps, weights).map { step, w in
-      guard case .convolution(let plan, _) = step, let w else { return nil }
-      return plan.forwardWeights(w)
+  /// Each convolution's weights in its kernel's layout (once per pass; nil for other stages), given
+  /// each one's `Parameter.version`.
+  func prepareWeights(_ weights: [UnsafePointer<Float>?], versions: [UInt64?]) -> [UnsafeMutableRawPointer?] {
+    zip(steps, zip(weights, versions)).map { step, weight in
+      guard case .convolution(let plan, _) = step, let w = weight.0, let version = weight.1 else { return nil }
+      return plan.forwardWeights(w, version: version)
     }
   }
 

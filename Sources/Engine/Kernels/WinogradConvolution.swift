@@ -1,5 +1,4 @@
 import CDNNL
-import Foundation
 
 /// A 5×5, stride-1, padding-2 convolution by Winograd's minimal filtering F(2×2, 5×5) (Lavin &
 /// Gray, "Fast Algorithms for Convolutional Neural Networks", CVPR 2016), on activations in
@@ -39,8 +38,8 @@ final class WinogradConvolution {
   private let inputTiles: UnsafeMutablePointer<Float>
   private let products: UnsafeMutablePointer<Float>
   private let filters: UnsafeMutablePointer<Float>
-  /// The weights `filters` were transformed from.
-  private var preparedFrom: UnsafeMutablePointer<Float>?
+  /// The `Parameter.version` of the weights `filters` were transformed from.
+  private var preparedVersion: UInt64?
   /// One image, every channel block, inside a zero border of 2 (and 3 after an odd side), so that
   /// every tile reads a whole 6×6 patch.
   private let padded: UnsafeMutablePointer<Float>
@@ -119,25 +118,17 @@ final class WinogradConvolution {
     products.deallocate()
     filters.deallocate()
     padded.deallocate()
-    preparedFrom?.deallocate()
   }
 
   /// The filter transform `U = G g Gᵀ` of a layer's OIHW weights (read as `filterUse` says), into
   /// this kernel's buffer laid out `[36][in][out]` (one `gemm` right-hand side per tile point).
   /// Summed in Double and rounded once, so the filters carry no more rounding than the weights.
-  func prepareWeights(_ w: UnsafePointer<Float>) -> UnsafeMutableRawPointer {
+  /// `version` is the weights' `Parameter.version`: evaluation passes over a dataset bring the
+  /// same weights batch after batch, and they are transformed once.
+  func prepareWeights(_ w: UnsafePointer<Float>, version: UInt64) -> UnsafeMutableRawPointer {
+    if preparedVersion == version { return UnsafeMutableRawPointer(filters) }
+    preparedVersion = version
     let pairs = inChannels * outChannels
-    // Evaluation passes over a dataset bring the same weights batch after batch: transform them
-    // once (the comparison is exact, so the filters are those of `w` either way).
-    if let preparedFrom, memcmp(preparedFrom, w, pairs * 25 * MemoryLayout<Float>.size) == 0 {
-      return UnsafeMutableRawPointer(filters)
-    }
-    if let preparedFrom {
-      preparedFrom.update(from: w, count: pairs * 25)
-    } else {
-      preparedFrom = .allocate(capacity: pairs * 25)
-      preparedFrom!.initialize(from: w, count: pairs * 25)
-    }
     withUnsafeTemporaryAllocation(of: Double.self, capacity: 30) { rows in
       // Output channels innermost: the 36 rows of `filters` are written in order.
       for c in 0..<inChannels {

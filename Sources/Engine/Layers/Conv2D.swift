@@ -155,6 +155,7 @@ public final class Conv2D: Layer, WorkerSplitting {
     return Tensor(shape: [n, outChannels, g.outputHeight, g.outputWidth]) { output in
       guard let y = output.baseAddress else { return }
       input.withUnsafePointer { x in
+        let version = weight.version
         weight.value.withUnsafePointer { w in
           withPointer(to: bias?.value) { b in
             // Workers write disjoint image ranges of `y` through their own plans.
@@ -164,7 +165,9 @@ public final class Conv2D: Layer, WorkerSplitting {
               let slots = sourceSlots.isEmpty ? nil : sourceSlots[worker]
               var prepared: (plan: ConvolutionPlan, weights: UnsafeMutableRawPointer)?
               for chunk in chunks[worker] {
-                if prepared?.plan !== chunk.plan { prepared = (chunk.plan, chunk.plan.forwardWeights(w)) }
+                if prepared?.plan !== chunk.plan {
+                  prepared = (chunk.plan, chunk.plan.forwardWeights(w, version: version))
+                }
                 chunk.plan.forward(
                   x: x + chunk.start * inputItem, preparedWeights: prepared!.weights, bias: b,
                   y: y + chunk.start * outputItem, stagedSource: slots?.slot(chunk.start - first))
@@ -210,6 +213,7 @@ public final class Conv2D: Layer, WorkerSplitting {
     lastWeightGradientReadCopies = (stagedSource != nil, !outputGradientSlots.isEmpty)
     let work: (UnsafeMutablePointer<Float>?) -> Void = { dx in
       input.withUnsafePointer { x in
+        let version = self.weight.version
         self.weight.value.withUnsafePointer { w in
           outputGradient.withUnsafePointer { dy in
             // Workers read shared inputs, write disjoint image ranges of `dx` (chunk by chunk),
@@ -221,7 +225,9 @@ public final class Conv2D: Layer, WorkerSplitting {
                 slots = outputGradientSlots.isEmpty ? nil : outputGradientSlots[worker]
                 var prepared: (plan: ConvolutionPlan, weights: UnsafeMutableRawPointer)?
                 for chunk in chunks[worker] {
-                  if prepared?.plan !== chunk.plan { prepared = (chunk.plan, chunk.plan.backwardDataWeights(w)) }
+                  if prepared?.plan !== chunk.plan {
+                    prepared = (chunk.plan, chunk.plan.backwardDataWeights(w, version: version))
+                  }
                   chunk.plan.backwardData(
                     dy: dy + chunk.start * outputItem, preparedWeights: prepared!.weights,
                     dx: dx + chunk.start * inputItem, stagedOutputGradient: slots?.slot(chunk.start - start))
@@ -370,8 +376,8 @@ final class ConvolutionPlan {
   var outputLayout: Layout { destination.plain }
 
   /// The weights in the forward kernel's layout (reordered once per pass, then shared by its chunks).
-  func forwardWeights(_ w: UnsafePointer<Float>) -> UnsafeMutableRawPointer {
-    winograd?.prepareWeights(w) ?? weights.input(w)
+  func forwardWeights(_ w: UnsafePointer<Float>, version: UInt64) -> UnsafeMutableRawPointer {
+    winograd?.prepareWeights(w, version: version) ?? weights.input(w)
   }
 
   /// - Parameter stagedSource: where to reorder the input to instead of this plan's own buffer
@@ -443,8 +449,8 @@ final class ConvolutionPlan {
 
   /// Overwrites `dx` with this range's input gradient.
   /// The weights in the backward-data kernel's layout (reordered once per pass).
-  func backwardDataWeights(_ w: UnsafePointer<Float>) -> UnsafeMutableRawPointer {
-    backward.dataWinograd?.prepareWeights(w) ?? backward.dataWeights.input(w)
+  func backwardDataWeights(_ w: UnsafePointer<Float>, version: UInt64) -> UnsafeMutableRawPointer {
+    backward.dataWinograd?.prepareWeights(w, version: version) ?? backward.dataWeights.input(w)
   }
 
   /// - Parameter stagedOutputGradient: where to reorder `dy` to instead of this plan's own buffer
