@@ -136,18 +136,20 @@ struct EngineBenchmarkCommand: ParsableCommand {
     let net = Network(
       configuration: NetworkConfiguration(architecture: architecture), seed: 1701, workers: threads.workers)
     let count = iterations ?? Self.defaultIterations(for: architecture)
-    let convolutionLayers = net.body.layers.compactMap { $0 as? Linear }.filter(\.evaluatesByConvolution)
-    if inference && !convolutionLayers.isEmpty {
-      let sizes = convolutionLayers.map { "\($0.inFeatures) -> \($0.outFeatures)" }.joined(separator: ", ")
-      print(
-        "\(architecture.rawValue) inference: its \(sizes) layers ran as oneDNN's 1x1 convolution kernel"
-          + " (\(Kernels.isa); LinearConvolution), so no gemm bound is given")
-      return
-    }
     guard
       let bound = EngineBenchmark.gemmBound(
         of: net, batchSize: batchSize, iterations: count, repeats: repeats, inference: inference)
-    else { return }
+    else {
+      // No bound: convolutions, or (in inference) wide Linear layers that evaluated by the 1×1 kernel.
+      let convolutionLayers = net.body.layers.compactMap { $0 as? Linear }.filter(\.evaluatesByConvolution)
+      if inference && !convolutionLayers.isEmpty {
+        let sizes = convolutionLayers.map { "\($0.inFeatures) -> \($0.outFeatures)" }.joined(separator: ", ")
+        print(
+          "\(architecture.rawValue) inference: its \(sizes) layers ran as oneDNN's 1x1 convolution kernel"
+            + " (\(Kernels.isa); LinearConvolution), so no gemm bound is given")
+      }
+      return
+    }
     guard !inference else {
       print(
         String(
